@@ -1,0 +1,96 @@
+# Retour: `make run` to try it, `make test` to check it. `make help` lists every target.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+DEMO_ORDERS ?= 300
+DEMO_SEED ?= 1
+# PostgreSQL for the second test run: DATABASE_URL when it names PostgreSQL, else the local server.
+PG_TEST_URL ?= $(if $(filter postgres%,$(DATABASE_URL)),$(DATABASE_URL),postgres://postgres@127.0.0.1:5432/retour)
+RUN_ENV := DEBUG=1 RETOUR_DATA_DIR=$(CURDIR)/var DATABASE_URL=sqlite:///$(CURDIR)/var/retour.sqlite3
+TEST_ENV := SECRET_KEY=test-secret-key DEBUG=0 RETOUR_DATA_DIR=$(CURDIR)/var/test PYTHONHASHSEED=0
+
+.PHONY: help install install-test run migrate demo messages lint typecheck test test-unit test-sqlite \
+        test-postgres bench clean
+
+help: ## List the targets
+	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-14s %s\n", $$1, $$2}'
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Retour needs Python 3.11 or newer")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	@touch $@
+
+$(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@touch $@
+
+# Both French catalogues, compiled together (compilemessages reads every LOCALE_PATHS directory): Retour's
+# own, and locale_vendor's for third-party apps, written by hand.
+src/retour/locale/fr/LC_MESSAGES/django.mo src/retour/locale_vendor/fr/LC_MESSAGES/django.mo &: \
+  src/retour/locale/fr/LC_MESSAGES/django.po src/retour/locale_vendor/fr/LC_MESSAGES/django.po | $(VENV)/.installed
+	cd src/retour && DEBUG=1 ../../$(BIN)/retour compilemessages --ignore '.venv' >/dev/null
+
+install: $(VENV)/.installed src/retour/locale/fr/LC_MESSAGES/django.mo ## Create .venv and install Retour
+
+install-test: install $(VENV)/.installed-test ## Install Retour with the test tools
+
+migrate: install ## Create or upgrade the embedded SQLite database (var/retour.sqlite3)
+	@mkdir -p var
+	$(RUN_ENV) $(BIN)/retour migrate --no-input
+
+demo: migrate ## Load the demo store (DEMO_ORDERS, DEMO_SEED)
+	$(RUN_ENV) $(BIN)/retour demo --orders $(DEMO_ORDERS) --seed $(DEMO_SEED)
+
+run: demo ## Install, migrate, load the demo store, start the web server and the worker
+	@echo
+	@echo "  Retour is starting:"
+	@echo "    shopper portal   http://$(HOST):$(PORT)/"
+	@echo "    back office      http://$(HOST):$(PORT)/admin/   (admin / retour-demo)"
+	@echo "    API docs         http://$(HOST):$(PORT)/api/docs"
+	@echo "    demo staff       agent, warehouse, finance   (password: retour-demo)"
+	@echo "  Press Ctrl+C to stop the server and the worker."
+	@echo
+	@$(RUN_ENV) $(BIN)/retour worker & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	  $(RUN_ENV) $(BIN)/retour runserver --noreload $(HOST):$(PORT)
+
+messages: install ## Extract translatable strings into the French catalogue
+	cd src/retour && DEBUG=1 ../../$(BIN)/retour makemessages -l fr --no-obsolete --add-location file --ignore '.venv'
+
+lint: install-test ## ruff
+	$(BIN)/ruff check src tests bench
+
+typecheck: install-test ## mypy with django-stubs
+	$(TEST_ENV) $(BIN)/mypy src
+
+test-unit: install-test ## Unit tests (no database)
+	$(TEST_ENV) $(BIN)/pytest tests/unit -q
+
+test-sqlite: install-test ## Integration tests on SQLite
+	$(TEST_ENV) DATABASE_URL=sqlite:///$(CURDIR)/var/test/retour.sqlite3 $(BIN)/pytest tests/integration -q
+
+test-postgres: install-test ## Integration tests on PostgreSQL (skipped when none is reachable, unless REQUIRE_POSTGRES=1)
+	@if $(BIN)/python -c "import psycopg,sys; psycopg.connect('$(PG_TEST_URL)'.rsplit('/',1)[0] + '/postgres', connect_timeout=3).close()" 2>/dev/null; then \
+	  $(TEST_ENV) DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest tests/integration -q; \
+	elif [ "$(REQUIRE_POSTGRES)" = "1" ]; then \
+	  echo "PostgreSQL is not reachable at $(PG_TEST_URL), and REQUIRE_POSTGRES=1" >&2; exit 1; \
+	else \
+	  echo "PostgreSQL is not reachable at $(PG_TEST_URL): integration tests ran on SQLite only."; \
+	fi
+
+test: lint typecheck test-unit test-sqlite test-postgres ## Lint, type-check, run every test on SQLite and PostgreSQL
+
+bench: install-test ## Run the benchmarks (see docs/benchmarks.md)
+	$(TEST_ENV) $(BIN)/python bench/import_orders.py
+
+clean: ## Remove the virtualenv and local data
+	rm -rf $(VENV) var

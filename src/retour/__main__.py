@@ -1,0 +1,3 @@
+from retour.cli import main
+
+main()

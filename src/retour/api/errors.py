@@ -1,0 +1,57 @@
+"""Errors at the API boundary as RFC 9457 problem details (application/problem+json)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+
+from retour.core.errors import DomainError
+
+PROBLEM = "application/problem+json"
+
+
+def problem(
+    api: NinjaAPI, request: HttpRequest, status: int, code: str, title: str, **extra: Any
+) -> HttpResponse:
+    body = {"type": f"urn:retour:error:{code}", "code": code, "title": title, "status": status, **extra}
+    response = api.create_response(request, body, status=status)
+    response["Content-Type"] = PROBLEM
+    return response
+
+
+def install(api: NinjaAPI) -> None:
+    @api.exception_handler(DomainError)
+    def domain_error(request: HttpRequest, error: DomainError) -> HttpResponse:
+        return problem(api, request, error.status, error.code, error.message, **error.details)
+
+    @api.exception_handler(ValidationError)
+    def validation_error(request: HttpRequest, error: ValidationError) -> HttpResponse:
+        errors = [
+            {"field": _field(item.get("loc", ())), "message": item.get("msg", "")} for item in error.errors
+        ]
+        return problem(api, request, 422, "invalid_request", _("The request is not valid."), errors=errors)
+
+    @api.exception_handler(AuthenticationError)
+    def unauthenticated(request: HttpRequest, error: AuthenticationError) -> HttpResponse:
+        return problem(api, request, 401, "unauthenticated", _("A valid staff API token is required."))
+
+    @api.exception_handler(HttpError)
+    def http_error(request: HttpRequest, error: HttpError) -> HttpResponse:
+        return problem(api, request, error.status_code, "http_error", str(error))
+
+
+def _field(location: tuple[object, ...] | list[object]) -> str:
+    """``("body", "order", "lines", 0, "title")`` -> ``lines.0.title``: the path inside what the client sent.
+
+    ninja prefixes the request part and, for a body, the view's parameter name, which clients never see.
+    """
+    parts = list(location)
+    if parts[:1] == ["body"]:
+        parts = parts[2:]
+    elif parts[:1] in (["query"], ["path"], ["header"]):
+        parts = parts[1:]
+    return ".".join(str(part) for part in parts)

@@ -1,0 +1,20 @@
+"""REST API v1: ``/api/v1/…``, OpenAPI at ``/api/docs``."""
+
+from __future__ import annotations
+
+from ninja import NinjaAPI
+
+from retour.api import errors
+from retour.api.auth import StaffToken
+from retour.api.v1.orders import router as orders_router
+
+api = NinjaAPI(
+    title="Retour API",
+    version="1",
+    description="Returns and refunds for online stores and marketplaces.",
+    urls_namespace="api",
+    docs_url="/docs",
+    auth=StaffToken(),
+)
+errors.install(api)
+api.add_router("/v1/orders", orders_router)

@@ -1,0 +1,10 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from retour.backoffice import views
+
+app_name = "backoffice"
+urlpatterns = [
+    path("policies/simulate/", views.simulate_policy, name="policy-simulate"),
+]

@@ -1,0 +1,88 @@
+"""Staff pages outside the admin's model screens: the what-if simulator of a draft return policy."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django.contrib.admin.views.decorators import staff_member_required
+from django.contrib.auth.decorators import permission_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone, translation
+from django.views.decorators.http import require_http_methods
+
+from retour.backoffice.forms import SimulationForm
+from retour.catalog.models import Store
+from retour.policies import services, simulation
+
+
+@staff_member_required
+@permission_required("policies.view_policydecision", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def simulate_policy(request: HttpRequest) -> HttpResponse:
+    """A draft policy replayed on the store's past return requests, compared with the active policy."""
+    context: dict[str, Any] = {"title": translation.gettext("What if: simulate a draft policy")}
+    if request.method == "POST":
+        form = SimulationForm(request.POST)
+        if form.is_valid() and form.draft is not None:
+            store: Store = form.cleaned_data["store"]
+            since = timezone.now() - timedelta(days=form.cleaned_data["period"])
+            try:
+                report = simulation.simulate(store, form.draft, since=since)
+            except services.NoActivePolicy as error:
+                form.add_error(None, error.message)
+            else:
+                context.update(_report_context(report, simulation.locale_now()))
+    else:
+        form = SimulationForm(initial=_initial(request))
+    context["form"] = form
+    return render(request, "backoffice/simulate.html", context)
+
+
+def _initial(request: HttpRequest) -> dict[str, Any]:
+    store = Store.objects.order_by("code").first()
+    initial: dict[str, Any] = {"store": store, "period": 90}
+    version = services.active_version(store) if store is not None else None
+    initial["document"] = (
+        version.document if version is not None else services.template_text("marketplace-standard")
+    )
+    return initial
+
+
+def _report_context(report: simulation.SimulationReport, locale: str) -> dict[str, Any]:
+    return {
+        "report": report,
+        "period": simulation.period_sentence(report, locale),
+        "rows": simulation.summary_rows(report, locale),
+        "changes": simulation.changes_sentence(report, locale),
+        "rules": [
+            {
+                "change": change,
+                "count": simulation.number(change.count, locale),
+                "examples": [
+                    {
+                        "id": example.request_id,
+                        "url": _admin_url(example.request_id),
+                        "count": example.count,
+                        "alike": simulation.number(example.count, locale),
+                        "request": simulation.request_words(example.facts, locale),
+                        "active": simulation.decision_words(example.active, locale),
+                        "draft": simulation.decision_words(example.draft, locale),
+                    }
+                    for example in change.examples
+                ],
+            }
+            for change in report.rules
+        ],
+        "other": simulation.number(report.other_rule_changes, locale),
+    }
+
+
+def _admin_url(request_id: int) -> str | None:
+    """The stored decision's page in the admin, when the admin shows decisions."""
+    try:
+        return reverse("admin:policies_policydecision_change", args=[request_id])
+    except NoReverseMatch:
+        return None

@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.management.base import CommandError, CommandParser
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from retour.catalog.models import Store
+from retour.core.management.base import BaseCommand
+
+
+class Command(BaseCommand):
+    help = gettext_lazy("Create a store (or update the one with this code).")
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("code", help=_("A short code, e.g. maison-lumiere."))
+        parser.add_argument("--name", required=True)
+        parser.add_argument("--currency", default="EUR")
+        parser.add_argument("--country", default="FR")
+        parser.add_argument("--time-zone", default="Europe/Paris")
+        parser.add_argument(
+            "--languages", default="fr,en", help=_("Comma-separated, default language first.")
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        store = Store.objects.filter(code=options["code"]).first() or Store(code=options["code"])
+        store.name = options["name"]
+        store.currency = options["currency"].upper()
+        store.country = options["country"].upper()
+        store.time_zone = options["time_zone"]
+        store.languages = options["languages"]
+        try:
+            store.full_clean()
+        except ValidationError as error:
+            raise CommandError(
+                "; ".join(f"{field}: {' '.join(messages)}" for field, messages in error.message_dict.items())
+            ) from None
+        store.save()
+        store.own_seller()
+        self.stdout.write(_("Store %(code)s is ready.") % {"code": store.code})

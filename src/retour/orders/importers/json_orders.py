@@ -1,0 +1,295 @@
+"""Retour's JSON order format: the body of ``POST /api/v1/orders`` and the lines of ``--format json``.
+
+A file holds either one JSON array of orders or one order per line (JSON Lines, read as a stream).
+The schema is documented in docs/orders-json.md and published in the OpenAPI document.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import date
+from decimal import Decimal
+from typing import Annotated, Literal, TextIO
+
+from django.utils.translation import gettext as _
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic_core import PydanticCustomError
+
+from retour.core.money import is_currency, minor_units
+from retour.orders.importers.records import (
+    ImportedCustomer,
+    ImportedLine,
+    ImportedOrder,
+    ImportedPayment,
+    ImportedShipment,
+    RowError,
+    complete,
+)
+
+NonNegative = Annotated[Decimal, Field(ge=0, allow_inf_nan=False)]
+Country = Annotated[str, Field(pattern=r"^[A-Z]{2}$")]
+FinancialStatus = Literal[
+    "pending", "authorized", "paid", "partially_paid", "partially_refunded", "refunded", "voided"
+]
+FulfillmentStatus = Literal["unfulfilled", "partial", "fulfilled", "restocked"]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class CustomerIn(_Strict):
+    email: Annotated[str, Field(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", max_length=254)]
+    first_name: Annotated[str, Field(max_length=100)] = ""
+    last_name: Annotated[str, Field(max_length=100)] = ""
+    language: Literal["", "en", "fr"] = ""
+    country: Country | Literal[""] = ""
+    member: bool = False
+    external_id: Annotated[str, Field(max_length=100)] = ""
+
+
+class LineIn(_Strict):
+    title: Annotated[str, Field(min_length=1, max_length=255)]
+    quantity: Annotated[int, Field(ge=1)]
+    unit_price: NonNegative
+    sku: Annotated[str, Field(max_length=100)] = ""
+    discount: NonNegative = Decimal(0)
+    tax: NonNegative | None = None
+    taxable: bool = True
+    seller: Annotated[str, Field(max_length=64, pattern=r"^[-a-zA-Z0-9_]*$")] = ""
+    seller_name: Annotated[str, Field(max_length=200)] = ""
+    vendor: Annotated[str, Field(max_length=200)] = ""
+    category: Annotated[str, Field(max_length=64, pattern=r"^[-a-zA-Z0-9_]*$")] = ""
+    tags: list[Annotated[str, Field(max_length=50)]] = []
+    final_sale: bool = False
+    personalised: bool = False
+    requires_shipping: bool = True
+    fulfilled_quantity: Annotated[int, Field(ge=0)] = 0
+    shipment: Annotated[int, Field(ge=0)] | None = None
+
+
+class PaymentIn(_Strict):
+    method: Annotated[str, Field(min_length=1, max_length=100)]
+    amount: NonNegative
+    gateway: Annotated[str, Field(max_length=100)] = ""
+    reference: Annotated[str, Field(max_length=200)] = ""
+    captured_at: AwareDatetime | None = None
+
+
+class ShipmentIn(_Strict):
+    carrier: Annotated[str, Field(max_length=100)] = ""
+    tracking_number: Annotated[str, Field(max_length=100)] = ""
+    method: Annotated[str, Field(max_length=100)] = ""
+    shipped_at: AwareDatetime | None = None
+    delivered_at: AwareDatetime | None = None
+    estimated_delivery_latest: date | None = None
+
+
+class OrderIn(_Strict):
+    """One order. Amounts are decimal strings in the order's currency; times carry their offset."""
+
+    number: Annotated[str, Field(min_length=1, max_length=64)]
+    ordered_at: AwareDatetime
+    currency: Annotated[str, Field(min_length=3, max_length=3)]
+    lines: Annotated[list[LineIn], Field(min_length=1, max_length=1000)]
+    external_id: Annotated[str, Field(max_length=100)] = ""
+    customer: CustomerIn | None = None
+    language: Literal["", "en", "fr"] = ""
+    is_gift: bool = False
+    discount_codes: list[Annotated[str, Field(max_length=100)]] = []
+    order_discount: NonNegative = Decimal(0)
+    shipping: NonNegative = Decimal(0)
+    shipping_method: Annotated[str, Field(max_length=100)] = ""
+    tax: NonNegative | None = None
+    tax_included: bool = False
+    duties: NonNegative = Decimal(0)
+    total: NonNegative | None = None
+    financial_status: FinancialStatus = "paid"
+    fulfillment_status: FulfillmentStatus = "unfulfilled"
+    cancelled_at: AwareDatetime | None = None
+    shipping_country: Country | Literal[""] = ""
+    shipping_postal_code: Annotated[str, Field(max_length=20)] = ""
+    billing_country: Country | Literal[""] = ""
+    payments: list[PaymentIn] = []
+    shipments: list[ShipmentIn] = []
+
+    @field_validator("currency")
+    @classmethod
+    def _known_currency(cls, value: str) -> str:
+        if not is_currency(value):
+            # Not ValueError: pydantic would prefix our (translated) message with an English "Value error, ".
+            raise PydanticCustomError("currency", _("not an ISO 4217 currency code"))
+        return value
+
+
+def to_record(order: OrderIn, row: int = 0) -> ImportedOrder | list[RowError]:
+    """Turn a validated order into an import record, checking what the schema alone cannot."""
+    errors = _check_decimals(order, row)
+    record = ImportedOrder(
+        number=order.number,
+        ordered_at=order.ordered_at,
+        currency=order.currency,
+        row=row,
+        external_id=order.external_id,
+        email=order.customer.email.lower() if order.customer else "",
+        language=order.language,
+        is_gift=order.is_gift,
+        discount_codes=", ".join(order.discount_codes),
+        discount=None,
+        shipping=order.shipping,
+        shipping_method=order.shipping_method,
+        tax=order.tax,
+        tax_included=order.tax_included,
+        duties=order.duties,
+        total=order.total,
+        financial_status=order.financial_status,
+        fulfillment_status=order.fulfillment_status,
+        cancelled_at=order.cancelled_at,
+        shipping_country=order.shipping_country,
+        shipping_postal_code=order.shipping_postal_code,
+        billing_country=order.billing_country,
+        source="json",
+        customer=_customer(order.customer),
+        lines=[
+            ImportedLine(
+                title=line.title,
+                quantity=line.quantity,
+                unit_price=line.unit_price,
+                sku=line.sku,
+                line_discount=line.discount,
+                tax=line.tax,
+                taxable=line.taxable,
+                seller_code=line.seller,
+                seller_name=line.seller_name,
+                vendor=line.vendor,
+                category=line.category,
+                tags=tuple(line.tags),
+                final_sale=line.final_sale,
+                personalised=line.personalised,
+                requires_shipping=line.requires_shipping,
+                fulfilled_quantity=line.fulfilled_quantity,
+                shipment=line.shipment,
+            )
+            for line in order.lines
+        ],
+        payments=[
+            ImportedPayment(
+                method=p.method,
+                amount=p.amount,
+                gateway=p.gateway,
+                reference=p.reference,
+                captured_at=p.captured_at,
+            )
+            for p in order.payments
+        ],
+        shipments=[
+            ImportedShipment(
+                carrier=s.carrier,
+                tracking_number=s.tracking_number,
+                method=s.method,
+                shipped_at=s.shipped_at,
+                delivered_at=s.delivered_at,
+                estimated_delivery_latest=s.estimated_delivery_latest,
+            )
+            for s in order.shipments
+        ],
+    )
+    record.discount = sum((line.line_discount for line in record.lines), order.order_discount)
+    errors.extend(
+        RowError(row, field, _("inconsistent totals: %(problem)s") % {"problem": problem})
+        for field, problem in complete(record)
+    )
+    return errors or record
+
+
+def _customer(customer: CustomerIn | None) -> ImportedCustomer | None:
+    if customer is None:
+        return None
+    return ImportedCustomer(
+        email=customer.email.lower(),
+        first_name=customer.first_name,
+        last_name=customer.last_name,
+        language=customer.language,
+        country=customer.country,
+        is_member=customer.member,
+        external_id=customer.external_id,
+    )
+
+
+def _check_decimals(order: OrderIn, row: int) -> list[RowError]:
+    step = Decimal(1).scaleb(-minor_units(order.currency))
+    amounts: list[tuple[str, Decimal | None]] = [
+        ("order_discount", order.order_discount),
+        ("shipping", order.shipping),
+        ("tax", order.tax),
+        ("duties", order.duties),
+        ("total", order.total),
+    ]
+    for index, line in enumerate(order.lines):
+        amounts += [
+            (f"lines[{index}].unit_price", line.unit_price),
+            (f"lines[{index}].discount", line.discount),
+            (f"lines[{index}].tax", line.tax),
+        ]
+    amounts += [(f"payments[{index}].amount", payment.amount) for index, payment in enumerate(order.payments)]
+    return [
+        RowError(
+            row,
+            name,
+            _("%(value)s has more decimals than %(currency)s allows")
+            % {"value": value, "currency": order.currency},
+        )
+        for name, value in amounts
+        if value is not None and value != value.quantize(step)
+    ]
+
+
+def validation_errors(error: ValidationError, row: int) -> list[RowError]:
+    return [
+        RowError(row, ".".join(str(part) for part in item["loc"]), item["msg"])
+        for item in error.errors(include_url=False)
+    ]
+
+
+def read(stream: TextIO) -> Iterator[ImportedOrder | list[RowError]]:
+    """Yield each order of a JSON array or JSON Lines file; the row is the array index or line number."""
+    first = stream.read(1)
+    blank_lines = 0  # skipped here, but still counted in the line numbers of JSON Lines
+    while first and first.isspace():
+        blank_lines += first == "\n"
+        first = stream.read(1)
+    if not first:
+        yield [RowError(1, "", _("the file is empty"))]
+        return
+    if first == "[":
+        try:
+            items = json.loads(first + stream.read(), parse_float=Decimal)
+        except json.JSONDecodeError as error:
+            yield [RowError(error.lineno, "", _("not valid JSON: %(error)s") % {"error": error.msg})]
+            return
+        for index, item in enumerate(items, start=1):
+            yield parse_one(item, index)
+        return
+    for number, text in enumerate(_lines(first, stream), start=1 + blank_lines):
+        if not text.strip():
+            continue
+        try:
+            item = json.loads(text, parse_float=Decimal)
+        except json.JSONDecodeError as error:
+            yield [RowError(number, "", _("not valid JSON: %(error)s") % {"error": error.msg})]
+            continue
+        yield parse_one(item, number)
+
+
+def _lines(first: str, stream: TextIO) -> Iterator[str]:
+    yield first + stream.readline()
+    yield from stream
+
+
+def parse_one(item: object, row: int) -> ImportedOrder | list[RowError]:
+    try:
+        order = OrderIn.model_validate(item)
+    except ValidationError as error:
+        return validation_errors(error, row)
+    return to_record(order, row)

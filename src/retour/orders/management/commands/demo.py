@@ -1,0 +1,300 @@
+"""``retour demo``: load the demo store, Maison Lumière, or write its orders to a file.
+
+Loading is idempotent: the store, its categories and sellers are brought to their definition, the
+orders go through the one import writer (unchanged orders are skipped), and staff accounts are created
+only when missing. The orders are the same all day long: they are generated up to midnight, store time.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterable, Iterator
+from datetime import date, datetime, time
+from pathlib import Path
+from typing import Any, TextIO, cast
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.contrib.auth.models import Group, Permission, User
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from tqdm import tqdm
+
+from retour.catalog.models import Category, Seller, Store
+from retour.orders.demo import CATEGORIES, DEMO_STORE, SELLERS, generate_orders
+from retour.orders.exporters import write_json_lines, write_shopify_csv
+from retour.orders.importers.records import ImportedOrder
+from retour.orders.models import Customer, Order, OrderLine
+from retour.orders.services.importing import ImportReport, import_orders
+from retour.policies.demo import NoDeliveredLines, add_past_requests
+
+MAX_ORDERS = 5_000_000
+MAX_RETURNS = 5_000_000
+WRITERS = {"shopify-csv": write_shopify_csv, "json": write_json_lines}
+DEMO_PASSWORD = "retour-demo"  # noqa: S105 - the demo's published password (README, `make run`)
+# Staff accounts: username, group (None: a superuser).
+DEMO_USERS = (("admin", None), ("agent", "Agents"), ("warehouse", "Warehouse"), ("finance", "Finance"))
+# What each group may see and change in the back office, as app label -> permission codenames.
+GROUP_PERMISSIONS = {
+    "Agents": {
+        "orders": [
+            "view_customer",
+            "change_customer",
+            "view_order",
+            "change_order",
+            "view_orderline",
+            "view_payment",
+            "view_shipment",
+        ],
+        "catalog": ["view_product", "view_variant", "view_category", "view_seller"],
+    },
+    "Warehouse": {
+        "orders": ["view_order", "view_orderline", "view_shipment", "change_shipment"],
+        "catalog": ["view_product", "view_variant", "change_variant", "view_category"],
+    },
+    "Finance": {
+        "orders": ["view_customer", "view_order", "view_orderline", "view_payment"],
+        "catalog": ["view_store", "view_seller", "change_seller"],
+    },
+}
+
+
+class Command(BaseCommand):
+    help = _("Load the demo store, Maison Lumière, with generated orders, or write those orders to a file.")
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--orders", type=int, default=300, help=_("How many orders (1 to 5,000,000)."))
+        parser.add_argument("--seed", type=int, default=1, help=_("The same seed gives the same orders."))
+        parser.add_argument(
+            "--format",
+            choices=["db", *WRITERS],
+            default="db",
+            help=_("db loads the database; shopify-csv and json write --output instead."),
+        )
+        parser.add_argument("--output", help=_("The file to write ('-' writes standard output)."))
+        parser.add_argument("--now", help=_("The day the demo year ends, YYYY-MM-DD (default: today)."))
+        parser.add_argument(
+            "--returns",
+            type=int,
+            default=0,
+            help=_("How many past return requests the store has over the last 90 days (0 to 5,000,000)."),
+        )
+        parser.add_argument(
+            "--progress",
+            choices=["auto", "on", "off"],
+            default="auto",
+            help=_("Show a progress bar (auto: only on a terminal)."),
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        count = options["orders"]
+        if not 1 <= count <= MAX_ORDERS:
+            raise CommandError(
+                _("The number of orders must be between 1 and %(max)s, not %(count)s.")
+                % {"max": f"{MAX_ORDERS:,}", "count": count}
+            )
+        fmt, output = options["format"], options["output"]
+        if fmt == "db" and output:
+            raise CommandError(_("--output goes with --format shopify-csv or json."))
+        if fmt != "db" and not output:
+            raise CommandError(_("--format %(format)s needs --output FILE.") % {"format": fmt})
+        if not 0 <= options["returns"] <= MAX_RETURNS:
+            raise CommandError(
+                _("The number of return requests must be between 0 and %(max)s, not %(count)s.")
+                % {"max": f"{MAX_RETURNS:,}", "count": options["returns"]}
+            )
+        if fmt != "db" and options["returns"]:
+            raise CommandError(_("--returns goes with loading the database (--format db)."))
+        show = options["progress"] == "on" or (options["progress"] == "auto" and sys.stderr.isatty())
+        bar = tqdm(total=count, unit=_("orders"), disable=not show, file=sys.stderr)
+        now = demo_now(options["now"])
+        records = generate_orders(count, options["seed"], now=now, currency=DEMO_STORE["currency"])
+        with bar:
+            if fmt == "db":
+                self._load(records, bar)
+            else:
+                self._write(_counted(records, bar), fmt, output, count)
+        if options["returns"]:
+            self._add_returns(options["returns"], options["seed"], now)
+
+    def _load(self, records: Iterable[ImportedOrder], bar: tqdm[Any]) -> None:
+        def on_batch(report: ImportReport) -> None:
+            bar.update(report.orders - bar.n)
+
+        with transaction.atomic():
+            store = ensure_store()
+            report = import_orders(store, records, on_batch=on_batch)
+            if not report.ok:  # a bug in the generator: say what, and keep nothing
+                for error in report.errors[:20]:
+                    self.stderr.write(str(error))
+                raise CommandError(_("The demo orders were refused; nothing was loaded."))
+            created, existing = ensure_staff()
+        self.stdout.write(
+            _(
+                "Demo store %(name)s (%(code)s): %(orders)d orders generated, %(created)d new, "
+                "%(updated)d updated, %(unchanged)d unchanged."
+            )
+            % {
+                "name": store.name,
+                "code": store.code,
+                "orders": report.orders,
+                "created": report.created,
+                "updated": report.updated,
+                "unchanged": report.unchanged,
+            }
+        )
+        self.stdout.write(
+            _("The store has %(orders)d orders, %(lines)d order lines and %(customers)d customers.")
+            % {
+                "orders": Order.objects.filter(store=store).count(),
+                "lines": OrderLine.objects.filter(order__store=store).count(),
+                "customers": Customer.objects.filter(store=store).count(),
+            }
+        )
+        self._report_staff(created, existing)
+
+    def _add_returns(self, count: int, seed: int, now: datetime) -> None:
+        store = Store.objects.get(code=DEMO_STORE["code"])
+        try:
+            added = add_past_requests(store, count, seed=seed, now=now)
+        except NoDeliveredLines as error:
+            raise CommandError(error.message) from None
+        self.stdout.write(
+            _(
+                "Past return requests: %(created)d added to the %(existing)d already there, decided under "
+                "%(policy)s version %(number)d."
+            )
+            % {
+                "created": added.created,
+                "existing": added.existing,
+                "policy": added.version.name,
+                "number": added.version.number,
+            }
+        )
+
+    def _report_staff(self, created: list[str], existing: list[str]) -> None:
+        if created:
+            self.stdout.write(
+                _("Staff accounts created (password %(password)s): %(users)s. Sign in at /admin/.")
+                % {"password": DEMO_PASSWORD, "users": ", ".join(created)}
+            )
+        if existing:
+            self.stdout.write(
+                _("Staff accounts already there, left as they were: %(users)s.")
+                % {"users": ", ".join(existing)}
+            )
+        if created and not settings.DEBUG:
+            self.stderr.write(
+                _("Warning: these accounts have a published password; never load the demo into production.")
+            )
+
+    def _write(self, records: Iterable[ImportedOrder], fmt: str, output: str, count: int) -> None:
+        writer = WRITERS[fmt]
+        if output == "-":
+            try:
+                lines = writer(records, cast(TextIO, self.stdout))
+            except BrokenPipeError:
+                # The reader had enough (`| head`): not an error. Point stdout at /dev/null so that
+                # Python's final flush does not complain either.
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+                return
+            report = self.stderr
+        else:
+            path = Path(output)
+            partial = path.with_name(path.name + ".partial")  # no half-written file under the real name
+            try:
+                with partial.open("w", encoding="utf-8", newline="") as stream:
+                    lines = writer(records, stream)
+                os.replace(partial, path)
+            except OSError as error:
+                partial.unlink(missing_ok=True)
+                raise CommandError(
+                    _("Cannot write %(path)s: %(error)s") % {"path": output, "error": error.strerror}
+                ) from None
+            report = self.stdout
+        report.write(
+            _("Wrote %(orders)d orders (%(lines)d lines) to %(path)s.")
+            % {"orders": count, "lines": lines, "path": output}
+        )
+
+
+def demo_now(day: str | None) -> datetime:
+    """Midnight (store time) at the start of ``day`` (YYYY-MM-DD), or of today."""
+    zone = ZoneInfo(DEMO_STORE["time_zone"])
+    if day is None:
+        end = timezone.now().astimezone(zone).date()
+    else:
+        try:
+            end = date.fromisoformat(day)
+        except ValueError:
+            raise CommandError(
+                _("--now takes a date as YYYY-MM-DD, not %(value)r.") % {"value": day}
+            ) from None
+    return datetime.combine(end, time(), tzinfo=zone)
+
+
+def _counted(records: Iterable[ImportedOrder], bar: tqdm[Any]) -> Iterator[ImportedOrder]:
+    for record in records:
+        yield record
+        bar.update()
+
+
+def _save_changes(instance: models.Model, values: dict[str, Any]) -> None:
+    """Set ``values`` and save only when something differs, so that a second run writes nothing."""
+    changed = [field for field, value in values.items() if getattr(instance, field) != value]
+    for field in changed:
+        setattr(instance, field, values[field])
+    if instance.pk is None or changed:
+        instance.full_clean()
+        instance.save()
+
+
+def ensure_store() -> Store:
+    """The demo store with its categories (named in both languages) and marketplace sellers."""
+    store = Store.objects.filter(code=DEMO_STORE["code"]).first() or Store(code=DEMO_STORE["code"])
+    _save_changes(store, {field: value for field, value in DEMO_STORE.items() if field != "code"})
+    store.own_seller()
+    for slug, name_en, name_fr in CATEGORIES:
+        category = Category.objects.filter(store=store, slug=slug).first() or Category(store=store, slug=slug)
+        _save_changes(category, {"name_en": name_en, "name_fr": name_fr})
+    for demo_seller in SELLERS:
+        seller = Seller.objects.filter(store=store, code=demo_seller.code).first()
+        seller = seller or Seller(store=store, code=demo_seller.code)
+        _save_changes(
+            seller,
+            {
+                "name": demo_seller.name,
+                "kind": Seller.Kind.MARKETPLACE,
+                "country": demo_seller.country,
+                "email": f"contact@{demo_seller.code}.example.com",
+            },
+        )
+    return store
+
+
+def ensure_staff() -> tuple[list[str], list[str]]:
+    """Create the demo groups and the staff accounts that are missing; return (created, existing)."""
+    groups = {}
+    for name, by_app in GROUP_PERMISSIONS.items():
+        group, _created = Group.objects.get_or_create(name=name)
+        for app_label, codenames in by_app.items():
+            group.permissions.add(
+                *Permission.objects.filter(content_type__app_label=app_label, codename__in=codenames)
+            )
+        groups[name] = group
+    created, existing = [], []
+    for username, group_name in DEMO_USERS:
+        if User.objects.filter(username=username).exists():
+            existing.append(username)
+            continue
+        email = f"{username}@maison-lumiere.example.com"
+        if group_name is None:
+            User.objects.create_superuser(username, email, DEMO_PASSWORD)
+        else:
+            user = User.objects.create_user(username, email, DEMO_PASSWORD, is_staff=True)
+            user.groups.add(groups[group_name])
+        created.append(username)
+    return created, existing

@@ -1,0 +1,598 @@
+"""Read a policy document (YAML) into a ``Policy``, reporting every problem with its line and field.
+
+Only the standard library, PyYAML (a parser, no I/O) and ``core`` are used. Messages are English
+with ``%(name)s`` placeholders, marked with ``gettext_noop`` so that ``makemessages`` extracts them,
+and translated at the edge (``policies.services``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+import yaml
+
+from retour.core.money import is_currency, minor_units
+from retour.policies.domain.model import (
+    ALWAYS,
+    Adjustment,
+    Condition,
+    Extension,
+    Fee,
+    Outcome,
+    Override,
+    Policy,
+    ReturnWindow,
+    Rule,
+    Text,
+)
+from retour.policies.domain.vocabulary import (
+    APPROVALS,
+    CONDITIONS,
+    LEGAL_BASES,
+    REASONS,
+    REGIONS,
+    RESOLUTIONS,
+    RETURN_METHODS,
+    STAGES,
+)
+
+FORMAT = "retour-policy/1"
+MAX_SIZE = 256 * 1024
+TEXT_FACTS = {
+    "category": None,
+    "condition": CONDITIONS,
+    "reason": REASONS,
+    "country": None,
+    "currency": None,
+    "seller": None,
+    "payment_method": None,
+    "segment": None,
+    "region": REGIONS,
+    "stage": STAGES,
+}
+BOOL_FACTS = {"delivered", "seller_fault", "is_gift", "member", "final_sale", "personalised"}
+NUMBER_FACTS = {"days_since_delivery", "days_since_order", "days_past_return_by", "quantity"}
+AMOUNT_FACTS = {"unit_price", "line_total"}
+DATE_FACTS = {"requested_on", "delivered_on", "ordered_on"}
+_SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
+_DAY = re.compile(r"^(\d\d)-(\d\d)$")
+
+
+def gettext_noop(message: str) -> str:
+    """Mark a problem message for extraction (xgettext knows this name); ``policies.services`` translates it.
+
+    The domain does not import Django, so this stands in for ``django.utils.translation.gettext_noop``.
+    """
+    return message
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    line: int
+    field: str
+    message: str
+    params: tuple[tuple[str, object], ...] = ()
+
+    def text(self) -> str:
+        return self.message % dict(self.params) if self.params else self.message
+
+
+class PolicyInvalid(ValueError):
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__("; ".join(f"line {p.line}, {p.field}: {p.text()}" for p in problems))
+        self.problems = problems
+
+
+def load(text: str) -> Policy:
+    """Parse and validate; raise ``PolicyInvalid`` with every problem found."""
+    if len(text.encode()) > MAX_SIZE:
+        raise PolicyInvalid(
+            [
+                Problem(
+                    1,
+                    "",
+                    gettext_noop("the document is larger than %(size)d KB"),
+                    (("size", MAX_SIZE // 1024),),
+                )
+            ]
+        )
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else 1
+        problem = str(getattr(error, "problem", None) or error)
+        raise PolicyInvalid(
+            [Problem(line, "", gettext_noop("not valid YAML: %(problem)s"), (("problem", problem),))]
+        ) from None
+    if node is None:
+        raise PolicyInvalid([Problem(1, "", gettext_noop("the document is empty"))])
+    reader = _Reader()
+    data = reader.python(node, "")
+    policy = reader.policy(data)
+    if reader.problems:
+        raise PolicyInvalid(sorted(reader.problems, key=lambda p: p.line))
+    assert policy is not None
+    return policy
+
+
+class _Reader:
+    def __init__(self) -> None:
+        self.lines: dict[str, int] = {}
+        self.problems: list[Problem] = []
+
+    # -- YAML nodes to plain values, remembering where each field is -----------------------------
+
+    def python(self, node: yaml.Node, path: str) -> Any:
+        self.lines.setdefault(path, node.start_mark.line + 1)
+        if isinstance(node, yaml.MappingNode):
+            explicit = [str(key.value) for key, _value in node.value if key.value != "<<"]
+            _MERGER.flatten_mapping(node)  # YAML merge keys (<<: *anchor); the node's own keys win
+            result: dict[str, Any] = {}
+            for key_node, value_node in node.value:
+                key = str(key_node.value)
+                child = f"{path}.{key}" if path else key
+                self.lines[child] = key_node.start_mark.line + 1
+                result[key] = self.python(value_node, child)
+            for key in {key for key in explicit if explicit.count(key) > 1}:
+                self.error(f"{path}.{key}" if path else key, gettext_noop("the field is given twice"))
+            return result
+        if isinstance(node, yaml.SequenceNode):
+            return [self.python(item, f"{path}[{index}]") for index, item in enumerate(node.value)]
+        # Scalars stay text, typed by the field that reads them: "4.95" must not become a float, and
+        # Norway's code NO must not become false (YAML 1.1 reads yes/no/on/off as booleans).
+        value = node.value
+        plain = getattr(node, "style", None) is None
+        if plain and value in ("true", "false"):
+            return value == "true"
+        if plain and value in ("null", "~", ""):
+            return None
+        return value
+
+    def error(self, path: str, message: str, **params: object) -> None:
+        line = self.lines.get(path)
+        parent = path
+        while line is None and parent:
+            parent = parent.rsplit(".", 1)[0] if "." in parent else ""
+            line = self.lines.get(parent)
+        self.problems.append(Problem(line or 1, path, message, tuple(params.items())))
+
+    def fields(
+        self, data: Any, path: str, allowed: set[str], required: frozenset[str] | set[str] = frozenset()
+    ) -> dict[str, Any]:
+        if not isinstance(data, dict):
+            self.error(path, gettext_noop("expected a mapping of fields"))
+            return {}
+        for key in data:
+            if key not in allowed:
+                self.error(f"{path}.{key}" if path else key, gettext_noop("unknown field %(name)s"), name=key)
+        for key in sorted(required - set(data)):
+            self.error(path, gettext_noop("the field %(name)s is missing"), name=key)
+        return data
+
+    # -- the document ----------------------------------------------------------------------------
+
+    def policy(self, data: Any) -> Policy | None:
+        top = self.fields(
+            data,
+            "",
+            {
+                "format",
+                "name",
+                "title",
+                "return_window",
+                "fees",
+                "store_credit_bonus_percent",
+                "rules",
+                "resolution_overrides",
+                "fallback",
+            },
+            {"format", "name", "rules"},
+        )
+        if not top:
+            return None
+        if top.get("format") not in (None, FORMAT):
+            self.error("format", gettext_noop("the format must be %(format)s"), format=FORMAT)
+        name = self.slug(top.get("name"), "name")
+        fees = self.fee_tables(top.get("fees") or {}, "fees")
+        rules = self.rules(top.get("rules"), "rules", set(fees))
+        return Policy(
+            name=name,
+            title=self.text(top.get("title"), "title") or Text(name, name),
+            rules=rules,
+            fees=fees,
+            return_window=self.window(top.get("return_window"), "return_window"),
+            store_credit_bonus_percent=self.integer(
+                top.get("store_credit_bonus_percent", 0), "store_credit_bonus_percent", 0, 100
+            ),
+            resolution_overrides=self.overrides(
+                top.get("resolution_overrides") or [], "resolution_overrides"
+            ),
+            fallback=self.text(top.get("fallback"), "fallback"),
+        )
+
+    def rules(self, data: Any, path: str, fee_names: set[str]) -> tuple[Rule, ...]:
+        if not isinstance(data, list) or not data:
+            self.error(path, gettext_noop("expected a list of at least one rule"))
+            return ()
+        rules: list[Rule] = []
+        seen: set[str] = set()
+        catch_all: str | None = None
+        for index, item in enumerate(data):
+            where = f"{path}[{index}]"
+            fields = self.fields(item, where, {"id", "when", "then", "adjust"}, {"id", "then"})
+            if not fields:
+                continue
+            rule_id = self.slug(fields.get("id"), f"{where}.id")
+            if rule_id in seen:
+                self.error(f"{where}.id", gettext_noop("the rule id %(id)s is used twice"), id=rule_id)
+            seen.add(rule_id)
+            if catch_all is not None:
+                self.error(
+                    where,
+                    gettext_noop("unreachable: rule %(id)s applies to every case before it"),
+                    id=catch_all,
+                )
+            when = self.condition(fields.get("when"), f"{where}.when") if "when" in fields else ALWAYS
+            if not fields.get("when"):  # no condition at all, not a condition that failed to read
+                catch_all = rule_id
+            outcome = self.outcome(fields.get("then"), f"{where}.then", fee_names)
+            adjust = tuple(
+                adjustment
+                for j, raw in enumerate(fields.get("adjust") or [])
+                if (adjustment := self.adjustment(raw, f"{where}.adjust[{j}]", outcome)) is not None
+            )
+            rules.append(Rule(rule_id, when, outcome, adjust))
+        return tuple(rules)
+
+    def outcome(self, data: Any, path: str, fee_names: set[str]) -> Outcome:
+        fields = self.fields(
+            data,
+            path,
+            {
+                "eligible",
+                "code",
+                "refund_percent",
+                "legal_basis",
+                "resolutions",
+                "fees",
+                "keep_item_max",
+                "approval",
+                "photo_required",
+                "return_methods",
+                "explain",
+            },
+            {"eligible", "code"},
+        )
+        eligible = self.boolean(fields.get("eligible", False), f"{path}.eligible")
+        percent = self.integer(
+            fields.get("refund_percent", 100 if eligible else 0), f"{path}.refund_percent", 0, 100
+        )
+        if not eligible and percent:
+            self.error(
+                f"{path}.refund_percent",
+                gettext_noop("a line that is not eligible cannot have a refund percentage"),
+            )
+        legal_basis = fields.get("legal_basis")
+        if legal_basis is not None and legal_basis not in LEGAL_BASES:
+            self.error(
+                f"{path}.legal_basis", gettext_noop("unknown legal basis %(value)s"), value=legal_basis
+            )
+        fees = tuple(
+            self.words(
+                fields.get("fees") or [], f"{path}.fees", fee_names, gettext_noop("unknown fee %(value)s")
+            )
+        )
+        resolutions = tuple(
+            self.words(
+                fields.get("resolutions") or [],
+                f"{path}.resolutions",
+                set(RESOLUTIONS),
+                gettext_noop("unknown resolution %(value)s"),
+            )
+        )
+        if eligible and not resolutions:
+            self.error(
+                f"{path}.resolutions", gettext_noop("an eligible outcome must offer at least one resolution")
+            )
+        if not eligible and (resolutions or fees):
+            self.error(
+                path, gettext_noop("a line that is not eligible is offered no resolution and charged no fee")
+            )
+        approval = fields.get("approval", "auto")
+        if approval not in APPROVALS:
+            self.error(
+                f"{path}.approval", gettext_noop("approval is auto or review, not %(value)s"), value=approval
+            )
+        return Outcome(
+            eligible=eligible,
+            code=self.slug(fields.get("code"), f"{path}.code"),
+            refund_percent=percent,
+            legal_basis=legal_basis,
+            resolutions=resolutions,
+            fees=fees,
+            keep_item_max=self.amounts(fields["keep_item_max"], f"{path}.keep_item_max")
+            if "keep_item_max" in fields
+            else None,
+            approval=str(approval),
+            photo_required=self.boolean(fields.get("photo_required", False), f"{path}.photo_required"),
+            return_methods=tuple(
+                self.words(
+                    fields.get("return_methods", ["label", "drop_off"]),
+                    f"{path}.return_methods",
+                    set(RETURN_METHODS),
+                    gettext_noop("unknown return method %(value)s"),
+                )
+            ),
+            explain=self.text(fields.get("explain"), f"{path}.explain"),
+        )
+
+    def adjustment(self, data: Any, path: str, outcome: Outcome) -> Adjustment | None:
+        fields = self.fields(
+            data, path, {"when", "refund_percent", "code", "explain"}, {"when", "refund_percent"}
+        )
+        if not fields:
+            return None
+        if not outcome.eligible:
+            self.error(path, gettext_noop("only an eligible outcome can be adjusted"))
+        percent = self.integer(fields.get("refund_percent"), f"{path}.refund_percent", 0, 100)
+        if percent > outcome.refund_percent:
+            self.error(
+                f"{path}.refund_percent", gettext_noop("an adjustment can only lower the refund percentage")
+            )
+        return Adjustment(
+            when=self.condition(fields.get("when"), f"{path}.when"),
+            refund_percent=percent,
+            code=self.slug(fields["code"], f"{path}.code") if "code" in fields else None,
+            explain=self.text(fields.get("explain"), f"{path}.explain"),
+        )
+
+    # -- conditions ------------------------------------------------------------------------------
+
+    def condition(self, data: Any, path: str) -> Condition:
+        if data is None or data == {}:
+            return ALWAYS
+        if not isinstance(data, dict):
+            self.error(path, gettext_noop("a condition is a mapping of facts to values"))
+            return ALWAYS
+        parts: list[Condition] = []
+        for key, value in data.items():
+            where = f"{path}.{key}"
+            if key in ("any", "all"):
+                if not isinstance(value, list) or not value:
+                    self.error(where, gettext_noop("expected a list of conditions"))
+                    continue
+                parts.append(
+                    (key, tuple(self.condition(item, f"{where}[{i}]") for i, item in enumerate(value)))
+                )
+            elif key == "not":
+                parts.append(("not", self.condition(value, where)))
+            elif key in TEXT_FACTS:
+                parts.append(self.text_condition(key, value, where))
+            elif key in BOOL_FACTS:
+                parts.append(("is", key, self.boolean(value, where)))
+            elif key in NUMBER_FACTS or key in AMOUNT_FACTS:
+                parts.append(self.range_condition(key, value, where))
+            elif key in DATE_FACTS:
+                parts.append(self.between_condition(key, value, where))
+            elif key == "tags":
+                parts.append(("tags", frozenset(self.strings(value, where))))
+            else:
+                self.error(where, gettext_noop("unknown fact %(name)s"), name=key)
+        return parts[0] if len(parts) == 1 else ("all", tuple(parts))
+
+    def text_condition(self, fact: str, value: Any, path: str) -> Condition:
+        negate = isinstance(value, dict) and set(value) == {"not"}
+        values = set(self.strings(value["not"] if negate else value, path))
+        known = TEXT_FACTS[fact]
+        for item in sorted(values - known if known else set()):
+            self.error(path, gettext_noop("unknown value %(value)s for %(fact)s"), fact=fact, value=item)
+        if fact in ("country",):
+            values = {item.upper() for item in values}
+        condition: Condition = ("in", fact, frozenset(values))
+        return ("not", condition) if negate else condition
+
+    def range_condition(self, fact: str, value: Any, path: str) -> Condition:
+        read = self.decimal if fact in AMOUNT_FACTS else self.whole
+        if isinstance(value, dict):
+            fields = self.fields(value, path, {"min", "max"})
+            low = read(fields["min"], f"{path}.min") if "min" in fields else None
+            high = read(fields["max"], f"{path}.max") if "max" in fields else None
+            if low is None and high is None:
+                self.error(path, gettext_noop("give min, max or both"))
+            if low is not None and high is not None and low > high:
+                self.error(
+                    path, gettext_noop("contradictory: min %(low)s is above max %(high)s"), low=low, high=high
+                )
+            return ("range", fact, low, high)
+        exact = read(value, path)
+        return ("range", fact, exact, exact)
+
+    def between_condition(self, fact: str, value: Any, path: str) -> Condition:
+        fields = self.fields(value, path, {"between"}, {"between"})
+        pair = fields.get("between")
+        if not isinstance(pair, list) or len(pair) != 2:
+            self.error(path, gettext_noop("between takes two days of the year, e.g. [11-01, 12-31]"))
+            return ALWAYS
+        return (
+            "between",
+            fact,
+            self.day(pair[0], f"{path}.between[0]"),
+            self.day(pair[1], f"{path}.between[1]"),
+        )
+
+    # -- values ----------------------------------------------------------------------------------
+
+    def fee_tables(self, data: Any, path: str) -> dict[str, Fee]:
+        tables: dict[str, Fee] = {}
+        if not isinstance(data, dict):
+            self.error(path, gettext_noop("expected a mapping of fee names to fee tables"))
+            return tables
+        for name, raw in data.items():
+            where = f"{path}.{name}"
+            fields = self.fields(raw, where, {"amounts", "waived_when"}, {"amounts"})
+            tables[self.slug(name, where)] = Fee(
+                name=name,
+                amounts=self.amounts(fields.get("amounts"), f"{where}.amounts"),
+                waived_when=self.condition(fields["waived_when"], f"{where}.waived_when")
+                if "waived_when" in fields
+                else None,
+            )
+        return tables
+
+    def amounts(self, data: Any, path: str) -> dict[str, Decimal]:
+        if not isinstance(data, dict) or not data:
+            self.error(path, gettext_noop('expected amounts by currency, e.g. {EUR: "4.95"}'))
+            return {}
+        result = {}
+        for currency, raw in data.items():
+            where = f"{path}.{currency}"
+            if not is_currency(str(currency)):
+                self.error(where, gettext_noop("%(value)s is not an ISO 4217 currency code"), value=currency)
+                continue
+            amount = self.decimal(raw, where)
+            if amount is not None and amount != amount.quantize(Decimal(1).scaleb(-minor_units(currency))):
+                self.error(
+                    where,
+                    gettext_noop("%(value)s has more decimals than %(currency)s allows"),
+                    value=raw,
+                    currency=currency,
+                )
+            if amount is not None:
+                result[str(currency)] = amount
+        return result
+
+    def window(self, data: Any, path: str) -> ReturnWindow:
+        if data is None:
+            return ReturnWindow(days=30)
+        fields = self.fields(data, path, {"days", "extensions"}, {"days"})
+        extensions = []
+        for index, raw in enumerate(fields.get("extensions") or []):
+            where = f"{path}.extensions[{index}]"
+            ext = self.fields(raw, where, {"delivered_between", "until"}, {"delivered_between", "until"})
+            pair = ext.get("delivered_between")
+            if not isinstance(pair, list) or len(pair) != 2:
+                self.error(
+                    f"{where}.delivered_between",
+                    gettext_noop("expected two days of the year, e.g. [11-01, 12-31]"),
+                )
+                continue
+            extensions.append(
+                Extension(
+                    self.day(pair[0], where),
+                    self.day(pair[1], where),
+                    self.day(ext.get("until"), f"{where}.until"),
+                )
+            )
+        return ReturnWindow(self.integer(fields.get("days"), f"{path}.days", 0, 3650), tuple(extensions))
+
+    def overrides(self, data: Any, path: str) -> tuple[Override, ...]:
+        if not isinstance(data, list):
+            self.error(path, gettext_noop("expected a list"))
+            return ()
+        result = []
+        for index, raw in enumerate(data):
+            where = f"{path}[{index}]"
+            fields = self.fields(raw, where, {"when", "resolutions"}, {"when", "resolutions"})
+            if fields:
+                result.append(
+                    Override(
+                        self.condition(fields.get("when"), f"{where}.when"),
+                        tuple(
+                            self.words(
+                                fields.get("resolutions"),
+                                f"{where}.resolutions",
+                                set(RESOLUTIONS),
+                                gettext_noop("unknown resolution %(value)s"),
+                            )
+                        ),
+                    )
+                )
+        return tuple(result)
+
+    def text(self, data: Any, path: str) -> Text | None:
+        if data is None:
+            return None
+        fields = self.fields(data, path, {"en", "fr"}, {"en", "fr"})
+        en, fr = fields.get("en"), fields.get("fr")
+        if not isinstance(en, str) or not isinstance(fr, str):
+            return None
+        for language, sentence in (("en", en), ("fr", fr)):
+            for name in re.findall(r"\{(\w*)\}", sentence):
+                if name not in PLACEHOLDERS:
+                    self.error(
+                        f"{path}.{language}", gettext_noop("unknown placeholder {%(name)s}"), name=name
+                    )
+        return Text(en, fr)
+
+    def words(self, data: Any, path: str, allowed: set[str], unknown: str) -> list[str]:
+        """The words listed at ``path``; ``unknown`` is the problem for a word not ``allowed``."""
+        values = self.strings(data, path) if data != [] else []
+        for value in values:
+            if value not in allowed:
+                self.error(path, unknown, value=value)
+        if len(set(values)) != len(values):
+            self.error(path, gettext_noop("a value is listed twice"))
+        return values
+
+    def strings(self, data: Any, path: str) -> list[str]:
+        items = data if isinstance(data, list) else [data]
+        if not items or not all(isinstance(item, str) and item for item in items):
+            self.error(path, gettext_noop("expected a word or a list of words"))
+            return []
+        return [str(item) for item in items]
+
+    def slug(self, value: Any, path: str) -> str:
+        if not isinstance(value, str) or not _SLUG.match(value):
+            self.error(path, gettext_noop("expected a short name of lower-case letters, digits, - or _"))
+            return str(value)
+        return value
+
+    def boolean(self, value: Any, path: str) -> bool:
+        if not isinstance(value, bool):
+            self.error(path, gettext_noop("expected true or false"))
+            return False
+        return value
+
+    def integer(self, value: Any, path: str, low: int, high: int) -> int:
+        number = self.whole(value, path)
+        if number is None:
+            return low
+        if not low <= number <= high:
+            self.error(
+                path, gettext_noop("expected a whole number from %(low)d to %(high)d"), low=low, high=high
+            )
+        return number
+
+    def whole(self, value: Any, path: str) -> int | None:
+        try:
+            return int(str(value))
+        except ValueError:
+            self.error(path, gettext_noop("expected a whole number, not %(value)s"), value=value)
+            return None
+
+    def decimal(self, value: Any, path: str) -> Decimal | None:
+        try:
+            number = Decimal(str(value))
+        except InvalidOperation:
+            number = None
+        if number is None or not number.is_finite() or number < 0:
+            self.error(path, gettext_noop('expected an amount such as "4.95", not %(value)s'), value=value)
+            return None
+        return number
+
+    def day(self, value: Any, path: str) -> tuple[int, int]:
+        match = _DAY.match(str(value))
+        if match:
+            month, day = int(match.group(1)), int(match.group(2))
+            if 1 <= month <= 12 and 1 <= day <= 31:
+                return (month, day)
+        self.error(path, gettext_noop("expected a day of the year as MM-DD, not %(value)s"), value=value)
+        return (1, 1)
+
+
+_MERGER = yaml.SafeLoader("")
+PLACEHOLDERS = {"percent", "refund", "fee", "days", "return_by", "item"}

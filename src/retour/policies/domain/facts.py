@@ -1,0 +1,58 @@
+"""What a decision is made from: the facts of one return line, and what follows from them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from retour.policies.domain.vocabulary import SELLER_FAULT_REASONS, region_of
+
+
+@dataclass(frozen=True, slots=True)
+class Facts:
+    """One line of a return request. Dates are calendar dates in the store's time zone."""
+
+    country: str
+    currency: str
+    category: str
+    unit_price: Decimal
+    quantity: int
+    ordered_at: date
+    delivered_at: date | None
+    requested_at: date
+    condition: str
+    reason: str
+    is_gift: bool = False
+    member: bool = False
+    final_sale: bool = False
+    personalised: bool = False
+    tags: frozenset[str] = field(default_factory=frozenset)
+    seller: str = ""
+    payment_method: str = ""
+    segment: str = ""
+    stage: str = "request"  # "inspection" once the condition was graded
+
+    @property
+    def line_total(self) -> Decimal:
+        return self.unit_price * self.quantity
+
+    @property
+    def delivered(self) -> bool:
+        return self.delivered_at is not None
+
+    @property
+    def days_since_delivery(self) -> int | None:
+        return None if self.delivered_at is None else (self.requested_at - self.delivered_at).days
+
+    @property
+    def days_since_order(self) -> int:
+        return (self.requested_at - self.ordered_at).days
+
+    @property
+    def seller_fault(self) -> bool:
+        return self.reason in SELLER_FAULT_REASONS
+
+    @property
+    def region(self) -> str:
+        return region_of(self.country)

@@ -1,0 +1,272 @@
+"""Policy services: load versions, lint them against the law, decide and record decisions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from hashlib import sha256
+from pathlib import Path
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from retour.catalog.models import Seller, Store
+from retour.core.errors import DomainError
+from retour.policies.domain import document, legal, stages
+from retour.policies.domain.compiler import CompiledPolicy, compile_policy
+from retour.policies.domain.decision import Decision
+from retour.policies.domain.facts import Facts
+from retour.policies.domain.lint import Finding, compare
+from retour.policies.domain.model import Text
+from retour.policies.models import PolicyDecision, PolicyVersion, ReturnPolicy
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+FLOOR = "statutory-minimum"
+
+
+class PolicyInvalid(DomainError):
+    code = "policy_invalid"
+    status = 422
+
+
+class PolicyRefused(DomainError):
+    code = "policy_less_generous"
+    status = 422
+
+
+class NoActivePolicy(DomainError):
+    code = "no_active_policy"
+    status = 409
+
+
+@dataclass(frozen=True)
+class Problem:
+    line: int
+    field: str
+    message: str
+
+
+def template_names() -> list[str]:
+    return sorted(path.stem for path in TEMPLATES.glob("*.yaml"))
+
+
+def template_text(name: str) -> str:
+    path = TEMPLATES / f"{name}.yaml"
+    if name not in template_names():
+        raise PolicyInvalid(_("There is no template named %(name)s.") % {"name": name})
+    return path.read_text(encoding="utf-8")
+
+
+def parse(text: str) -> CompiledPolicy:
+    """Validate and compile a document; every problem is reported, translated, with its line."""
+    try:
+        return compile_policy(document.load(text))
+    except document.PolicyInvalid as error:
+        problems = [
+            Problem(p.line, p.field, _(p.message) % dict(p.params) if p.params else _(p.message))
+            for p in error.problems
+        ]
+        raise PolicyInvalid(
+            ngettext("The policy has %(count)d problem.", "The policy has %(count)d problems.", len(problems))
+            % {"count": len(problems)},
+            problems=[{"line": p.line, "field": p.field, "message": p.message} for p in problems],
+        ) from None
+
+
+@lru_cache(maxsize=8)
+def compiled_template(name: str) -> CompiledPolicy:
+    return parse(template_text(name))
+
+
+def floor() -> CompiledPolicy:
+    return compiled_template(FLOOR)
+
+
+@lru_cache(maxsize=256)
+def _compiled_version(pk: int, digest: str, text: str) -> CompiledPolicy:
+    return parse(text)
+
+
+def compiled(version: PolicyVersion) -> CompiledPolicy:
+    return _compiled_version(version.pk, version.digest, version.document)
+
+
+def lint(policy: CompiledPolicy) -> list[Finding]:
+    """Where the policy promises EU/EEA or UK shoppers less than the law (the floor then applies)."""
+    return compare(policy, floor(), regions=("eu", "gb"), legal_only=True)
+
+
+def policy_slot(store: Store, seller: Seller | None = None) -> ReturnPolicy:
+    slot, _created = ReturnPolicy.objects.get_or_create(store=store, seller=seller)
+    return slot
+
+
+def active_version(store: Store, seller: Seller | None = None) -> PolicyVersion | None:
+    slot = ReturnPolicy.objects.filter(store=store, seller=seller).select_related("active_version").first()
+    if slot is None or slot.active_version is None:
+        return None if seller is None else active_version(store)
+    return slot.active_version
+
+
+def load_policy(
+    store: Store,
+    text: str,
+    *,
+    seller: Seller | None = None,
+    user: Any = None,
+    note: str = "",
+    activate: bool = True,
+) -> PolicyVersion:
+    """Save ``text`` as the next version of the store's (or seller's) policy, and make it active.
+
+    A document with problems, or a seller's policy less generous than the store's, is refused and
+    nothing changes: the active version stays as it was.
+    """
+    candidate = parse(text)
+    if seller is not None:
+        _refuse_less_generous_than_store(store, candidate)
+    digest = sha256(text.encode()).hexdigest()
+    with transaction.atomic():
+        slot = ReturnPolicy.objects.select_for_update().get(pk=policy_slot(store, seller).pk)
+        latest = slot.versions.order_by("-number").first()
+        if latest is not None and latest.digest == digest:
+            version = latest  # the same document again: nothing new to save
+        else:
+            version = PolicyVersion.objects.create(
+                policy=slot,
+                number=(latest.number + 1) if latest else 1,
+                name=candidate.policy.name,
+                document=text,
+                digest=digest,
+                note=note,
+                created_by=user,
+            )
+        if activate and slot.active_version_id != version.pk:
+            slot.active_version = version
+            slot.save(update_fields=["active_version"])
+    return version
+
+
+def _refuse_less_generous_than_store(store: Store, candidate: CompiledPolicy) -> None:
+    store_version = active_version(store)
+    if store_version is not None:
+        findings = compare(candidate, compiled(store_version), regions=("eu", "gb", "other"))
+        if findings:
+            raise PolicyRefused(
+                _("A marketplace seller's policy may not be less generous than the store's."),
+                findings=[finding.as_dict() for finding in findings[:10]],
+            )
+
+
+def activate(version: PolicyVersion) -> PolicyVersion:
+    """Make ``version`` the active one of its policy again (going back to an earlier version).
+
+    A seller's version is checked against the store's policy as it is now, as when it was loaded.
+    """
+    slot = version.policy
+    if slot.seller_id is not None:
+        _refuse_less_generous_than_store(slot.store, compiled(version))
+    with transaction.atomic():
+        slot = ReturnPolicy.objects.select_for_update().get(pk=version.policy_id)
+        if slot.active_version_id != version.pk:
+            slot.active_version = version
+            slot.save(update_fields=["active_version"])
+    return version
+
+
+def decide(version: PolicyVersion, facts: Facts) -> Decision:
+    """The decision under ``version``, never below the legal floor."""
+    return legal.decide(compiled(version), facts, floor())
+
+
+def record(
+    store: Store,
+    version: PolicyVersion,
+    facts: Facts,
+    decision: Decision,
+    *,
+    when: Any,
+    stage: str = "request",
+    previous: PolicyDecision | None = None,
+) -> PolicyDecision:
+    return PolicyDecision.objects.create(
+        store=store,
+        version=version,
+        stage=stage,
+        previous=previous,
+        decided_at=when,
+        country=facts.country,
+        currency=facts.currency,
+        category=facts.category,
+        unit_price=facts.unit_price,
+        quantity=facts.quantity,
+        ordered_at=facts.ordered_at,
+        delivered_at=facts.delivered_at,
+        requested_at=facts.requested_at,
+        condition=facts.condition,
+        reason=facts.reason,
+        is_gift=facts.is_gift,
+        member=facts.member,
+        final_sale=facts.final_sale,
+        personalised=facts.personalised,
+        seller_code=facts.seller,
+        payment_method=facts.payment_method,
+        eligible=decision.eligible,
+        code=decision.code,
+        refund_percent=decision.refund_percent,
+        item_refund=decision.item_refund,
+        fees=decision.fees_total,
+        refund_amount=decision.refund_amount,
+        store_credit_amount=decision.store_credit_amount,
+        keep_item=decision.keep_item,
+        legal_basis=decision.legal_basis or "",
+        resolutions=",".join(decision.resolutions),
+        trace=" ".join(decision.trace)[:500],
+        explanation_en=decision.explanation("en"),
+        explanation_fr=decision.explanation("fr"),
+    )
+
+
+def facts_of(row: PolicyDecision) -> Facts:
+    """The facts a stored decision was made from."""
+    return Facts(
+        country=row.country,
+        currency=row.currency,
+        category=row.category,
+        unit_price=row.unit_price,
+        quantity=row.quantity,
+        ordered_at=row.ordered_at,
+        delivered_at=row.delivered_at,
+        requested_at=row.requested_at,
+        condition=row.condition,
+        reason=row.reason,
+        is_gift=row.is_gift,
+        member=row.member,
+        final_sale=row.final_sale,
+        personalised=row.personalised,
+        seller=row.seller_code,
+        payment_method=row.payment_method,
+        stage=row.stage,
+    )
+
+
+def redecide_at_inspection(
+    request: PolicyDecision, graded_condition: str, *, when: Any
+) -> tuple[PolicyDecision, Text]:
+    """Decide again from the graded condition, under the version the request was decided under.
+
+    Both decisions are kept (the new one points to the request's); the returned text explains the
+    difference in English and French.
+    """
+    if request.stage != PolicyDecision.Stage.REQUEST:
+        raise PolicyInvalid(_("Only a decision made at request time can be revised at inspection."))
+    reported = facts_of(request)
+    before = decide(request.version, reported)
+    graded = stages.at_inspection(reported, graded_condition)
+    after = decide(request.version, graded)
+    row = record(
+        request.store, request.version, graded, after, when=when, stage="inspection", previous=request
+    )
+    return row, stages.difference(before, after, reported.condition, graded_condition)

@@ -1,0 +1,90 @@
+"""Fixtures shared by every test suite: the shared fixture files, stores, staff and API access."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from django.contrib.auth.models import Permission, User
+from django.test import Client
+from django.utils import translation
+
+from retour.api.models import ApiToken
+from retour.catalog.models import Store
+
+TESTS_DIR = Path(__file__).resolve().parent
+# --import-mode=importlib puts no test directory on sys.path; this one is, so tests can import factories.
+if str(TESTS_DIR) not in sys.path:
+    sys.path.insert(0, str(TESTS_DIR))
+
+# shared/ sits beside the repository (as in CI); RETOUR_SHARED_DIR names another place.
+FIXTURES_DIR = Path(os.environ.get("RETOUR_SHARED_DIR", TESTS_DIR.parents[1] / "shared")) / "fixtures"
+
+
+@pytest.fixture(autouse=True)
+def _default_language() -> Iterator[None]:
+    """A French request leaves French active in the thread: start every test from the default."""
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(scope="session")
+def fixtures_dir() -> Path:
+    """The public sample data in shared/fixtures, cloned beside the repository."""
+    if not (FIXTURES_DIR / "shopify").is_dir():
+        pytest.fail(
+            f"The shared fixtures are missing: expected {FIXTURES_DIR}. Clone the shared/ directory "
+            "beside the repository (../shared/fixtures)."
+        )
+    return FIXTURES_DIR
+
+
+@pytest.fixture
+def forezia_csv(fixtures_dir: Path) -> Path:
+    return fixtures_dir / "shopify" / "orders_export_devstore_forezia.csv"
+
+
+@pytest.fixture
+def creyox_csv(fixtures_dir: Path) -> Path:
+    return fixtures_dir / "shopify" / "orders_export_teststore_creyox.csv"
+
+
+def make_store(code: str, name: str) -> Store:
+    return Store.objects.create(
+        code=code, name=name, currency="EUR", country="FR", time_zone="Europe/Paris", languages="fr,en"
+    )
+
+
+@pytest.fixture
+def store(db: None) -> Store:
+    return make_store("test-store", "Test Store")
+
+
+@pytest.fixture
+def other_store(db: None) -> Store:
+    return make_store("other-store", "Other Store")
+
+
+@pytest.fixture
+def staff_user(db: None) -> User:
+    user = User.objects.create_user("staff", "staff@example.com", is_staff=True)
+    user.user_permissions.add(
+        *Permission.objects.filter(
+            content_type__app_label="orders", codename__in=["add_order", "change_order"]
+        )
+    )
+    return user
+
+
+@pytest.fixture
+def api_token(staff_user: User) -> str:
+    _record, token = ApiToken.issue(staff_user, "tests")
+    return token
+
+
+@pytest.fixture
+def api_client(api_token: str) -> Client:
+    return Client(headers={"Authorization": f"Bearer {api_token}"})

@@ -1,0 +1,229 @@
+"""POST /api/v1/orders: staff tokens only, idempotent on the order number, problems as problem+json."""
+
+from __future__ import annotations
+
+import io
+import json
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import Permission, User
+from django.core.management import CommandError, call_command
+from django.test import Client
+from django.utils import timezone
+
+from factories import json_order
+from retour.api.models import ApiToken
+from retour.catalog.models import Store
+from retour.orders.models import Order, Shipment
+
+pytestmark = pytest.mark.django_db
+
+URL = "/api/v1/orders"
+PROBLEM = "application/problem+json"
+
+
+def post(client: Client, body: Any, url: str = URL) -> Any:
+    return client.post(url, json.dumps(body), content_type="application/json")
+
+
+def bearer(token: str) -> Client:
+    return Client(headers={"Authorization": f"Bearer {token}"})
+
+
+def token_for(user: User) -> str:
+    return ApiToken.issue(user)[1]
+
+
+def assert_problem(response: Any, status: int, code: str) -> dict[str, Any]:
+    assert response.status_code == status, response.content
+    assert response["Content-Type"] == PROBLEM
+    body: dict[str, Any] = response.json()
+    assert (body["status"], body["code"], body["type"]) == (status, code, f"urn:retour:error:{code}")
+    assert body["title"]
+    return body
+
+
+# Who may send orders
+
+
+def test_a_request_without_a_token_is_unauthenticated(store: Store):
+    assert_problem(post(Client(), json_order()), 401, "unauthenticated")
+    assert not Order.objects.exists()
+
+
+def test_an_unknown_token_is_unauthenticated(store: Store):
+    assert_problem(post(bearer("rt_not-a-token"), json_order()), 401, "unauthenticated")
+
+
+def test_a_token_of_a_user_who_is_not_staff_is_unauthenticated(store: Store):
+    user = User.objects.create_user("shopper")
+    assert_problem(post(bearer(token_for(user)), json_order()), 401, "unauthenticated")
+
+
+def test_a_token_of_an_inactive_staff_user_is_unauthenticated(
+    store: Store, staff_user: User, api_client: Client
+):
+    staff_user.is_active = False
+    staff_user.save()
+    assert_problem(post(api_client, json_order()), 401, "unauthenticated")
+
+
+def test_a_revoked_token_is_unauthenticated(store: Store, api_client: Client):
+    ApiToken.objects.update(revoked_at=timezone.now())
+    assert_problem(post(api_client, json_order()), 401, "unauthenticated")
+    assert not Order.objects.exists()
+
+
+def test_staff_without_the_order_permissions_are_refused(store: Store):
+    user = User.objects.create_user("agent", is_staff=True)
+    user.user_permissions.add(Permission.objects.get(content_type__app_label="orders", codename="add_order"))
+    assert_problem(post(bearer(token_for(user)), json_order()), 403, "permission_denied")
+    assert not Order.objects.exists()
+
+
+def test_only_a_digest_of_the_token_is_kept_and_its_use_is_recorded(store: Store, api_token: str):
+    record = ApiToken.objects.get()
+    assert api_token not in (record.token_digest, record.hint)
+    assert api_token.startswith(record.hint)
+    assert record.last_used_at is None
+    post(bearer(api_token), json_order())
+    record.refresh_from_db()
+    assert record.last_used_at is not None
+
+
+# Creating and updating an order
+
+
+def test_a_valid_order_is_created(store: Store, api_client: Client):
+    response = post(api_client, json_order())
+    assert response.status_code == 201
+    assert response.json() == {"number": "R-1001", "status": "created", "lines": 1}
+    order = Order.objects.get(store=store)
+    assert (order.number, order.source, order.email) == ("R-1001", "json", "ayumu@example.com")
+
+
+def test_sending_the_same_order_again_changes_nothing(store: Store, api_client: Client):
+    post(api_client, json_order())
+    order = Order.objects.get()
+    response = post(api_client, json_order())
+    assert response.status_code == 200
+    assert response.json() == {"number": "R-1001", "status": "unchanged", "lines": 0}
+    assert Order.objects.get().updated_at == order.updated_at
+    assert Order.objects.count() == 1
+
+
+def test_a_delivered_order_is_updated_in_place(store: Store, api_client: Client):
+    shipment = {"carrier": "DHL", "tracking_number": "JD0146", "shipped_at": "2025-05-12T08:00:00+02:00"}
+    order = json_order(shipments=[shipment], lines=[{"title": "Board", "quantity": 1, "unit_price": "10.00"}])
+    post(api_client, order)
+    order_id, shipment_id = Order.objects.get().pk, Shipment.objects.get().pk
+
+    order["shipments"][0]["delivered_at"] = "2025-05-14T16:30:00+02:00"
+    response = post(api_client, order)
+
+    assert response.status_code == 200
+    assert response.json() == {"number": "R-1001", "status": "updated", "lines": 1}
+    shipment_now = Shipment.objects.get()
+    assert (shipment_now.pk, shipment_now.order_id) == (shipment_id, order_id)
+    assert shipment_now.delivered_at is not None
+    assert shipment_now.delivered_at.isoformat() == "2025-05-14T14:30:00+00:00"
+
+
+def test_an_order_goes_to_the_store_named_in_the_query(store: Store, other_store: Store, api_client: Client):
+    assert post(api_client, json_order(), f"{URL}?store={other_store.code}").status_code == 201
+    assert Order.objects.get().store == other_store
+
+
+def test_an_unknown_store_is_not_found(store: Store, api_client: Client):
+    body = assert_problem(post(api_client, json_order(), f"{URL}?store=unknown"), 404, "store_not_found")
+    assert "unknown" in body["title"]
+
+
+def test_several_stores_need_the_store_named(store: Store, other_store: Store, api_client: Client):
+    assert_problem(post(api_client, json_order()), 404, "store_not_found")
+    assert not Order.objects.exists()
+
+
+# Bad requests
+
+
+def test_an_unknown_field_is_an_invalid_request(store: Store, api_client: Client):
+    body = assert_problem(post(api_client, json_order(coupon="SPRING")), 422, "invalid_request")
+    assert body["errors"] == [{"field": "coupon", "message": "Extra inputs are not permitted"}]
+    assert not Order.objects.exists()
+
+
+def test_an_unknown_currency_is_an_invalid_request(store: Store, api_client: Client):
+    body = assert_problem(post(api_client, json_order(currency="EUX")), 422, "invalid_request")
+    [error] = body["errors"]
+    assert error["field"] == "currency"
+    assert "ISO 4217" in error["message"]
+
+
+def test_every_invalid_field_is_listed(store: Store, api_client: Client):
+    order = json_order(
+        ordered_at="2025-05-11T09:55:16", lines=[{"title": "", "quantity": 0, "unit_price": "1"}]
+    )
+    body = assert_problem(post(api_client, order), 422, "invalid_request")
+    assert {error["field"] for error in body["errors"]} == {
+        "ordered_at",
+        "lines.0.title",
+        "lines.0.quantity",
+    }
+
+
+def test_a_body_that_is_not_json_is_a_bad_request(store: Store, api_client: Client):
+    response = api_client.post(URL, "{oops", content_type="application/json")
+    assert_problem(response, 400, "http_error")
+
+
+def test_totals_that_do_not_add_up_make_the_order_invalid(store: Store, api_client: Client):
+    body = assert_problem(post(api_client, json_order(total="11.00")), 422, "order_invalid")
+    [error] = body["errors"]
+    assert error["field"] == "total"
+    assert error["message"].startswith("inconsistent totals: 11.00")
+    assert not Order.objects.exists()
+
+
+def test_amounts_finer_than_the_currency_make_the_order_invalid(store: Store, api_client: Client):
+    order = json_order(currency="JPY", lines=[{"title": "Board", "quantity": 1, "unit_price": "10.5"}])
+    body = assert_problem(post(api_client, order), 422, "order_invalid")
+    assert [error["field"] for error in body["errors"]] == ["lines[0].unit_price"]
+
+
+# The documentation
+
+
+def test_the_api_documentation_is_published(db: None):
+    assert Client().get("/api/docs").status_code == 200
+    response = Client().get("/api/openapi.json")
+    assert response.status_code == 200
+    schema = response.json()
+    assert "/api/v1/orders" in schema["paths"]
+    assert "OrderIn" in schema["components"]["schemas"]
+
+
+# create-api-token
+
+
+def test_create_api_token_prints_a_token_that_works(store: Store, staff_user: User):
+    out = io.StringIO()
+    call_command("create_api_token", staff_user.username, "--name", "shop sync", stdout=out)
+    token = out.getvalue().strip()
+    assert token.startswith("rt_")
+    assert ApiToken.objects.get().name == "shop sync"
+    assert post(bearer(token), json_order()).status_code == 201
+
+
+def test_create_api_token_refuses_an_unknown_user(db: None):
+    with pytest.raises(CommandError, match="No user named ghost"):
+        call_command("create_api_token", "ghost", stdout=io.StringIO())
+    assert not ApiToken.objects.exists()
+
+
+def test_create_api_token_refuses_a_user_who_is_not_staff(db: None):
+    User.objects.create_user("shopper")
+    with pytest.raises(CommandError, match="shopper is not an active staff user"):
+        call_command("create_api_token", "shopper", stdout=io.StringIO())
+    assert not ApiToken.objects.exists()

@@ -1,0 +1,85 @@
+"""Configuration from the environment: safe production defaults, clear errors for bad values."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from retour.config.env import read_env
+
+pytestmark = pytest.mark.unit
+
+PRODUCTION = {"SECRET_KEY": "a-long-random-value"}
+
+
+def test_debug_is_off_by_default(tmp_path: Path):
+    env = read_env(PRODUCTION, base_dir=tmp_path)
+    assert env.debug is False
+    assert env.email_backend == "django.core.mail.backends.smtp.EmailBackend"
+
+
+def test_a_secret_key_is_required_when_debug_is_off(tmp_path: Path):
+    with pytest.raises(ImproperlyConfigured, match="SECRET_KEY is not set"):
+        read_env({}, base_dir=tmp_path)
+
+
+def test_an_empty_secret_key_is_refused_too(tmp_path: Path):
+    with pytest.raises(ImproperlyConfigured, match="SECRET_KEY"):
+        read_env({"SECRET_KEY": "", "DEBUG": "0"}, base_dir=tmp_path)
+
+
+def test_debug_allows_a_development_key_and_console_email(tmp_path: Path):
+    env = read_env({"DEBUG": "1"}, base_dir=tmp_path)
+    assert env.debug is True
+    assert "development" in env.secret_key
+    assert env.email_backend == "django.core.mail.backends.console.EmailBackend"
+
+
+@pytest.mark.parametrize(("raw", "expected"), [("true", True), (" YES ", True), ("on", True), ("off", False)])
+def test_booleans_accept_the_usual_spellings(tmp_path: Path, raw: str, expected: bool):
+    assert read_env({**PRODUCTION, "DEBUG": raw}, base_dir=tmp_path).debug is expected
+
+
+def test_a_bad_boolean_is_refused_with_its_name(tmp_path: Path):
+    with pytest.raises(ImproperlyConfigured, match="EMAIL_USE_TLS must be a boolean"):
+        read_env({**PRODUCTION, "EMAIL_USE_TLS": "maybe"}, base_dir=tmp_path)
+
+
+def test_a_bad_number_is_refused_with_its_name(tmp_path: Path):
+    with pytest.raises(ImproperlyConfigured, match="EMAIL_PORT must be a whole number"):
+        read_env({**PRODUCTION, "EMAIL_PORT": "smtp"}, base_dir=tmp_path)
+
+
+def test_the_default_database_is_sqlite_in_the_data_dir(tmp_path: Path):
+    env = read_env({**PRODUCTION, "RETOUR_DATA_DIR": str(tmp_path / "data")}, base_dir=tmp_path)
+    assert env.data_dir == (tmp_path / "data").resolve()
+    assert env.database_url == f"sqlite:///{(tmp_path / 'data').resolve()}/retour.sqlite3"
+
+
+def test_the_data_dir_defaults_to_var_in_the_base_dir(tmp_path: Path):
+    env = read_env(PRODUCTION, base_dir=tmp_path)
+    assert env.data_dir == tmp_path.resolve() / "var"
+
+
+def test_database_url_is_taken_as_given(tmp_path: Path):
+    url = "postgres://retour@db:5432/retour"
+    assert read_env({**PRODUCTION, "DATABASE_URL": url}, base_dir=tmp_path).database_url == url
+
+
+def test_lists_are_comma_separated_and_trimmed(tmp_path: Path):
+    env = read_env(
+        {
+            **PRODUCTION,
+            "ALLOWED_HOSTS": " shop.example.com, ,returns.example.com ",
+            "CSRF_TRUSTED_ORIGINS": "",
+        },
+        base_dir=tmp_path,
+    )
+    assert env.allowed_hosts == ["shop.example.com", "returns.example.com"]
+    assert env.csrf_trusted_origins == []
+
+
+def test_allowed_hosts_default_to_the_local_machine(tmp_path: Path):
+    assert read_env(PRODUCTION, base_dir=tmp_path).allowed_hosts == ["localhost", "127.0.0.1", "[::1]"]
