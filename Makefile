@@ -9,6 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 DEMO_ORDERS ?= 300
 DEMO_SEED ?= 1
+DEMO_RETURNS ?= 1000
 # PostgreSQL for the second test run: DATABASE_URL when it names PostgreSQL, else the local server.
 PG_TEST_URL ?= $(if $(filter postgres%,$(DATABASE_URL)),$(DATABASE_URL),postgres://postgres@127.0.0.1:5432/retour)
 RUN_ENV := DEBUG=1 RETOUR_DATA_DIR=$(CURDIR)/var DATABASE_URL=sqlite:///$(CURDIR)/var/retour.sqlite3
@@ -47,8 +48,8 @@ migrate: install ## Create or upgrade the embedded SQLite database (var/retour.s
 	@mkdir -p var
 	$(RUN_ENV) $(BIN)/retour migrate --no-input
 
-demo: migrate ## Load the demo store (DEMO_ORDERS, DEMO_SEED)
-	$(RUN_ENV) $(BIN)/retour demo --orders $(DEMO_ORDERS) --seed $(DEMO_SEED)
+demo: migrate ## Load the demo store (DEMO_ORDERS, DEMO_SEED, DEMO_RETURNS past return requests)
+	$(RUN_ENV) $(BIN)/retour demo --orders $(DEMO_ORDERS) --seed $(DEMO_SEED) --returns $(DEMO_RETURNS)
 
 run: demo ## Install, migrate, load the demo store, start the web server and the worker
 	@echo

@@ -195,7 +195,8 @@ def test_the_simulator_decides_as_every_request_decided_on_its_own(demo_store: S
     ]
     for change in report.rules:
         for example in change.examples:  # real requests, decided again: the group's outcome
-            assert example.facts.country and example.facts.reason
+            assert example.facts.country
+            assert example.facts.reason
             assert (example.active.trace[0], example.draft.trace[0]) == (
                 change.active_rule,
                 change.draft_rule,
@@ -311,7 +312,9 @@ def test_a_bad_draft_is_refused_with_its_lines(recorded: Store, tmp_path: Path):
 
     message = str(error.value)
     assert "problem" in message
-    assert "line " in message and "rules[" in message and "refund_percent" in message
+    assert "line " in message
+    assert "rules[" in message
+    assert "refund_percent" in message
 
 
 def test_a_store_without_an_active_policy_is_told_so(store: Store):
@@ -333,7 +336,9 @@ def test_the_demo_tops_up_its_past_requests():
     requests = PolicyDecision.objects.filter(stage="request")
     assert requests.count() == 50
     first = requests.order_by("decided_at").first()
-    assert first is not None and first.decided_at.date() >= date(2025, 11, 30)
-    assert requests.filter(eligible=True).exists() and requests.filter(eligible=False).exists()
+    assert first is not None
+    assert first.decided_at.date() >= date(2025, 11, 30)
+    assert requests.filter(eligible=True).exists()
+    assert requests.filter(eligible=False).exists()
     assert "0 added to the 50 already there" in run(*DEMO, "--returns", "50")
     assert requests.count() == 50

@@ -13,7 +13,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy, ngettext, pgettext
 
 from retour.catalog.services import StoreNotFound, find_store
 from retour.policies import services, simulation
@@ -72,7 +72,7 @@ def text_report(report: SimulationReport, locale: str) -> list[str]:
     rows = simulation.summary_rows(report, locale)
     head = [_("Past requests"), _("As recorded"), _("Active: %(name)s") % {"name": report.active_policy}]
     head.append(_("Draft: %(name)s") % {"name": report.draft_policy})
-    head.append(_("Change"))
+    head.append(pgettext("difference between two policies", "Change"))
     table = [head, *([row.label, row.recorded, row.active, row.draft, row.change] for row in rows)]
     widths = [max(len(line[i]) for line in table) for i in range(len(head))]
     lines = [simulation.period_sentence(report, locale), ""]
