@@ -50,14 +50,17 @@ GROUP_PERMISSIONS = {
             "view_shipment",
         ],
         "catalog": ["view_product", "view_variant", "view_category", "view_seller"],
+        "returns": ["view_return", "add_return", "approve_return", "view_returnline", "view_returnevent"],
     },
     "Warehouse": {
         "orders": ["view_order", "view_orderline", "view_shipment", "change_shipment"],
         "catalog": ["view_product", "view_variant", "change_variant", "view_category"],
+        "returns": ["view_return", "receive_return", "view_returnline", "view_returnevent"],
     },
     "Finance": {
         "orders": ["view_customer", "view_order", "view_orderline", "view_payment"],
         "catalog": ["view_store", "view_seller", "change_seller"],
+        "returns": ["view_return", "refund_return", "view_returnline", "view_returnevent"],
     },
 }
 

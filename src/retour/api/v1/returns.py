@@ -1,0 +1,279 @@
+"""``/api/v1/returns``: ask for a return, read it with its decisions and timeline, and move it along.
+
+A return is addressed by its number (what is printed on the label and scanned at the warehouse).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Router, Schema
+from ninja.responses import Status
+
+from retour.catalog.services import find_store
+from retour.core.errors import DomainError
+from retour.orders.models import Order
+from retour.returns.models import Return, ReturnLine
+from retour.returns.services import handling
+from retour.returns.services.creating import LineRequest, create_return
+
+router = Router(tags=["returns"])
+
+
+class PermissionDenied(DomainError):
+    code = "permission_denied"
+    status = 403
+
+
+class OrderNotFound(DomainError):
+    code = "order_not_found"
+    status = 404
+
+
+def require(request: HttpRequest, permission: str, message: str) -> None:
+    if not request.user.has_perm(permission):
+        raise PermissionDenied(message)
+
+
+class LineIn(Schema):
+    order_line: int
+    quantity: int = 1
+    reason: str
+    condition: str
+    resolution: str = "refund"
+    reason_text: str = ""
+
+
+class ReturnIn(Schema):
+    order: str
+    lines: list[LineIn]
+    language: str = ""
+
+
+class DecisionOut(Schema):
+    stage: str
+    eligible: bool
+    code: str
+    refund_percent: int
+    refund_amount: Decimal
+    fees: Decimal
+    currency: str
+    resolutions: list[str]
+    legal_basis: str
+    explanation: str
+
+
+class LineOut(Schema):
+    id: int
+    order_line: int
+    title: str
+    quantity: int
+    reason: str
+    reason_text: str
+    reported_condition: str
+    resolution: str
+    reception: str
+    received_quantity: int
+    inspection: str
+    graded_condition: str
+    disposition: str
+    inspection_change: str
+    decisions: list[DecisionOut]
+
+
+class EventOut(Schema):
+    at: datetime
+    kind: str
+    from_state: str
+    to_state: str
+    by: str
+    reason: str
+    line: int | None
+
+
+class ReturnOut(Schema):
+    number: str
+    state: str
+    outcome: str
+    order: str
+    language: str
+    channel: str
+    created_at: datetime
+    approved_at: datetime | None
+    rejection_reason: str
+    lines: list[LineOut]
+    timeline: list[EventOut]
+
+
+def _decision(row, language: str) -> DecisionOut:  # type: ignore[no-untyped-def]
+    return DecisionOut(
+        stage=row.stage,
+        eligible=row.eligible,
+        code=row.code,
+        refund_percent=row.refund_percent,
+        refund_amount=row.refund_amount,
+        fees=row.fees,
+        currency=row.currency,
+        resolutions=[r for r in row.resolutions.split(",") if r],
+        legal_basis=row.legal_basis,
+        explanation=row.explanation_fr if language.startswith("fr") else row.explanation_en,
+    )
+
+
+def present(ret: Return) -> ReturnOut:
+    ret = Return.objects.select_related("order").get(pk=ret.pk)
+    lines = ReturnLine.objects.filter(ret=ret).select_related("order_line", "decision", "inspection_decision")
+    return ReturnOut(
+        number=ret.number,
+        state=ret.state,
+        outcome=ret.outcome,
+        order=ret.order.number,
+        language=ret.language,
+        channel=ret.channel,
+        created_at=ret.created_at,
+        approved_at=ret.approved_at,
+        rejection_reason=ret.rejection_reason,
+        lines=[
+            LineOut(
+                id=line.pk,
+                order_line=line.order_line_id,
+                title=line.order_line.title,
+                quantity=line.quantity,
+                reason=line.reason,
+                reason_text=line.reason_text,
+                reported_condition=line.reported_condition,
+                resolution=line.resolution,
+                reception=line.reception,
+                received_quantity=line.received_quantity,
+                inspection=line.inspection,
+                graded_condition=line.graded_condition,
+                disposition=line.disposition,
+                inspection_change=line.inspection_change,
+                decisions=[
+                    _decision(row, ret.language)
+                    for row in (line.decision, line.inspection_decision)
+                    if row is not None
+                ],
+            )
+            for line in lines
+        ],
+        timeline=[
+            EventOut(
+                at=event.at,
+                kind=event.kind,
+                from_state=event.from_state,
+                to_state=event.to_state,
+                by=event.actor.get_username() if event.actor else event.actor_label,
+                reason=event.reason,
+                line=event.line_id,
+            )
+            for event in ret.events.select_related("actor").order_by("at", "id")
+        ],
+    )
+
+
+def _find(request: HttpRequest, number: str) -> Return:
+    require(request, "returns.view_return", _("You may not see returns."))
+    return handling.find(number)
+
+
+@router.post("", response={201: ReturnOut}, summary="Ask for a return")
+def post_return(request: HttpRequest, body: ReturnIn, store: str | None = None) -> Status[ReturnOut]:
+    """The policy decides each line; the return is approved at once when the policy says so, else it waits
+    for review. Nothing is created when a line is refused."""
+    require(request, "returns.add_return", _("You may not create returns."))
+    target = find_store(store)
+    order = Order.objects.filter(store=target, number=body.order).first()
+    if order is None:
+        raise OrderNotFound(_("The store has no order %(number)s.") % {"number": body.order})
+    ret = create_return(
+        order,
+        [
+            LineRequest(
+                order_line_id=line.order_line,
+                quantity=line.quantity,
+                reason=line.reason,
+                condition=line.condition,
+                resolution=line.resolution,
+                reason_text=line.reason_text,
+            )
+            for line in body.lines
+        ],
+        channel=Return.Channel.API,
+        actor=request.user,
+        language=body.language,
+    )
+    return Status(201, present(ret))
+
+
+@router.get("/{number}", response=ReturnOut, summary="A return with its lines, decisions and timeline")
+def get_return(request: HttpRequest, number: str) -> ReturnOut:
+    return present(_find(request, number))
+
+
+class Note(Schema):
+    note: str = ""
+
+
+class Rejection(Schema):
+    reason: str
+
+
+class ReceiptIn(Schema):
+    line: int
+    status: str = "received"
+    quantity: int | None = None
+
+
+class Receiving(Schema):
+    lines: list[ReceiptIn] = []
+
+
+class GradingIn(Schema):
+    line: int
+    condition: str
+    result: str = "accepted"
+    disposition: str = ""
+
+
+class Inspection(Schema):
+    lines: list[GradingIn]
+
+
+@router.post("/{number}/approve", response=ReturnOut, summary="Approve a return waiting for review")
+def approve(request: HttpRequest, number: str, body: Note | None = None) -> ReturnOut:
+    require(request, "returns.approve_return", _("You may not approve returns."))
+    return present(
+        handling.approve(_find(request, number), actor=request.user, note=body.note if body else "")
+    )
+
+
+@router.post("/{number}/reject", response=ReturnOut, summary="Reject a return, saying why")
+def reject(request: HttpRequest, number: str, body: Rejection) -> ReturnOut:
+    require(request, "returns.approve_return", _("You may not reject returns."))
+    return present(handling.reject(_find(request, number), actor=request.user, reason=body.reason))
+
+
+@router.post("/{number}/receive", response=ReturnOut, summary="Receive the parcel (every line by default)")
+def receive(request: HttpRequest, number: str, body: Receiving | None = None) -> ReturnOut:
+    require(request, "returns.receive_return", _("You may not receive returns."))
+    receipts = [handling.Receipt(r.line, r.status, r.quantity) for r in (body.lines if body else [])]
+    return present(handling.receive(_find(request, number), receipts, actor=request.user))
+
+
+@router.post("/{number}/inspect", response=ReturnOut, summary="Grade received lines")
+def inspect(request: HttpRequest, number: str, body: Inspection) -> ReturnOut:
+    require(request, "returns.receive_return", _("You may not inspect returns."))
+    gradings = [handling.Grading(g.line, g.condition, g.result, g.disposition) for g in body.lines]
+    return present(handling.inspect(_find(request, number), gradings, actor=request.user))
+
+
+@router.post("/{number}/cancel", response=ReturnOut, summary="Cancel a return not yet received")
+def cancel(request: HttpRequest, number: str, body: Note | None = None) -> ReturnOut:
+    require(request, "returns.approve_return", _("You may not cancel returns."))
+    return present(
+        handling.cancel(_find(request, number), actor=request.user, reason=body.note if body else "")
+    )

@@ -1,0 +1,215 @@
+"""Returns (RMA), their lines, photos and the append-only timeline."""
+
+from __future__ import annotations
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from retour.catalog.models import Store, Variant
+from retour.orders.models import Customer, Order, OrderLine
+from retour.policies.models import PolicyDecision
+
+# No 0/O, 1/I/L: a number read out on the phone or typed off a parcel is typed right.
+NUMBER_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+
+
+def new_number() -> str:
+    return "R" + "".join(secrets.choice(NUMBER_ALPHABET) for _ in range(8))
+
+
+class Return(models.Model):
+    class State(models.TextChoices):
+        REQUESTED = "requested", _("requested")
+        APPROVED = "approved", _("approved")
+        REJECTED = "rejected", _("rejected")
+        LABEL_ISSUED = "label_issued", _("label issued")
+        IN_TRANSIT = "in_transit", _("in transit")
+        RECEIVED = "received", _("received")
+        INSPECTED = "inspected", _("inspected")
+        RESOLVED = "resolved", _("resolved")
+        CANCELLED = "cancelled", _("cancelled")
+        EXPIRED = "expired", _("expired")
+
+    class Channel(models.TextChoices):
+        PORTAL = "portal", _("shopper portal")
+        API = "api", _("API")
+        BACKOFFICE = "backoffice", _("back office")
+
+    store = models.ForeignKey(
+        Store, on_delete=models.PROTECT, related_name="returns", verbose_name=_("store")
+    )
+    order = models.ForeignKey(
+        Order, on_delete=models.PROTECT, related_name="returns", verbose_name=_("order")
+    )
+    customer = models.ForeignKey(
+        Customer,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="returns",
+        verbose_name=_("customer"),
+    )
+    number = models.CharField(_("return number"), max_length=16, unique=True, default=new_number)
+    state = models.CharField(_("state"), max_length=16, choices=State.choices, default=State.REQUESTED)
+    outcome = models.CharField(_("outcome"), max_length=16, blank=True)
+    language = models.CharField(_("language"), max_length=8, blank=True)
+    channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices, default=Channel.PORTAL)
+    rejection_reason = models.TextField(_("reason for rejection"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("return")
+        verbose_name_plural = _("returns")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["store", "state"], name="return_store_state")]
+        permissions = [
+            ("approve_return", _("Can approve or reject returns")),
+            ("receive_return", _("Can receive and inspect returns")),
+            ("refund_return", _("Can refund returns")),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class ReturnLine(models.Model):
+    class Reception(models.TextChoices):
+        AWAITING = "awaiting", _("awaiting")
+        RECEIVED = "received", _("received")
+        LOST = "lost", _("lost")
+        WRONG_ITEM = "wrong_item", _("wrong item")
+
+    class Inspection(models.TextChoices):
+        PENDING = "pending", _("pending")
+        ACCEPTED = "accepted", _("accepted")
+        REJECTED = "rejected", _("rejected")
+        REVIEW = "review", _("to review")
+
+    class Disposition(models.TextChoices):
+        NONE = "", _("not decided")
+        RESTOCK = "restock", _("restock")
+        REFURBISH = "refurbish", _("refurbish")
+        LIQUIDATE = "liquidate", _("liquidate")
+        SCRAP = "scrap", _("scrap")
+        RETURN_TO_VENDOR = "return_to_vendor", _("return to vendor")
+        BACK_TO_CUSTOMER = "back_to_customer", _("back to customer")
+
+    ret = models.ForeignKey(Return, on_delete=models.CASCADE, related_name="lines", verbose_name=_("return"))
+    order_line = models.ForeignKey(
+        OrderLine, on_delete=models.PROTECT, related_name="return_lines", verbose_name=_("order line")
+    )
+    quantity = models.PositiveIntegerField(_("quantity"))
+    reason = models.CharField(_("reason"), max_length=32)
+    reason_text = models.TextField(_("in the shopper's words"), blank=True)
+    reported_condition = models.CharField(_("reported condition"), max_length=16)
+    resolution = models.CharField(_("resolution chosen"), max_length=16)
+    exchange_variant = models.ForeignKey(
+        Variant,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("exchange for"),
+    )
+    decision = models.ForeignKey(
+        PolicyDecision, on_delete=models.PROTECT, related_name="+", verbose_name=_("decision at request")
+    )
+    inspection_decision = models.ForeignKey(
+        PolicyDecision,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decision at inspection"),
+    )
+    inspection_change = models.TextField(_("change at inspection"), blank=True)
+    reception = models.CharField(
+        _("reception"), max_length=16, choices=Reception.choices, default=Reception.AWAITING
+    )
+    received_quantity = models.PositiveIntegerField(_("received quantity"), default=0)
+    inspection = models.CharField(
+        _("inspection"), max_length=16, choices=Inspection.choices, default=Inspection.PENDING
+    )
+    graded_condition = models.CharField(_("graded condition"), max_length=16, blank=True)
+    disposition = models.CharField(
+        _("disposition"), max_length=24, choices=Disposition.choices, blank=True, default=""
+    )
+
+    class Meta:
+        verbose_name = _("return line")
+        verbose_name_plural = _("return lines")
+        ordering = ["ret", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.quantity} × {self.order_line.title}"
+
+    @property
+    def final_decision(self) -> PolicyDecision:
+        return self.inspection_decision or self.decision
+
+
+class ReturnPhoto(models.Model):
+    line = models.ForeignKey(
+        ReturnLine, on_delete=models.CASCADE, related_name="photos", verbose_name=_("line")
+    )
+    file = models.FileField(_("photo"), upload_to="returns/photos/%Y/%m/")
+    content_type = models.CharField(_("content type"), max_length=32)
+    size = models.PositiveIntegerField(_("size in bytes"))
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("photo")
+        verbose_name_plural = _("photos")
+
+    def __str__(self) -> str:
+        return str(self.file.name)
+
+
+class ReturnEvent(models.Model):
+    """One entry of a return's timeline: who, when, from, to, why. Never changed, never deleted."""
+
+    ret = models.ForeignKey(Return, on_delete=models.CASCADE, related_name="events", verbose_name=_("return"))
+    line = models.ForeignKey(
+        ReturnLine,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="events",
+        verbose_name=_("line"),
+    )
+    at = models.DateTimeField(_("at"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    actor_label = models.CharField(_("by (role)"), max_length=32, blank=True)
+    kind = models.CharField(_("event"), max_length=32)
+    from_state = models.CharField(_("from"), max_length=16, blank=True)
+    to_state = models.CharField(_("to"), max_length=16, blank=True)
+    reason = models.TextField(_("why"), blank=True)
+    data = models.JSONField(_("details"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("return event")
+        verbose_name_plural = _("return events")
+        ordering = ["ret", "at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.ret_id} {self.kind} {self.from_state}→{self.to_state}"

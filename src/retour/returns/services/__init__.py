@@ -1,0 +1,1 @@
+"""The returns services: the one way portal, API, back office and tasks change a return."""
