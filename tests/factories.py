@@ -105,3 +105,11 @@ class ShopifyExport:
     def write(self, path: Path) -> Path:
         path.write_text(self.text(), encoding="utf-8")
         return path
+
+
+def delivered_line(
+    title: str, quantity: int, price: str, fulfilled: int | None = None, **extra: Any
+) -> dict[str, Any]:
+    """A JSON order line whose units were all delivered (or ``fulfilled`` of them)."""
+    fulfilled = quantity if fulfilled is None else fulfilled
+    return json_line(title=title, quantity=quantity, unit_price=price, fulfilled_quantity=fulfilled, **extra)

@@ -1,0 +1,138 @@
+"""``/api/v1/returns``: staff tokens, permissions, problem+json with stable codes."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+pytestmark = pytest.mark.django_db
+
+
+def body(order, quantity=1, **overrides):
+    line = {
+        "order_line": order.lines.order_by("position").first().pk,
+        "quantity": quantity,
+        "reason": "size_fit",
+        "condition": "unopened",
+    }
+    line.update(overrides)
+    return {"order": order.number, "lines": [line]}
+
+
+def post(client, path, data=None):
+    return client.post(path, data or {}, content_type="application/json")
+
+
+def test_create_then_read_a_return_with_decisions_and_timeline(order, agent, client_for):
+    client = client_for(agent)
+    created = post(client, "/api/v1/returns", body(order))
+    assert created.status_code == 201, created.content
+    number = created.json()["number"]
+    assert created.json()["state"] == "approved"
+    read = client.get(f"/api/v1/returns/{number}")
+    assert read.status_code == 200
+    data = read.json()
+    assert data["lines"][0]["decisions"][0]["eligible"] is True
+    assert "remboursé" in data["lines"][0]["decisions"][0]["explanation"]
+    assert [event["kind"] for event in data["timeline"]] == ["requested", "approved"]
+    assert data["timeline"][0]["by"] == "agent"
+
+
+def test_the_whole_way_through_the_api(order, agent, warehouse, client_for):
+    number = post(client_for(agent), "/api/v1/returns", body(order, 2)).json()["number"]
+    store = client_for(warehouse)
+    received = post(store, f"/api/v1/returns/{number}/receive")
+    assert received.json()["state"] == "received"
+    line = received.json()["lines"][0]["id"]
+    inspected = post(
+        store, f"/api/v1/returns/{number}/inspect", {"lines": [{"line": line, "condition": "used"}]}
+    )
+    assert inspected.status_code == 200, inspected.content
+    data = inspected.json()
+    assert data["state"] == "inspected"
+    assert [d["stage"] for d in data["lines"][0]["decisions"]] == ["request", "inspection"]
+    assert data["lines"][0]["inspection_change"]
+
+
+def test_without_a_token_401_and_without_the_permission_403(order, warehouse, client_for):
+    anonymous = post(Client(), "/api/v1/returns", body(order))
+    assert anonymous.status_code == 401
+    assert anonymous["Content-Type"] == "application/problem+json"
+    refused = post(client_for(warehouse), "/api/v1/returns", body(order))
+    assert refused.status_code == 403
+    assert refused.json()["code"] == "permission_denied"
+
+
+def test_warehouse_cannot_approve_and_agent_cannot_receive(order, agent, warehouse, client_for):
+    number = post(client_for(agent), "/api/v1/returns", body(order)).json()["number"]
+    assert post(client_for(warehouse), f"/api/v1/returns/{number}/cancel").status_code == 403
+    assert post(client_for(agent), f"/api/v1/returns/{number}/receive").status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("overrides", "status", "code"),
+    [
+        ({"quantity": 3}, 409, "quantity_unavailable"),
+        ({"order_line": 10**9}, 422, "return_invalid"),
+        ({"reason": "bored"}, 422, "return_invalid"),
+        ({"quantity": "two"}, 422, "invalid_request"),
+    ],
+)
+def test_bad_requests_get_a_problem_with_a_stable_code(order, agent, overrides, status, code, client_for):
+    response = post(client_for(agent), "/api/v1/returns", body(order, **overrides))
+    assert response.status_code == status
+    assert response["Content-Type"] == "application/problem+json"
+    assert response.json()["code"] == code
+
+
+def test_errors_speak_the_clients_language(order, agent, client_for):
+    client = client_for(agent)
+    response = client.post(
+        "/api/v1/returns",
+        body(order, quantity=3),
+        content_type="application/json",
+        headers={"Accept-Language": "fr"},
+    )
+    assert (
+        response.json()["title"]
+        == "Seules 2 unités de « Pull en laine » peuvent encore être retournées, pas 3."
+    )
+
+
+def test_unknown_order_and_unknown_return_are_404(order, agent, client_for):
+    client = client_for(agent)
+    missing = post(client, "/api/v1/returns", {"order": "#nope", "lines": body(order)["lines"]})
+    assert (missing.status_code, missing.json()["code"]) == (404, "order_not_found")
+    assert client.get("/api/v1/returns/RZZZZZZZZ").json()["code"] == "return_not_found"
+
+
+def test_a_double_submitted_approval_is_a_conflict(order, agent, policy_store, client_for):
+    from retour.policies import services as policies
+
+    text = policies.template_text("marketplace-standard").replace(
+        "      code: seller_fault\n", "      code: seller_fault\n      approval: review\n"
+    )
+    policies.load_policy(policy_store, text)
+    client = client_for(agent)
+    number = post(client, "/api/v1/returns", body(order, reason="defective")).json()["number"]
+    assert post(client, f"/api/v1/returns/{number}/approve").status_code == 200
+    again = post(client, f"/api/v1/returns/{number}/approve")
+    assert (again.status_code, again.json()["code"]) == (409, "transition_refused")
+
+
+def test_reject_and_cancel(order, agent, policy_store, client_for):
+    from retour.policies import services as policies
+
+    text = policies.template_text("marketplace-standard").replace(
+        "      code: seller_fault\n", "      code: seller_fault\n      approval: review\n"
+    )
+    policies.load_policy(policy_store, text)
+    client = client_for(agent)
+    number = post(client, "/api/v1/returns", body(order, reason="defective")).json()["number"]
+    rejected = post(client, f"/api/v1/returns/{number}/reject", {"reason": "Article porté."})
+    assert (rejected.json()["state"], rejected.json()["rejection_reason"]) == ("rejected", "Article porté.")
+    other = post(client, "/api/v1/returns", body(order, reason="defective")).json()["number"]
+    assert (
+        post(client, f"/api/v1/returns/{other}/cancel", {"note": "asked by phone"}).json()["state"]
+        == "cancelled"
+    )
