@@ -1,0 +1,116 @@
+"""Double-entry bookkeeping as values: a transaction whose debits equal its credits, per currency.
+
+The services persist what these build; a transaction that does not balance cannot even be made.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from retour.core.money import Money
+
+SALES_RETURNS = "sales_returns"  # contra-revenue: what goes back to shoppers
+PAYMENT_CLEARING = "payment_clearing"  # money leaving through a payment provider or by hand
+REFUNDS_PAYABLE = "refunds_payable"  # promised, not yet paid (manual refunds, pending providers)
+STORE_CREDIT_LIABILITY = "store_credit_liability"
+GIFT_CARD_LIABILITY = "gift_card_liability"
+FEE_INCOME = "fee_income"
+MARKETING_EXPENSE = "marketing_expense"  # store-credit bonuses
+SHIPPING_COST = "shipping_cost"
+SELLER_RECEIVABLE = "seller_receivable"
+ACCOUNTS = (
+    SALES_RETURNS,
+    PAYMENT_CLEARING,
+    REFUNDS_PAYABLE,
+    STORE_CREDIT_LIABILITY,
+    GIFT_CARD_LIABILITY,
+    FEE_INCOME,
+    MARKETING_EXPENSE,
+    SHIPPING_COST,
+    SELLER_RECEIVABLE,
+)
+
+
+class Unbalanced(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class Posting:
+    account: str
+    debit: Money
+    credit: Money
+
+
+@dataclass(frozen=True)
+class Transaction:
+    memo: str
+    postings: tuple[Posting, ...]
+
+    def __post_init__(self) -> None:
+        currencies = {p.debit.currency for p in self.postings} | {p.credit.currency for p in self.postings}
+        if len(currencies) != 1:
+            raise Unbalanced(f"one currency per transaction, not {sorted(currencies)}")
+        if any(p.account not in ACCOUNTS for p in self.postings):
+            raise Unbalanced("unknown account")
+        debit = sum(p.debit.amount for p in self.postings)
+        credit = sum(p.credit.amount for p in self.postings)
+        if debit != credit:
+            raise Unbalanced(f"debits {debit} != credits {credit}")
+
+
+def _debit(account: str, amount: Money) -> Posting:
+    return Posting(account, amount, Money.zero(amount.currency))
+
+
+def _credit(account: str, amount: Money) -> Posting:
+    return Posting(account, Money.zero(amount.currency), amount)
+
+
+def _non_zero(postings: Iterable[Posting]) -> tuple[Posting, ...]:
+    return tuple(p for p in postings if p.debit.amount or p.credit.amount)
+
+
+def refund(amount: Money, fees: Money, *, paid_to: str = PAYMENT_CLEARING) -> Transaction:
+    """Goods back: the sale is reversed for amount + fees; the fees are income; ``amount`` leaves by
+    ``paid_to`` (the provider, store credit, a gift card, or refunds payable until confirmed)."""
+    return Transaction(
+        "refund",
+        _non_zero([_debit(SALES_RETURNS, amount + fees), _credit(FEE_INCOME, fees), _credit(paid_to, amount)])
+        or (_debit(SALES_RETURNS, amount), _credit(paid_to, amount)),
+    )
+
+
+def settle_payable(amount: Money) -> Transaction:
+    """A refund promised (manual) is paid out."""
+    return Transaction("refund paid", (_debit(REFUNDS_PAYABLE, amount), _credit(PAYMENT_CLEARING, amount)))
+
+
+def store_credit_bonus(bonus: Money) -> Transaction:
+    return Transaction(
+        "store credit bonus", (_debit(MARKETING_EXPENSE, bonus), _credit(STORE_CREDIT_LIABILITY, bonus))
+    )
+
+
+def store_credit_used(amount: Money) -> Transaction:
+    return Transaction(
+        "store credit used", (_debit(STORE_CREDIT_LIABILITY, amount), _credit(SALES_RETURNS, amount))
+    )
+
+
+def seller_charged_back(amount: Money) -> Transaction:
+    return Transaction(
+        "seller charged back", (_debit(SELLER_RECEIVABLE, amount), _credit(SALES_RETURNS, amount))
+    )
+
+
+def trial_balance(transactions: Iterable[Transaction]) -> dict[str, Money]:
+    """Debits minus credits per currency over every posting: zero for each currency, always."""
+    totals: dict[str, Money] = {}
+    for transaction in transactions:
+        for p in transaction.postings:
+            totals[p.debit.currency] = (
+                totals.get(p.debit.currency, Money.zero(p.debit.currency)) + p.debit - p.credit
+            )
+    return totals
