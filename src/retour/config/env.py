@@ -61,6 +61,9 @@ class Env:
     email_backend: str
     default_from_email: str
     log_level: str
+    stripe_api_key: str = ""
+    stripe_api_base: str = ""
+    store_credit_days: int = 365
 
 
 def read_env(env: Mapping[str, str] | None = None, base_dir: Path | None = None) -> Env:
@@ -98,4 +101,7 @@ def read_env(env: Mapping[str, str] | None = None, base_dir: Path | None = None)
         ),
         default_from_email=env.get("DEFAULT_FROM_EMAIL", "Retour <returns@localhost>"),
         log_level=env.get("LOG_LEVEL", "INFO"),
+        stripe_api_key=env.get("STRIPE_API_KEY", ""),
+        stripe_api_base=env.get("STRIPE_API_BASE", ""),
+        store_credit_days=_int(env, "STORE_CREDIT_DAYS", 365),
     )

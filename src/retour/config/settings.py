@@ -143,6 +143,12 @@ EMAIL_USE_SSL = ENV.email_use_ssl
 DEFAULT_FROM_EMAIL = ENV.default_from_email
 SERVER_EMAIL = ENV.default_from_email
 
+# Payments: Stripe refunds when a key is set (STRIPE_API_BASE points tests at a local fake server);
+# without one, card refunds are manual (staff confirm the money was sent).
+STRIPE_API_KEY = ENV.stripe_api_key
+STRIPE_API_BASE = ENV.stripe_api_base
+STORE_CREDIT_DAYS = ENV.store_credit_days
+
 # Safe defaults for production; DEBUG (development) relaxes only what must be relaxed.
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = not DEBUG

@@ -1,0 +1,32 @@
+"""The gateway interface: pay back a ``Refund`` row, or ask what became of it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from retour.refunds.models import Refund
+
+SUCCEEDED = "succeeded"
+PENDING = "pending"
+FAILED = "failed"
+
+
+@dataclass(frozen=True)
+class GatewayResult:
+    status: str  # succeeded | pending | failed
+    reference: str = ""
+    error: str = ""
+
+
+class Gateway(Protocol):
+    name: str
+
+    def refund(self, refund: Refund) -> GatewayResult:
+        """Pay ``refund`` back. Must be safe to call again for the same row (the row's idempotency key)."""
+        ...
+
+    def retrieve(self, refund: Refund) -> GatewayResult:
+        """What became of a refund left pending (a crash, a timeout, a manual refund)."""
+        ...

@@ -1,0 +1,1 @@
+"""Refund services: what a return refunds, and paying it exactly once."""

@@ -1,0 +1,120 @@
+"""What a return refunds, read from the order and the decisions, computed by ``domain.calculation``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from retour.core.money import Money
+from retour.policies.domain.vocabulary import SELLER_FAULT_REASONS
+from retour.refunds.domain.calculation import Breakdown, PaidLine, Units, breakdown, refund_outbound_shipping
+from retour.returns.domain import states
+from retour.returns.models import Return, ReturnLine
+
+EXPRESS_WORDS = ("express", "expédié", "exprès", "next day", "overnight", "priority")
+
+
+@dataclass(frozen=True)
+class Computed:
+    breakdown: Breakdown
+    units: dict[int, int]  # order line id -> units this refund covers
+    bonus: Money  # store-credit bonus the decisions offer on top, if the shopper takes credit
+
+    def as_json(self) -> dict[str, Any]:
+        b = self.breakdown
+        return {
+            "merchandise": str(b.merchandise.amount),
+            "tax": str(b.tax.amount),
+            "outbound_shipping": str(b.outbound_shipping.amount),
+            "fees": str(b.fees.amount),
+            "fees_waived": b.fees_waived,
+            "total": str(b.total.amount),
+            "store_credit_bonus": str(self.bonus.amount),
+            "units": {str(k): v for k, v in self.units.items()},
+        }
+
+
+def refundable_lines(ret: Return) -> list[ReturnLine]:
+    """Lines whose goods came back and passed inspection, or that the shopper keeps (returnless)."""
+    lines = ret.lines.select_related("order_line", "decision", "inspection_decision")
+    return [
+        line
+        for line in lines
+        if line.inspection == ReturnLine.Inspection.ACCEPTED
+        or (line.resolution == "keep" and line.decision.keep_item)
+    ]
+
+
+def _earlier(ret: Return) -> tuple[dict[int, int], bool]:
+    """Units already refunded per order line, and whether the outbound shipping was refunded already."""
+    from retour.refunds.models import RefundRequest
+
+    units: dict[int, int] = {}
+    shipping = False
+    earlier = (
+        RefundRequest.objects.filter(ret__order_id=ret.order_id, refunds__status__in=["pending", "succeeded"])
+        .exclude(ret=ret)
+        .distinct()
+        .only("breakdown")
+    )
+    for row in earlier:
+        for line_id, count in row.breakdown.get("units", {}).items():
+            units[int(line_id)] = units.get(int(line_id), 0) + int(count)
+        shipping = shipping or Decimal(row.breakdown.get("outbound_shipping", "0")) > 0
+    return units, shipping
+
+
+def compute(ret: Return) -> Computed:
+    order = ret.order
+    currency = order.currency
+    lines = refundable_lines(ret)
+    before, shipping_done = _earlier(ret)
+    units: list[Units] = []
+    covered: dict[int, int] = {}
+    fees = Money.zero(currency)
+    bonus_total = Money.zero(currency)
+    legal_basis = ""
+    for line in lines:
+        ordered = line.order_line
+        decision = line.final_decision
+        count = line.quantity if line.resolution == "keep" else line.received_quantity
+        paid = Money(Decimal(ordered.net), currency)
+        tax = Money.zero(currency) if order.tax_included else Money(Decimal(ordered.tax), currency)
+        units.append(
+            Units(
+                PaidLine(ordered.quantity, paid, tax),
+                before.get(ordered.pk, 0),
+                count,
+                decision.refund_percent,
+            )
+        )
+        covered[ordered.pk] = covered.get(ordered.pk, 0) + count
+        fees = max(
+            fees, Money(Decimal(decision.fees), currency), key=lambda m: m.amount
+        )  # one parcel, one fee
+        if decision.refund_amount and decision.store_credit_amount > decision.refund_amount:
+            ratio = Decimal(decision.store_credit_amount) / Decimal(decision.refund_amount) - 1
+            bonus_total += Money(
+                Decimal(decision.refund_amount) * ratio * count / max(line.quantity, 1), currency
+            )
+        legal_basis = legal_basis or decision.legal_basis
+    seller_fault = bool(lines) and all(line.reason in SELLER_FAULT_REASONS for line in lines)
+    all_lines = list(order.lines.all())
+    whole = all(before.get(ol.pk, 0) + covered.get(ol.pk, 0) >= ol.quantity for ol in all_lines)
+    standard = not any(word in (order.shipping_method or "").lower() for word in EXPRESS_WORDS)
+    outbound = None
+    if standard and refund_outbound_shipping(
+        whole_order_back=whole,
+        seller_fault=seller_fault,
+        legal_basis=legal_basis,
+        already_refunded=shipping_done,
+    ):
+        outbound = Money(Decimal(order.shipping), currency)
+    result = breakdown(
+        units, currency=currency, fees=fees, seller_fault=seller_fault, outbound_shipping=outbound
+    )
+    return Computed(result, covered, bonus_total.rounded())
+
+
+REFUNDABLE_STATES = frozenset({states.INSPECTED, states.APPROVED, states.RECEIVED})

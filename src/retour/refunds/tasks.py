@@ -1,0 +1,13 @@
+"""Background work on refunds (django-tasks, run by `retour worker`)."""
+
+from __future__ import annotations
+
+from django_tasks import task
+
+from retour.refunds.services.paying import reconcile_pending
+
+
+@task()
+def reconcile_pending_refunds() -> int:
+    """Complete refunds left pending by a crash or a timeout; idempotent, safe to run twice at once."""
+    return reconcile_pending()
