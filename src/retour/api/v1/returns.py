@@ -15,6 +15,7 @@ from ninja.responses import Status
 
 from retour.catalog.services import find_store
 from retour.core.errors import DomainError
+from retour.core.money import Money
 from retour.orders.models import Order
 from retour.returns.models import Return, ReturnLine
 from retour.returns.services import handling
@@ -114,8 +115,8 @@ def _decision(row, language: str) -> DecisionOut:  # type: ignore[no-untyped-def
         eligible=row.eligible,
         code=row.code,
         refund_percent=row.refund_percent,
-        refund_amount=row.refund_amount,
-        fees=row.fees,
+        refund_amount=Money(Decimal(row.refund_amount), row.currency).rounded().amount,
+        fees=Money(Decimal(row.fees), row.currency).rounded().amount,
         currency=row.currency,
         resolutions=[r for r in row.resolutions.split(",") if r],
         legal_basis=row.legal_basis,

@@ -90,7 +90,9 @@ def create_return(
         _check_vocabulary(index, request)
     with transaction.atomic():
         # One request per order at a time: a double click waits here, then sees the first one's units.
-        order = Order.objects.select_for_update().select_related("store", "customer").get(pk=order.pk)
+        order = (
+            Order.objects.select_for_update(of=("self",)).select_related("store", "customer").get(pk=order.pk)
+        )
         ids = [request.order_line_id for request in requests]
         if len(set(ids)) != len(ids):
             raise ReturnInvalid(_("Each item may appear only once in a return."))

@@ -1,0 +1,97 @@
+"""``POST /api/v1/returns/{number}/refund``: pay a return back, once per ``Idempotency-Key``."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import Header, Router, Schema
+from ninja.responses import Status
+
+from retour.api.v1.returns import PermissionDenied, require
+from retour.core.money import Money
+from retour.refunds.domain.timing import expected_refund_date
+from retour.refunds.models import Refund, RefundRequest
+from retour.refunds.services.paying import request_refund
+from retour.returns.services import handling
+
+router = Router(tags=["refunds"])
+
+
+class RefundIn(Schema):
+    method: str = "original"  # original | store_credit
+
+
+class TenderOut(Schema):
+    id: int
+    gateway: str
+    amount: Decimal
+    status: str
+    reference: str
+    expected_by: date | None
+
+
+class RefundOut(Schema):
+    idempotency_key: str
+    method: str
+    amount: Decimal
+    currency: str
+    fees: Decimal
+    breakdown: dict[str, object]
+    refunds: list[TenderOut]
+
+
+def _amount(value: Decimal, currency: str) -> Decimal:
+    """In the currency's minor unit, whatever scale the database returns (120.00, not 120.0000)."""
+    return Money(Decimal(value), currency).rounded().amount
+
+
+def _tender(refund: Refund, country: str) -> TenderOut:
+    sent = timezone.localdate(refund.completed_at) if refund.completed_at else timezone.localdate()
+    expected = (
+        expected_refund_date(refund.gateway, sent, country).latest if refund.status != "failed" else None
+    )
+    return TenderOut(
+        id=refund.pk,
+        gateway=refund.gateway,
+        amount=_amount(refund.amount, refund.currency),
+        status=refund.status,
+        reference=refund.provider_reference,
+        expected_by=expected,
+    )
+
+
+def present(request: RefundRequest) -> RefundOut:
+    order = request.ret.order
+    country = order.shipping_country or order.store.country
+    return RefundOut(
+        idempotency_key=request.idempotency_key,
+        method=request.method,
+        amount=_amount(request.amount, request.currency),
+        currency=request.currency,
+        fees=_amount(request.fees, request.currency),
+        breakdown=request.breakdown,
+        refunds=[_tender(refund, country) for refund in request.refunds.order_by("id")],
+    )
+
+
+@router.post("/{number}/refund", response={200: RefundOut, 201: RefundOut}, summary="Refund a return")
+def refund(
+    request: HttpRequest,
+    number: str,
+    body: RefundIn | None = None,
+    idempotency_key: str = Header("", alias="Idempotency-Key"),  # type: ignore[type-arg]
+) -> Status[RefundOut]:
+    """Computed from what was paid for the accepted units. Send an ``Idempotency-Key``: the same key again
+    returns the first answer and pays nothing more."""
+    require(request, "returns.refund_return", _("You may not refund returns."))
+    if not request.user.has_perm("returns.view_return"):
+        raise PermissionDenied(_("You may not see returns."))
+    ret = handling.find(number)
+    made, created = request_refund(
+        ret, idempotency_key=idempotency_key, method=body.method if body else "original", actor=request.user
+    )
+    return Status(201 if created else 200, present(made))

@@ -1,0 +1,272 @@
+"""Refunds paid exactly once: manual, store credit, Stripe (a local fake server), crashes, concurrency."""
+
+from __future__ import annotations
+
+import json
+import threading
+from decimal import Decimal
+
+import pytest
+from django.db import connection, connections
+from django.db.models import Sum
+
+from factories import delivered_line
+from fakes.stripe_server import FakeStripe
+from retour.orders.models import Order
+from retour.refunds.models import LedgerEntry, Refund, RefundRequest, StoreCreditMovement
+from retour.refunds.services.paying import (
+    IdempotencyKeyRequired,
+    RefundExceedsRefundable,
+    RefundRefused,
+    confirm_manual,
+    reconcile_pending,
+    request_refund,
+)
+from retour.returns.models import Return
+from retour.returns.services import handling
+from retour.returns.services.creating import LineRequest, create_return
+
+
+@pytest.fixture
+def fake_stripe(fixtures_dir, settings):
+    fixture = json.loads((fixtures_dir / "stripe" / "refund.stripe-mock-fixtures3.json").read_text())
+    server = FakeStripe(fixture).start()
+    settings.STRIPE_API_KEY = "sk_test_fake"
+    settings.STRIPE_API_BASE = server.url
+    yield server
+    server.stop()
+
+
+def inspected(order: Order, quantities=None, reason="defective", condition="unopened") -> Return:
+    """A return of ``quantities`` (order line position -> units) received and accepted."""
+    lines = list(order.lines.order_by("position"))
+    quantities = quantities or {0: lines[0].quantity}
+    ret = create_return(
+        order, [LineRequest(lines[i].pk, n, reason, condition) for i, n in quantities.items()]
+    )
+    ret = handling.receive(ret, actor=None)
+    gradings = [handling.Grading(line.pk, condition) for line in ret.lines.all()]
+    return handling.inspect(ret, gradings, actor=None)
+
+
+def balanced() -> bool:
+    totals = LedgerEntry.objects.aggregate(debit=Sum("debit"), credit=Sum("credit"))
+    return (totals["debit"] or 0) == (totals["credit"] or 0)
+
+
+@pytest.mark.django_db
+def test_a_manual_refund_waits_for_staff_then_resolves_the_return(order, agent):
+    ret = inspected(order)
+    request, created = request_refund(ret, idempotency_key="k1", actor=agent)
+    assert created
+    assert request.amount == Decimal("120.00")  # 2 x 60.00, defective: no fee
+    refund = request.refunds.get()
+    assert (refund.gateway, refund.status) == ("manual", "pending")
+    assert not LedgerEntry.objects.exists()
+    confirm_manual(refund, actor=agent)
+    refund.refresh_from_db()
+    assert refund.status == "succeeded"
+    assert balanced()
+    ret.refresh_from_db()
+    assert (ret.state, ret.outcome) == ("resolved", "refunded")
+    assert ret.events.filter(kind="refunded").count() == 1
+
+
+@pytest.mark.django_db
+def test_the_same_key_returns_the_first_request_and_pays_nothing_more(order, agent):
+    ret = inspected(order)
+    first, created = request_refund(ret, idempotency_key="same", actor=agent)
+    again, created_again = request_refund(ret, idempotency_key="same", actor=agent)
+    assert (created, created_again, again.pk) == (True, False, first.pk)
+    assert Refund.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_a_second_key_for_a_refunded_return_is_refused(order, agent):
+    ret = inspected(order)
+    request_refund(ret, idempotency_key="one", actor=agent)
+    with pytest.raises(RefundRefused):
+        request_refund(ret, idempotency_key="two", actor=agent)
+    assert RefundRequest.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_a_missing_key_is_refused(order, agent):
+    with pytest.raises(IdempotencyKeyRequired):
+        request_refund(inspected(order), idempotency_key=" ", actor=agent)
+
+
+@pytest.mark.django_db
+def test_never_more_than_was_captured(make_order, agent):
+    order = make_order("#7001", payments=[{"method": "card", "amount": "50.00"}])
+    ret = inspected(order)
+    with pytest.raises(RefundExceedsRefundable):
+        request_refund(ret, idempotency_key="k", actor=agent)
+    assert not RefundRequest.objects.exists()
+    assert not Refund.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_return_not_yet_inspected_is_not_refunded(order, agent):
+    line = order.lines.order_by("position").first()
+    ret = create_return(order, [LineRequest(line.pk, 1, "defective", "unopened")])
+    with pytest.raises(RefundRefused):
+        request_refund(ret, idempotency_key="k", actor=agent)
+
+
+@pytest.mark.django_db
+def test_partial_returns_of_every_unit_refund_exactly_what_was_paid_with_the_shipping_once(make_order, agent):
+    order = make_order(
+        "#8001",
+        lines=[delivered_line("Verres", 3, "33.33", discount="0.01")],
+        order_discount="10.00",
+        shipping="4.90",
+        payments=[{"method": "card", "amount": "94.88"}],
+    )
+    paid_merchandise = order.lines.get().net
+    refunds = []
+    for key, units in (("a", 1), ("b", 2)):
+        request, _created = request_refund(inspected(order, {0: units}), idempotency_key=key, actor=agent)
+        refunds.append(request)
+    assert sum(r.amount for r in refunds) == paid_merchandise + Decimal("4.90")
+    assert Decimal(refunds[0].breakdown["outbound_shipping"]) == 0
+    assert Decimal(refunds[1].breakdown["outbound_shipping"]) == Decimal("4.90")
+
+
+@pytest.mark.django_db
+def test_store_credit_with_the_policy_bonus_credited_once(order, agent):
+    ret = inspected(order)
+    request, _ = request_refund(ret, idempotency_key="credit", method="store_credit", actor=agent)
+    refund = request.refunds.get()
+    assert (refund.gateway, refund.status) == ("store_credit", "succeeded")
+    bonus = Decimal(request.breakdown["store_credit_bonus"])
+    assert bonus > 0
+    assert refund.amount == request.amount + bonus
+    movements = StoreCreditMovement.objects.filter(account__customer=order.customer)
+    assert movements.aggregate(total=Sum("amount"))["total"] == refund.amount
+    reconcile_pending()
+    assert movements.count() == 1
+    assert balanced()
+    ret.refresh_from_db()
+    assert ret.outcome == "store_credit"
+
+
+def stripe_order(make_order, number="#9001"):
+    return make_order(
+        number,
+        payments=[
+            {"method": "card", "gateway": "stripe", "reference": "ch_1PgafuB7WZ01zgkW", "amount": "145.00"}
+        ],
+    )
+
+
+@pytest.mark.django_db
+def test_stripe_refund_through_the_official_package(make_order, fake_stripe, agent):
+    ret = inspected(stripe_order(make_order))
+    request, _ = request_refund(ret, idempotency_key="s1", actor=agent)
+    refund = request.refunds.get()
+    assert (refund.gateway, refund.status, refund.provider_reference) == ("stripe", "succeeded", "re_fake1")
+    assert fake_stripe.total_refunded() == 12000
+    assert balanced()
+
+
+@pytest.mark.django_db
+def test_a_card_error_fails_the_refund_and_frees_the_amount(make_order, fake_stripe, agent):
+    ret = inspected(stripe_order(make_order))
+    fake_stripe.fail_next = True
+    request, _ = request_refund(ret, idempotency_key="s1", actor=agent)
+    refund = request.refunds.get()
+    assert refund.status == "failed"
+    assert refund.last_error
+    assert fake_stripe.creates == 0
+    again, created = request_refund(ret, idempotency_key="s2", actor=agent)
+    assert created
+    assert again.refunds.get().status == "succeeded"
+
+
+@pytest.mark.django_db
+def test_a_crash_after_the_provider_paid_is_recovered_exactly_once(make_order, fake_stripe, agent):
+    ret = inspected(stripe_order(make_order))
+    fake_stripe.crash_next = True
+    request, _ = request_refund(ret, idempotency_key="crash", actor=agent)
+    refund = request.refunds.get()
+    assert refund.status == "pending"  # the provider paid; we never heard
+    assert fake_stripe.creates == 1
+    assert reconcile_pending() == 1
+    refund.refresh_from_db()
+    assert (refund.status, refund.provider_reference) == ("succeeded", "re_fake1")
+    assert reconcile_pending() == 0
+    assert fake_stripe.creates == 1
+    assert fake_stripe.total_refunded() == 12000
+    assert Refund.objects.get().ledger.filter(memo="refund").count() == 1
+    assert balanced()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_fifty_concurrent_requests_with_one_key_make_one_refund(make_order, fake_stripe, agent):
+    """On PostgreSQL, 50 threads on their own connections; the SQLite test database lives in memory,
+    shared by one connection per thread that cannot wait for a lock, so there the same requests queue."""
+    ret = inspected(stripe_order(make_order))
+    concurrent = connection.vendor == "postgresql"
+    workers = 50 if concurrent else 8
+    barrier = threading.Barrier(workers)
+    results: list[int] = []
+    errors: list[BaseException] = []
+
+    def ask() -> None:
+        try:
+            if concurrent:
+                barrier.wait()
+            request, _created = request_refund(
+                Return.objects.get(pk=ret.pk), idempotency_key="race", actor=None
+            )
+            results.append(request.pk)
+        except BaseException as error:
+            errors.append(error)
+        finally:
+            if concurrent:
+                connections.close_all()
+
+    if concurrent:
+        threads = [threading.Thread(target=ask) for _ in range(workers)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    else:
+        for _ in range(workers):
+            ask()
+    assert not errors, errors
+    assert len(results) == workers
+    assert len(set(results)) == 1
+    assert RefundRequest.objects.count() == 1
+    assert Refund.objects.count() == 1
+    assert fake_stripe.creates == 1
+    assert balanced()
+
+
+@pytest.mark.django_db
+def test_the_api_refunds_once_per_idempotency_key(order, agent, client_for, django_user_model):
+    from django.contrib.auth.models import Permission
+
+    finance = django_user_model.objects.create_user("finance", is_staff=True)
+    finance.user_permissions.add(
+        *Permission.objects.filter(
+            codename__in=["view_return", "refund_return"], content_type__app_label="returns"
+        )
+    )
+    ret = inspected(order)
+    client = client_for(finance)
+    path = f"/api/v1/returns/{ret.number}/refund"
+    first = client.post(path, {}, content_type="application/json", headers={"Idempotency-Key": "api-1"})
+    assert first.status_code == 201, first.content
+    again = client.post(path, {}, content_type="application/json", headers={"Idempotency-Key": "api-1"})
+    assert again.status_code == 200
+    assert again.json() == first.json()
+    assert first.json()["refunds"][0]["expected_by"]
+    missing = client.post(path, {}, content_type="application/json")
+    assert (missing.status_code, missing.json()["code"]) == (400, "idempotency_key_required")
+    other = client_for(agent).post(
+        path, {}, content_type="application/json", headers={"Idempotency-Key": "x"}
+    )
+    assert other.status_code == 403
