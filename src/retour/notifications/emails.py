@@ -1,0 +1,122 @@
+"""The shopper's email for a timeline event, in the shopper's language, as text and HTML."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+
+from retour.core.money import Money
+from retour.returns.models import Return, ReturnEvent
+
+LOCALES = {"fr": "fr_FR", "en": "en_GB"}
+
+# kind -> (subject, what happened, what happens next). ``%(number)s`` is the return's number.
+MESSAGES: dict[str, tuple[Any, Any, Any]] = {
+    "requested": (
+        _("We received your return request %(number)s"),
+        _("Your return request has been received."),
+        _("We are checking it and will write to you as soon as it is approved."),
+    ),
+    "approved": (
+        _("Your return %(number)s is approved"),
+        _("Good news: your return is approved."),
+        _("Pack the items and send them back within 14 days; your return number is %(number)s."),
+    ),
+    "rejected": (
+        _("About your return request %(number)s"),
+        _("We cannot accept this return."),
+        _("Reason: %(reason)s"),
+    ),
+    "label_issued": (
+        _("Your return label for %(number)s"),
+        _("Your return label is ready."),
+        _("Print it, stick it on the parcel and drop it off."),
+    ),
+    "received": (
+        _("We received your parcel %(number)s"),
+        _("Your parcel has arrived at our warehouse."),
+        _("We will inspect the items and then refund you."),
+    ),
+    "inspected": (
+        _("Your return %(number)s has been inspected"),
+        _("We have inspected the items you sent back."),
+        _("%(reason)s"),
+    ),
+    "refunded": (
+        _("Your refund for %(number)s"),
+        _("Your refund of %(amount)s is on its way."),
+        _("Depending on your bank, it can take a few business days to appear."),
+    ),
+    "cancelled": (
+        _("Your return %(number)s is cancelled"),
+        _("Your return has been cancelled."),
+        _("If this is a mistake, you can start a new return from your order."),
+    ),
+    "expired": (
+        _("Your return %(number)s has expired"),
+        _("We did not receive your parcel in time, so this return has expired."),
+        _("You can start a new return if the item is still within the return period."),
+    ),
+    "reminder": (
+        _("Reminder: send back your return %(number)s"),
+        _("Your return is approved but we have not seen the parcel yet."),
+        _("Please send it within %(days_left)s days, or the return will expire."),
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Email:
+    to: str
+    subject: str
+    text: str
+    html: str
+    language: str
+
+
+def recipient(ret: Return) -> str:
+    return (ret.customer.email if ret.customer is not None else "") or ret.order.email
+
+
+def language_of(ret: Return) -> str:
+    lang = (ret.language or ret.order.language or ret.store.languages.split(",")[0] or "en")[:2]
+    return lang if lang in LOCALES else "en"
+
+
+def render(event: ReturnEvent) -> Email:
+    ret = event.ret
+    language = language_of(ret)
+    subject_text, headline, next_step = MESSAGES[event.kind]
+    with translation.override(language):
+        amount = event.data.get("amount")
+        values = {
+            "number": ret.number,
+            "reason": event.reason or ret.rejection_reason,
+            "amount": Money(Decimal(amount), ret.order.currency).format(LOCALES[language]) if amount else "",
+            "days_left": event.data.get("days_left", ""),
+        }
+        context = {
+            "ret": ret,
+            "headline": str(headline) % values,
+            "next_step": str(next_step) % values,
+            "lines": list(ret.lines.select_related("order_line")),
+            "store": ret.store,
+            "language": language,
+        }
+        subject = str(subject_text) % values
+        text = render_to_string("emails/return_update.txt", context)
+        html = render_to_string("emails/return_update.html", context)
+    return Email(recipient(ret), subject, text, html, language)
+
+
+def send(email: Email) -> None:
+    message = EmailMultiAlternatives(email.subject, email.text, settings.DEFAULT_FROM_EMAIL, [email.to])
+    message.attach_alternative(email.html, "text/html")
+    message.send(fail_silently=False)

@@ -1,0 +1,38 @@
+"""Every email a return sends: one row per timeline event, so sending twice sends once."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from retour.returns.models import Return, ReturnEvent
+
+
+class Notification(models.Model):
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("queued")
+        SENT = "sent", _("sent")
+        FAILED = "failed", _("failed")
+
+    ret = models.ForeignKey(
+        Return, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("return")
+    )
+    event = models.OneToOneField(
+        ReturnEvent, on_delete=models.CASCADE, related_name="notification", verbose_name=_("event")
+    )
+    kind = models.CharField(_("kind"), max_length=32)
+    to = models.EmailField(_("to"))
+    language = models.CharField(_("language"), max_length=8)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.QUEUED)
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} → {self.to}"

@@ -1,0 +1,71 @@
+"""Chasing: approved returns not sent back get reminders, then expire (django-tasks, `retour worker`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django_tasks import task
+
+from retour.returns.domain import states
+from retour.returns.models import Return
+from retour.returns.services import handling
+from retour.returns.services.timeline import locked, record_event
+
+
+@dataclass
+class Chased:
+    reminded: int = 0
+    expired: int = 0
+
+
+def reminder_days() -> tuple[int, ...]:
+    return tuple(getattr(settings, "RETURN_REMINDER_DAYS", (3, 7)))
+
+
+def expiry_days() -> int:
+    return int(getattr(settings, "RETURN_EXPIRY_DAYS", 14))
+
+
+def chase(now: datetime | None = None) -> Chased:
+    """Remind on each reminder day after approval (once per day, however often this runs), expire after
+    the expiry days. Idempotent: a reminder is a timeline event, looked for before it is written."""
+    now = now or timezone.now()
+    done = Chased()
+    waiting = Return.objects.filter(state__in=states.AWAITING_SHIPMENT, approved_at__isnull=False)
+    for ret in waiting.iterator():
+        assert ret.approved_at is not None
+        days = (now - ret.approved_at).days
+        if days >= expiry_days():
+            handling.expire(ret, days=expiry_days())
+            done.expired += 1
+            continue
+        due = [day for day in reminder_days() if days >= day]
+        if not due:
+            continue
+        with transaction.atomic():
+            current = locked(ret)
+            if current.state not in states.AWAITING_SHIPMENT:
+                continue
+            sent = {event.data.get("day") for event in current.events.filter(kind="reminder")}
+            day = max(due)
+            if day in sent:
+                continue
+            record_event(
+                current,
+                "reminder",
+                actor_label="system",
+                data={"day": day, "days_left": expiry_days() - days},
+                at=now,
+            )
+            done.reminded += 1
+    return done
+
+
+@task()
+def chase_unshipped_returns() -> dict[str, int]:
+    result = chase()
+    return {"reminded": result.reminded, "expired": result.expired}
