@@ -15,7 +15,8 @@ from retour.returns.services.creating import LineRequest, create_return
 from retour.returns.tasks import chase
 from smtp import free_port
 
-pytestmark = pytest.mark.django_db
+# The real worker closes its database connection when done: each test commits for real (transaction=True).
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def run_worker() -> None:
@@ -33,7 +34,7 @@ def test_a_french_shopper_gets_french_emails_in_text_and_html(
 ):
     ret = ask(order, django_capture_on_commit_callbacks)
     run_worker()
-    subjects = [message["Subject"] for message in smtp.messages]
+    subjects = [str(message["Subject"]).strip() for message in smtp.messages]
     assert subjects == [
         f"Nous avons bien reçu votre demande de retour {ret.number}",
         f"Votre retour {ret.number} est accepté",
@@ -52,7 +53,7 @@ def test_an_english_shopper_gets_english_emails(make_order, smtp, django_capture
     order = make_order("#1002", language="en")
     ret = ask(order, django_capture_on_commit_callbacks)
     run_worker()
-    assert smtp.messages[1]["Subject"] == f"Your return {ret.number} is approved"
+    assert str(smtp.messages[1]["Subject"]).strip() == f"Your return {ret.number} is approved"
 
 
 def test_running_the_worker_twice_sends_once(order, smtp, django_capture_on_commit_callbacks):
@@ -94,7 +95,7 @@ def test_refund_and_rejection_emails_carry_the_amount_and_the_reason(
         request, _ = request_refund(ret, idempotency_key="k", actor=None)
         confirm_manual(request.refunds.get(), actor=None)
     run_worker()
-    refunded = [m for m in smtp.messages if "remboursement" in m["Subject"].lower()]
+    refunded = [m for m in smtp.messages if "remboursement" in str(m["Subject"]).strip().lower()]
     assert len(refunded) == 1
     body = refunded[0].get_body(("plain",)).get_content()
     assert "55,05\u00a0€" in body or "55,05 €" in body  # 60.00 - 4.95 return shipping, French format
@@ -116,7 +117,7 @@ def test_reminders_on_day_3_and_7_then_expiry_on_day_14_each_once(
         assert chase(approved + timedelta(days=15)).expired == 0
     assert Return.objects.get(pk=ret.pk).state == "expired"
     run_worker()
-    subjects = [m["Subject"] for m in smtp.messages]
+    subjects = [str(m["Subject"]).strip() for m in smtp.messages]
     assert sum("Rappel" in s for s in subjects) == 2
     assert sum("expiré" in s for s in subjects) == 1
 
