@@ -9,6 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from retour.catalog.models import Store, Variant
+from retour.core.fields import amount_field
 from retour.orders.models import Customer, Order, OrderLine
 from retour.policies.models import PolicyDecision
 
@@ -213,3 +214,34 @@ class ReturnEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.ret_id} {self.kind} {self.from_state}→{self.to_state}"
+
+
+class Exchange(models.Model):
+    """The order that ships the new item (another variant, or the same one as a replacement)."""
+
+    ret = models.ForeignKey(
+        Return, on_delete=models.PROTECT, related_name="exchanges", verbose_name=_("return")
+    )
+    line = models.OneToOneField(
+        ReturnLine, on_delete=models.PROTECT, related_name="exchange", verbose_name=_("return line")
+    )
+    order = models.OneToOneField(
+        Order, on_delete=models.PROTECT, related_name="exchange_for", verbose_name=_("exchange order")
+    )
+    variant = models.ForeignKey(
+        Variant, on_delete=models.PROTECT, related_name="+", verbose_name=_("variant")
+    )
+    kind = models.CharField(_("kind"), max_length=16)  # exchange | replacement
+    instant = models.BooleanField(_("ships before the return arrives"), default=False)
+    difference = amount_field(
+        _("price difference"), help_text=_("Positive: the shopper pays it; negative: it is refunded.")
+    )
+    charged_at = models.DateTimeField(_("charged at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("exchange")
+        verbose_name_plural = _("exchanges")
+
+    def __str__(self) -> str:
+        return f"{self.ret} → {self.order}"

@@ -69,3 +69,10 @@ def chase(now: datetime | None = None) -> Chased:
 def chase_unshipped_returns() -> dict[str, int]:
     result = chase()
     return {"reminded": result.reminded, "expired": result.expired}
+
+
+@task()
+def charge_instant_exchanges() -> int:
+    from retour.returns.services.resolutions import charge_unreturned_instant_exchanges
+
+    return charge_unreturned_instant_exchanges()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
 
@@ -37,7 +37,7 @@ class Computed:
 
 def refundable_lines(ret: Return) -> list[ReturnLine]:
     """Lines whose goods came back and passed inspection, or that the shopper keeps (returnless)."""
-    lines = ret.lines.select_related("order_line", "decision", "inspection_decision")
+    lines = ret.lines.select_related("order_line", "decision", "inspection_decision", "exchange")
     return [
         line
         for line in lines
@@ -75,7 +75,14 @@ def compute(ret: Return) -> Computed:
     fees = Money.zero(currency)
     bonus_total = Money.zero(currency)
     legal_basis = ""
+    credit = Money.zero(currency)  # cheaper exchanges: the difference comes back
     for line in lines:
+        exchanged = getattr(line, "exchange", None)
+        if exchanged is not None:
+            credit += max(
+                -Money(Decimal(exchanged.difference), currency), Money.zero(currency), key=lambda m: m.amount
+            )
+            continue
         ordered = line.order_line
         decision = line.final_decision
         count = line.quantity if line.resolution == "keep" else line.received_quantity
@@ -114,6 +121,8 @@ def compute(ret: Return) -> Computed:
     result = breakdown(
         units, currency=currency, fees=fees, seller_fault=seller_fault, outbound_shipping=outbound
     )
+    if credit.amount:
+        result = replace(result, merchandise=result.merchandise + credit, total=result.total + credit)
     return Computed(result, covered, bonus_total.rounded())
 
 

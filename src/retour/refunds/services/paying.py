@@ -125,7 +125,7 @@ def _create(ret: Return, key: str, method: str, actor: Actor) -> RefundRequest |
         raise RefundRefused(_("This return has already been refunded."))
     computed = compute(current)
     total = computed.breakdown.total
-    if not computed.units:
+    if not computed.units and not total.amount:
         raise RefundRefused(_("Nothing in this return has been accepted for a refund yet."))
     request = RefundRequest.objects.create(
         store_id=current.store_id,
@@ -264,7 +264,8 @@ def _resolve_when_paid(refund: Refund) -> None:
     record_event(ret, "refunded", data={"amount": str(request.amount), "method": request.method})
     current = Return.objects.get(pk=ret.pk)
     if states.can_move(states.TRANSITIONS, current.state, states.RESOLVED):
-        outcome = "store_credit" if request.method == "store_credit" else "refunded"
+        kept = all(line.resolution == "keep" for line in current.lines.all())
+        outcome = "kept" if kept else "store_credit" if request.method == "store_credit" else "refunded"
         handling.resolve(current, outcome)
 
 
