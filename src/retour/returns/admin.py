@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.helpers import ActionForm
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
@@ -58,8 +60,17 @@ class ReturnEventInline(ReadOnlyInline, admin.TabularInline[ReturnEvent, Return]
     verbose_name_plural = gettext_lazy("timeline")
 
 
+class ReturnActionForm(ActionForm):
+    note = forms.CharField(
+        label=gettext_lazy("Reason (the shopper reads it)"),
+        required=False,
+        widget=forms.TextInput(attrs={"size": 40}),
+    )
+
+
 @admin.register(Return)
 class ReturnAdmin(admin.ModelAdmin[Return]):
+    action_form = ReturnActionForm
     list_display = ["number", "state", "outcome", "order", "customer", "channel", "created_at", "store"]
     list_filter = ["state", "store", "channel"]
     search_fields = ["number", "order__number", "customer__email"]
@@ -78,7 +89,15 @@ class ReturnAdmin(admin.ModelAdmin[Return]):
         "approved_at",
     ]
     inlines = [ReturnLineInline, ReturnEventInline]
-    actions = ["approve_selected", "cancel_selected"]
+    actions = [
+        "approve_selected",
+        "reject_selected",
+        "receive_selected",
+        "inspect_selected",
+        "refund_selected",
+        "store_credit_selected",
+        "cancel_selected",
+    ]
     show_full_result_count = False
 
     def has_add_permission(self, request: HttpRequest) -> bool:
@@ -116,5 +135,69 @@ class ReturnAdmin(admin.ModelAdmin[Return]):
             _("Returns cancelled: %(count)d."),
         )
 
+    @admin.action(
+        description=gettext_lazy("Reject the selected returns (give the reason)"), permissions=["approve"]
+    )
+    def reject_selected(self, request: HttpRequest, queryset: QuerySet[Return]) -> None:
+        note = request.POST.get("note", "")
+        self._each(
+            request,
+            queryset,
+            lambda ret: handling.reject(ret, actor=request.user, reason=note),
+            _("Returns rejected: %(count)d."),
+        )
+
+    @admin.action(
+        description=gettext_lazy("Receive the selected returns (every line in full)"), permissions=["receive"]
+    )
+    def receive_selected(self, request: HttpRequest, queryset: QuerySet[Return]) -> None:
+        self._each(
+            request,
+            queryset,
+            lambda ret: handling.receive(ret, actor=request.user),
+            _("Returns received: %(count)d."),
+        )
+
+    @admin.action(
+        description=gettext_lazy("Inspect: accept every received line in its reported condition"),
+        permissions=["receive"],
+    )
+    def inspect_selected(self, request: HttpRequest, queryset: QuerySet[Return]) -> None:
+        def inspect(ret: Return) -> Any:
+            gradings = [
+                handling.Grading(line.pk, line.reported_condition)
+                for line in ret.lines.filter(reception=ReturnLine.Reception.RECEIVED, inspection="pending")
+            ]
+            return handling.inspect(ret, gradings, actor=request.user)
+
+        self._each(request, queryset, inspect, _("Returns inspected: %(count)d."))
+
+    def _refund(self, request: HttpRequest, queryset: QuerySet[Return], method: str) -> None:
+        from retour.refunds.services.paying import request_refund
+
+        # One key per return and method: a second click finds the first refund instead of paying twice.
+        self._each(
+            request,
+            queryset,
+            lambda ret: request_refund(
+                ret, idempotency_key=f"admin-{ret.number}-{method}", method=method, actor=request.user
+            ),
+            _("Refunds requested: %(count)d."),
+        )
+
+    @admin.action(description=gettext_lazy("Refund to the original payment"), permissions=["refund"])
+    def refund_selected(self, request: HttpRequest, queryset: QuerySet[Return]) -> None:
+        self._refund(request, queryset, "original")
+
+    @admin.action(description=gettext_lazy("Refund as store credit (with the bonus)"), permissions=["refund"])
+    def store_credit_selected(self, request: HttpRequest, queryset: QuerySet[Return]) -> None:
+        self._refund(request, queryset, "store_credit")
+
     def has_approve_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm("returns.approve_return")
+
+    def has_receive_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("returns.receive_return")
+
+    def has_refund_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("returns.refund_return")

@@ -136,3 +136,26 @@ def test_reject_and_cancel(order, agent, policy_store, client_for):
         post(client, f"/api/v1/returns/{other}/cancel", {"note": "asked by phone"}).json()["state"]
         == "cancelled"
     )
+
+
+def test_exchange_through_the_api_then_resolve(order, agent, warehouse, client_for, policy_store):
+    from decimal import Decimal
+
+    from retour.catalog.models import Product, Variant
+
+    product = Product.objects.filter(store=policy_store).first()
+    Variant.objects.create(
+        store=policy_store, product=product, sku="PULL-L", title="L", price=Decimal("75.00"), stock=4
+    )
+    agent_client = client_for(agent)
+    number = post(agent_client, "/api/v1/returns", body(order, 2, resolution="exchange")).json()["number"]
+    store = client_for(warehouse)
+    line = post(store, f"/api/v1/returns/{number}/receive").json()["lines"][0]["id"]
+    post(store, f"/api/v1/returns/{number}/inspect", {"lines": [{"line": line, "condition": "unopened"}]})
+    unknown = post(agent_client, f"/api/v1/returns/{number}/exchange", {"line": line, "variant_sku": "NOPE"})
+    assert (unknown.status_code, unknown.json()["code"]) == (422, "return_invalid")
+    done = post(agent_client, f"/api/v1/returns/{number}/exchange", {"line": line, "variant_sku": "PULL-L"})
+    assert done.status_code == 200, done.content
+    assert done.json()["exchanges"][0]["difference"] == "30.00"
+    resolved = post(agent_client, f"/api/v1/returns/{number}/resolve", {"outcome": "exchanged"})
+    assert (resolved.json()["state"], resolved.json()["outcome"]) == ("resolved", "exchanged")

@@ -17,6 +17,7 @@ from retour.catalog.services import find_store
 from retour.core.errors import DomainError
 from retour.core.money import Money
 from retour.orders.models import Order
+from retour.returns.errors import ReturnInvalid
 from retour.returns.models import Return, ReturnLine
 from retour.returns.services import handling
 from retour.returns.services.creating import LineRequest, create_return
@@ -95,6 +96,22 @@ class EventOut(Schema):
     line: int | None
 
 
+class RefundLine(Schema):
+    gateway: str
+    amount: Decimal
+    currency: str
+    status: str
+
+
+class ExchangeOutLine(Schema):
+    line: int
+    kind: str
+    order: str
+    variant_sku: str
+    difference: Decimal
+    instant: bool
+
+
 class ReturnOut(Schema):
     number: str
     state: str
@@ -107,6 +124,8 @@ class ReturnOut(Schema):
     rejection_reason: str
     lines: list[LineOut]
     timeline: list[EventOut]
+    refunds: list[RefundLine]
+    exchanges: list[ExchangeOutLine]
 
 
 def _decision(row, language: str) -> DecisionOut:  # type: ignore[no-untyped-def]
@@ -124,7 +143,13 @@ def _decision(row, language: str) -> DecisionOut:  # type: ignore[no-untyped-def
     )
 
 
+def _money(value: Decimal, currency: str) -> Decimal:
+    return Money(Decimal(value), currency).rounded().amount
+
+
 def present(ret: Return) -> ReturnOut:
+    from retour.refunds.services.paying import refunds_for
+
     ret = Return.objects.select_related("order").get(pk=ret.pk)
     lines = ReturnLine.objects.filter(ret=ret).select_related("order_line", "decision", "inspection_decision")
     return ReturnOut(
@@ -172,6 +197,23 @@ def present(ret: Return) -> ReturnOut:
                 line=event.line_id,
             )
             for event in ret.events.select_related("actor").order_by("at", "id")
+        ],
+        refunds=[
+            RefundLine(
+                gateway=r.gateway, amount=_money(r.amount, r.currency), currency=r.currency, status=r.status
+            )
+            for r in refunds_for(ret)
+        ],
+        exchanges=[
+            ExchangeOutLine(
+                line=x.line_id,
+                kind=x.kind,
+                order=x.order.number,
+                variant_sku=x.variant.sku,
+                difference=_money(x.difference, ret.order.currency),
+                instant=x.instant,
+            )
+            for x in ret.exchanges.select_related("order", "variant").order_by("id")
         ],
     )
 
@@ -278,3 +320,50 @@ def cancel(request: HttpRequest, number: str, body: Note | None = None) -> Retur
     return present(
         handling.cancel(_find(request, number), actor=request.user, reason=body.note if body else "")
     )
+
+
+class ExchangeIn(Schema):
+    line: int
+    variant_sku: str = ""  # empty: the same item again (a replacement)
+    instant: bool = False
+
+
+@router.post("/{number}/exchange", response=ReturnOut, summary="Exchange or replace a line (a linked order)")
+def exchange(request: HttpRequest, number: str, body: ExchangeIn) -> ReturnOut:
+    from retour.catalog.models import Variant
+    from retour.returns.services.resolutions import exchange as make_exchange
+
+    require(request, "returns.approve_return", _("You may not exchange returns."))
+    ret = _find(request, number)
+    line = ret.lines.filter(pk=body.line).first()
+    if line is None:
+        raise ReturnInvalid(_("This return has no such line."))
+    variant = None
+    if body.variant_sku:
+        variant = Variant.objects.filter(store_id=ret.store_id, sku=body.variant_sku).first()
+        if variant is None:
+            raise ReturnInvalid(_("The store has no item with SKU %(sku)s.") % {"sku": body.variant_sku})
+    make_exchange(ret, line, variant, actor=request.user, instant=body.instant)
+    return present(ret)
+
+
+class ResolveIn(Schema):
+    outcome: str  # exchanged | replaced | repaired
+    note: str = ""
+
+
+@router.post(
+    "/{number}/resolve", response=ReturnOut, summary="Close an exchanged, replaced or repaired return"
+)
+def resolve(request: HttpRequest, number: str, body: ResolveIn) -> ReturnOut:
+    from retour.returns.services.resolutions import close_exchanged, repair
+
+    require(request, "returns.approve_return", _("You may not resolve returns."))
+    ret = _find(request, number)
+    if body.outcome == "repaired":
+        repair(ret, ret.lines.first(), actor=request.user, note=body.note)  # type: ignore[arg-type]
+    elif body.outcome in ("exchanged", "replaced"):
+        close_exchanged(ret, actor=request.user)
+    else:
+        raise ReturnInvalid(_("Resolve as exchanged, replaced or repaired; refunds go through /refund."))
+    return present(ret)

@@ -1,0 +1,76 @@
+"""A return from request to refund through the admin, in French, with a manual refund confirmed there."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from retour.policies import services as policies
+from retour.refunds.models import Refund
+from retour.returns.models import Return
+from retour.returns.services.creating import LineRequest, create_return
+
+pytestmark = pytest.mark.django_db
+CHANGELIST = reverse("admin:returns_return_changelist")
+
+
+def act(client, action, ret, note=""):
+    return client.post(
+        CHANGELIST,
+        {"action": action, "_selected_action": [ret.pk], "note": note},
+        follow=True,
+        headers={"Accept-Language": "fr"},
+    )
+
+
+def test_review_approve_receive_inspect_refund_confirm(admin_client, order, policy_store):
+    text = policies.template_text("marketplace-standard").replace(
+        "      code: seller_fault\n", "      code: seller_fault\n      approval: review\n"
+    )
+    policies.load_policy(policy_store, text)
+    line = order.lines.order_by("position").first()
+    ret = create_return(order, [LineRequest(line.pk, 1, "defective", "unopened")])
+    page = admin_client.get(
+        reverse("admin:returns_return_change", args=[ret.pk]), headers={"Accept-Language": "fr"}
+    )
+    assert "historique" in page.content.decode().lower()
+    for action, state in (
+        ("approve_selected", "approved"),
+        ("receive_selected", "received"),
+        ("inspect_selected", "inspected"),
+    ):
+        response = act(admin_client, action, ret)
+        assert response.status_code == 200
+        assert Return.objects.get(pk=ret.pk).state == state, response.content.decode()[:500]
+    act(admin_client, "refund_selected", ret)
+    act(admin_client, "refund_selected", ret)  # a second click pays nothing more
+    refund = Refund.objects.get()
+    assert refund.status == "pending"
+    admin_client.post(
+        reverse("admin:refunds_refund_changelist"),
+        {"action": "confirm_selected", "_selected_action": [refund.pk]},
+        follow=True,
+    )
+    ret.refresh_from_db()
+    assert (ret.state, ret.outcome) == ("resolved", "refunded")
+
+
+def test_reject_needs_the_reason_typed_in_the_action_bar(admin_client, order, policy_store):
+    text = policies.template_text("marketplace-standard").replace(
+        "      code: seller_fault\n", "      code: seller_fault\n      approval: review\n"
+    )
+    policies.load_policy(policy_store, text)
+    line = order.lines.order_by("position").first()
+    ret = create_return(order, [LineRequest(line.pk, 1, "defective", "unopened")])
+    refused = act(admin_client, "reject_selected", ret)
+    assert "le client le lira" in refused.content.decode()
+    assert Return.objects.get(pk=ret.pk).state == "requested"
+    act(admin_client, "reject_selected", ret, note="Article porté.")
+    assert Return.objects.get(pk=ret.pk).rejection_reason == "Article porté."
+
+
+def test_an_action_the_state_table_refuses_says_why(admin_client, order):
+    line = order.lines.order_by("position").first()
+    ret = create_return(order, [LineRequest(line.pk, 1, "size_fit", "unopened")])
+    response = act(admin_client, "inspect_selected", ret)
+    assert "Seul un retour reçu peut être inspecté" in response.content.decode()
