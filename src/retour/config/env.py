@@ -64,6 +64,7 @@ class Env:
     stripe_api_key: str = ""
     stripe_api_base: str = ""
     store_credit_days: int = 365
+    fr_legal_interest_rate: str = ""
 
 
 def read_env(env: Mapping[str, str] | None = None, base_dir: Path | None = None) -> Env:
@@ -104,4 +105,5 @@ def read_env(env: Mapping[str, str] | None = None, base_dir: Path | None = None)
         stripe_api_key=env.get("STRIPE_API_KEY", ""),
         stripe_api_base=env.get("STRIPE_API_BASE", ""),
         store_credit_days=_int(env, "STORE_CREDIT_DAYS", 365),
+        fr_legal_interest_rate=env.get("FR_LEGAL_INTEREST_RATE", ""),
     )

@@ -148,6 +148,10 @@ SERVER_EMAIL = ENV.default_from_email
 STRIPE_API_KEY = ENV.stripe_api_key
 STRIPE_API_BASE = ENV.stripe_api_base
 STORE_CREDIT_DAYS = ENV.store_credit_days
+# France's legal interest rate for consumers (% a year, published each half-year by the Banque de France),
+# for the first step of the late-refund surcharge (Code de la consommation L242-4). Empty: that step is
+# shown without an amount.
+FR_LEGAL_INTEREST_RATE = ENV.fr_legal_interest_rate
 
 # Safe defaults for production; DEBUG (development) relaxes only what must be relaxed.
 SESSION_COOKIE_HTTPONLY = True

@@ -87,6 +87,7 @@ class ReturnAdmin(admin.ModelAdmin[Return]):
         "created_by",
         "created_at",
         "approved_at",
+        "deadlines",
     ]
     inlines = [ReturnLineInline, ReturnEventInline]
     actions = [
@@ -99,6 +100,55 @@ class ReturnAdmin(admin.ModelAdmin[Return]):
         "cancel_selected",
     ]
     show_full_result_count = False
+
+    @admin.display(description=gettext_lazy("refund dates and legal deadlines"))
+    def deadlines(self, ret: Return) -> str:
+        from babel.dates import format_date
+        from django.utils import translation
+        from django.utils.html import format_html, format_html_join
+
+        from retour.refunds.services.deadlines import for_return
+
+        found = for_return(ret)
+        locale = "fr_FR" if (translation.get_language() or "en").startswith("fr") else "en_GB"
+
+        def day(value: Any) -> str:
+            return format_date(value, "medium", locale=locale)
+
+        parts = [
+            format_html(
+                "<p>{}</p>",
+                _("If refunded today, the shopper sees the money between %(earliest)s and %(latest)s.")
+                % {"earliest": day(found.expected.earliest), "latest": day(found.expected.latest)},
+            )
+        ]
+        if found.legal_due is not None:
+            parts.append(
+                format_html(
+                    "<p><strong>{}</strong></p>",
+                    _("The law requires the refund by %(due)s (14 days after the withdrawal).")
+                    % {"due": day(found.legal_due)},
+                )
+            )
+        if found.surcharge:
+            parts.append(format_html("<p>{}</p>", _("Late-refund surcharge owed in France (L242-4):")))
+            parts.append(
+                format_html(
+                    "<ul>{}</ul>",
+                    format_html_join(
+                        "",
+                        "<li>{}</li>",
+                        (
+                            (
+                                _("from %(day)s: %(amount)s")
+                                % {"day": day(when), "amount": step.amount.format(locale)},
+                            )
+                            for when, step in found.surcharge
+                        ),
+                    ),
+                )
+            )
+        return format_html("{}", format_html_join("", "{}", ((part,) for part in parts)))
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # returns are asked for through the portal, the API or `retour` commands

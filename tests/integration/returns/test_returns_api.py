@@ -159,3 +159,47 @@ def test_exchange_through_the_api_then_resolve(order, agent, warehouse, client_f
     assert done.json()["exchanges"][0]["difference"] == "30.00"
     resolved = post(agent_client, f"/api/v1/returns/{number}/resolve", {"outcome": "exchanged"})
     assert (resolved.json()["state"], resolved.json()["outcome"]) == ("resolved", "exchanged")
+
+
+def test_refund_dates_and_legal_deadlines_for_a_french_and_a_german_shopper(
+    make_order, agent, client_for, settings
+):
+    settings.FR_LEGAL_INTEREST_RATE = "6.00"
+    client = client_for(agent)
+    french = make_order("#FR1")
+    german = make_order(
+        "#DE1", language="en", shipping_country="DE", customer={"email": "de@example.com", "country": "DE"}
+    )
+    for order, country in ((french, "FR"), (german, "DE")):
+        number = post(client, "/api/v1/returns", body(order)).json()["number"]
+        deadlines = client.get(f"/api/v1/returns/{number}").json()["deadlines"]
+        assert deadlines["country"] == country
+        assert deadlines["legal_refund_due"]
+        assert deadlines["refund_expected_earliest"] <= deadlines["refund_expected_latest"]
+        rules = [step["rule"] for step in deadlines["late_refund_surcharge"]]
+        if country == "FR":
+            assert rules[:2] == ["legal_interest", "percent"]
+            assert [step["percent"] for step in deadlines["late_refund_surcharge"]][1:5] == [
+                "5",
+                "10",
+                "20",
+                "50",
+            ]
+        else:
+            assert rules == []  # the French surcharge is French law
+
+
+def test_the_admin_shows_the_deadlines_to_staff(admin_client, order):
+    from django.urls import reverse
+
+    from retour.returns.services.creating import LineRequest, create_return
+
+    ret = create_return(
+        order, [LineRequest(order.lines.order_by("position").first().pk, 1, "size_fit", "unopened")]
+    )
+    html = admin_client.get(
+        reverse("admin:returns_return_change", args=[ret.pk]), headers={"Accept-Language": "fr"}
+    )
+    text = html.content.decode()
+    assert "14 jours après la rétractation" in text
+    assert "L242-4" in text

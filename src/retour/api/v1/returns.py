@@ -5,7 +5,7 @@ A return is addressed by its number (what is printed on the label and scanned at
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
 from django.http import HttpRequest
@@ -112,6 +112,22 @@ class ExchangeOutLine(Schema):
     instant: bool
 
 
+class SurchargeStep(Schema):
+    owed_from: date
+    rule: str
+    percent: Decimal
+    amount: Decimal
+
+
+class DeadlinesOut(Schema):
+    country: str
+    refund_expected_earliest: date
+    refund_expected_latest: date
+    legal_refund_due: date | None
+    may_wait_for_goods: bool
+    late_refund_surcharge: list[SurchargeStep]
+
+
 class ReturnOut(Schema):
     number: str
     state: str
@@ -126,6 +142,7 @@ class ReturnOut(Schema):
     timeline: list[EventOut]
     refunds: list[RefundLine]
     exchanges: list[ExchangeOutLine]
+    deadlines: DeadlinesOut
 
 
 def _decision(row, language: str) -> DecisionOut:  # type: ignore[no-untyped-def]
@@ -214,6 +231,24 @@ def present(ret: Return) -> ReturnOut:
                 instant=x.instant,
             )
             for x in ret.exchanges.select_related("order", "variant").order_by("id")
+        ],
+        deadlines=_deadlines(ret),
+    )
+
+
+def _deadlines(ret: Return) -> DeadlinesOut:
+    from retour.refunds.services.deadlines import for_return
+
+    found = for_return(ret)
+    return DeadlinesOut(
+        country=found.country,
+        refund_expected_earliest=found.expected.earliest,
+        refund_expected_latest=found.expected.latest,
+        legal_refund_due=found.legal_due,
+        may_wait_for_goods=found.may_wait_for_goods,
+        late_refund_surcharge=[
+            SurchargeStep(owed_from=day, rule=step.rule, percent=step.percent, amount=step.amount.amount)
+            for day, step in found.surcharge
         ],
     )
 
