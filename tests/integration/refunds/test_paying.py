@@ -270,3 +270,16 @@ def test_the_api_refunds_once_per_idempotency_key(order, agent, client_for, djan
         path, {}, content_type="application/json", headers={"Idempotency-Key": "x"}
     )
     assert other.status_code == 403
+
+
+@pytest.mark.django_db
+def test_the_reconcile_command_completes_a_crashed_refund(make_order, fake_stripe, agent, capsys):
+    from django.core.management import call_command
+
+    ret = inspected(stripe_order(make_order, "#9101"))
+    fake_stripe.crash_next = True
+    request_refund(ret, idempotency_key="cmd", actor=agent)
+    call_command("reconcile_refunds")
+    assert "1" in capsys.readouterr().out
+    assert Refund.objects.get().status == "succeeded"
+    assert fake_stripe.creates == 1
