@@ -54,6 +54,16 @@ MESSAGES: dict[str, tuple[Any, Any, Any]] = {
         _("Your refund of %(amount)s is on its way."),
         _("Depending on your bank, it can take a few business days to appear."),
     ),
+    "exchange": (
+        _("Your exchange for %(number)s is on its way"),
+        _("We are sending you the new item (order %(order)s)."),
+        _("You will receive the tracking details when it ships."),
+    ),
+    "replacement": (
+        _("Your replacement for %(number)s is on its way"),
+        _("We are sending you a replacement (order %(order)s)."),
+        _("You will receive the tracking details when it ships."),
+    ),
     "cancelled": (
         _("Your return %(number)s is cancelled"),
         _("Your return has been cancelled."),
@@ -101,6 +111,7 @@ def render(event: ReturnEvent) -> Email:
             "reason": event.reason or ret.rejection_reason,
             "amount": Money(Decimal(amount), ret.order.currency).format(LOCALES[language]) if amount else "",
             "days_left": event.data.get("days_left", ""),
+            "order": event.data.get("order", ""),
         }
         context = {
             "ret": ret,

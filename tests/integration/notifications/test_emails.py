@@ -125,3 +125,21 @@ def test_reminders_on_day_3_and_7_then_expiry_on_day_14_each_once(
 def test_the_chase_command(order, capsys):
     call_command("chase_returns")
     assert timezone.now()
+
+
+def test_an_exchange_email_names_the_new_order(order, policy_store, smtp, django_capture_on_commit_callbacks):
+    from decimal import Decimal
+
+    from retour.catalog.models import Product, Variant
+    from retour.returns.services.resolutions import exchange
+
+    line = order.lines.order_by("position").first()
+    with django_capture_on_commit_callbacks(execute=True):
+        ret = create_return(order, [LineRequest(line.pk, 1, "size_fit", "unopened", "exchange")])
+        product = Product.objects.filter(store=policy_store).first()
+        size_l = Variant.objects.create(store=policy_store, product=product, sku="L", price=Decimal("60.00"))
+        exchange(ret, ret.lines.get(), size_l, actor=None, instant=True)
+    run_worker()
+    exchanged = [m for m in smtp.messages if "échange" in str(m["Subject"]).lower()]
+    assert len(exchanged) == 1
+    assert "#1001-X1" in exchanged[0].get_body(("plain",)).get_content()

@@ -10,7 +10,8 @@ from decimal import Decimal
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
+from ninja import File, Router, Schema
+from ninja.files import UploadedFile
 from ninja.responses import Status
 
 from retour.catalog.services import find_store
@@ -402,3 +403,25 @@ def resolve(request: HttpRequest, number: str, body: ResolveIn) -> ReturnOut:
     else:
         raise ReturnInvalid(_("Resolve as exchanged, replaced or repaired; refunds go through /refund."))
     return present(ret)
+
+
+class PhotoOut(Schema):
+    id: int
+    content_type: str
+    size: int
+
+
+@router.post(
+    "/{number}/lines/{line_id}/photos", response={201: PhotoOut}, summary="Add a photo to a return line"
+)
+def add_photo(request: HttpRequest, number: str, line_id: int, file: File[UploadedFile]) -> Status[PhotoOut]:
+    """JPEG, PNG, GIF or WebP, judged by the file's bytes; at most 10 MB and 6 photos per line."""
+    from retour.returns.services.photos import add_photo as save_photo
+
+    require(request, "returns.add_return", _("You may not add photos to returns."))
+    ret = _find(request, number)
+    line = ret.lines.filter(pk=line_id).first()
+    if line is None:
+        raise ReturnInvalid(_("This return has no such line."))
+    photo = save_photo(line, file)
+    return Status(201, PhotoOut(id=photo.pk, content_type=photo.content_type, size=photo.size))
