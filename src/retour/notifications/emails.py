@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from babel.dates import format_date
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
@@ -52,7 +54,7 @@ MESSAGES: dict[str, tuple[Any, Any, Any]] = {
     "refunded": (
         _("Your refund for %(number)s"),
         _("Your refund of %(amount)s is on its way."),
-        _("Depending on your bank, it can take a few business days to appear."),
+        _("It should reach you by %(expected_by)s at the latest, depending on your bank."),
     ),
     "exchange": (
         _("Your exchange for %(number)s is on its way"),
@@ -112,6 +114,11 @@ def render(event: ReturnEvent) -> Email:
             "amount": Money(Decimal(amount), ret.order.currency).format(LOCALES[language]) if amount else "",
             "days_left": event.data.get("days_left", ""),
             "order": event.data.get("order", ""),
+            "expected_by": (
+                format_date(date.fromisoformat(event.data["expected_by"]), "long", locale=LOCALES[language])
+                if event.data.get("expected_by")
+                else ""
+            ),
         }
         context = {
             "ret": ret,

@@ -99,6 +99,7 @@ def test_refund_and_rejection_emails_carry_the_amount_and_the_reason(
     assert len(refunded) == 1
     body = refunded[0].get_body(("plain",)).get_content()
     assert "55,05\u00a0€" in body or "55,05 €" in body  # 60.00 - 4.95 return shipping, French format
+    assert "au plus tard" in body  # the expected date, in French
 
 
 def test_reminders_on_day_3_and_7_then_expiry_on_day_14_each_once(

@@ -283,3 +283,18 @@ def test_the_reconcile_command_completes_a_crashed_refund(make_order, fake_strip
     assert "1" in capsys.readouterr().out
     assert Refund.objects.get().status == "succeeded"
     assert fake_stripe.creates == 1
+
+
+@pytest.mark.django_db
+def test_split_tenders_refund_the_gift_card_first(make_order, agent):
+    order = make_order(
+        "#9201",
+        payments=[
+            {"method": "card", "amount": "125.00"},
+            {"method": "gift_card", "amount": "20.00", "reference": "GC-1"},
+        ],
+    )
+    request, _ = request_refund(inspected(order), idempotency_key="split", actor=agent)
+    tenders = [(r.gateway, r.amount, r.status) for r in request.refunds.order_by("id")]
+    assert tenders == [("gift_card", Decimal("20.00"), "succeeded"), ("manual", Decimal("100.00"), "pending")]
+    assert balanced()

@@ -28,6 +28,7 @@ from retour.core.money import Money
 from retour.orders.models import Payment
 from retour.refunds import gateways
 from retour.refunds.domain import ledger
+from retour.refunds.domain.timing import expected_refund_date
 from retour.refunds.gateways.base import FAILED, PENDING, SUCCEEDED, GatewayResult
 from retour.refunds.models import LedgerEntry, LedgerTransaction, Refund, RefundRequest
 from retour.refunds.services.amounts import REFUNDABLE_STATES, compute
@@ -261,7 +262,24 @@ def _resolve_when_paid(refund: Refund) -> None:
     if request.refunds.exclude(status=SUCCEEDED).exists():
         return
     ret = request.ret
-    record_event(ret, "refunded", data={"amount": str(request.amount), "method": request.method})
+    order = ret.order
+    country = (order.shipping_country or order.billing_country or order.store.country).upper()
+    slowest = max(
+        (
+            expected_refund_date(r.gateway, timezone.localdate(), country).latest
+            for r in request.refunds.all()
+        ),
+        default=timezone.localdate(),
+    )
+    record_event(
+        ret,
+        "refunded",
+        data={
+            "amount": str(request.amount),
+            "method": request.method,
+            "expected_by": slowest.isoformat(),
+        },
+    )
     current = Return.objects.get(pk=ret.pk)
     if states.can_move(states.TRANSITIONS, current.state, states.RESOLVED):
         kept = all(line.resolution == "keep" for line in current.lines.all())
