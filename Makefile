@@ -57,6 +57,8 @@ run: demo ## Install, migrate, load the demo store, start the web server and the
 	@echo "    shopper portal   http://$(HOST):$(PORT)/"
 	@echo "    back office      http://$(HOST):$(PORT)/admin/   (admin / retour-demo)"
 	@echo "    API docs         http://$(HOST):$(PORT)/api/docs"
+	@echo "    receive parcels  http://$(HOST):$(PORT)/backoffice/returns/receive/   (warehouse)"
+	@echo "    policy what-if   http://$(HOST):$(PORT)/backoffice/policies/simulate/"
 	@echo "    demo staff       agent, warehouse, finance   (password: retour-demo)"
 	@echo "  Press Ctrl+C to stop the server and the worker."
 	@echo

@@ -7,4 +7,5 @@ from retour.backoffice import views
 app_name = "backoffice"
 urlpatterns = [
     path("policies/simulate/", views.simulate_policy, name="policy-simulate"),
+    path("returns/receive/", views.receive_parcel, name="receive"),
 ]

@@ -86,3 +86,30 @@ def _admin_url(request_id: int) -> str | None:
         return reverse("admin:policies_policydecision_change", args=[request_id])
     except NoReverseMatch:
         return None
+
+
+@staff_member_required
+@permission_required("returns.receive_return", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def receive_parcel(request: HttpRequest) -> HttpResponse:
+    """The warehouse's scan box: the return number from the label (scanner or keyboard), Enter, received."""
+    from django.contrib import messages
+    from django.shortcuts import redirect
+
+    from retour.core.errors import DomainError
+    from retour.returns.services import handling
+
+    if request.method == "POST":
+        number = request.POST.get("number", "")
+        try:
+            ret = handling.receive(handling.find(number), actor=request.user)
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(
+                request,
+                translation.gettext("%(number)s received: %(lines)d line(s), now to inspect.")
+                % {"number": ret.number, "lines": ret.lines.count()},
+            )
+        return redirect("backoffice:receive")
+    return render(request, "backoffice/receive.html", {"title": translation.gettext("Receive a parcel")})

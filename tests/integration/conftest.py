@@ -1,4 +1,4 @@
-"""A store with the marketplace-standard policy and a delivered order to return from."""
+"""Integration fixtures: a store with the marketplace-standard policy, delivered orders, staff with roles."""
 
 from __future__ import annotations
 
