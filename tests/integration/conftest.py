@@ -28,6 +28,16 @@ def policy_store(store: Store) -> Store:
 
 
 @pytest.fixture
+def review_policy(policy_store: Store) -> Store:
+    """marketplace-standard, with seller-fault returns left for a person to approve."""
+    text = policies.template_text("marketplace-standard").replace(
+        "      code: seller_fault\n", "      code: seller_fault\n      approval: review\n"
+    )
+    policies.load_policy(policy_store, text)
+    return policy_store
+
+
+@pytest.fixture
 def make_order(policy_store: Store) -> Callable[..., Order]:
     """An order delivered five days ago to a French shopper (override any field of the JSON format)."""
 

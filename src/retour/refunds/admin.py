@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from retour.core.admin import ReadOnly
 from retour.core.errors import DomainError
 from retour.refunds.models import (
     LedgerEntry,
@@ -20,17 +19,6 @@ from retour.refunds.models import (
     StoreCreditMovement,
 )
 from retour.refunds.services.paying import confirm_manual
-
-
-class ReadOnly:
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 class RefundInline(ReadOnly, admin.TabularInline[Refund, RefundRequest]):

@@ -16,20 +16,15 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from retour.core.admin import ReadOnly
 from retour.core.errors import DomainError
 from retour.returns.models import Return, ReturnEvent, ReturnLine
 from retour.returns.services import handling
 
 
-class ReadOnlyInline:
+class ReadOnlyInline(ReadOnly):
     extra = 0
     can_delete = False
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 class ReturnLineInline(ReadOnlyInline, admin.TabularInline[ReturnLine, Return]):

@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from retour.policies import services as policies
 from retour.refunds.models import Refund
 from retour.returns.models import Return
 from retour.returns.services.creating import LineRequest, create_return
@@ -23,11 +22,7 @@ def act(client, action, ret, note=""):
     )
 
 
-def test_review_approve_receive_inspect_refund_confirm(admin_client, order, policy_store):
-    text = policies.template_text("marketplace-standard").replace(
-        "      code: seller_fault\n", "      code: seller_fault\n      approval: review\n"
-    )
-    policies.load_policy(policy_store, text)
+def test_review_approve_receive_inspect_refund_confirm(admin_client, order, policy_store, review_policy):
     line = order.lines.order_by("position").first()
     ret = create_return(order, [LineRequest(line.pk, 1, "defective", "unopened")])
     page = admin_client.get(
@@ -55,11 +50,7 @@ def test_review_approve_receive_inspect_refund_confirm(admin_client, order, poli
     assert (ret.state, ret.outcome) == ("resolved", "refunded")
 
 
-def test_reject_needs_the_reason_typed_in_the_action_bar(admin_client, order, policy_store):
-    text = policies.template_text("marketplace-standard").replace(
-        "      code: seller_fault\n", "      code: seller_fault\n      approval: review\n"
-    )
-    policies.load_policy(policy_store, text)
+def test_reject_needs_the_reason_typed_in_the_action_bar(admin_client, order, policy_store, review_policy):
     line = order.lines.order_by("position").first()
     ret = create_return(order, [LineRequest(line.pk, 1, "defective", "unopened")])
     refused = act(admin_client, "reject_selected", ret)

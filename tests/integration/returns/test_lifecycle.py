@@ -10,7 +10,6 @@ from django.db import connection
 
 from factories import delivered_line
 from retour.orders.models import Order, OrderLine
-from retour.policies import services as policies
 from retour.returns.errors import (
     LineNotReturnable,
     PhotoRefused,
@@ -49,11 +48,9 @@ def test_a_returnable_line_is_approved_at_once_when_the_policy_says_auto(order):
     assert "remboursé" in line.decision.explanation_fr
 
 
-def test_a_policy_that_asks_for_review_leaves_the_return_in_the_queue(order, policy_store, agent):
-    text = policies.template_text("marketplace-standard").replace(
-        "      code: seller_fault\n", "      code: seller_fault\n      approval: review\n"
-    )
-    policies.load_policy(policy_store, text)
+def test_a_policy_that_asks_for_review_leaves_the_return_in_the_queue(
+    order, policy_store, agent, review_policy
+):
     ret = ask(order, reason="defective")
     assert ret.state == "requested"
     assert handling.review_queue(policy_store.pk) == [ret]
@@ -204,11 +201,7 @@ def test_a_second_click_on_approve_is_refused_and_changes_nothing(order, agent):
     assert ret.events.count() == events
 
 
-def test_reject_needs_a_reason_the_shopper_reads(order, policy_store, agent):
-    text = policies.template_text("marketplace-standard").replace(
-        "      code: seller_fault\n", "      code: seller_fault\n      approval: review\n"
-    )
-    policies.load_policy(policy_store, text)
+def test_reject_needs_a_reason_the_shopper_reads(order, policy_store, agent, review_policy):
     ret = ask(order, reason="defective")
     with pytest.raises(ReturnInvalid):
         handling.reject(ret, actor=agent, reason="  ")

@@ -106,13 +106,7 @@ def test_unknown_order_and_unknown_return_are_404(order, agent, client_for):
     assert client.get("/api/v1/returns/RZZZZZZZZ").json()["code"] == "return_not_found"
 
 
-def test_a_double_submitted_approval_is_a_conflict(order, agent, policy_store, client_for):
-    from retour.policies import services as policies
-
-    text = policies.template_text("marketplace-standard").replace(
-        "      code: seller_fault\n", "      code: seller_fault\n      approval: review\n"
-    )
-    policies.load_policy(policy_store, text)
+def test_a_double_submitted_approval_is_a_conflict(order, agent, policy_store, client_for, review_policy):
     client = client_for(agent)
     number = post(client, "/api/v1/returns", body(order, reason="defective")).json()["number"]
     assert post(client, f"/api/v1/returns/{number}/approve").status_code == 200
@@ -120,13 +114,7 @@ def test_a_double_submitted_approval_is_a_conflict(order, agent, policy_store, c
     assert (again.status_code, again.json()["code"]) == (409, "transition_refused")
 
 
-def test_reject_and_cancel(order, agent, policy_store, client_for):
-    from retour.policies import services as policies
-
-    text = policies.template_text("marketplace-standard").replace(
-        "      code: seller_fault\n", "      code: seller_fault\n      approval: review\n"
-    )
-    policies.load_policy(policy_store, text)
+def test_reject_and_cancel(order, agent, policy_store, client_for, review_policy):
     client = client_for(agent)
     number = post(client, "/api/v1/returns", body(order, reason="defective")).json()["number"]
     rejected = post(client, f"/api/v1/returns/{number}/reject", {"reason": "Article porté."})
