@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 
 from retour.core.admin import ReadOnly
 from retour.core.errors import DomainError
+from retour.returns.errors import ReturnInvalid
 from retour.returns.models import Return, ReturnEvent, ReturnLine
 from retour.returns.services import handling
 
@@ -61,6 +62,11 @@ class ReturnActionForm(ActionForm):
         required=False,
         widget=forms.TextInput(attrs={"size": 40}),
     )
+    sku = forms.CharField(
+        label=gettext_lazy("SKU to exchange for (empty: the same item again)"),
+        required=False,
+        widget=forms.TextInput(attrs={"size": 16}),
+    )
 
 
 @admin.register(Return)
@@ -92,6 +98,8 @@ class ReturnAdmin(admin.ModelAdmin[Return]):
         "inspect_selected",
         "refund_selected",
         "store_credit_selected",
+        "exchange_selected",
+        "close_exchanged_selected",
         "cancel_selected",
     ]
     show_full_result_count = False
@@ -237,6 +245,38 @@ class ReturnAdmin(admin.ModelAdmin[Return]):
     @admin.action(description=gettext_lazy("Refund as store credit (with the bonus)"), permissions=["refund"])
     def store_credit_selected(self, request: HttpRequest, queryset: QuerySet[Return]) -> None:
         self._refund(request, queryset, "store_credit")
+
+    @admin.action(
+        description=gettext_lazy("Exchange every line for the SKU given, or replace it (a linked order)"),
+        permissions=["approve"],
+    )
+    def exchange_selected(self, request: HttpRequest, queryset: QuerySet[Return]) -> None:
+        from retour.catalog.models import Variant
+        from retour.returns.services.resolutions import exchange
+
+        sku = request.POST.get("sku", "").strip()
+
+        def act(ret: Return) -> None:
+            variant = None
+            if sku:
+                variant = Variant.objects.filter(store_id=ret.store_id, sku=sku).first()
+                if variant is None:
+                    raise ReturnInvalid(_("The store has no item with SKU %(sku)s.") % {"sku": sku})
+            for line in ret.lines.all():
+                exchange(ret, line, variant, actor=request.user)
+
+        self._each(request, queryset, act, _("Exchange orders created for %(count)d return(s)."))
+
+    @admin.action(description=gettext_lazy("Close as exchanged or replaced"), permissions=["approve"])
+    def close_exchanged_selected(self, request: HttpRequest, queryset: QuerySet[Return]) -> None:
+        from retour.returns.services.resolutions import close_exchanged
+
+        self._each(
+            request,
+            queryset,
+            lambda ret: close_exchanged(ret, actor=request.user),
+            _("Returns resolved: %(count)d."),
+        )
 
     def has_approve_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm("returns.approve_return")

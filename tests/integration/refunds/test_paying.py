@@ -298,3 +298,20 @@ def test_split_tenders_refund_the_gift_card_first(make_order, agent):
     tenders = [(r.gateway, r.amount, r.status) for r in request.refunds.order_by("id")]
     assert tenders == [("gift_card", Decimal("20.00"), "succeeded"), ("manual", Decimal("100.00"), "pending")]
     assert balanced()
+
+
+@pytest.mark.django_db
+def test_a_marketplace_sellers_item_is_charged_back_to_the_seller(make_order, agent):
+    from retour.refunds.models import LedgerTransaction
+
+    order = make_order(
+        "#9301",
+        lines=[delivered_line("Vase", 1, "80.00", seller="atelier-nord", seller_name="Atelier Nord")],
+        payments=[{"method": "card", "amount": "80.00"}],
+    )
+    request, _ = request_refund(inspected(order), idempotency_key="mkt", actor=agent)
+    assert request.breakdown["sellers"] == {"atelier-nord": "80.00"}
+    confirm_manual(request.refunds.get(), actor=agent)
+    charged = LedgerTransaction.objects.get(memo="seller atelier-nord")
+    assert charged.entries.get(account="seller_receivable").debit == Decimal("80.00")
+    assert balanced()

@@ -65,3 +65,38 @@ def test_an_action_the_state_table_refuses_says_why(admin_client, order):
     ret = create_return(order, [LineRequest(line.pk, 1, "size_fit", "unopened")])
     response = act(admin_client, "inspect_selected", ret)
     assert "Seul un retour reçu peut être inspecté" in response.content.decode()
+
+
+def test_exchange_for_another_size_then_close_in_the_admin(admin_client, order, policy_store):
+    from decimal import Decimal
+
+    from retour.catalog.models import Product, Variant
+    from retour.returns.models import Exchange
+    from retour.returns.services import handling
+
+    Variant.objects.create(
+        store=policy_store,
+        product=Product.objects.filter(store=policy_store).first(),
+        sku="PULL-L",
+        price=Decimal("60.00"),
+        stock=3,
+    )
+    line = order.lines.order_by("position").first()
+    ret = create_return(order, [LineRequest(line.pk, 1, "size_fit", "unopened", "exchange")])
+    ret = handling.receive(ret, actor=None)
+    handling.inspect(ret, [handling.Grading(ret.lines.get().pk, "unopened")], actor=None)
+    unknown = admin_client.post(
+        CHANGELIST,
+        {"action": "exchange_selected", "_selected_action": [ret.pk], "sku": "NOPE"},
+        follow=True,
+        headers={"Accept-Language": "fr"},
+    )
+    assert "pas d’article de référence NOPE" in unknown.content.decode()
+    admin_client.post(
+        CHANGELIST,
+        {"action": "exchange_selected", "_selected_action": [ret.pk], "sku": "PULL-L"},
+        follow=True,
+    )
+    assert Exchange.objects.get(ret=ret).variant.sku == "PULL-L"
+    act(admin_client, "close_exchanged_selected", ret)
+    assert Return.objects.get(pk=ret.pk).outcome == "exchanged"

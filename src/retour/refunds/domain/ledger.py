@@ -19,6 +19,8 @@ FEE_INCOME = "fee_income"
 MARKETING_EXPENSE = "marketing_expense"  # store-credit bonuses
 SHIPPING_COST = "shipping_cost"
 SELLER_RECEIVABLE = "seller_receivable"
+STORE_CREDIT_BREAKAGE = "store_credit_breakage"  # income: store credit that expired unused
+SALES = "sales"  # a purchase paid with store credit
 ACCOUNTS = (
     SALES_RETURNS,
     PAYMENT_CLEARING,
@@ -29,6 +31,8 @@ ACCOUNTS = (
     MARKETING_EXPENSE,
     SHIPPING_COST,
     SELLER_RECEIVABLE,
+    STORE_CREDIT_BREAKAGE,
+    SALES,
 )
 
 
@@ -94,8 +98,13 @@ def store_credit_bonus(bonus: Money) -> Transaction:
 
 
 def store_credit_used(amount: Money) -> Transaction:
+    return Transaction("store credit used", (_debit(STORE_CREDIT_LIABILITY, amount), _credit(SALES, amount)))
+
+
+def store_credit_expired(amount: Money) -> Transaction:
     return Transaction(
-        "store credit used", (_debit(STORE_CREDIT_LIABILITY, amount), _credit(SALES_RETURNS, amount))
+        "store credit expired",
+        (_debit(STORE_CREDIT_LIABILITY, amount), _credit(STORE_CREDIT_BREAKAGE, amount)),
     )
 
 

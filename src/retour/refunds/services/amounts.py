@@ -6,6 +6,7 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
 
+from retour.catalog.models import Seller
 from retour.core.money import Money
 from retour.policies.domain.vocabulary import SELLER_FAULT_REASONS
 from retour.refunds.domain.calculation import Breakdown, PaidLine, Units, breakdown, refund_outbound_shipping
@@ -19,6 +20,7 @@ EXPRESS_WORDS = ("express", "expédié", "exprès", "next day", "overnight", "pr
 class Computed:
     breakdown: Breakdown
     units: dict[int, int]  # order line id -> units this refund covers
+    sellers: dict[str, Money]  # marketplace seller code -> what the seller owes back for its items
     bonus: Money  # store-credit bonus the decisions offer on top, if the shopper takes credit
 
     def as_json(self) -> dict[str, Any]:
@@ -32,12 +34,13 @@ class Computed:
             "total": str(b.total.amount),
             "store_credit_bonus": str(self.bonus.amount),
             "units": {str(k): v for k, v in self.units.items()},
+            "sellers": {code: str(amount.amount) for code, amount in self.sellers.items()},
         }
 
 
 def refundable_lines(ret: Return) -> list[ReturnLine]:
     """Lines whose goods came back and passed inspection, or that the shopper keeps (returnless)."""
-    lines = ret.lines.select_related("order_line", "decision", "inspection_decision", "exchange")
+    lines = ret.lines.select_related("order_line__seller", "decision", "inspection_decision", "exchange")
     return [
         line
         for line in lines
@@ -75,6 +78,7 @@ def compute(ret: Return) -> Computed:
     fees = Money.zero(currency)
     bonus_total = Money.zero(currency)
     legal_basis = ""
+    sellers: dict[str, Money] = {}
     credit = Money.zero(currency)  # cheaper exchanges: the difference comes back
     for line in lines:
         exchanged = getattr(line, "exchange", None)
@@ -88,14 +92,14 @@ def compute(ret: Return) -> Computed:
         count = line.quantity if line.resolution == "keep" else line.received_quantity
         paid = Money(Decimal(ordered.net), currency)
         tax = Money.zero(currency) if order.tax_included else Money(Decimal(ordered.tax), currency)
-        units.append(
-            Units(
-                PaidLine(ordered.quantity, paid, tax),
-                before.get(ordered.pk, 0),
-                count,
-                decision.refund_percent,
-            )
+        part = Units(
+            PaidLine(ordered.quantity, paid, tax), before.get(ordered.pk, 0), count, decision.refund_percent
         )
+        units.append(part)
+        if ordered.seller.kind == Seller.Kind.MARKETPLACE:
+            alone = breakdown([part], currency=currency, fees=Money.zero(currency), seller_fault=True)
+            owed = alone.merchandise + alone.tax
+            sellers[ordered.seller.code] = sellers.get(ordered.seller.code, Money.zero(currency)) + owed
         covered[ordered.pk] = covered.get(ordered.pk, 0) + count
         fees = max(
             fees, Money(Decimal(decision.fees), currency), key=lambda m: m.amount
@@ -123,7 +127,7 @@ def compute(ret: Return) -> Computed:
     )
     if credit.amount:
         result = replace(result, merchandise=result.merchandise + credit, total=result.total + credit)
-    return Computed(result, covered, bonus_total.rounded())
+    return Computed(result, covered, sellers, bonus_total.rounded())
 
 
 REFUNDABLE_STATES = frozenset({states.INSPECTED, states.APPROVED, states.RECEIVED})

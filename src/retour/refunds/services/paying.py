@@ -245,11 +245,20 @@ def _post(refund: Refund) -> None:
             _save(refund, ledger.store_credit_bonus(bonus))
     else:
         _save(refund, ledger.refund(amount, fees))
+    if first:  # a marketplace seller's items: the platform recovers what it paid back from the seller
+        for code, owed in request.breakdown.get("sellers", {}).items():
+            if Decimal(owed) > 0:
+                _save(
+                    refund, ledger.seller_charged_back(Money(Decimal(owed), currency)), memo=f"seller {code}"
+                )
 
 
-def _save(refund: Refund, entry: ledger.Transaction) -> None:
+def _save(refund: Refund, entry: ledger.Transaction, memo: str = "") -> None:
     row = LedgerTransaction.objects.create(
-        memo=entry.memo, store_id=refund.request.store_id, refund=refund, currency=refund.currency
+        memo=(memo or entry.memo)[:64],
+        store_id=refund.request.store_id,
+        refund=refund,
+        currency=refund.currency,
     )
     LedgerEntry.objects.bulk_create(
         LedgerEntry(transaction=row, account=p.account, debit=p.debit.amount, credit=p.credit.amount)

@@ -1,0 +1,93 @@
+"""A customer's store credit: its balance, spending it, and letting what is past its date expire.
+
+The balance is the sum of the account's movements (credits from refunds and bonuses, minus uses and
+expiries); uses come out of the oldest credits first, so what is left past a credit's date is written
+off. Every movement posts to the ledger.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from retour.core.errors import DomainError
+from retour.core.money import Money
+from retour.orders.models import Customer
+from retour.refunds.domain import ledger
+from retour.refunds.models import LedgerEntry, LedgerTransaction, StoreCreditAccount, StoreCreditMovement
+
+
+class NotEnoughStoreCredit(DomainError):
+    code = "not_enough_store_credit"
+    status = 409
+
+
+def balance(customer: Customer, currency: str, today: date | None = None) -> Money:
+    account = StoreCreditAccount.objects.filter(customer=customer, currency=currency).first()
+    if account is None:
+        return Money.zero(currency)
+    total = account.movements.aggregate(total=Sum("amount"))["total"] or Decimal(0)
+    return Money(Decimal(total), currency).rounded()
+
+
+def _post(account: StoreCreditAccount, entry: ledger.Transaction) -> None:
+    row = LedgerTransaction.objects.create(
+        memo=entry.memo, store_id=account.customer.store_id, currency=account.currency
+    )
+    LedgerEntry.objects.bulk_create(
+        LedgerEntry(transaction=row, account=p.account, debit=p.debit.amount, credit=p.credit.amount)
+        for p in entry.postings
+    )
+
+
+def use(customer: Customer, amount: Money, *, reference: str) -> StoreCreditMovement:
+    """Spend ``amount`` of the customer's store credit (an order paid with it); never below zero."""
+    if amount.amount <= 0:
+        raise NotEnoughStoreCredit(_("The amount to use must be positive."))
+    with transaction.atomic():
+        account = (
+            StoreCreditAccount.objects.select_for_update()
+            .filter(customer=customer, currency=amount.currency)
+            .first()
+        )
+        available = balance(customer, amount.currency) if account is not None else Money.zero(amount.currency)
+        if account is None or available.amount < amount.amount:
+            raise NotEnoughStoreCredit(
+                _("Only %(available)s of store credit is available.") % {"available": available.format()},
+                available=str(available.amount),
+            )
+        movement = StoreCreditMovement.objects.create(account=account, amount=-amount.amount, reason="used")
+        _post(account, ledger.store_credit_used(amount))
+    return movement
+
+
+def expire(today: date | None = None) -> int:
+    """Write off each account's balance that only expired credits still hold. Safe to run twice a day:
+    what was written off is no longer in the balance."""
+    today = today or timezone.localdate()
+    written = 0
+    for account_id in StoreCreditAccount.objects.values_list("pk", flat=True):
+        with transaction.atomic():
+            account = (
+                StoreCreditAccount.objects.select_for_update().select_related("customer").get(pk=account_id)
+            )
+            movements = account.movements.all()
+            total = Decimal(movements.aggregate(total=Sum("amount"))["total"] or 0)
+            live = Decimal(
+                movements.filter(amount__gt=0)
+                .exclude(expires_on__lt=today)
+                .aggregate(total=Sum("amount"))["total"]
+                or 0
+            )
+            lapsed = total - live  # what only credits past their date still hold (uses come out oldest first)
+            if lapsed <= 0:
+                continue
+            StoreCreditMovement.objects.create(account=account, amount=-lapsed, reason="expired")
+            _post(account, ledger.store_credit_expired(Money(lapsed, account.currency)))
+            written += 1
+    return written
