@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "retour.returns",
     "retour.refunds",
     "retour.notifications",
+    "retour.helpcenter",
     "retour.api",
     "retour.portal",
     "retour.backoffice",

@@ -1,0 +1,111 @@
+"""Help-center articles: one article, a translation per language, every change kept as a revision."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+LANGUAGES = (("en", _("English")), ("fr", _("French")))
+
+
+class Category(models.Model):
+    slug = models.SlugField(_("slug"), max_length=64, unique=True)
+    title_en = models.CharField(_("title (English)"), max_length=200)
+    title_fr = models.CharField(_("title (French)"), max_length=200)
+    position = models.PositiveIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("help category")
+        verbose_name_plural = _("help categories")
+        ordering = ["position", "slug"]
+
+    def __str__(self) -> str:
+        return self.title_en
+
+    def title(self, language: str) -> str:
+        return self.title_fr if language.startswith("fr") else self.title_en
+
+
+class Article(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        PUBLISHED = "published", _("published")
+
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    category = models.ForeignKey(
+        Category, on_delete=models.PROTECT, related_name="articles", verbose_name=_("category")
+    )
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.PUBLISHED)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("article")
+        verbose_name_plural = _("articles")
+        ordering = ["category", "slug"]
+
+    def __str__(self) -> str:
+        return self.slug
+
+
+class Translation(models.Model):
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="translations", verbose_name=_("article")
+    )
+    language = models.CharField(_("language"), max_length=2, choices=LANGUAGES)
+    title = models.CharField(_("title"), max_length=200)
+    tags = models.JSONField(_("tags"), default=list, blank=True)
+    body = models.TextField(_("text (Markdown)"))
+    html = models.TextField(_("text (HTML, sanitised)"), editable=False)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("translation")
+        verbose_name_plural = _("translations")
+        constraints = [
+            models.UniqueConstraint(fields=["article", "language"], name="one_translation_per_language")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.article.slug} ({self.language})"
+
+
+class Revision(models.Model):
+    """A translation as it was after one change; the newest is the current text."""
+
+    translation = models.ForeignKey(
+        Translation, on_delete=models.CASCADE, related_name="revisions", verbose_name=_("translation")
+    )
+    title = models.CharField(_("title"), max_length=200)
+    tags = models.JSONField(_("tags"), default=list, blank=True)
+    body = models.TextField(_("text (Markdown)"))
+    source = models.CharField(_("source"), max_length=32)  # import | admin
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("revision")
+        verbose_name_plural = _("revisions")
+        ordering = ["translation", "-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.translation} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class Synonym(models.Model):
+    """Words shoppers use for the words articles use: "money back" finds "refund". Staff edit these."""
+
+    language = models.CharField(_("language"), max_length=2, choices=LANGUAGES)
+    phrase = models.CharField(_("what shoppers type"), max_length=100)
+    means = models.CharField(_("what it means"), max_length=100)
+
+    class Meta:
+        verbose_name = _("search synonym")
+        verbose_name_plural = _("search synonyms")
+        constraints = [models.UniqueConstraint(fields=["language", "phrase"], name="synonym_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.phrase} → {self.means}"
