@@ -65,6 +65,7 @@ class Env:
     stripe_api_base: str = ""
     store_credit_days: int = 365
     fr_legal_interest_rate: str = ""
+    shared_dir: Path | None = None
 
 
 def read_env(env: Mapping[str, str] | None = None, base_dir: Path | None = None) -> Env:
@@ -106,4 +107,8 @@ def read_env(env: Mapping[str, str] | None = None, base_dir: Path | None = None)
         stripe_api_base=env.get("STRIPE_API_BASE", ""),
         store_credit_days=_int(env, "STORE_CREDIT_DAYS", 365),
         fr_legal_interest_rate=env.get("FR_LEGAL_INTEREST_RATE", ""),
+        # The shared samples beside the repository (the help-center corpus the demo loads when present).
+        shared_dir=Path(
+            env.get("RETOUR_SHARED_DIR", str(Path(__file__).resolve().parents[3].parent / "shared"))
+        ),
     )

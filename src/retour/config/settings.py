@@ -153,6 +153,7 @@ STORE_CREDIT_DAYS = ENV.store_credit_days
 # for the first step of the late-refund surcharge (Code de la consommation L242-4). Empty: that step is
 # shown without an amount.
 FR_LEGAL_INTEREST_RATE = ENV.fr_legal_interest_rate
+SHARED_DIR = ENV.shared_dir
 
 # Safe defaults for production; DEBUG (development) relaxes only what must be relaxed.
 SESSION_COOKIE_HTTPONLY = True

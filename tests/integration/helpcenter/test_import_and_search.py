@@ -123,3 +123,18 @@ def test_editing_in_the_admin_renders_safely_and_keeps_a_revision(imported, admi
     assert "<script" not in translation.html
     assert translation.revisions.count() == 2
     assert translation.revisions.first().source == "admin"
+
+
+def test_the_bundled_sample_articles_import(capsys):
+    from retour.helpcenter.services.articles import SAMPLE_DIR
+
+    call_command("helpcenter", "import", str(SAMPLE_DIR))
+    assert "4 created" in capsys.readouterr().out
+    assert search("remboursé", "fr")[0].slug == "refund-timing"
+
+
+def test_the_demo_loads_shared_kb_when_it_is_there(settings, fixtures_dir, capsys):
+    settings.SHARED_DIR = fixtures_dir.parent
+    call_command("demo", "--orders", "3", "--now", "2026-03-01")
+    assert "Help center" in capsys.readouterr().out
+    assert Article.objects.count() == 20

@@ -122,6 +122,8 @@ class Command(BaseCommand):
                 self._write(_counted(records, bar), fmt, output, count)
         if options["returns"]:
             self._add_returns(options["returns"], options["seed"], now)
+        if fmt == "db":
+            self._load_help_center()
 
     def _load(self, records: Iterable[ImportedOrder], bar: tqdm[Any]) -> None:
         def on_batch(report: ImportReport) -> None:
@@ -175,6 +177,28 @@ class Command(BaseCommand):
                 "existing": added.existing,
                 "policy": added.version.name,
                 "number": added.version.number,
+            }
+        )
+
+    def _load_help_center(self) -> None:
+        """shared/kb when it is beside the repository, else the help center's own sample articles."""
+        from retour.helpcenter.services.articles import SAMPLE_DIR, import_folder
+
+        kb = settings.SHARED_DIR / "kb" if settings.SHARED_DIR is not None else None
+        folder = kb if kb is not None and kb.is_dir() else SAMPLE_DIR
+        report = import_folder(folder)
+        if report.errors:
+            raise CommandError("\n".join(report.errors))
+        self.stdout.write(
+            _(
+                "Help center (%(folder)s): %(created)d articles created, %(updated)d updated, "
+                "%(unchanged)d unchanged."
+            )
+            % {
+                "folder": folder,
+                "created": report.created,
+                "updated": report.updated,
+                "unchanged": report.unchanged,
             }
         )
 
