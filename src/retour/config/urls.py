@@ -9,6 +9,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("backoffice/", include("retour.backoffice.urls")),
+    path("help/", include("retour.helpcenter.urls")),
     path("api/", api.urls),
     path("", include("retour.portal.urls")),
 ]

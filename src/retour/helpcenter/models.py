@@ -109,3 +109,44 @@ class Synonym(models.Model):
 
     def __str__(self) -> str:
         return f"{self.phrase} → {self.means}"
+
+
+class Vote(models.Model):
+    """ "Was this helpful?": one vote per visitor and article (a second one replaces the first)."""
+
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="votes", verbose_name=_("article")
+    )
+    language = models.CharField(_("language"), max_length=2, choices=LANGUAGES)
+    helpful = models.BooleanField(_("helpful"))
+    comment = models.TextField(_("comment"), blank=True, max_length=2000)
+    visitor = models.CharField(_("visitor"), max_length=64)
+    created_at = models.DateTimeField(_("created at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("vote")
+        verbose_name_plural = _("votes")
+        constraints = [models.UniqueConstraint(fields=["article", "visitor"], name="one_vote_per_visitor")]
+
+    def __str__(self) -> str:
+        return f"{self.article.slug} {'+' if self.helpful else '-'}"
+
+
+class SearchLog(models.Model):
+    """One search a shopper made, what it found, and which article they opened from it."""
+
+    language = models.CharField(_("language"), max_length=2, choices=LANGUAGES)
+    query = models.CharField(_("query"), max_length=200)
+    results = models.PositiveIntegerField(_("results"))
+    top_slug = models.CharField(_("first result"), max_length=100, blank=True)
+    clicked_slug = models.CharField(_("article opened"), max_length=100, blank=True)
+    visitor = models.CharField(_("visitor"), max_length=64, blank=True)
+    created_at = models.DateTimeField(_("searched at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("search")
+        verbose_name_plural = _("searches")
+        indexes = [models.Index(fields=["created_at"], name="searchlog_created")]
+
+    def __str__(self) -> str:
+        return self.query

@@ -1,0 +1,150 @@
+"""What the public pages read and record: articles in the reader's language, votes, searches, clicks."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Q
+from django.utils.translation import gettext as _
+
+from retour.core.errors import DomainError
+from retour.helpcenter import search as engine
+from retour.helpcenter.domain.markdown import Heading, render
+from retour.helpcenter.models import Article, Category, SearchLog, Translation, Vote
+
+MAX_COMMENT = 2000
+
+
+class ArticleNotFound(DomainError):
+    code = "article_not_found"
+    status = 404
+
+
+@dataclass(frozen=True)
+class Page:
+    article: Article
+    translation: Translation
+    headings: list[Heading]
+    fallback: bool  # not written in the reader's language: shown in the other one
+
+
+def _published() -> Q:
+    return Q(article__status=Article.Status.PUBLISHED)
+
+
+def translation(slug: str, language: str) -> Page:
+    rows = {
+        t.language: t
+        for t in Translation.objects.filter(_published(), article__slug=slug).select_related(
+            "article__category"
+        )
+    }
+    chosen = rows.get(language) or next(iter(rows.values()), None)
+    if chosen is None:
+        raise ArticleNotFound(_("There is no article %(slug)s.") % {"slug": slug})
+    _html, headings = render(chosen.body)
+    return Page(chosen.article, chosen, headings, chosen.language != language)
+
+
+def titles(language: str, articles: Sequence[Article]) -> dict[int, str]:
+    rows = Translation.objects.filter(article__in=articles).values_list("article_id", "language", "title")
+    out: dict[int, str] = {}
+    for article_id, lang, title in rows:
+        if lang == language or article_id not in out:
+            out[article_id] = title
+    return out
+
+
+def categories(language: str) -> list[tuple[Category, list[tuple[Article, str]]]]:
+    articles = list(Article.objects.filter(status=Article.Status.PUBLISHED).select_related("category"))
+    named = titles(language, articles)
+    out = []
+    for category in Category.objects.all():
+        mine = sorted(
+            ((a, named.get(a.pk, a.slug)) for a in articles if a.category_id == category.pk),
+            key=lambda p: p[1],
+        )
+        if mine:
+            out.append((category, mine))
+    return out
+
+
+def popular(language: str, limit: int = 5) -> list[tuple[Article, str]]:
+    """Most found helpful, then most opened from searches."""
+    articles = list(
+        Article.objects.filter(status=Article.Status.PUBLISHED)
+        .annotate(helpful=Count("votes", filter=Q(votes__helpful=True)))
+        .order_by("-helpful", "slug")[: limit * 3]
+    )
+    clicks = dict(
+        SearchLog.objects.exclude(clicked_slug="")
+        .values_list("clicked_slug")
+        .annotate(n=Count("id"))
+        .values_list("clicked_slug", "n")
+    )
+    articles.sort(key=lambda a: (-getattr(a, "helpful", 0), -clicks.get(a.slug, 0), a.slug))
+    named = titles(language, articles[:limit])
+    return [(a, named.get(a.pk, a.slug)) for a in articles[:limit]]
+
+
+def related(article: Article, language: str, limit: int = 3) -> list[tuple[Article, str]]:
+    """Articles of the same category, then the search engine's nearest by title."""
+    same = list(
+        Article.objects.filter(status=Article.Status.PUBLISHED, category=article.category_id)
+        .exclude(pk=article.pk)
+        .order_by("slug")[:limit]
+    )
+    if len(same) < limit:
+        page_title = (
+            Translation.objects.filter(article=article, language=language)
+            .values_list("title", flat=True)
+            .first()
+        )
+        for hit in engine.search(page_title or article.slug, language, limit=limit * 2):
+            if hit.slug != article.slug and hit.slug not in {a.slug for a in same}:
+                found = Article.objects.filter(slug=hit.slug, status=Article.Status.PUBLISHED).first()
+                if found is not None:
+                    same.append(found)
+            if len(same) >= limit:
+                break
+    named = titles(language, same)
+    return [(a, named.get(a.pk, a.slug)) for a in same]
+
+
+def vote(article: Article, language: str, visitor: str, helpful: bool, comment: str = "") -> Vote:
+    """One vote per visitor and article: voting again changes the vote."""
+    comment = comment.strip()[:MAX_COMMENT]
+    try:
+        with transaction.atomic():
+            return Vote.objects.create(
+                article=article, language=language, visitor=visitor, helpful=helpful, comment=comment
+            )
+    except IntegrityError:
+        Vote.objects.filter(article=article, visitor=visitor).update(
+            helpful=helpful, comment=comment, language=language
+        )
+        return Vote.objects.get(article=article, visitor=visitor)
+
+
+def searched(
+    query: str, language: str, visitor: str, instant: bool = False
+) -> tuple[list[engine.Result], int | None]:
+    """Search and, for a finished search (not each keystroke), remember it for the analytics."""
+    results = engine.search(query, language, instant=instant)
+    if instant or not query.strip():
+        return results, None
+    log = SearchLog.objects.create(
+        language=language,
+        query=query.strip()[:200],
+        results=len(results),
+        top_slug=results[0].slug if results else "",
+        visitor=visitor,
+    )
+    return results, log.pk
+
+
+def clicked(log_id: int | None, slug: str, visitor: str) -> None:
+    if log_id is not None:
+        SearchLog.objects.filter(pk=log_id, visitor=visitor, clicked_slug="").update(clicked_slug=slug)

@@ -1,0 +1,93 @@
+"""The public help center: home, categories, articles, search (instant with htmx), votes."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import translation
+from django.views.decorators.http import require_GET, require_POST
+
+from retour.helpcenter.models import Category
+from retour.helpcenter.services import reading
+
+
+def _language() -> str:
+    return "fr" if (translation.get_language() or "en").startswith("fr") else "en"
+
+
+def _visitor(request: HttpRequest) -> str:
+    if not request.session.session_key:
+        request.session.save()
+    return str(request.session.session_key)
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    language = _language()
+    return render(
+        request,
+        "helpcenter/home.html",
+        {"categories": reading.categories(language), "popular": reading.popular(language)},
+    )
+
+
+@require_GET
+def category(request: HttpRequest, slug: str) -> HttpResponse:
+    language = _language()
+    found = get_object_or_404(Category, slug=slug)
+    articles = next((items for cat, items in reading.categories(language) if cat.pk == found.pk), [])
+    return render(
+        request,
+        "helpcenter/category.html",
+        {"category": found, "title": found.title(language), "articles": articles},
+    )
+
+
+@require_GET
+def article(request: HttpRequest, slug: str) -> HttpResponse:
+    language = _language()
+    try:
+        page = reading.translation(slug, language)
+    except reading.ArticleNotFound:
+        raise Http404 from None
+    if request.GET.get("s", "").isdigit():
+        reading.clicked(int(request.GET["s"]), slug, _visitor(request))
+    voted = request.session.get(f"voted:{page.article.pk}")
+    return render(
+        request,
+        "helpcenter/article.html",
+        {
+            "page": page,
+            "category_title": page.article.category.title(language),
+            "related": reading.related(page.article, language),
+            "voted": voted,
+        },
+    )
+
+
+@require_POST
+def vote(request: HttpRequest, slug: str) -> HttpResponse:
+    language = _language()
+    try:
+        page = reading.translation(slug, language)
+    except reading.ArticleNotFound:
+        raise Http404 from None
+    choice = request.POST.get("helpful")
+    if choice not in ("yes", "no"):
+        return redirect("helpcenter:article", slug=slug)
+    reading.vote(page.article, language, _visitor(request), choice == "yes", request.POST.get("comment", ""))
+    request.session[f"voted:{page.article.pk}"] = choice
+    if request.headers.get("HX-Request"):
+        return render(request, "helpcenter/_thanks.html", {"voted": choice})
+    return redirect("helpcenter:article", slug=slug)
+
+
+@require_GET
+def search(request: HttpRequest) -> HttpResponse:
+    language = _language()
+    query = request.GET.get("q", "")[:200]
+    instant = bool(request.headers.get("HX-Request")) and request.GET.get("instant") == "1"
+    results, log_id = reading.searched(query, language, _visitor(request), instant=instant)
+    context = {"query": query, "results": results, "log_id": log_id}
+    template = "helpcenter/_results.html" if request.headers.get("HX-Request") else "helpcenter/search.html"
+    return render(request, template, context)
