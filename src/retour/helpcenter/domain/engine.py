@@ -19,10 +19,12 @@ import tantivy
 from tantivy import Filter, Index, Query, SchemaBuilder, SnippetGenerator, TextAnalyzerBuilder, Tokenizer
 
 from retour.helpcenter.domain.spelling import Speller
+from retour.helpcenter.domain.stopwords import ENGLISH, STOPWORDS
 
 STEMMERS = {"en": "english", "fr": "french"}
-FIELDS = (("title", 3.0), ("tags", 2.0), ("body", 1.0))
+FIELDS = (("title", 1.0), ("tags", 0.5), ("body", 1.0))
 PREFIX_WEIGHT = 0.5
+GUESS_WEIGHT = 0.7  # a corrected word may be the wrong guess: it counts a little less
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,7 @@ def analyzer(language: str) -> tantivy.TextAnalyzer:
         .filter(Filter.lowercase())
         .filter(Filter.ascii_fold())
         .filter(Filter.stopword(stemmer))
+        .filter(Filter.custom_stopword(sorted(STOPWORDS.get(language, ENGLISH))))
         .filter(Filter.stemmer(stemmer))
         .build()
     )
@@ -62,6 +65,7 @@ def folding_analyzer(language: str) -> tantivy.TextAnalyzer:
         .filter(Filter.lowercase())
         .filter(Filter.ascii_fold())
         .filter(Filter.stopword(STEMMERS.get(language, "english")))
+        .filter(Filter.custom_stopword(sorted(STOPWORDS.get(language, ENGLISH))))
         .build()
     )
 
@@ -119,25 +123,30 @@ class Engine:
         return " ".join([text, *extra])
 
     def corrected(self, text: str) -> str:
-        """The query with each word the articles never use replaced by the closest one they do."""
+        """The words the articles never use, each replaced by the closest one they do (may be empty)."""
         words = self.folding.analyze(text)
         fixed = [self.speller.correct(word) for word in words]
-        extra = [new for old, new in zip(words, fixed, strict=True) if new != old]
-        return " ".join([text, *extra])
+        return " ".join(new for old, new in zip(words, fixed, strict=True) if new != old)
 
     def terms(self, text: str) -> list[str]:
-        return list(dict.fromkeys(self.analyzer.analyze(self.expand(self.corrected(text)))))
+        return list(dict.fromkeys(self.analyzer.analyze(self.expand(text))))
+
+    def guesses(self, text: str) -> list[str]:
+        """Stems of the corrected words that the query does not already have."""
+        have = set(self.terms(text))
+        return [t for t in dict.fromkeys(self.analyzer.analyze(self.corrected(text))) if t not in have]
 
     def query(self, text: str, *, prefix_last: bool = False) -> Query | None:
         words = self.terms(text)
+        guesses = self.guesses(text)
         written = list(dict.fromkeys(self.folding.analyze(self.expand(text))))
-        if not words and not written:
+        if not words and not written and not guesses:
             return None
         clauses: list[tuple[tantivy.Occur, Query]] = []
-        for word in words:
+        for word, factor in [*((w, 1.0) for w in words), *((g, GUESS_WEIGHT) for g in guesses)]:
             for name, weight in FIELDS:
                 exact = Query.term_query(self.schema, name, word)
-                clauses.append((tantivy.Occur.Should, Query.boost_query(exact, weight)))
+                clauses.append((tantivy.Occur.Should, Query.boost_query(exact, weight * factor)))
         for position, word in enumerate(written):
             last = prefix_last and position == len(written) - 1 and len(word) >= 2
             for name, weight in FIELDS:
