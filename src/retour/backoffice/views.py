@@ -113,3 +113,29 @@ def receive_parcel(request: HttpRequest) -> HttpResponse:
             )
         return redirect("backoffice:receive")
     return render(request, "backoffice/receive.html", {"title": translation.gettext("Receive a parcel")})
+
+
+@staff_member_required
+@permission_required("helpcenter.view_searchlog", raise_exception=True)
+@require_http_methods(["GET"])
+def help_analytics(request: HttpRequest) -> HttpResponse:
+    """Searches per day, top queries, content gaps (no result, no click), votes and comments; CSV export."""
+    import csv
+
+    from retour.helpcenter.services import analytics
+
+    try:
+        days = max(1, min(int(request.GET.get("days", 30)), 365))
+    except ValueError:
+        days = 30
+    report = analytics.report(days)
+    if request.GET.get("format") == "csv":
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="help-analytics-{report.since}.csv"'
+        csv.writer(response).writerows(analytics.csv_rows(report))
+        return response
+    return render(
+        request,
+        "backoffice/help_analytics.html",
+        {"title": translation.gettext("Help center: what shoppers look for"), "report": report, "days": days},
+    )

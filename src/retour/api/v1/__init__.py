@@ -6,6 +6,7 @@ from ninja import NinjaAPI
 
 from retour.api import errors
 from retour.api.auth import StaffToken
+from retour.api.v1.helpcenter import router as help_router
 from retour.api.v1.orders import router as orders_router
 from retour.api.v1.refunds import router as refunds_router
 from retour.api.v1.returns import router as returns_router
@@ -20,5 +21,6 @@ api = NinjaAPI(
 )
 errors.install(api)
 api.add_router("/v1/orders", orders_router)
+api.add_router("/v1/help", help_router)
 api.add_router("/v1/returns", returns_router)
 api.add_router("/v1/returns", refunds_router)

@@ -1,0 +1,108 @@
+"""What shoppers searched for and could not find, and what they thought of each article."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.db.models import Count, Q
+from django.db.models.functions import Lower, TruncDate
+from django.utils import timezone
+
+from retour.helpcenter.models import SearchLog, Translation, Vote
+
+
+@dataclass(frozen=True)
+class QueryRow:
+    query: str
+    language: str
+    searches: int
+    found: int  # searches of it that found something
+    clicks: int
+
+
+@dataclass(frozen=True)
+class ArticleRow:
+    slug: str
+    title: str
+    helpful: int
+    not_helpful: int
+    comments: list[str]
+
+
+@dataclass(frozen=True)
+class Report:
+    since: date
+    per_day: list[tuple[date, int]]
+    top: list[QueryRow]
+    no_result: list[QueryRow]
+    no_click: list[QueryRow]
+    articles: list[ArticleRow]
+
+
+def _queries(rows: list[dict[str, object]]) -> list[QueryRow]:
+    return [
+        QueryRow(str(r["normalised"]), str(r["language"]), _int(r["n"]), _int(r["found"]), _int(r["clicks"]))
+        for r in rows
+    ]
+
+
+def _int(value: object) -> int:
+    return int(value) if isinstance(value, int) else 0
+
+
+def report(days: int = 30, limit: int = 20) -> Report:
+    since = timezone.localdate() - timedelta(days=days - 1)
+    logs = SearchLog.objects.filter(created_at__date__gte=since)
+    per_day = [
+        (row["day"], row["n"])
+        for row in logs.annotate(day=TruncDate("created_at"))
+        .values("day")
+        .annotate(n=Count("id"))
+        .order_by("day")
+    ]
+    grouped = (
+        logs.annotate(normalised=Lower("query"))
+        .values("normalised", "language")
+        .annotate(
+            n=Count("id"),
+            clicks=Count("id", filter=~Q(clicked_slug="")),
+            found=Count("id", filter=Q(results__gt=0)),
+        )
+    )
+    top = _queries(list(grouped.order_by("-n", "normalised")[:limit]))
+    no_result = _queries(list(grouped.filter(found=0).order_by("-n", "normalised")[:limit]))
+    no_click = _queries(list(grouped.filter(found__gt=0, clicks=0).order_by("-n", "normalised")[:limit]))
+    titles = dict(Translation.objects.filter(language="en").values_list("article__slug", "title"))
+    votes = (
+        Vote.objects.values("article__slug")
+        .annotate(yes=Count("id", filter=Q(helpful=True)), no=Count("id", filter=Q(helpful=False)))
+        .order_by("-no", "article__slug")
+    )
+    comments: dict[str, list[str]] = {}
+    for slug, text in (
+        Vote.objects.exclude(comment="").values_list("article__slug", "comment").order_by("-created_at")
+    ):
+        comments.setdefault(slug, []).append(text)
+    articles = [
+        ArticleRow(
+            v["article__slug"],
+            titles.get(v["article__slug"], ""),
+            v["yes"],
+            v["no"],
+            comments.get(v["article__slug"], [])[:5],
+        )
+        for v in votes
+    ]
+    return Report(since, per_day, top, no_result, no_click, articles)
+
+
+def csv_rows(result: Report) -> list[list[object]]:
+    rows: list[list[object]] = [
+        ["section", "query_or_article", "language", "searches_or_helpful", "found_or_not_helpful", "clicks"]
+    ]
+    for name, items in (("top", result.top), ("no_result", result.no_result), ("no_click", result.no_click)):
+        rows += [[name, q.query, q.language, q.searches, q.found, q.clicks] for q in items]
+    rows += [["votes", a.slug, "", a.helpful, a.not_helpful, ""] for a in result.articles]
+    rows += [["per_day", day.isoformat(), "", n, "", ""] for day, n in result.per_day]
+    return rows
