@@ -59,6 +59,7 @@ run: demo ## Install, migrate, load the demo store, start the web server and the
 	@echo "    API docs         http://$(HOST):$(PORT)/api/docs"
 	@echo "    receive parcels  http://$(HOST):$(PORT)/backoffice/returns/receive/   (warehouse)"
 	@echo "    policy what-if   http://$(HOST):$(PORT)/backoffice/policies/simulate/"
+	@echo "    help center      http://$(HOST):$(PORT)/help/   (analytics: /backoffice/help/analytics/)"
 	@echo "    demo staff       agent, warehouse, finance   (password: retour-demo)"
 	@echo "  Press Ctrl+C to stop the server and the worker."
 	@echo
