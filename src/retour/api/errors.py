@@ -14,6 +14,13 @@ from retour.core.errors import DomainError
 PROBLEM = "application/problem+json"
 
 
+class PermissionDenied(DomainError):
+    """The staff member's token is valid, but their role does not allow this."""
+
+    code = "permission_denied"
+    status = 403
+
+
 def problem(
     api: NinjaAPI, request: HttpRequest, status: int, code: str, title: str, **extra: Any
 ) -> HttpResponse:

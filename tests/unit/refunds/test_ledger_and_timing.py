@@ -106,3 +106,9 @@ def test_the_schedule_shows_staff_each_step_before_it_is_owed():
     assert steps[0][0] == date(2026, 3, 2)
     assert [s.rule for _day, s in steps][:2] == ["legal_interest", "percent"]
     assert [s.amount for _day, s in steps][1:5] == [eur("10.00"), eur("20.00"), eur("40.00"), eur("100.00")]
+
+
+def test_a_country_the_holiday_calendar_does_not_cover_counts_weekends_only():
+    # Friday 25 December 2026: a holiday in France, a business day where no calendar is known.
+    assert add_business_days(date(2026, 12, 24), 1, "AC") == date(2026, 12, 25)  # Ascension: no calendar
+    assert add_business_days(date(2026, 12, 24), 1, "FR") == date(2026, 12, 28)

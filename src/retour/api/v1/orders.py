@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from ninja.responses import Status
 
+from retour.api.errors import PermissionDenied
 from retour.catalog.services import find_store
 from retour.core.errors import DomainError
 from retour.orders.importers.json_orders import OrderIn, to_record
@@ -22,11 +23,6 @@ class OrderImported(Schema):
 class OrderRejected(DomainError):
     code = "order_invalid"
     status = 422
-
-
-class PermissionDenied(DomainError):
-    code = "permission_denied"
-    status = 403
 
 
 @router.post("", response={200: OrderImported, 201: OrderImported}, summary="Create or update an order")

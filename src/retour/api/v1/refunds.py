@@ -11,7 +11,8 @@ from django.utils.translation import gettext as _
 from ninja import Header, Router, Schema
 from ninja.responses import Status
 
-from retour.api.v1.returns import PermissionDenied, require
+from retour.api.errors import PermissionDenied
+from retour.api.v1.returns import require
 from retour.core.money import Money
 from retour.refunds.domain.timing import expected_refund_date
 from retour.refunds.models import Refund, RefundRequest

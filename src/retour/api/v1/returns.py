@@ -14,6 +14,7 @@ from ninja import File, Router, Schema
 from ninja.files import UploadedFile
 from ninja.responses import Status
 
+from retour.api.errors import PermissionDenied
 from retour.catalog.services import find_store
 from retour.core.errors import DomainError
 from retour.core.money import Money
@@ -24,11 +25,6 @@ from retour.returns.services import handling
 from retour.returns.services.creating import LineRequest, create_return
 
 router = Router(tags=["returns"])
-
-
-class PermissionDenied(DomainError):
-    code = "permission_denied"
-    status = 403
 
 
 class OrderNotFound(DomainError):

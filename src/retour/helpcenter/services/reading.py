@@ -102,13 +102,11 @@ def related(article: Article, language: str, limit: int = 3) -> list[tuple[Artic
             .values_list("title", flat=True)
             .first()
         )
-        for hit in engine.search(page_title or article.slug, language, limit=limit * 2):
-            if hit.slug != article.slug and hit.slug not in {a.slug for a in same}:
-                found = Article.objects.filter(slug=hit.slug, status=Article.Status.PUBLISHED).first()
-                if found is not None:
-                    same.append(found)
-            if len(same) >= limit:
-                break
+        taken = {a.slug for a in same} | {article.slug}
+        wanted = [h.slug for h in engine.search(page_title or article.slug, language, limit=limit * 2)]
+        wanted = [slug for slug in dict.fromkeys(wanted) if slug not in taken][: limit - len(same)]
+        found = {a.slug: a for a in Article.objects.filter(slug__in=wanted, status=Article.Status.PUBLISHED)}
+        same += [found[slug] for slug in wanted if slug in found]
     named = titles(language, same)
     return [(a, named.get(a.pk, a.slug)) for a in same]
 

@@ -23,15 +23,16 @@ PROCESSING_DAYS: dict[str, tuple[int, int]] = {
     "card": (5, 10),
     "manual": (1, 3),
 }
+SUPPORTED = frozenset(holidays.list_supported_countries())
 WITHDRAWAL_REFUND_DAYS = 14  # EU Directive 2011/83/EU art. 13; UK CCR 2013 reg. 34
 
 
 @lru_cache(maxsize=64)
 def _calendar(country: str, year: int) -> holidays.HolidayBase:
-    try:
-        return holidays.country_holidays(country.upper(), years=[year - 1, year, year + 1])
-    except NotImplementedError:  # a country the package does not know: weekends only
+    code = country.upper()
+    if code not in SUPPORTED:  # a country the package does not cover: weekends are the only days off
         return holidays.HolidayBase()
+    return holidays.country_holidays(code, years=[year - 1, year, year + 1])
 
 
 def is_business_day(day: date, country: str) -> bool:
