@@ -7,10 +7,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.db.models import Sum
 
 from factories import ShopifyExport, json_line, json_order
 from retour.catalog.models import Category, Product, Seller, Store, Variant
+from retour.core.aggregates import AmountSum
 from retour.orders.importers import json_orders, shopify_csv
 from retour.orders.models import Customer, Order, OrderLine, Payment, Shipment
 from retour.orders.services.importing import ImportReport, import_orders
@@ -85,7 +85,7 @@ def test_orders_with_an_email_get_a_customer_and_the_others_none(store: Store, i
 
 
 def test_the_stored_totals_are_the_totals_of_the_file(imported: ImportReport, export: ShopifyExport):
-    assert Order.objects.aggregate(total=Sum("total"))["total"] == FOREZIA_TOTAL
+    assert Order.objects.aggregate(total=AmountSum("total"))["total"] == FOREZIA_TOTAL
     stored = dict(Order.objects.values_list("number", "total"))
     for number, total in stored.items():
         assert total == Decimal(export.get(export.rows_of(number)[0], "Total")), number
@@ -190,7 +190,7 @@ def test_a_repriced_order_is_updated_with_its_payment(
     assert (order.subtotal, order.total) == (Decimal("90.00"), Decimal("90.00"))
     assert order.lines.get().unit_price == Decimal("90.00")
     assert [(p.pk, p.amount) for p in order.payments.all()] == [(payment_id, Decimal("90.00"))]
-    assert Order.objects.aggregate(total=Sum("total"))["total"] == FOREZIA_TOTAL - 10
+    assert Order.objects.aggregate(total=AmountSum("total"))["total"] == FOREZIA_TOTAL - 10
 
 
 def test_lines_payments_and_shipments_that_are_gone_are_removed(store: Store):

@@ -8,10 +8,10 @@ from decimal import Decimal
 
 import pytest
 from django.db import connection, connections
-from django.db.models import Sum
 
 from factories import delivered_line
 from fakes.stripe_server import FakeStripe
+from retour.core.aggregates import AmountSum
 from retour.orders.models import Order
 from retour.refunds.models import LedgerEntry, Refund, RefundRequest, StoreCreditMovement
 from retour.refunds.services.paying import (
@@ -50,7 +50,7 @@ def inspected(order: Order, quantities=None, reason="defective", condition="unop
 
 
 def balanced() -> bool:
-    totals = LedgerEntry.objects.aggregate(debit=Sum("debit"), credit=Sum("credit"))
+    totals = LedgerEntry.objects.aggregate(debit=AmountSum("debit"), credit=AmountSum("credit"))
     return (totals["debit"] or 0) == (totals["credit"] or 0)
 
 
@@ -143,7 +143,7 @@ def test_store_credit_with_the_policy_bonus_credited_once(order, agent):
     assert bonus > 0
     assert refund.amount == request.amount + bonus
     movements = StoreCreditMovement.objects.filter(account__customer=order.customer)
-    assert movements.aggregate(total=Sum("amount"))["total"] == refund.amount
+    assert movements.aggregate(total=AmountSum("amount"))["total"] == refund.amount
     reconcile_pending()
     assert movements.count() == 1
     assert balanced()

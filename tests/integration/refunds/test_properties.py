@@ -7,11 +7,11 @@ import itertools
 from decimal import Decimal
 
 import pytest
-from django.db.models import Sum
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from retour.catalog.models import Product, Variant
+from retour.core.aggregates import AmountSum
 from retour.refunds.models import LedgerEntry, Refund, RefundRequest
 from retour.refunds.services.paying import (
     RefundExceedsRefundable,
@@ -82,14 +82,14 @@ def test_never_more_than_paid_and_the_ledger_balances(make_order, policy_store, 
         for refund in request.refunds.filter(status="pending", gateway="manual"):
             confirm_manual(refund, actor=None)
     to_card = Refund.objects.filter(order=order).exclude(gateway="store_credit").exclude(status="failed")
-    assert (to_card.aggregate(total=Sum("amount"))["total"] or 0) <= paid
+    assert (to_card.aggregate(total=AmountSum("amount"))["total"] or 0) <= paid
     merchandise = Refund.objects.filter(order=order, status="succeeded", request__method="original")
-    assert (merchandise.aggregate(total=Sum("amount"))["total"] or 0) <= paid
+    assert (merchandise.aggregate(total=AmountSum("amount"))["total"] or 0) <= paid
     asked = RefundRequest.objects.filter(
         ret__order=order, refunds__status__in=["pending", "succeeded"]
     ).distinct()
     assert (
         sum((r.amount for r in asked), Decimal(0)) <= paid
     )  # store-credit bonuses come on top, as liability
-    totals = LedgerEntry.objects.aggregate(debit=Sum("debit"), credit=Sum("credit"))
+    totals = LedgerEntry.objects.aggregate(debit=AmountSum("debit"), credit=AmountSum("credit"))
     assert (totals["debit"] or 0) == (totals["credit"] or 0)

@@ -6,9 +6,9 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from django.db.models import Sum
 from django.utils import timezone
 
+from retour.core.aggregates import AmountSum
 from retour.core.money import Money
 from retour.refunds.models import LedgerEntry, StoreCreditAccount, StoreCreditMovement
 from retour.refunds.services import store_credit
@@ -29,7 +29,7 @@ def credited(order) -> Money:
 
 
 def balanced() -> bool:
-    totals = LedgerEntry.objects.aggregate(debit=Sum("debit"), credit=Sum("credit"))
+    totals = LedgerEntry.objects.aggregate(debit=AmountSum("debit"), credit=AmountSum("credit"))
     return totals["debit"] == totals["credit"]
 
 
@@ -57,3 +57,15 @@ def test_expiry_writes_off_what_is_left_once(order):
     account = StoreCreditAccount.objects.get(customer=order.customer)
     assert StoreCreditMovement.objects.get(account=account, reason="expired").amount == Decimal("-60.00")
     assert balanced()
+
+
+def test_a_balance_of_many_small_movements_is_exact(order):
+    """SQLite adds amounts as binary floats (1,000 x 0.10 = 99.9999999999986); the balance must not."""
+    account = StoreCreditAccount.objects.create(customer=order.customer, currency="EUR")
+    StoreCreditMovement.objects.bulk_create(
+        StoreCreditMovement(account=account, amount=Decimal("0.10"), reason="refund") for _ in range(1000)
+    )
+    total = account.movements.aggregate(total=AmountSum("amount"))["total"]
+    assert total == Decimal("100.00")
+    assert str(total) == "100.0000"
+    assert store_credit.balance(order.customer, "EUR") == Money.of("100.00", "EUR")

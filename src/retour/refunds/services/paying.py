@@ -19,10 +19,10 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
-from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from retour.core.aggregates import AmountSum
 from retour.core.errors import DomainError
 from retour.core.money import Money
 from retour.orders.models import Payment
@@ -63,7 +63,7 @@ class IdempotencyKeyReused(DomainError):
 def refundable(payment: Payment) -> Decimal:
     """Captured minus what succeeded or is still pending on this payment."""
     spoken_for = Refund.objects.filter(payment=payment, status__in=[PENDING, SUCCEEDED]).aggregate(
-        total=Sum("amount")
+        total=AmountSum("amount")
     )["total"]
     return Decimal(payment.amount) - Decimal(spoken_for or 0)
 

@@ -11,10 +11,10 @@ from datetime import date
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from retour.core.aggregates import AmountSum
 from retour.core.errors import DomainError
 from retour.core.money import Money
 from retour.orders.models import Customer
@@ -31,7 +31,7 @@ def balance(customer: Customer, currency: str, today: date | None = None) -> Mon
     account = StoreCreditAccount.objects.filter(customer=customer, currency=currency).first()
     if account is None:
         return Money.zero(currency)
-    total = account.movements.aggregate(total=Sum("amount"))["total"] or Decimal(0)
+    total = account.movements.aggregate(total=AmountSum("amount"))["total"] or Decimal(0)
     return Money(Decimal(total), currency).rounded()
 
 
@@ -77,11 +77,11 @@ def expire(today: date | None = None) -> int:
                 StoreCreditAccount.objects.select_for_update().select_related("customer").get(pk=account_id)
             )
             movements = account.movements.all()
-            total = Decimal(movements.aggregate(total=Sum("amount"))["total"] or 0)
+            total = Decimal(movements.aggregate(total=AmountSum("amount"))["total"] or 0)
             live = Decimal(
                 movements.filter(amount__gt=0)
                 .exclude(expires_on__lt=today)
-                .aggregate(total=Sum("amount"))["total"]
+                .aggregate(total=AmountSum("amount"))["total"]
                 or 0
             )
             lapsed = total - live  # what only credits past their date still hold (uses come out oldest first)
