@@ -42,6 +42,9 @@ class Store(models.Model):
         validators=[validate_languages],
         help_text=_("Comma-separated, the store's default language first."),
     )
+    return_address = models.TextField(
+        _("return address"), blank=True, help_text=_("Where returned parcels go: printed on return labels.")
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:

@@ -34,6 +34,13 @@ class Return(models.Model):
         CANCELLED = "cancelled", _("cancelled")
         EXPIRED = "expired", _("expired")
 
+    class Method(models.TextChoices):
+        NONE = "", _("not chosen")
+        LABEL = "label", _("prepaid label")
+        DROP_OFF = "drop_off", _("box-free drop-off")
+        IN_STORE = "in_store", _("in store")
+        KEEP = "keep", _("keep the item")
+
     class Channel(models.TextChoices):
         PORTAL = "portal", _("shopper portal")
         API = "api", _("API")
@@ -59,6 +66,10 @@ class Return(models.Model):
     language = models.CharField(_("language"), max_length=8, blank=True)
     channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices, default=Channel.PORTAL)
     rejection_reason = models.TextField(_("reason for rejection"), blank=True)
+    return_method = models.CharField(
+        _("return method"), max_length=16, choices=Method.choices, blank=True, default=Method.NONE
+    )
+    tracking_number = models.CharField(_("tracking number"), max_length=64, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
