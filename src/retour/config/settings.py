@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "retour.policies",
     "retour.returns",
     "retour.refunds",
+    "retour.logistics",
     "retour.notifications",
     "retour.helpcenter",
     "retour.api",
