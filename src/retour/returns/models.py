@@ -70,6 +70,9 @@ class Return(models.Model):
         _("return method"), max_length=16, choices=Method.choices, blank=True, default=Method.NONE
     )
     tracking_number = models.CharField(_("tracking number"), max_length=64, blank=True)
+    # The key a client sent with its request (the portal's form, an API Idempotency-Key): asked again with
+    # it, the same return comes back.
+    request_key = models.CharField(_("request key"), max_length=64, null=True, blank=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -87,6 +90,9 @@ class Return(models.Model):
         verbose_name_plural = _("returns")
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["store", "state"], name="return_store_state")]
+        constraints = [
+            models.UniqueConstraint(fields=["store", "request_key"], name="return_request_key_unique")
+        ]
         permissions = [
             ("approve_return", _("Can approve or reject returns")),
             ("receive_return", _("Can receive and inspect returns")),

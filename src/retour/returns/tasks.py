@@ -35,7 +35,9 @@ def chase(now: datetime | None = None) -> Chased:
     the expiry days. Idempotent: a reminder is a timeline event, looked for before it is written."""
     now = now or timezone.now()
     done = Chased()
-    waiting = Return.objects.filter(state__in=states.AWAITING_SHIPMENT, approved_at__isnull=False)
+    waiting = Return.objects.filter(
+        state__in=states.AWAITING_SHIPMENT, approved_at__isnull=False
+    ).exclude(return_method=Return.Method.KEEP)  # nothing to send back
     for ret in waiting.iterator():
         assert ret.approved_at is not None
         days = (now - ret.approved_at).days
@@ -76,3 +78,19 @@ def charge_instant_exchanges() -> int:
     from retour.returns.services.resolutions import charge_unreturned_instant_exchanges
 
     return charge_unreturned_instant_exchanges()
+
+
+@task()
+def refund_returnless(return_id: int) -> str:
+    """Refund a return the shopper keeps entirely, once: the key is the return's, so running this twice
+    (or after staff refunded it by hand with it) pays nothing more."""
+    from retour.refunds.services.paying import RefundRefused, request_refund
+
+    ret = Return.objects.get(pk=return_id)
+    if ret.return_method != Return.Method.KEEP or ret.state != states.APPROVED:
+        return "not returnless"
+    try:
+        _request, created = request_refund(ret, idempotency_key=f"returnless:{ret.number}")
+    except RefundRefused as refused:
+        return f"refused: {refused}"
+    return "requested" if created else "already requested"

@@ -13,7 +13,10 @@ from django.utils.translation import gettext as _
 
 from retour.orders.models import Order, OrderLine
 from retour.policies import services as policies
+from retour.policies.domain.decision import Decision
+from retour.policies.domain.facts import Facts
 from retour.policies.domain.vocabulary import CONDITIONS, REASONS, RESOLUTIONS
+from retour.policies.models import PolicyVersion
 from retour.policies.order_facts import facts_for_line, with_fact_relations
 from retour.returns.domain import states
 from retour.returns.errors import LineNotReturnable, NoPolicy, QuantityUnavailable, ReturnInvalid
@@ -70,6 +73,107 @@ def _check_vocabulary(index: int, request: LineRequest) -> None:
         raise ReturnInvalid(" ".join(problems), line=index)
 
 
+@dataclass(frozen=True)
+class Decided:
+    """One requested line with the policy's decision on it, before anything is saved."""
+
+    request: LineRequest
+    line: OrderLine
+    version: PolicyVersion
+    facts: Facts
+    decision: Decision
+
+    @property
+    def resolutions(self) -> tuple[str, ...]:
+        """What the shopper may choose for this line: keeping it comes first when the policy allows it."""
+        return (KEEP, *self.decision.resolutions) if self.decision.keep_item else self.decision.resolutions
+
+
+def _checked(order: Order, requests: Sequence[LineRequest]) -> dict[int, OrderLine]:
+    if not requests:
+        raise ReturnInvalid(_("Choose at least one item to return."))
+    for index, request in enumerate(requests):
+        _check_vocabulary(index, request)
+    ids = [request.order_line_id for request in requests]
+    if len(set(ids)) != len(ids):
+        raise ReturnInvalid(_("Each item may appear only once in a return."))
+    lines = {line.pk: line for line in with_fact_relations(OrderLine.objects.filter(order=order, pk__in=ids))}
+    unknown = [pk for pk in ids if pk not in lines]
+    if unknown:
+        raise ReturnInvalid(_("This order has no such item."), order_lines=unknown)
+    return lines
+
+
+def decide_lines(order: Order, requests: Sequence[LineRequest], *, now: datetime) -> list[Decided]:
+    """The policy's decision on each requested line, eligible or not; refused when a line is unknown or
+    asks for more units than the shopper still has. Saves nothing: the portal shows these before the
+    shopper confirms, and ``create_return`` decides the same way under the order's lock."""
+    lines = _checked(order, requests)
+    taken = units_in_returns(list(lines))
+    requested_on = timezone.localtime(now, order.store.zone).date()
+    decided = []
+    for index, request in enumerate(requests):
+        line = lines[request.order_line_id]
+        available = delivered_units(line) - taken.get(line.pk, 0)
+        if request.quantity > available:
+            raise QuantityUnavailable(
+                _("Only %(available)d of “%(title)s” can still be returned, not %(asked)d.")
+                % {"available": max(available, 0), "title": line.title, "asked": request.quantity},
+                line=index,
+                available=max(available, 0),
+            )
+        version = policies.active_version(order.store, line.seller)
+        if version is None:
+            raise NoPolicy(_("The store has no return policy yet; contact the store."))
+        facts = facts_for_line(
+            line,
+            requested_at=requested_on,
+            condition=request.condition,
+            reason=request.reason,
+            quantity=request.quantity,
+        )
+        decided.append(Decided(request, line, version, facts, policies.decide(version, facts)))
+    return decided
+
+
+def _refuse_what_the_policy_refuses(decided: Sequence[Decided], language: str) -> None:
+    for index, item in enumerate(decided):
+        line, decision = item.line, item.decision
+        if not decision.eligible:
+            raise LineNotReturnable(
+                _("“%(title)s”: %(why)s") % {"title": line.title, "why": decision.explanation(language)},
+                line=index,
+                decision=decision.code,
+            )
+        if item.request.resolution not in item.resolutions:
+            raise ReturnInvalid(
+                _("“%(title)s” can be returned for: %(allowed)s.")
+                % {"title": line.title, "allowed": ", ".join(item.resolutions)},
+                line=index,
+            )
+
+
+def method_for(decided: Sequence[Decided], chosen: str) -> str:
+    """How the parcel goes back: ``keep`` when every line stays with the shopper, else the method chosen,
+    which every shipped line's decision must allow (none chosen: left to staff, as for a phoned-in return)."""
+    shipped = [item for item in decided if item.request.resolution != KEEP]
+    if not shipped:
+        return Return.Method.KEEP
+    allowed = [
+        method
+        for method in shipped[0].decision.return_methods
+        if method != KEEP and all(method in item.decision.return_methods for item in shipped)
+    ]
+    if not chosen:
+        return Return.Method.NONE
+    if chosen not in allowed:
+        raise ReturnInvalid(
+            _("These items cannot go back that way; choose one of: %(allowed)s.")
+            % {"allowed": ", ".join(str(Return.Method(m).label) for m in allowed if m in Return.Method)}
+        )
+    return chosen
+
+
 def create_return(
     order: Order,
     requests: Sequence[LineRequest],
@@ -78,68 +182,32 @@ def create_return(
     actor: Actor = None,
     language: str = "",
     now: datetime | None = None,
+    return_method: str = "",
+    request_key: str = "",
 ) -> Return:
     """Create a return for ``requests`` (lines of ``order``), decided by the policy, and approve it at once
     when every line's decision says so; it waits for review otherwise. Nothing is created when a line is
-    unknown, not returnable, or asks for more units than the shopper still has."""
+    unknown, not returnable, or asks for more units than the shopper still has.
+
+    ``request_key`` makes the request idempotent: asked again with the same key (a double click, a
+    retried API call), the return made the first time is returned and nothing new is created."""
     now = now or timezone.now()
     language = language or order.language or order.store.languages.split(",")[0] or "en"
-    if not requests:
-        raise ReturnInvalid(_("Choose at least one item to return."))
-    for index, request in enumerate(requests):
-        _check_vocabulary(index, request)
+    if len(request_key) > 64:
+        raise ReturnInvalid(_("The request key is at most 64 characters long."))
     with transaction.atomic():
         # One request per order at a time: a double click waits here, then sees the first one's units.
         order = (
             Order.objects.select_for_update(of=("self",)).select_related("store", "customer").get(pk=order.pk)
         )
-        ids = [request.order_line_id for request in requests]
-        if len(set(ids)) != len(ids):
-            raise ReturnInvalid(_("Each item may appear only once in a return."))
-        lines = {
-            line.pk: line for line in with_fact_relations(OrderLine.objects.filter(order=order, pk__in=ids))
-        }
-        unknown = [pk for pk in ids if pk not in lines]
-        if unknown:
-            raise ReturnInvalid(_("This order has no such item."), order_lines=unknown)
-        taken = units_in_returns(ids)
-        requested_on = timezone.localtime(now, order.store.zone).date()
-        decided = []
-        for index, request in enumerate(requests):
-            line = lines[request.order_line_id]
-            available = delivered_units(line) - taken.get(line.pk, 0)
-            if request.quantity > available:
-                raise QuantityUnavailable(
-                    _("Only %(available)d of “%(title)s” can still be returned, not %(asked)d.")
-                    % {"available": max(available, 0), "title": line.title, "asked": request.quantity},
-                    line=index,
-                    available=max(available, 0),
-                )
-            version = policies.active_version(order.store, line.seller)
-            if version is None:
-                raise NoPolicy(_("The store has no return policy yet; contact the store."))
-            facts = facts_for_line(
-                line,
-                requested_at=requested_on,
-                condition=request.condition,
-                reason=request.reason,
-                quantity=request.quantity,
-            )
-            decision = policies.decide(version, facts)
-            if not decision.eligible:
-                raise LineNotReturnable(
-                    _("“%(title)s”: %(why)s") % {"title": line.title, "why": decision.explanation(language)},
-                    line=index,
-                    decision=decision.code,
-                )
-            allowed = (*decision.resolutions, KEEP) if decision.keep_item else decision.resolutions
-            if request.resolution not in allowed:
-                raise ReturnInvalid(
-                    _("“%(title)s” can be returned for: %(allowed)s.")
-                    % {"title": line.title, "allowed": ", ".join(allowed)},
-                    line=index,
-                )
-            decided.append((request, line, version, facts, decision))
+        if request_key:
+            earlier = Return.objects.filter(store=order.store, request_key=request_key).first()
+            if earlier is not None:
+                if earlier.order_id != order.pk:
+                    raise ReturnInvalid(_("This request key was used for another order."))
+                return earlier
+        decided = decide_lines(order, requests, now=now)
+        _refuse_what_the_policy_refuses(decided, language)
         ret = Return.objects.create(
             store=order.store,
             order=order,
@@ -147,12 +215,15 @@ def create_return(
             language=language,
             channel=channel,
             created_by=user_of(actor),
+            return_method=method_for(decided, return_method),
+            request_key=request_key or None,
         )
-        for request, line, version, facts, decision in decided:
-            row = policies.record(order.store, version, facts, decision, when=now)
+        for item in decided:
+            request = item.request
+            row = policies.record(order.store, item.version, item.facts, item.decision, when=now)
             ReturnLine.objects.create(
                 ret=ret,
-                order_line=line,
+                order_line=item.line,
                 quantity=request.quantity,
                 reason=request.reason,
                 reason_text=request.reason_text,
@@ -163,8 +234,23 @@ def create_return(
             )
         label = "shopper" if channel == Return.Channel.PORTAL else ""
         record_event(ret, "requested", actor=actor, actor_label=label, to_state=ret.state, at=now)
-        if all(decision.approval == "auto" and not decision.photo_required for *_, decision in decided):
+        if all(item.decision.approval == "auto" and not item.decision.photo_required for item in decided):
             with translation.override(language):
                 why = _("The policy approves these returns without review.")
-            transition(ret, states.APPROVED, actor_label="policy", reason=why, at=now)
+            ret = after_approval(transition(ret, states.APPROVED, actor_label="policy", reason=why, at=now))
+    return ret
+
+
+def after_approval(ret: Return, *, actor: Actor = None) -> Return:
+    """What follows an approval, inside its transaction: the label of a return sent back by label is
+    issued; a return the shopper keeps entirely is refunded (after commit, by the worker)."""
+    from retour.logistics.services import issue_label  # logistics builds on returns, not the reverse
+
+    if ret.return_method == Return.Method.LABEL:
+        return issue_label(ret, actor=actor)
+    if ret.return_method == Return.Method.KEEP:
+        from retour.returns.tasks import refund_returnless
+
+        pk = ret.pk
+        transaction.on_commit(lambda: refund_returnless.enqueue(pk))
     return ret

@@ -15,6 +15,7 @@ from retour.policies.domain.vocabulary import CONDITIONS
 from retour.returns.domain import states
 from retour.returns.errors import ReturnInvalid, ReturnNotFound, TransitionRefused
 from retour.returns.models import Return, ReturnLine
+from retour.returns.services.creating import after_approval
 from retour.returns.services.timeline import Actor, locked, record_event, transition
 
 
@@ -32,7 +33,7 @@ def find(number: str, store_id: int | None = None) -> Return:
 
 def approve(ret: Return, *, actor: Actor, note: str = "") -> Return:
     with transaction.atomic():
-        return transition(ret, states.APPROVED, actor=actor, reason=note)
+        return after_approval(transition(ret, states.APPROVED, actor=actor, reason=note), actor=actor)
 
 
 def reject(ret: Return, *, actor: Actor, reason: str) -> Return:
