@@ -262,3 +262,29 @@ class Exchange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.ret} → {self.order}"
+
+
+class Withdrawal(models.Model):
+    """A shopper's statement that they withdraw from the contract (EU Directive 2011/83/EU art. 11, made
+    through the withdrawal function of art. 11a; UK CCR 2013 reg. 32): who, when, for which items, and the
+    return that brings the items back. Never changed, never deleted."""
+
+    store = models.ForeignKey(Store, on_delete=models.PROTECT, related_name="+", verbose_name=_("store"))
+    order = models.ForeignKey(
+        Order, on_delete=models.PROTECT, related_name="withdrawals", verbose_name=_("order")
+    )
+    ret = models.OneToOneField(
+        Return, on_delete=models.PROTECT, related_name="withdrawal", verbose_name=_("return")
+    )
+    name = models.CharField(_("name"), max_length=200)
+    email = models.EmailField(_("email"), max_length=254)
+    at = models.DateTimeField(_("withdrawn at"))
+    channel = models.CharField(_("channel"), max_length=16, choices=Return.Channel.choices)
+
+    class Meta:
+        verbose_name = _("withdrawal")
+        verbose_name_plural = _("withdrawals")
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.order} {self.at:%Y-%m-%d %H:%M}"

@@ -146,3 +146,11 @@ def searched(
 def clicked(log_id: int | None, slug: str, visitor: str) -> None:
     if log_id is not None:
         SearchLog.objects.filter(pk=log_id, visitor=visitor, clicked_slug="").update(clicked_slug=slug)
+
+
+def by_slugs(slugs: Sequence[str], language: str) -> list[tuple[Article, str]]:
+    """The published articles with these slugs, in that order, each with its title in ``language``."""
+    found = {a.slug: a for a in Article.objects.filter(slug__in=slugs, status=Article.Status.PUBLISHED)}
+    ordered = [found[slug] for slug in slugs if slug in found]
+    names = titles(language, ordered)
+    return [(article, names.get(article.pk, article.slug)) for article in ordered]

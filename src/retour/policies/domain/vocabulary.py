@@ -19,6 +19,7 @@ REASONS = frozenset(
 SELLER_FAULT_REASONS = frozenset({"defective", "damaged_in_transit", "wrong_item", "not_as_described"})
 RESOLUTIONS = ("refund", "store_credit", "exchange", "replacement", "repair")
 LEGAL_BASES = frozenset({"eu_withdrawal", "uk_cancellation", "legal_guarantee"})
+WITHDRAWAL_BASES = frozenset({"eu_withdrawal", "uk_cancellation"})  # the statutory right of withdrawal
 RETURN_METHODS = frozenset({"label", "drop_off", "in_store", "keep"})
 APPROVALS = frozenset({"auto", "review"})
 STAGES = frozenset({"request", "inspection"})

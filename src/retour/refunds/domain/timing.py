@@ -23,6 +23,9 @@ PROCESSING_DAYS: dict[str, tuple[int, int]] = {
     "card": (5, 10),
     "manual": (1, 3),
 }
+# Business days from the shopper sending the parcel to the refund being sent: the carrier's transit (3) and
+# the warehouse's inspection (2). What a shopper is told before confirming a return.
+PARCEL_TO_REFUND_DAYS = 5
 SUPPORTED = frozenset(holidays.list_supported_countries())
 WITHDRAWAL_REFUND_DAYS = 14  # EU Directive 2011/83/EU art. 13; UK CCR 2013 reg. 34
 
@@ -64,6 +67,14 @@ def expected_refund_date(method: str, sent_on: date, country: str) -> Expected:
     return Expected(
         add_business_days(sent_on, earliest, country), add_business_days(sent_on, latest, country)
     )
+
+
+def expected_after_sending(method: str, today: date, country: str, *, returnless: bool) -> Expected:
+    """When the money should arrive for a return asked for ``today`` and sent back at once: the refund is
+    sent on approval when the shopper keeps the item, once the parcel has arrived and been checked
+    otherwise."""
+    sent_on = today if returnless else add_business_days(today, PARCEL_TO_REFUND_DAYS, country)
+    return expected_refund_date(method, sent_on, country)
 
 
 @dataclass(frozen=True)

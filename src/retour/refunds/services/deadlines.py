@@ -10,11 +10,13 @@ from django.conf import settings
 from django.utils import timezone
 
 from retour.core.money import Money
+from retour.orders.models import Order
 from retour.policies.domain.vocabulary import region_of
 from retour.refunds import gateways
 from retour.refunds.domain.timing import (
     Expected,
     Surcharge,
+    expected_after_sending,
     expected_refund_date,
     legal_refund_deadline,
     surcharge_schedule,
@@ -38,13 +40,30 @@ def _legal_rate() -> Decimal | None:
         return None
 
 
+def _country(order: Order) -> str:
+    return (order.shipping_country or order.billing_country or order.store.country).upper()
+
+
+def _refund_method(order: Order) -> str:
+    """The gateway that pays back the order's first way of paying (what "the original payment" means)."""
+    payment = order.payments.order_by("position").first()
+    return gateways.gateway_name(payment.method, payment.gateway) if payment is not None else "manual"
+
+
+def expected_for_new_return(
+    order: Order, *, store_credit: bool, returnless: bool, today: date | None = None
+) -> Expected:
+    """What the shopper is told before confirming: when the money should arrive if they send it today."""
+    today = today or timezone.localdate(timezone.now(), order.store.zone)
+    method = gateways.STORE_CREDIT if store_credit else _refund_method(order)
+    return expected_after_sending(method, today, _country(order), returnless=returnless)
+
+
 def for_return(ret: Return, today: date | None = None) -> Deadlines:
     order = ret.order
-    country = (order.shipping_country or order.billing_country or order.store.country).upper()
+    country = _country(order)
     today = today or timezone.localdate(timezone.now(), order.store.zone)
-    payment = order.payments.order_by("position").first()
-    method = gateways.gateway_name(payment.method, payment.gateway) if payment is not None else "manual"
-    expected = expected_refund_date(method, today, country)
+    expected = expected_refund_date(_refund_method(order), today, country)
     if region_of(country) == "other":
         return Deadlines(country, expected, None, False, [])
     requested_on = timezone.localdate(ret.created_at, order.store.zone)

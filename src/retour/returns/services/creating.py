@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from django.db import transaction
 from django.db.models import Sum
@@ -153,17 +154,24 @@ def _refuse_what_the_policy_refuses(decided: Sequence[Decided], language: str) -
             )
 
 
+def allowed_methods(shipped: Sequence[Decided]) -> list[str]:
+    """The ways back that every one of these lines' decisions allows, in the policy's order."""
+    if not shipped:
+        return []
+    return [
+        method
+        for method in shipped[0].decision.return_methods
+        if method != KEEP and all(method in item.decision.return_methods for item in shipped)
+    ]
+
+
 def method_for(decided: Sequence[Decided], chosen: str) -> str:
     """How the parcel goes back: ``keep`` when every line stays with the shopper, else the method chosen,
     which every shipped line's decision must allow (none chosen: left to staff, as for a phoned-in return)."""
     shipped = [item for item in decided if item.request.resolution != KEEP]
     if not shipped:
         return Return.Method.KEEP
-    allowed = [
-        method
-        for method in shipped[0].decision.return_methods
-        if method != KEEP and all(method in item.decision.return_methods for item in shipped)
-    ]
+    allowed = allowed_methods(shipped)
     if not chosen:
         return Return.Method.NONE
     if chosen not in allowed:
@@ -174,7 +182,7 @@ def method_for(decided: Sequence[Decided], chosen: str) -> str:
     return chosen
 
 
-def create_return(
+def request_return(
     order: Order,
     requests: Sequence[LineRequest],
     *,
@@ -184,13 +192,14 @@ def create_return(
     now: datetime | None = None,
     return_method: str = "",
     request_key: str = "",
-) -> Return:
+) -> tuple[Return, bool]:
     """Create a return for ``requests`` (lines of ``order``), decided by the policy, and approve it at once
     when every line's decision says so; it waits for review otherwise. Nothing is created when a line is
     unknown, not returnable, or asks for more units than the shopper still has.
 
     ``request_key`` makes the request idempotent: asked again with the same key (a double click, a
-    retried API call), the return made the first time is returned and nothing new is created."""
+    retried API call), the return made the first time is returned and nothing new is created. Returns the
+    return and whether this call created it."""
     now = now or timezone.now()
     language = language or order.language or order.store.languages.split(",")[0] or "en"
     if len(request_key) > 64:
@@ -205,7 +214,7 @@ def create_return(
             if earlier is not None:
                 if earlier.order_id != order.pk:
                     raise ReturnInvalid(_("This request key was used for another order."))
-                return earlier
+                return earlier, False
         decided = decide_lines(order, requests, now=now)
         _refuse_what_the_policy_refuses(decided, language)
         ret = Return.objects.create(
@@ -238,7 +247,12 @@ def create_return(
             with translation.override(language):
                 why = _("The policy approves these returns without review.")
             ret = after_approval(transition(ret, states.APPROVED, actor_label="policy", reason=why, at=now))
-    return ret
+    return ret, True
+
+
+def create_return(order: Order, requests: Sequence[LineRequest], **options: Any) -> Return:
+    """``request_return``, for callers that need only the return."""
+    return request_return(order, requests, **options)[0]
 
 
 def after_approval(ret: Return, *, actor: Actor = None) -> Return:
