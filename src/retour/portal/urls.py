@@ -2,10 +2,19 @@ from __future__ import annotations
 
 from django.urls import path
 
-from retour.portal import views
+from retour.portal.views import health, lookup, options, order, returns, withdrawal
 
 app_name = "portal"
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("healthz", views.health, name="health"),
+    path("", lookup.home, name="home"),
+    path("link/", lookup.send_link, name="send_link"),
+    path("access/<str:token>/", lookup.open_link, name="access"),
+    path("orders/<int:order_id>/", order.order_page, name="order"),
+    path("orders/<int:order_id>/options/", options.options, name="options"),
+    path("orders/<int:order_id>/withdraw/", withdrawal.withdrawal, name="withdraw"),
+    path("returns/<str:number>/", returns.return_page, name="return"),
+    path("returns/<str:number>/cancel/", returns.cancel, name="cancel"),
+    path("returns/<str:number>/label.pdf", returns.label, name="label"),
+    path("returns/<str:number>/photos/<int:photo_id>/", returns.photo, name="photo"),
+    path("healthz", health.health, name="health"),
 ]

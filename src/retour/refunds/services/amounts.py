@@ -183,11 +183,12 @@ def estimate(order: Order, picks: Sequence[Pick]) -> Estimate:
     result = breakdown(
         units, currency=currency, fees=fees, seller_fault=seller_fault, outbound_shipping=outbound
     )
+    # The bonus as ``compute`` will pay it: on each decision's refund, what its store credit adds.
     bonus = sum(
         (
-            per_line[p.line.pk] * (p.decision.store_credit_amount / p.decision.refund_amount - 1)
+            Money(p.decision.store_credit_amount - p.decision.refund_amount, currency)
             for p in picks
-            if p.decision.refund_amount and p.decision.store_credit_amount > p.decision.refund_amount
+            if p.decision.store_credit_amount > p.decision.refund_amount
         ),
         zero,
     )

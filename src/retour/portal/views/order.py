@@ -1,0 +1,100 @@
+"""The order page: what can go back (the items screen), the returns already made, the withdrawal button."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from retour.orders.models import Order, OrderLine
+from retour.portal import access, wording
+from retour.portal.forms import PickForm
+from retour.portal.views.common import draft, page, save_draft
+from retour.returns.domain import states
+from retour.returns.models import Return, ReturnLine
+from retour.returns.services.creating import delivered_units, units_in_returns
+from retour.returns.services.withdrawing import withdrawable
+
+
+@dataclass(frozen=True)
+class Row:
+    line: OrderLine
+    form: PickForm | None  # None: nothing of it can go back now
+    why_not: str
+
+
+def _why_not(line: OrderLine, delivered: int, taken: int) -> str:
+    if delivered == 0:
+        return _("Not delivered yet: you can return it once it has arrived.")
+    if taken >= delivered:
+        return _("Already in a return.")
+    return ""
+
+
+def _rows(request: HttpRequest, order: Order) -> list[Row]:
+    lines = list(order.lines.order_by("position"))
+    taken = units_in_returns([line.pk for line in lines])
+    saved = {item["line"]: item for item in (draft(request, order.pk) or {}).get("lines", [])}
+    rows = []
+    for line in lines:
+        line.order = order  # the facts and units read it; one order, no query per line
+        delivered = delivered_units(line)
+        available = delivered - taken.get(line.pk, 0)
+        if available <= 0:
+            rows.append(Row(line, None, _why_not(line, delivered, taken.get(line.pk, 0))))
+            continue
+        before = saved.get(line.pk)
+        initial = {"selected": True, **before} if before else {"quantity": available}
+        data = request.POST if request.method == "POST" else None
+        rows.append(Row(line, PickForm(data, prefix=f"l{line.pk}", available=available, initial=initial), ""))
+    return rows
+
+
+def withdrawal_offered(order: Order) -> bool:
+    """The EU withdrawal function (art. 11a) is shown to EU/EEA shoppers while the right covers an item."""
+    return any(item.decision.legal_basis == "eu_withdrawal" for item in withdrawable(order))
+
+
+def _returns(order: Order) -> list[tuple[Return, str, list[ReturnLine]]]:
+    found = order.returns.prefetch_related("lines__order_line").order_by("-created_at")
+    return [(ret, wording.label(wording.STATES, ret.state), list(ret.lines.all())) for ret in found]
+
+
+@require_http_methods(["GET", "POST"])
+def order_page(request: HttpRequest, order_id: int) -> HttpResponse:
+    order = access.order_for(request, order_id)
+    rows = _rows(request, order)
+    error = ""
+    if request.method == "POST":
+        forms = [row.form for row in rows if row.form is not None]
+        if all(form.is_valid() for form in forms):
+            picked = [
+                {
+                    "line": int(form.prefix[1:]),  # type: ignore[index]
+                    "quantity": form.cleaned_data["quantity"],
+                    "reason": form.cleaned_data["reason"],
+                    "condition": form.cleaned_data["condition"],
+                    "details": form.cleaned_data["details"],
+                }
+                for form in forms
+                if form.cleaned_data.get("selected")
+            ]
+            if picked:
+                save_draft(request, order.pk, picked)
+                return redirect("portal:options", order_id=order.pk)
+            error = _("Choose at least one item to return.")
+        else:
+            error = _("Some answers are missing: see the items marked below.")
+    context = {
+        "order": order,
+        "rows": rows,
+        "returnable": any(row.form is not None for row in rows),
+        "returns": _returns(order),
+        "withdrawal": withdrawal_offered(order),
+        "error": error,
+        "open_states": states.OPEN,
+    }
+    return page(request, "portal/order.html", "items", context, status=400 if error else 200)

@@ -1,0 +1,88 @@
+"""How the returns vocabulary reads for a shopper (staff wording lives with the policies admin)."""
+
+from __future__ import annotations
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+REASONS: dict[str, Promise] = {
+    "size_fit": _("It doesn't fit"),
+    "changed_mind": _("I changed my mind"),
+    "no_longer_needed": _("I no longer need it"),
+    "better_price": _("I found a better price"),
+    "arrived_late": _("It arrived too late"),
+    "defective": _("It's faulty or doesn't work"),
+    "damaged_in_transit": _("It arrived damaged"),
+    "wrong_item": _("I received the wrong item"),
+    "not_as_described": _("It's not as described"),
+}
+CONDITIONS: dict[str, Promise] = {
+    "unopened": _("Unopened, in its packaging"),
+    "opened": _("Opened, not used"),
+    "used": _("Used"),
+    "damaged": _("Damaged"),
+    "missing_parts": _("Parts are missing"),
+}
+RESOLUTIONS: dict[str, Promise] = {
+    "refund": _("Refund"),
+    "store_credit": _("Store credit"),
+    "exchange": _("Exchange for another size or colour"),
+    "replacement": _("Replacement with the same item"),
+    "repair": _("Repair"),
+    "keep": _("Keep the item and get a refund"),
+}
+METHODS: dict[str, Promise] = {
+    "label": _("Print a prepaid label"),
+    "drop_off": _("Box-free drop-off with a QR code"),
+    "in_store": _("Bring it to a store"),
+}
+PAYMENT_METHODS: dict[str, Promise] = {
+    "card": _("your card"),
+    "paypal": _("your PayPal account"),
+    "gift_card": _("your gift card"),
+    "store_credit": _("your store credit"),
+}
+STATES: dict[str, Promise] = {
+    "requested": _("Waiting for the store's approval"),
+    "approved": _("Approved: send the items back"),
+    "rejected": _("Not accepted"),
+    "label_issued": _("Label ready: send the items back"),
+    "in_transit": _("On its way to us"),
+    "received": _("Received at our warehouse"),
+    "inspected": _("Checked: refund being prepared"),
+    "resolved": _("Completed"),
+    "cancelled": _("Cancelled"),
+    "expired": _("Expired"),
+}
+# Timeline entries a shopper sees, by event kind (others are staff-only detail).
+EVENTS: dict[str, Promise] = {
+    "requested": _("You asked for this return."),
+    "approved": _("The return was approved."),
+    "rejected": _("The return was not accepted."),
+    "label_issued": _("Your return label was issued."),
+    "in_transit": _("The parcel is on its way to us."),
+    "received": _("We received your parcel."),
+    "inspected": _("We checked the items."),
+    "resolved": _("The return is complete."),
+    "cancelled": _("The return was cancelled."),
+    "expired": _("The return expired: nothing was sent back in time."),
+    "reminder": _("We reminded you to send the parcel."),
+    "refund_requested": _("Your refund was prepared."),
+    "refunded": _("Your refund was sent."),
+    "exchange": _("Your new item is being prepared."),
+    "replacement": _("Your replacement is being prepared."),
+    "repair": _("Your item was repaired."),
+    "withdrawal": _("You withdrew from the contract."),
+}
+
+
+def label(table: dict[str, Promise], key: str) -> str:
+    return str(table.get(key, key))
+
+
+def payment_method(method: str) -> str:
+    """How a way of paying reads in "refunded to …" (an unknown one is named as the shop named it)."""
+    key = method.strip().lower().replace(" ", "_")
+    if key in PAYMENT_METHODS:
+        return str(PAYMENT_METHODS[key])
+    return method or str(PAYMENT_METHODS["card"])
