@@ -100,7 +100,13 @@ def withdraw(
             "withdrawal",
             actor=actor,
             actor_label="shopper" if channel == Return.Channel.PORTAL else "",
-            data={"at": now.isoformat(), "name": statement.name, "lines": [i.line.pk for i in chosen]},
+            data={
+                "at": now.isoformat(),
+                "name": statement.name,
+                "email": statement.email,  # the acknowledgement goes where the shopper asked
+                "order": order.number,
+                "lines": [i.line.pk for i in chosen],
+            },
             at=now,
         )
     return statement
