@@ -306,7 +306,7 @@ def test_the_home_page_is_in_french_for_a_french_browser():
     assert response.status_code == 200
     html = response.content.decode()
     assert '<html lang="fr">' in html
-    assert "<title>Retours · Retour</title>" in html
+    assert "<title>Retourner un article · Retour</title>" in html
     assert "<h1>Retourner un article</h1>" in html
     assert "Retours et remboursements" in html  # base.html's footer and the home page
     assert "Aller au contenu" in html
