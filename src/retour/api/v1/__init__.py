@@ -10,6 +10,7 @@ from retour.api.v1.helpcenter import router as help_router
 from retour.api.v1.orders import router as orders_router
 from retour.api.v1.refunds import router as refunds_router
 from retour.api.v1.returns import router as returns_router
+from retour.api.v1.withdrawals import router as withdrawals_router
 
 api = NinjaAPI(
     title="Retour API",
@@ -21,6 +22,7 @@ api = NinjaAPI(
 )
 errors.install(api)
 api.add_router("/v1/orders", orders_router)
+api.add_router("/v1/orders", withdrawals_router)
 api.add_router("/v1/help", help_router)
 api.add_router("/v1/returns", returns_router)
 api.add_router("/v1/returns", refunds_router)
