@@ -1,4 +1,4 @@
-"""Withdrawals recorded by staff: through the API and the ``retour withdraw`` command, with the portal's rules."""
+"""Withdrawals recorded by staff through the API and ``retour withdraw``, with the portal's rules."""
 
 from __future__ import annotations
 
@@ -27,14 +27,15 @@ def test_the_api_lists_what_the_right_covers_and_records_a_withdrawal(order, age
     assert covered.status_code == 200
     assert {line["legal_basis"] for line in covered.json()} == {"eu_withdrawal"}
     assert sum(line["quantity"] for line in covered.json()) == 3
-    made = post(client, order, {"name": "Léa Martin", "email": "lea@example.com"}, **{"Idempotency-Key": "k1"})
+    statement = {"name": "Léa Martin", "email": "lea@example.com"}
+    made = post(client, order, statement, **{"Idempotency-Key": "k1"})
     assert made.status_code == 201, made.content
     data = made.json()
     ret = Return.objects.get(number=data["ret"])
     assert (ret.channel, ret.order_id) == ("api", order.pk)
     assert sorted(data["lines"]) == sorted(line["order_line"] for line in covered.json())
     assert ReturnEvent.objects.filter(ret=ret, kind="withdrawal", data__email="lea@example.com").exists()
-    again = post(client, order, {"name": "Léa Martin", "email": "lea@example.com"}, **{"Idempotency-Key": "k1"})
+    again = post(client, order, statement, **{"Idempotency-Key": "k1"})
     assert again.status_code == 201
     assert again.json()["ret"] == data["ret"]
     assert Withdrawal.objects.count() == 1
