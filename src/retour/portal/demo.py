@@ -1,0 +1,41 @@
+"""Orders of the demo store a newcomer can try the portal with: what `make run` prints."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.utils import timezone
+
+from retour.catalog.models import Store
+from retour.orders.models import Order
+from retour.returns.services.creating import returnable_units
+from retour.returns.services.withdrawing import withdrawable
+
+
+def sample_orders(store: Store, *, limit: int = 200) -> dict[str, Order]:
+    """A recent French order the right of withdrawal still covers ("withdrawal"), and a recent English
+    one with something to return ("english"), when the demo has them."""
+    recent = (
+        Order.objects.filter(store=store, ordered_at__gte=timezone.now() - timedelta(days=25))
+        .exclude(email="")
+        .select_related("store", "customer")
+        .order_by("-ordered_at")[:limit]
+    )
+    found: dict[str, Order] = {}
+    for order in recent:
+        french = order.language == "fr" and order.shipping_country == "FR"
+        if "withdrawal" not in found and french and _withdrawable(order):
+            found["withdrawal"] = order
+        elif "english" not in found and order.language == "en" and _returnable(order):
+            found["english"] = order
+        if len(found) == 2:
+            break
+    return found
+
+
+def _withdrawable(order: Order) -> bool:
+    return any(item.decision.legal_basis == "eu_withdrawal" for item in withdrawable(order))
+
+
+def _returnable(order: Order) -> bool:
+    return any(returnable_units(line) for line in order.lines.all())
