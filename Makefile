@@ -14,12 +14,14 @@ DEMO_RETURNS ?= 1000
 PG_TEST_URL ?= $(if $(filter postgres%,$(DATABASE_URL)),$(DATABASE_URL),postgres://postgres@127.0.0.1:5432/retour)
 RUN_ENV := DEBUG=1 RETOUR_DATA_DIR=$(CURDIR)/var DATABASE_URL=sqlite:///$(CURDIR)/var/retour.sqlite3
 TEST_ENV := SECRET_KEY=test-secret-key DEBUG=0 RETOUR_DATA_DIR=$(CURDIR)/var/test PYTHONHASHSEED=0
+# The browser tests drive Debian's chromium package by its path (Playwright downloads no browser).
+CHROMIUM ?= /usr/bin/chromium
 
 .PHONY: help install install-test run migrate demo messages lint typecheck test test-unit test-sqlite \
-        test-postgres bench clean
+        test-postgres test-e2e browser bench clean
 
 help: ## List the targets
-	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-14s %s\n", $$1, $$2}'
+	@grep -hE '^[a-zA-Z0-9_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-14s %s\n", $$1, $$2}'
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Retour needs Python 3.11 or newer")'
@@ -91,7 +93,28 @@ test-postgres: install-test ## Integration tests on PostgreSQL (skipped when non
 	  echo "PostgreSQL is not reachable at $(PG_TEST_URL): integration tests ran on SQLite only."; \
 	fi
 
-test: lint typecheck test-unit test-sqlite test-postgres ## Lint, type-check, run every test on SQLite and PostgreSQL
+browser: ## Install Debian's Chromium for the browser tests if it is missing (apt-get, as root or with sudo)
+	@if [ -x "$(CHROMIUM)" ]; then exit 0; fi; \
+	if ! command -v apt-get >/dev/null 2>&1; then \
+	  echo "Chromium is missing at $(CHROMIUM) and there is no apt-get here: install Chromium and run" \
+	       "make test CHROMIUM=/path/to/chromium" >&2; exit 1; \
+	fi; \
+	if [ "$$(id -u)" = 0 ]; then as_root=; \
+	elif command -v sudo >/dev/null 2>&1; then as_root=sudo; \
+	else \
+	  echo "Chromium is missing at $(CHROMIUM): the browser tests need it. Run 'apt-get install -y chromium'" \
+	       "as root (there is no sudo here), or make test CHROMIUM=/path/to/chromium" >&2; exit 1; \
+	fi; \
+	echo "Installing Debian's chromium package for the browser tests"; \
+	install="$$as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium"; \
+	$$install || { $$as_root apt-get update && $$install; } || \
+	  { echo "Could not install chromium with apt-get (see above)" >&2; exit 1; }; \
+	if [ ! -x "$(CHROMIUM)" ]; then echo "chromium is installed but $(CHROMIUM) is missing" >&2; exit 1; fi
+
+test-e2e: install-test browser ## Browser tests (Playwright driving Chromium) against a live server, on SQLite
+	$(TEST_ENV) CHROMIUM=$(CHROMIUM) DATABASE_URL=sqlite:///$(CURDIR)/var/test/retour.sqlite3 $(BIN)/pytest tests/e2e -q
+
+test: lint typecheck test-unit test-sqlite test-postgres test-e2e ## Lint, type-check, every test on SQLite and PostgreSQL, browser tests
 
 bench: install-test ## Run the benchmarks (see docs/benchmarks.md)
 	$(TEST_ENV) $(BIN)/python bench/import_orders.py

@@ -194,18 +194,24 @@ def test_the_admin_shows_the_deadlines_to_staff(admin_client, order):
 
 
 def test_photos_are_uploaded_per_line_and_judged_by_their_bytes(order, agent, client_for):
+    from io import BytesIO
+
     from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
 
     client = client_for(agent)
     created = post(client, "/api/v1/returns", body(order)).json()
     number, line = created["number"], created["lines"][0]["id"]
     path = f"/api/v1/returns/{number}/lines/{line}/photos"
-    png = SimpleUploadedFile("tag.png", b"\x89PNG\r\n\x1a\n" + b"0" * 64, content_type="image/png")
+    image = BytesIO()
+    Image.new("RGB", (8, 8), "blue").save(image, "PNG")
+    png = SimpleUploadedFile("tag.png", image.getvalue(), content_type="image/png")
     saved = client.post(path, {"file": png})
     assert saved.status_code == 201, saved.content
     assert saved.json()["content_type"] == "image/png"
     script = SimpleUploadedFile("tag.jpg", b"#!/bin/sh\nrm -rf /", content_type="image/jpeg")
     refused = client.post(path, {"file": script})
     assert (refused.status_code, refused.json()["code"]) == (422, "photo_refused")
+    assert refused.json()["reason"] == "not_an_image"
     forged = client.post(f"/api/v1/returns/{number}/lines/999999/photos", {"file": png})
     assert forged.status_code == 422

@@ -1,0 +1,104 @@
+"""The help center in a real browser, in French and English, on a phone: pages, instant search, votes."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from playwright.sync_api import Page, expect
+
+from e2e.harness import assert_accessible
+from retour.helpcenter.models import SearchLog, Vote
+
+BOTH = pytest.mark.parametrize("language", ["en", "fr"])
+
+
+@pytest.fixture
+def articles(fixtures_dir: Path) -> None:
+    call_command("helpcenter", "import", str(fixtures_dir.parent / "kb"))
+
+
+@BOTH
+@pytest.mark.parametrize("viewport", ["phone", "desktop"])
+def test_home_lists_topics_in_the_readers_language_and_is_accessible(
+    articles: None, page: Page, language: str
+) -> None:
+    page.goto("/help/")
+    heading = {"en": "Returns & refunds: help center", "fr": "Retours et remboursements : centre d’aide"}
+    expect(page.get_by_role("heading", level=1)).to_have_text(heading[language])
+    expect(page.locator("html")).to_have_attribute("lang", language)
+    expect(page.get_by_role("searchbox")).to_be_visible()
+    assert_accessible(page)
+
+
+@BOTH
+def test_an_article_opens_from_the_home_page_with_its_contents(
+    articles: None, page: Page, language: str
+) -> None:
+    title = {"en": "When will I get my refund?", "fr": "Quand vais-je recevoir mon remboursement ?"}[language]
+    page.goto("/help/")
+    page.get_by_role("link", name=title).first.click()
+    expect(page).to_have_url("/help/a/refund-timelines/")
+    expect(page.get_by_role("heading", level=1)).to_have_text(title)
+    expect(
+        page.get_by_role("navigation", name={"en": "Contents", "fr": "Sommaire"}[language])
+    ).to_be_visible()
+    assert_accessible(page)
+
+
+@pytest.mark.parametrize("language", ["fr"])
+def test_instant_search_shows_results_while_typing_despite_a_typo(articles: None, page: Page) -> None:
+    page.goto("/help/")
+    page.get_by_role("searchbox").press_sequentially("remboursment", delay=20)
+    results = page.locator("#help-results li")
+    expect(results.first).to_be_visible()
+    expect(page.locator("#help-results")).to_contain_text("remboursement")
+    expect(page).to_have_url("/help/")  # swapped in by htmx, not a page load
+    assert not SearchLog.objects.exists()  # instant searches are not logged
+    assert_accessible(page)
+
+
+@BOTH
+def test_the_results_page_lists_matches_and_logs_the_search(
+    articles: None, page: Page, language: str
+) -> None:
+    query = {"en": "refund card", "fr": "remboursment carte"}[language]
+    page.goto("/help/")
+    page.get_by_role("searchbox").fill(query)
+    # Instant results first: the visitor's session (the search log's owner) exists before the submit.
+    expect(page.locator("#help-results li").first).to_be_visible()
+    page.get_by_role("button", name={"en": "Search", "fr": "Rechercher"}[language]).click()
+    expect(page).to_have_url(f"/help/search/?q={query.replace(' ', '+')}")
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        {"en": "Search results", "fr": "Résultats de la recherche"}[language]
+    )
+    expect(page.locator("ol.help-results > li").first).to_be_visible()
+    assert_accessible(page)
+    page.locator("ol.help-results a").first.click()
+    expect(page).to_have_url(re.compile(r"/help/a/[a-z-]+/\?s=\d+$"))
+    log = SearchLog.objects.get()
+    assert (log.query, log.clicked_slug) == (query, log.top_slug)
+
+
+@pytest.mark.parametrize(
+    ("language", "answer", "thanks"),
+    [
+        ("fr", "Oui", "Merci ! Ravis que cela vous ait aidé."),
+        ("en", "No", "Thank you: we will use your feedback to improve this article."),
+    ],
+)
+def test_a_reader_votes_once_and_sees_the_thanks(
+    articles: None, page: Page, answer: str, thanks: str
+) -> None:
+    page.goto("/help/a/refund-methods/")
+    page.get_by_role("button", name=answer, exact=True).click()
+    expect(page.get_by_role("status")).to_have_text(thanks)
+    expect(page).to_have_url("/help/a/refund-methods/")  # the form was swapped, not the page
+    assert_accessible(page)
+    page.reload()
+    expect(page.get_by_role("status")).to_have_text(thanks)
+    expect(page.get_by_role("button", name=answer, exact=True)).to_have_count(0)
+    assert Vote.objects.count() == 1
+    assert Vote.objects.get().helpful is (answer in ("Oui", "Yes"))
