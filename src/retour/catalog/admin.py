@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from retour.catalog.models import Category, Product, Seller, Store, Variant
 
@@ -9,6 +10,10 @@ from retour.catalog.models import Category, Product, Seller, Store, Variant
 class StoreAdmin(admin.ModelAdmin[Store]):
     list_display = ["code", "name", "currency", "country", "time_zone", "languages"]
     search_fields = ["code", "name"]
+    fieldsets = [
+        (None, {"fields": ["code", "name", "currency", "country", "time_zone", "languages"]}),
+        (_("Returns"), {"fields": ["return_address"]}),
+    ]
 
 
 @admin.register(Seller)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from email import encoders
+from email.mime.base import MIMEBase
 from typing import Any
 
 from babel.dates import format_date
@@ -13,8 +15,11 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
 from retour.core.money import Money
+from retour.logistics import codes
+from retour.logistics.services import has_label, printed_label
 from retour.returns.models import Return, ReturnEvent
 
 LOCALES = {"fr": "fr_FR", "en": "en_GB"}
@@ -30,6 +35,11 @@ MESSAGES: dict[str, tuple[Any, Any, Any]] = {
         _("Your return %(number)s is approved"),
         _("Good news: your return is approved."),
         _("Pack the items and send them back within 14 days; your return number is %(number)s."),
+    ),
+    "approved_drop_off": (
+        _("Your return %(number)s is approved"),
+        _("Good news: your return is approved."),
+        _("Take the items to a drop-off point within 14 days; your return number is %(number)s."),
     ),
     "rejected": (
         _("About your return request %(number)s"),
@@ -85,12 +95,21 @@ MESSAGES: dict[str, tuple[Any, Any, Any]] = {
 
 
 @dataclass(frozen=True)
+class Attachment:
+    filename: str
+    content: bytes
+    mimetype: str
+    content_id: str = ""  # set: an image the HTML part shows inline, as ``cid:<content_id>``
+
+
+@dataclass(frozen=True)
 class Email:
     to: str
     subject: str
     text: str
     html: str
     language: str
+    attachments: tuple[Attachment, ...] = ()
 
 
 def recipient(ret: Return) -> str:
@@ -102,10 +121,27 @@ def language_of(ret: Return) -> str:
     return lang if lang in LOCALES else "en"
 
 
+def attachments_for(kind: str, ret: Return, language: str) -> tuple[Attachment, ...]:
+    """The label PDF of a label just issued; the drop-off QR code of an approved box-free return."""
+    if kind == "label_issued" and has_label(ret):
+        filename = pgettext("file name", "return-label-%(number)s.pdf") % {"number": ret.number}
+        return (Attachment(filename, printed_label(ret, language), "application/pdf"),)
+    if kind == "approved" and ret.return_method == Return.Method.DROP_OFF:
+        png = codes.qr_png(codes.drop_off_payload(ret))
+        return (Attachment(f"{ret.number}-qr.png", png, "image/png", f"drop-off-{ret.number}@retour"),)
+    return ()
+
+
+def _message_kind(kind: str, ret: Return) -> str:
+    """Box-free drop-off needs no packing: its approval says so."""
+    drop_off = kind == "approved" and ret.return_method == Return.Method.DROP_OFF
+    return "approved_drop_off" if drop_off else kind
+
+
 def render(event: ReturnEvent) -> Email:
     ret = event.ret
     language = language_of(ret)
-    subject_text, headline, next_step = MESSAGES[event.kind]
+    subject_text, headline, next_step = MESSAGES[_message_kind(event.kind, ret)]
     with translation.override(language):
         amount = event.data.get("amount")
         values = {
@@ -120,8 +156,10 @@ def render(event: ReturnEvent) -> Email:
                 else ""
             ),
         }
+        attachments = attachments_for(event.kind, ret, language)
         context = {
             "ret": ret,
+            "qr_cid": next((a.content_id for a in attachments if a.content_id), ""),
             "headline": str(headline) % values,
             "next_step": str(next_step) % values,
             "lines": list(ret.lines.select_related("order_line")),
@@ -131,10 +169,27 @@ def render(event: ReturnEvent) -> Email:
         subject = str(subject_text) % values
         text = render_to_string("emails/return_update.txt", context)
         html = render_to_string("emails/return_update.html", context)
-    return Email(recipient(ret), subject, text, html, language)
+    return Email(recipient(ret), subject, text, html, language, attachments)
 
 
 def send(email: Email) -> None:
     message = EmailMultiAlternatives(email.subject, email.text, settings.DEFAULT_FROM_EMAIL, [email.to])
     message.attach_alternative(email.html, "text/html")
+    for attachment in email.attachments:
+        message.attach(_mime(attachment))
+    if email.attachments and all(a.content_id for a in email.attachments):
+        message.mixed_subtype = "related"  # inline images only: parts of the HTML, not files to save
     message.send(fail_silently=False)
+
+
+def _mime(attachment: Attachment) -> MIMEBase:
+    maintype, subtype = attachment.mimetype.split("/", 1)
+    part = MIMEBase(maintype, subtype)
+    part.set_payload(attachment.content)
+    encoders.encode_base64(part)
+    if attachment.content_id:
+        part.add_header("Content-ID", f"<{attachment.content_id}>")
+        part.add_header("Content-Disposition", "inline", filename=attachment.filename)
+    else:
+        part.add_header("Content-Disposition", "attachment", filename=attachment.filename)
+    return part

@@ -41,6 +41,10 @@ DEMO_STORE = {
     "country": "FR",
     "time_zone": "Europe/Paris",
     "languages": "fr,en",
+    # Invented, as the store is: printed on the demo's return labels.
+    "return_address": (
+        "Maison Lumière – Service retours\nBâtiment C, 8 allée des Lucioles\n69740 Genas\nFrance"
+    ),
 }
 ORDER_PREFIX = "ML-"
 FIRST_ORDER_NUMBER = 100001

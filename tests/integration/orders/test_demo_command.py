@@ -40,6 +40,7 @@ def test_the_demo_creates_the_store_its_orders_and_the_staff_accounts():
         "Europe/Paris",
     )
     assert store.language_list == ["fr", "en"]
+    assert store.return_address.splitlines()[-2:] == ["69740 Genas", "France"]
     assert Order.objects.filter(store=store).count() == 50
     assert "50 new, 0 updated, 0 unchanged" in out
     books = Category.objects.get(store=store, slug="books")

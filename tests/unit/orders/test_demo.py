@@ -210,6 +210,9 @@ def test_the_demo_store_is_maison_lumiere():
         "country": "FR",
         "time_zone": "Europe/Paris",
         "languages": "fr,en",
+        "return_address": (
+            "Maison Lumière – Service retours\nBâtiment C, 8 allée des Lucioles\n69740 Genas\nFrance"
+        ),
     }
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import File, Router, Schema
 from ninja.files import UploadedFile
@@ -287,6 +287,37 @@ def post_return(request: HttpRequest, body: ReturnIn, store: str | None = None) 
 @router.get("/{number}", response=ReturnOut, summary="A return with its lines, decisions and timeline")
 def get_return(request: HttpRequest, number: str) -> ReturnOut:
     return present(_find(request, number))
+
+
+PROBLEM_CONTENT = {"application/problem+json": {"schema": {"type": "object"}}}
+LABEL_RESPONSES = {
+    "200": {
+        "description": "The label (page 1) and the packing slip (page 2)",
+        "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
+    },
+    "403": {"description": "The user may not see returns (`permission_denied`)", "content": PROBLEM_CONTENT},
+    "404": {"description": "No such return (`return_not_found`)", "content": PROBLEM_CONTENT},
+    "409": {
+        "description": "The return has no label (`no_label`): not approved yet, sent back another way, "
+        "or closed",
+        "content": PROBLEM_CONTENT,
+    },
+}
+
+
+@router.get(
+    "/{number}/label",
+    summary="The return label and packing slip, as PDF",
+    openapi_extra={"responses": LABEL_RESPONSES},
+)
+def get_label(request: HttpRequest, number: str, language: str = "") -> HttpResponse:
+    """In ``language`` (``fr`` or ``en``), by default the shopper's."""
+    from retour.logistics.services import printed_label
+
+    ret = _find(request, number)
+    response = HttpResponse(printed_label(ret, language), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{ret.number}.pdf"'
+    return response
 
 
 class Note(Schema):
