@@ -114,7 +114,11 @@ def clean_photo(data: bytes) -> CleanPhoto:
     return CleanPhoto(_encode(image, image_format), content_type, extension, image.width, image.height)
 
 
-def add_photo(line: ReturnLine, upload: UploadedFile) -> ReturnPhoto:
+def read_photo(upload: UploadedFile) -> CleanPhoto:
+    """The upload checked (size, then content) and re-encoded, ready to store; PhotoRefused if not.
+
+    The slow part (decoding): call it before a transaction that stores several photos, all or nothing.
+    """
     size = upload.size or 0
     upload.seek(0)
     data = upload.read(MAX_PHOTO_BYTES + 1)  # never more than the limit, whatever size was announced
@@ -124,7 +128,11 @@ def add_photo(line: ReturnLine, upload: UploadedFile) -> ReturnPhoto:
             % {"size": round(max(size, len(data)) / 1_048_576, 1), "max": MAX_PHOTO_BYTES // 1_048_576},
             reason="too_large",
         )
-    photo = clean_photo(data)
+    return clean_photo(data)
+
+
+def store_photo(line: ReturnLine, photo: CleanPhoto) -> ReturnPhoto:
+    """Keep a checked photo for the line, under a random name; refused past MAX_PHOTOS_PER_LINE."""
     with transaction.atomic():
         # Locked so that two uploads at once cannot both be the sixth.
         locked = ReturnLine.objects.select_for_update().get(pk=line.pk)
@@ -138,3 +146,7 @@ def add_photo(line: ReturnLine, upload: UploadedFile) -> ReturnPhoto:
             content_type=photo.content_type,
             size=len(photo.content),
         )
+
+
+def add_photo(line: ReturnLine, upload: UploadedFile) -> ReturnPhoto:
+    return store_photo(line, read_photo(upload))
