@@ -53,6 +53,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "retour.core.limits.RequestSizeLimitMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -204,3 +205,5 @@ LOGGING = {
 
 # Upload size bounds (bytes): a request body larger than this is refused before it is read.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# Any request body, files included: a return's photos (6 a line of 10 MB at most) for a few lines.
+MAX_REQUEST_BYTES = 64 * 1024 * 1024
