@@ -9,6 +9,9 @@ from __future__ import annotations
 import os
 import sys
 
+# What a shell reports for a program stopped by SIGPIPE (128 + 13), as `yes | head` would be.
+EXIT_BROKEN_PIPE = 141
+
 
 def main(argv: list[str] | None = None) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "retour.config.settings")
@@ -20,7 +23,18 @@ def main(argv: list[str] | None = None) -> None:
             args[position] = args[position].replace("-", "_")
     from django.core.management import execute_from_command_line
 
-    execute_from_command_line(args)
+    # `retour … | head`: once the reader has had enough, any command stops quietly instead of printing
+    # a BrokenPipeError traceback (the recipe of Python's `signal` documentation).
+    try:
+        try:
+            execute_from_command_line(args)
+        finally:
+            sys.stdout.flush()  # here, not at exit, where a closed pipe could not be caught
+    except BrokenPipeError:
+        # Python flushes stdout again at exit: point it at /dev/null so that nothing more complains.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        sys.exit(EXIT_BROKEN_PIPE)
 
 
 if __name__ == "__main__":
