@@ -7,6 +7,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 
 from retour.catalog.models import Store
 from retour.portal import help as step_help
@@ -36,7 +37,10 @@ def page(
         "step_count": len(STEPS),
         "help_articles": step_help.articles_for(step),
     }
-    return render(request, template, context, status=status)
+    # Dates and times read as in the store's time zone (the template filters convert to the active one).
+    store = context.get("store") or getattr(context.get("order"), "store", None)
+    with timezone.override(store.zone if isinstance(store, Store) else None):
+        return render(request, template, context, status=status)
 
 
 def draft(request: HttpRequest, order_id: int) -> dict[str, Any] | None:

@@ -92,6 +92,7 @@ def open_link(request: HttpRequest, token: str) -> HttpResponse:
     if order is None:
         store = store_for(request)
         form = LookupForm()
+        form.cleaned_data = {}  # add_error needs it, and an unbound form has none
         form.add_error(None, _("This link has expired or is not valid. Ask for a new one below."))
         return _home(request, store, form, LinkForm(), status=400)
     access.grant(request, order)

@@ -17,7 +17,7 @@ from retour.orders.models import Order
 from retour.portal import access
 from retour.portal.offers import Offer, Summary, offers
 from retour.portal.views.common import confirmed, draft, drop_draft, page
-from retour.returns.models import Return
+from retour.returns.models import Return, ReturnPhoto
 from retour.returns.services.creating import KEEP, Decided, LineRequest, decide_lines, request_return
 from retour.returns.services.photos import MAX_PHOTO_BYTES, MAX_PHOTOS_PER_LINE, add_photo
 
@@ -93,20 +93,26 @@ def _read(request: HttpRequest, found: list[Offer], summary: Summary) -> Answers
 
 def _confirm(order: Order, key: str, answers: Answers) -> Return:
     """Create the return and attach its photos, all or nothing."""
-    with transaction.atomic():
-        ret, created = request_return(
-            order,
-            answers.requests,
-            channel=Return.Channel.PORTAL,
-            language=translation.get_language() or "",
-            return_method=answers.method,
-            request_key=key,
-        )
-        if created:
-            lines = {line.order_line_id: line for line in ret.lines.all()}
-            for line_id, uploads in answers.photos.items():
-                for upload in uploads:
-                    add_photo(lines[line_id], upload)
+    stored: list[ReturnPhoto] = []
+    try:
+        with transaction.atomic():
+            ret, created = request_return(
+                order,
+                answers.requests,
+                channel=Return.Channel.PORTAL,
+                language=translation.get_language() or "",
+                return_method=answers.method,
+                request_key=key,
+            )
+            if created:
+                lines = {line.order_line_id: line for line in ret.lines.all()}
+                for line_id, uploads in answers.photos.items():
+                    for upload in uploads:
+                        stored.append(add_photo(lines[line_id], upload))
+    except Exception:
+        for photo in stored:  # the rollback forgot their rows; their files must go too
+            photo.file.delete(save=False)
+        raise
     return ret
 
 

@@ -17,6 +17,7 @@ from retour.core.errors import DomainError
 from retour.portal import access
 from retour.portal.forms import WithdrawalForm
 from retour.portal.views.common import page
+from retour.returns.models import Withdrawal
 from retour.returns.services.withdrawing import withdraw, withdrawable
 
 KEY = "retour_portal_withdrawal"
@@ -25,6 +26,20 @@ KEY = "retour_portal_withdrawal"
 @require_http_methods(["GET", "POST"])
 def withdrawal(request: HttpRequest, order_id: int) -> HttpResponse:
     order = access.order_for(request, order_id)
+    chosen = (
+        {int(pk) for pk in request.POST.getlist("lines") if pk.isdigit()}
+        if request.method == "POST"
+        else set()
+    )
+    keys = dict(request.session.get(KEY, {}))
+    key = keys.setdefault(str(order.pk), uuid.uuid4().hex)  # made with the page: two clicks share it
+    earlier = Withdrawal.objects.filter(order=order, ret__request_key=f"withdrawal-{key}").first()
+    if earlier is not None:
+        same = chosen == set(earlier.ret.lines.values_list("order_line_id", flat=True))
+        if request.method == "POST" and same:  # "Confirm withdrawal" clicked twice: the first one's page
+            return redirect(reverse("portal:return", args=[earlier.ret.number]) + "?withdrawn=1")
+        key = keys[str(order.pk)] = uuid.uuid4().hex  # that one was for other items: a new statement
+    request.session[KEY] = keys
     covered = [item for item in withdrawable(order) if item.decision.legal_basis == "eu_withdrawal"]
     if not covered:
         raise Http404(_("The right of withdrawal covers nothing in this order any more."))
@@ -34,16 +49,8 @@ def withdrawal(request: HttpRequest, order_id: int) -> HttpResponse:
         "email": order.email or (customer.email if customer else ""),
     }
     form = WithdrawalForm(request.POST if request.method == "POST" else None, initial=initial)
-    chosen = (
-        {int(pk) for pk in request.POST.getlist("lines") if pk.isdigit()}
-        if request.method == "POST"
-        else set()
-    )
     error = ""
     if request.method == "POST":
-        keys = dict(request.session.get(KEY, {}))
-        key = keys.setdefault(str(order.pk), uuid.uuid4().hex)
-        request.session[KEY] = keys
         if not chosen:
             error = _("Choose the items you withdraw from.")
         elif form.is_valid():
@@ -59,8 +66,6 @@ def withdrawal(request: HttpRequest, order_id: int) -> HttpResponse:
             except DomainError as refused:
                 error = refused.message
             else:
-                keys.pop(str(order.pk), None)
-                request.session[KEY] = keys
                 return redirect(reverse("portal:return", args=[statement.ret.number]) + "?withdrawn=1")
     context = {"order": order, "form": form, "covered": covered, "chosen": chosen, "error": error}
     status = 400 if request.method == "POST" else 200
