@@ -116,8 +116,16 @@ test-e2e: install-test browser ## Browser tests (Playwright driving Chromium) ag
 
 test: lint typecheck test-unit test-sqlite test-postgres test-e2e ## Lint, type-check, every test on SQLite and PostgreSQL, browser tests
 
-bench: install-test ## Run the benchmarks (see docs/benchmarks.md)
-	$(TEST_ENV) $(BIN)/python bench/import_orders.py
+# Every benchmark in bench/ at a small size, for a quick check: a few minutes in all. Each prints the
+# command that reproduces it; bench/README.md gives the full-size commands behind docs/benchmarks.md.
+# BENCH_DATABASES=sqlite leaves PostgreSQL out.
+BENCH_DATABASES ?= sqlite,postgresql
+bench: install-test browser ## Run every benchmark at a small size (full sizes: bench/README.md)
+	$(TEST_ENV) $(BIN)/python bench/import_orders.py --lines 20000 --databases $(BENCH_DATABASES)
+	$(TEST_ENV) $(BIN)/python bench/policy.py --cases 20000 --repeat 3
+	$(TEST_ENV) $(BIN)/python bench/policy_simulator.py --requests 20000 --orders 1000 --databases $(BENCH_DATABASES)
+	$(TEST_ENV) $(BIN)/python bench/helpcenter_quality.py --articles 1000 --latency-queries 200
+	$(TEST_ENV) $(BIN)/python bench/portal_flow.py --runs 1 --orders 100
 
 clean: ## Remove the virtualenv and local data
 	rm -rf $(VENV) var
