@@ -1,17 +1,29 @@
-"""Help-center search: quality on a labelled query set over shared/kb, and latency over 10,000 articles.
+"""Help-center search: quality on labelled query sets over shared/kb, and latency over 10,000 articles.
 
     .venv/bin/python bench/helpcenter_quality.py [--kb ../shared/kb]
-        [--queries bench/helpcenter_queries.jsonl] [--articles 10000] [--latency-queries 2000] [--seed 1]
+        [--sets tuning,held-out,test,test2] [--articles 10000] [--latency-queries 2000] [--seed 1]
+        [--misses]
 
-Quality: each query of the labelled set (JSON Lines: id, lang, query, relevant slugs best first) is run
-through Retour's engine (``helpcenter.domain.engine.Engine``: stemming, accent folding, typo correction,
-boosts; no synonyms, so the score is the engine's own) and, in the same process, a plain BM25 baseline
-(``BaselineEngine``: lower-cased words only). Printed: MRR, P@1 and Recall@3 per language and overall,
-for both. Targets: P@1 >= 0.85, Recall@3 >= 0.95, clearly above the baseline.
+Quality: each query of a labelled set (JSON Lines: id, lang, query, relevant slugs best first) is run
+through Retour's engine as a new store ships it (``helpcenter.domain.engine.Engine`` with the default
+synonyms of ``helpcenter.domain.synonyms``, which staff may then edit), through the same engine without
+any synonym (the engine's own share), and, in the same process, through a plain BM25 baseline
+(``BaselineEngine``: lower-cased words only). Printed: MRR, P@1 and Recall@3 per language and overall.
+Targets: P@1 >= 0.85, Recall@3 >= 0.95, clearly above the baseline.
 
-Latency: 10,000 articles are generated per language by recombining the corpus's paragraphs (so the
+Four sets, to tell a better engine from one fitted to its queries (docs/benchmarks.md tells the story):
+
+- ``tuning`` (bench/helpcenter_queries.jsonl, 201 queries): the weights and synonyms were chosen on it;
+- ``held-out`` (bench/helpcenter_queries_heldout.jsonl, 96): written before any tuning, measured before
+  and after the first round, then used to look for what the engine gets wrong in general;
+- ``test`` (bench/helpcenter_queries_test.jsonl, 80): written before the second round and run after it
+  (the engine was then below BM25 on it), then used like ``held-out`` in the third round;
+- ``test2`` (bench/helpcenter_queries_test2.jsonl, 80): written before the third round, run once, at
+  the end.
+
+Latency: 10,000 articles are generated per language by recombining the corpus's sentences (so the
 vocabulary and lengths are real), the labelled queries are replayed, and the p50/p95/p99 of one search
-(query analysis, correction, search, snippet) are printed. Target: p95 under 20 ms.
+(query analysis, correction, synonyms, search, snippet) are printed. Target: p95 under 20 ms.
 """
 
 from __future__ import annotations
@@ -26,20 +38,29 @@ import sys
 import time
 from collections import defaultdict
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
 from retour.helpcenter.domain.engine import BaselineEngine, Doc, Engine  # noqa: E402
 from retour.helpcenter.domain.frontmatter import parse  # noqa: E402
-from retour.helpcenter.domain.markdown import plain  # noqa: E402
+from retour.helpcenter.domain.synonyms import DEFAULTS  # noqa: E402
+
+LANGUAGES = ("en", "fr")
+SETS = {
+    "tuning": ROOT / "bench" / "helpcenter_queries.jsonl",
+    "held-out": ROOT / "bench" / "helpcenter_queries_heldout.jsonl",
+    "test": ROOT / "bench" / "helpcenter_queries_test.jsonl",
+    "test2": ROOT / "bench" / "helpcenter_queries_test2.jsonl",
+}
 
 
 def load(kb: Path, language: str) -> list[Doc]:
     docs = []
     for path in sorted((kb / language).glob("*.md")):
         article = parse(path.read_text(encoding="utf-8"), name=path.name)
-        docs.append(Doc(article.slug, article.title, " ".join(article.tags), plain(article.body)))
+        docs.append(Doc.from_markdown(article.slug, article.title, article.tags, article.body))
     return docs
 
 
@@ -59,10 +80,11 @@ def generated(docs: list[Doc], count: int, seed: int) -> list[Doc]:
     sentences = [s.strip() for doc in docs for s in doc.body.split(". ") if s.strip()]
     titles = [doc.title for doc in docs]
     tags = [doc.tags for doc in docs]
+    headings = [doc.headings for doc in docs]
     out = []
     for i in range(count):
         body = ". ".join(rng.choice(sentences) for _ in range(rng.randint(12, 25)))
-        out.append(Doc(f"generated-{i}", rng.choice(titles), rng.choice(tags), body))
+        out.append(Doc(f"generated-{i}", rng.choice(titles), rng.choice(tags), body, rng.choice(headings)))
     return out
 
 
@@ -71,71 +93,64 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--kb", default=str(ROOT.parent / "shared" / "kb"))
-    parser.add_argument("--queries", default=str(ROOT / "bench" / "helpcenter_queries.jsonl"))
-    parser.add_argument("--articles", type=int, default=10_000)
-    parser.add_argument("--latency-queries", type=int, default=2_000)
-    parser.add_argument("--seed", type=int, default=1)
-    options = parser.parse_args()
-    kb = Path(options.kb)
-    queries = [
-        json.loads(line)
-        for line in Path(options.queries).read_text(encoding="utf-8").splitlines()
-        if line.strip()
-    ]
-    corpus = {lang: load(kb, lang) for lang in ("en", "fr")}
+def read_queries(path: Path) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
-    print("Retour help-center search benchmark")
-    cpu = platform.processor() or platform.machine()
-    print(f"  machine: {cpu}, {os.cpu_count()} CPUs, Python {platform.python_version()}")
-    print(
-        f"  corpus: {sum(len(d) for d in corpus.values())} articles ({kb}), {len(queries)} labelled queries"
-    )
-    print()
-    print(f"{'engine':<10} {'lang':<5} {'queries':>7} {'MRR':>6} {'P@1':>6} {'R@3':>6}")
-    results: dict[str, dict[str, float]] = {}
+
+def row(name: str, label: str, lang: str, count: int, m: dict[str, float]) -> str:
+    return f"{name:<9} {label:<20} {lang:<4} {count:>7} {m['MRR']:>6.3f} {m['P@1']:>6.3f} {m['R@3']:>6.3f}"
+
+
+def quality(
+    corpus: dict[str, list[Doc]], name: str, queries: list[dict[str, Any]], show_misses: bool
+) -> dict[str, dict[str, float]]:
+    """Prints one set's figures for the three engines; returns the overall figures of each."""
+    engines = {
+        "retour": lambda lang: Engine(corpus[lang], lang, DEFAULTS[lang]),
+        "retour, no synonyms": lambda lang: Engine(corpus[lang], lang),
+        "bm25": lambda lang: BaselineEngine(corpus[lang], lang),
+    }
+    overall: dict[str, dict[str, float]] = {}
     misses: list[str] = []
-    for name, cls in (("retour", Engine), ("bm25", BaselineEngine)):
+    for label, make in engines.items():
         all_ranked, all_relevant = [], []
-        for lang in ("en", "fr"):
-            engine = cls(corpus[lang], lang)
+        for lang in LANGUAGES:
+            engine = make(lang)
             mine = [q for q in queries if q["lang"] == lang]
             ranked = [[hit.slug for hit in engine.search(q["query"], 10, snippets=False)] for q in mine]
             relevant = [q["relevant"] for q in mine]
             m = metrics(ranked, relevant)
-            print(f"{name:<10} {lang:<5} {len(mine):>7} {m['MRR']:>6.3f} {m['P@1']:>6.3f} {m['R@3']:>6.3f}")
+            print(row(name, label, lang, len(mine), m))
             all_ranked += ranked
             all_relevant += relevant
-            if name == "retour":
+            if label == "retour":
                 misses += [
                     f"  {q['id']}: {q['query']!r} -> {got[:3]} (want {q['relevant']})"
                     for q, got in zip(mine, ranked, strict=True)
                     if not got[:1] or got[0] not in q["relevant"]
                 ]
-        results[name] = metrics(all_ranked, all_relevant)
-        m = results[name]
-        print(
-            f"{name:<10} {'all':<5} {len(all_ranked):>7} {m['MRR']:>6.3f} {m['P@1']:>6.3f} {m['R@3']:>6.3f}"
-        )
-    ours, base = results["retour"], results["bm25"]
-    print()
+        m = overall[label] = metrics(all_ranked, all_relevant)
+        print(row(name, label, "all", len(all_ranked), m))
+    ours, base = overall["retour"], overall["bm25"]
     print(
-        f"P@1 {ours['P@1']:.3f} (target >= 0.85: {'met' if ours['P@1'] >= 0.85 else 'MISSED'}), "
+        f"{name}: P@1 {ours['P@1']:.3f} (target >= 0.85: {'met' if ours['P@1'] >= 0.85 else 'MISSED'}), "
         f"R@3 {ours['R@3']:.3f} (target >= 0.95: {'met' if ours['R@3'] >= 0.95 else 'MISSED'}); "
-        f"baseline P@1 {base['P@1']:.3f}, R@3 {base['R@3']:.3f}, MRR {ours['MRR']:.3f} vs {base['MRR']:.3f}"
+        f"baseline P@1 {base['P@1']:.3f}, R@3 {base['R@3']:.3f}"
     )
-    if misses:
-        print("Queries whose first result is wrong:")
+    if show_misses and misses:
+        print(f"{name}: queries whose first result is wrong:")
         print("\n".join(misses))
-
     print()
+    return overall
+
+
+def latency(corpus: dict[str, list[Doc]], queries: list[str], options: argparse.Namespace) -> None:
     timings: dict[str, list[float]] = defaultdict(list)
     rng = random.Random(options.seed)
-    for lang in ("en", "fr"):
+    for lang in LANGUAGES:
         started = time.perf_counter()
-        big = Engine(generated(corpus[lang], options.articles, options.seed) + corpus[lang], lang)
+        docs = generated(corpus[lang], options.articles, options.seed) + corpus[lang]
+        big = Engine(docs, lang, DEFAULTS[lang])
         built = time.perf_counter() - started
         mine = [q["query"] for q in queries if q["lang"] == lang]
         for _ in range(options.latency_queries // 2):
@@ -150,11 +165,38 @@ def main() -> int:
         f"  one search, {len(every)} queries: p50 {statistics.median(every):.2f} ms, p95 {p95:.2f} ms, "
         f"p99 {percentile(every, 0.99):.2f} ms (target p95 < 20 ms: {'met' if p95 < 20 else 'MISSED'})"
     )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--kb", default=str(ROOT.parent / "shared" / "kb"))
+    parser.add_argument("--sets", default=",".join(SETS), help="which labelled sets, comma-separated")
+    parser.add_argument("--articles", type=int, default=10_000)
+    parser.add_argument("--latency-queries", type=int, default=2_000)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--misses", action="store_true", help="list the queries whose first result is wrong")
+    options = parser.parse_args()
+    kb = Path(options.kb)
+    chosen = [name.strip() for name in options.sets.split(",") if name.strip()]
+    sets = {name: read_queries(SETS[name]) for name in chosen}
+    corpus = {lang: load(kb, lang) for lang in LANGUAGES}
+
+    print("Retour help-center search benchmark")
+    cpu = platform.processor() or platform.machine()
+    print(f"  machine: {cpu}, {os.cpu_count()} CPUs, Python {platform.python_version()}")
+    print(f"  corpus: {sum(len(d) for d in corpus.values())} articles ({kb})")
+    print(f"  query sets: {', '.join(f'{name} {len(q)}' for name, q in sets.items())}")
+    print()
+    print(f"{'set':<9} {'engine':<20} {'lang':<4} {'queries':>7} {'MRR':>6} {'P@1':>6} {'R@3':>6}")
+    for name, queries in sets.items():
+        quality(corpus, name, queries, options.misses)
+    if options.articles:
+        latency(corpus, [q for queries in sets.values() for q in queries], options)
     print()
     print("Reproduce with:")
     print(
-        f"  .venv/bin/python bench/helpcenter_quality.py --articles {options.articles} "
-        f"--latency-queries {options.latency_queries} --seed {options.seed}"
+        f"  .venv/bin/python bench/helpcenter_quality.py --sets {','.join(chosen)} "
+        f"--articles {options.articles} --latency-queries {options.latency_queries} --seed {options.seed}"
     )
     return 0
 

@@ -128,7 +128,8 @@ def help_analytics(request: HttpRequest) -> HttpResponse:
         days = max(1, min(int(request.GET.get("days", 30)), 365))
     except ValueError:
         days = 30
-    report = analytics.report(days)
+    french = (translation.get_language() or "").startswith("fr")
+    report = analytics.report(days, language="fr" if french else "en")
     if request.GET.get("format") == "csv":
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="help-analytics-{report.since}.csv"'

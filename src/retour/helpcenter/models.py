@@ -101,6 +101,7 @@ class Synonym(models.Model):
     language = models.CharField(_("language"), max_length=2, choices=LANGUAGES)
     phrase = models.CharField(_("what shoppers type"), max_length=100)
     means = models.CharField(_("what it means"), max_length=100)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)  # an edit rebuilds the search index
 
     class Meta:
         verbose_name = _("search synonym")
@@ -150,3 +151,45 @@ class SearchLog(models.Model):
 
     def __str__(self) -> str:
         return self.query
+
+
+class Reading(models.Model):
+    """A visitor read an article: when first and last, how often. With ``ReturnStart``, it tells staff
+    which articles shoppers read before they started a return."""
+
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="readings", verbose_name=_("article")
+    )
+    language = models.CharField(_("language"), max_length=2, choices=LANGUAGES)
+    visitor = models.CharField(_("visitor"), max_length=64)
+    reads = models.PositiveIntegerField(_("reads"), default=1)
+    first_read_at = models.DateTimeField(_("first read at"), auto_now_add=True)
+    last_read_at = models.DateTimeField(_("last read at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("reading")
+        verbose_name_plural = _("readings")
+        constraints = [models.UniqueConstraint(fields=["article", "visitor"], name="one_reading_per_visitor")]
+        indexes = [models.Index(fields=["visitor", "first_read_at"], name="reading_visitor")]
+
+    def __str__(self) -> str:
+        return f"{self.article.slug} ({self.reads})"
+
+
+class ReturnStart(models.Model):
+    """A visitor started a return (the shopper portal tells the help center, by return number)."""
+
+    visitor = models.CharField(_("visitor"), max_length=64)
+    return_number = models.CharField(_("return number"), max_length=16)
+    started_at = models.DateTimeField(_("started at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("return started")
+        verbose_name_plural = _("returns started")
+        constraints = [
+            models.UniqueConstraint(fields=["visitor", "return_number"], name="one_start_per_return")
+        ]
+        indexes = [models.Index(fields=["started_at"], name="returnstart_started")]
+
+    def __str__(self) -> str:
+        return self.return_number

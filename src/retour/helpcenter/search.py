@@ -1,5 +1,6 @@
-"""Search the help center: an engine per language, built from the published articles and cached in the
-process until an article or a synonym changes (a cheap signature query tells)."""
+"""Search the help center: an engine per language, built from the published articles and the synonyms
+staff keep (the defaults of ``domain/synonyms.py`` to begin with), cached in the process until an article
+or a synonym changes (a cheap signature query tells)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,6 @@ from typing import Any
 from django.db.models import Count, Max
 
 from retour.helpcenter.domain.engine import Doc, Engine, Hit, merge
-from retour.helpcenter.domain.markdown import plain
 from retour.helpcenter.models import Article, Synonym, Translation
 
 LANGUAGES = ("en", "fr")
@@ -34,7 +34,7 @@ def _signature(language: str) -> tuple[Any, ...]:
     synonyms = Synonym.objects.filter(language=language)
     return (
         tuple(translations.aggregate(n=Count("id"), at=Max("updated_at")).values()),
-        tuple(synonyms.aggregate(n=Count("id"), m=Max("id")).values()),
+        tuple(synonyms.aggregate(n=Count("id"), at=Max("updated_at")).values()),
         tuple(Article.objects.aggregate(n=Count("id"), at=Max("updated_at")).values()),
     )
 
@@ -43,7 +43,7 @@ def _build(language: str) -> Engine:
     rows = Translation.objects.filter(
         language=language, article__status=Article.Status.PUBLISHED
     ).select_related("article")
-    docs = [Doc(t.article.slug, t.title, " ".join(t.tags), plain(t.body)) for t in rows]
+    docs = [Doc.from_markdown(t.article.slug, t.title, t.tags, t.body) for t in rows]
     synonyms = dict(Synonym.objects.filter(language=language).values_list("phrase", "means"))
     return Engine(docs, language, synonyms)
 

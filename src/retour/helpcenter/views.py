@@ -8,17 +8,12 @@ from django.utils import translation
 from django.views.decorators.http import require_GET, require_POST
 
 from retour.helpcenter.models import Category
-from retour.helpcenter.services import reading
+from retour.helpcenter.services import journeys, reading
+from retour.helpcenter.visitors import visitor
 
 
 def _language() -> str:
     return "fr" if (translation.get_language() or "en").startswith("fr") else "en"
-
-
-def _visitor(request: HttpRequest) -> str:
-    if not request.session.session_key:
-        request.session.save()
-    return str(request.session.session_key)
 
 
 @require_GET
@@ -51,7 +46,8 @@ def article(request: HttpRequest, slug: str) -> HttpResponse:
     except reading.ArticleNotFound:
         raise Http404 from None
     if request.GET.get("s", "").isdigit():
-        reading.clicked(int(request.GET["s"]), slug, _visitor(request))
+        reading.clicked(int(request.GET["s"]), slug, visitor(request))
+    journeys.read(page.article, page.translation.language, visitor(request))
     voted = request.session.get(f"voted:{page.article.pk}")
     return render(
         request,
@@ -75,7 +71,7 @@ def vote(request: HttpRequest, slug: str) -> HttpResponse:
     choice = request.POST.get("helpful")
     if choice not in ("yes", "no"):
         return redirect("helpcenter:article", slug=slug)
-    reading.vote(page.article, language, _visitor(request), choice == "yes", request.POST.get("comment", ""))
+    reading.vote(page.article, language, visitor(request), choice == "yes", request.POST.get("comment", ""))
     request.session[f"voted:{page.article.pk}"] = choice
     if request.headers.get("HX-Request"):
         return render(request, "helpcenter/_thanks.html", {"voted": choice})
@@ -87,7 +83,7 @@ def search(request: HttpRequest) -> HttpResponse:
     language = _language()
     query = request.GET.get("q", "")[:200]
     instant = bool(request.headers.get("HX-Request")) and request.GET.get("instant") == "1"
-    results, log_id = reading.searched(query, language, _visitor(request), instant=instant)
+    results, log_id = reading.searched(query, language, visitor(request), instant=instant)
     context = {"query": query, "results": results, "log_id": log_id}
     template = "helpcenter/_results.html" if request.headers.get("HX-Request") else "helpcenter/search.html"
     return render(request, template, context)

@@ -3,7 +3,8 @@
 Every known word is stored under the strings made by deleting up to one letter (two for long words); a
 typed word's own deletions meet them there, and the candidate with the smallest true edit distance
 (transpositions count once), then the most frequent, wins. A lookup costs a few dictionary probes,
-whatever the size of the vocabulary.
+whatever the size of the vocabulary. A word with no close known word may be two known words run
+together.
 """
 
 from __future__ import annotations
@@ -63,3 +64,18 @@ class Speller:
                 if best is None or key < best:
                     best = key
         return best[2] if best is not None else word
+
+    def split(self, word: str) -> str:
+        """Two known words for a word typed without its space or hyphen ("makeup" → "make up",
+        "giftcard" → "gift card"), the pair whose rarer half is most used; else ``word``."""
+        if word in self.counts or len(word) < 5:
+            return word
+        pairs = [
+            (min(self.counts[word[:i]], self.counts[word[i:]]), word[:i], word[i:])
+            for i in range(2, len(word) - 1)
+            if word[:i] in self.counts and word[i:] in self.counts
+        ]
+        if not pairs:
+            return word
+        _n, left, right = max(pairs)
+        return f"{left} {right}"

@@ -1,15 +1,16 @@
-"""What shoppers searched for and could not find, and what they thought of each article."""
+"""What shoppers searched for and could not find, what they thought of each article, and which articles
+they read before they started a return."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.db.models.functions import Lower, TruncDate
 from django.utils import timezone
 
-from retour.helpcenter.models import SearchLog, Translation, Vote
+from retour.helpcenter.models import Reading, ReturnStart, SearchLog, Translation, Vote
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,14 @@ class ArticleRow:
 
 
 @dataclass(frozen=True)
+class ReadRow:
+    slug: str
+    title: str
+    readers: int  # visitors who read it in the period
+    then_returned: int  # of them, those who started a return after reading it
+
+
+@dataclass(frozen=True)
 class Report:
     since: date
     per_day: list[tuple[date, int]]
@@ -38,6 +47,9 @@ class Report:
     no_result: list[QueryRow]
     no_click: list[QueryRow]
     articles: list[ArticleRow]
+    read_before_return: list[ReadRow]
+    returns_started: int  # returns the portal started in the period
+    returns_after_reading: int  # of them, those whose shopper had read an article before
 
 
 def _queries(rows: list[dict[str, object]]) -> list[QueryRow]:
@@ -51,7 +63,32 @@ def _int(value: object) -> int:
     return int(value) if isinstance(value, int) else 0
 
 
-def report(days: int = 30, limit: int = 20) -> Report:
+def _read_before_return(since: date, titles: dict[str, str], limit: int) -> tuple[list[ReadRow], int, int]:
+    starts = ReturnStart.objects.filter(started_at__date__gte=since)
+    later_start = starts.filter(visitor=OuterRef("visitor"), started_at__gte=OuterRef("first_read_at"))
+    rows = (
+        Reading.objects.filter(last_read_at__date__gte=since)
+        .values("article__slug")
+        .annotate(
+            readers=Count("id"),
+            then_returned=Count("id", filter=Q(Exists(later_start))),
+        )
+        .filter(then_returned__gt=0)
+        .order_by("-then_returned", "-readers", "article__slug")[:limit]
+    )
+    read_first = Reading.objects.filter(
+        visitor=OuterRef("visitor"), first_read_at__lte=OuterRef("started_at")
+    )
+    after_reading = starts.filter(Exists(read_first)).count()
+    found = [
+        ReadRow(r["article__slug"], titles.get(r["article__slug"], ""), r["readers"], r["then_returned"])
+        for r in rows
+    ]
+    return found, starts.count(), after_reading
+
+
+def report(days: int = 30, limit: int = 20, language: str = "en") -> Report:
+    """The last ``days`` days; article titles in ``language`` (the other one when missing)."""
     since = timezone.localdate() - timedelta(days=days - 1)
     logs = SearchLog.objects.filter(created_at__date__gte=since)
     per_day = [
@@ -73,7 +110,10 @@ def report(days: int = 30, limit: int = 20) -> Report:
     top = _queries(list(grouped.order_by("-n", "normalised")[:limit]))
     no_result = _queries(list(grouped.filter(found=0).order_by("-n", "normalised")[:limit]))
     no_click = _queries(list(grouped.filter(found__gt=0, clicks=0).order_by("-n", "normalised")[:limit]))
-    titles = dict(Translation.objects.filter(language="en").values_list("article__slug", "title"))
+    titles: dict[str, str] = {}
+    for slug, lang, title in Translation.objects.values_list("article__slug", "language", "title"):
+        if lang == language or slug not in titles:
+            titles[slug] = title
     votes = (
         Vote.objects.values("article__slug")
         .annotate(yes=Count("id", filter=Q(helpful=True)), no=Count("id", filter=Q(helpful=False)))
@@ -94,7 +134,8 @@ def report(days: int = 30, limit: int = 20) -> Report:
         )
         for v in votes
     ]
-    return Report(since, per_day, top, no_result, no_click, articles)
+    read, started, after_reading = _read_before_return(since, titles, limit)
+    return Report(since, per_day, top, no_result, no_click, articles, read, started, after_reading)
 
 
 def csv_rows(result: Report) -> list[list[object]]:
@@ -105,4 +146,8 @@ def csv_rows(result: Report) -> list[list[object]]:
         rows += [[name, q.query, q.language, q.searches, q.found, q.clicks] for q in items]
     rows += [["votes", a.slug, "", a.helpful, a.not_helpful, ""] for a in result.articles]
     rows += [["per_day", day.isoformat(), "", n, "", ""] for day, n in result.per_day]
+    rows += [
+        ["read_before_return", r.slug, "", r.readers, r.then_returned, ""] for r in result.read_before_return
+    ]
+    rows.append(["returns_started", "", "", result.returns_started, result.returns_after_reading, ""])
     return rows

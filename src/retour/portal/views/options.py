@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from retour.core.errors import DomainError
+from retour.helpcenter import visitors as helpcenter_visitors
 from retour.orders.models import Order
 from retour.portal import access
 from retour.portal.offers import Offer, Summary, offers
@@ -143,6 +144,7 @@ def options(request: HttpRequest, order_id: int) -> HttpResponse:
                 errors["form"] = error.message
             else:
                 drop_draft(request, order.pk, confirmed=ret.number)
+                helpcenter_visitors.return_started(request, ret.number)  # "read before a return" for staff
                 return redirect(reverse("portal:return", args=[ret.number]) + "?new=1")
         status = 400
     context = {

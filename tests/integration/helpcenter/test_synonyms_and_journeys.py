@@ -1,0 +1,106 @@
+"""The default synonyms a help center starts with, edited by staff; and the articles a shopper read before
+starting a return in the portal, as staff see them."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+from django.urls import reverse
+
+from retour.helpcenter.domain.synonyms import DEFAULTS
+from retour.helpcenter.models import Reading, ReturnStart, Synonym
+from retour.helpcenter.search import search
+from retour.orders.models import Order
+from retour.returns.models import Return
+
+pytestmark = pytest.mark.django_db
+ANALYTICS = reverse("backoffice:help-analytics")
+
+
+@pytest.fixture
+def imported(fixtures_dir):
+    call_command("helpcenter", "import", str(fixtures_dir.parent / "kb"))
+
+
+def test_a_new_help_center_has_the_default_synonyms_in_both_languages(imported):
+    for language, pairs in DEFAULTS.items():
+        have = dict(Synonym.objects.filter(language=language).values_list("phrase", "means"))
+        assert have == pairs
+    refunds = {"refund-methods", "refund-timelines", "late-or-missing-refund"}  # the topic's articles
+    assert search("I want my money back", "en")[0].slug in refunds
+    assert search("mon aspirateur ne marche plus", "fr")[0].slug == "replace-damaged-or-defective-item"
+
+
+def test_a_synonym_staff_edit_in_the_admin_is_used_at_once(imported, admin_client):
+    synonym = Synonym.objects.get(language="en", phrase="xmas")
+    assert search("xmas", "en")[0].slug == "return-window"  # "holiday returns"
+    response = admin_client.post(
+        reverse("admin:helpcenter_synonym_change", args=[synonym.pk]),
+        {"language": "en", "phrase": "xmas", "means": "gift receipt"},
+    )
+    assert response.status_code == 302
+    assert search("xmas", "en")[0].slug == "return-a-gift"
+    admin_client.post(reverse("admin:helpcenter_synonym_delete", args=[synonym.pk]), {"post": "yes"})
+    assert search("xmas", "en") == []
+
+
+def _start_a_return(client: Client, order: Order) -> Return:
+    """What a shopper does in the portal: find the order, choose an item, confirm."""
+    found = client.post(
+        reverse("portal:home"), {"store": order.store.code, "number": order.number, "proof": order.email}
+    )
+    assert found.status_code == 302
+    line = order.lines.order_by("position").first()
+    assert line is not None
+    items = {}
+    for each in order.lines.all():
+        items.update({f"l{each.pk}-quantity": 1, f"l{each.pk}-reason": "", f"l{each.pk}-condition": ""})
+    items.update(
+        {
+            f"l{line.pk}-selected": "on",
+            f"l{line.pk}-reason": "size_fit",
+            f"l{line.pk}-condition": "unopened",
+            f"l{line.pk}-details": "",
+        }
+    )
+    assert client.post(reverse("portal:order", args=[order.pk]), items).status_code == 302
+    confirmed = client.post(
+        reverse("portal:options", args=[order.pk]), {f"resolution-{line.pk}": "refund", "method": "label"}
+    )
+    assert confirmed.status_code == 302, confirmed.content.decode()[:2000]
+    return Return.objects.get(order=order)
+
+
+def test_articles_read_before_a_return_was_started_in_the_portal(imported, order, admin_client):
+    shopper = Client(headers={"Accept-Language": "fr"})
+    for slug in ("return-window", "return-window", "refund-timelines"):
+        assert shopper.get(reverse("helpcenter:article", args=[slug])).status_code == 200
+    assert Reading.objects.get(article__slug="return-window").reads == 2
+    Client().get(reverse("helpcenter:article", args=["return-window"]))  # another visitor, no return
+    ret = _start_a_return(shopper, order)  # the portal renews the session key on the way
+    shopper.get(reverse("helpcenter:article", args=["track-return-status"]))  # read after: not before
+    start = ReturnStart.objects.get()
+    assert start.return_number == ret.number
+    assert Reading.objects.filter(visitor=start.visitor).count() == 3
+
+    html = admin_client.get(ANALYTICS, headers={"Accept-Language": "fr"}).content.decode()
+    assert "Articles lus avant le début d’un retour" in html
+    assert "Combien de temps ai-je pour retourner un article ?" in html  # in the staff's language
+    assert "Retour commencé dans le portail après la lecture du centre d’aide : 1 sur 1." in html
+
+    rows = list(csv.reader(io.StringIO(admin_client.get(ANALYTICS, {"format": "csv"}).content.decode())))
+    read = {r[1]: r[3:5] for r in rows if r[0] == "read_before_return"}
+    assert read == {"return-window": ["2", "1"], "refund-timelines": ["1", "1"]}
+    assert ["returns_started", "", "", "1", "1", ""] in rows
+
+
+def test_telling_twice_about_a_return_records_it_once(db):
+    from retour.helpcenter.services import journeys
+
+    journeys.return_started("v1", "R2345")
+    journeys.return_started("v1", "R2345")
+    assert ReturnStart.objects.count() == 1
