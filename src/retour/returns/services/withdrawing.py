@@ -19,8 +19,8 @@ from retour.returns.services.creating import (
     Decided,
     LineRequest,
     allowed_methods,
-    create_return,
     decide_lines,
+    request_return,
     returnable_units,
 )
 from retour.returns.services.timeline import Actor, record_event
@@ -76,7 +76,7 @@ def withdraw(
         if not chosen or len(chosen) != len(set(line_ids)):
             raise NotWithdrawable(_("The right of withdrawal does not cover these items (any more)."))
         methods = allowed_methods(chosen)
-        ret = create_return(
+        ret, created = request_return(
             order,
             [item.request for item in chosen],
             channel=channel,
@@ -86,6 +86,8 @@ def withdraw(
             return_method=methods[0] if methods else "",
             request_key=request_key,
         )
+        if not created:  # the same statement, sent at the same moment by a second click
+            return Withdrawal.objects.get(ret=ret)
         statement = Withdrawal.objects.create(
             store=order.store,
             order=order,
