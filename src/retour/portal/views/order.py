@@ -14,6 +14,7 @@ from retour.portal import access, wording
 from retour.portal.forms import PickForm
 from retour.portal.views.common import draft, page, save_draft
 from retour.returns.domain import states
+from retour.returns.errors import NoPolicy
 from retour.returns.models import Return, ReturnLine
 from retour.returns.services.creating import delivered_units, units_in_returns
 from retour.returns.services.withdrawing import withdrawable
@@ -55,7 +56,11 @@ def _rows(request: HttpRequest, order: Order) -> list[Row]:
 
 def withdrawal_offered(order: Order) -> bool:
     """The EU withdrawal function (art. 11a) is shown to EU/EEA shoppers while the right covers an item."""
-    return any(item.decision.legal_basis == "eu_withdrawal" for item in withdrawable(order))
+    try:
+        covered = withdrawable(order)
+    except NoPolicy:  # the store decides nothing yet: the items screen says so when the shopper goes on
+        return False
+    return any(item.decision.legal_basis == "eu_withdrawal" for item in covered)
 
 
 def _returns(order: Order) -> list[tuple[Return, str, list[ReturnLine]]]:
