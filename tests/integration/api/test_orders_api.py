@@ -213,6 +213,16 @@ def test_create_api_token_prints_a_token_that_works(store: Store, staff_user: Us
     token = out.getvalue().strip()
     assert token.startswith("rt_")
     assert ApiToken.objects.get().name == "shop sync"
+def test_an_order_sent_again_in_another_currency_is_refused(store: Store, api_client: Client):
+    assert post(api_client, json_order()).status_code == 201
+    body = assert_problem(post(api_client, json_order(currency="USD")), 422, "order_invalid")
+    [error] = body["errors"]
+    assert error["field"] == "currency"
+    assert "EUR" in error["message"]
+    assert "USD" in error["message"]
+    assert Order.objects.get().currency == "EUR"
+
+
     assert post(bearer(token), json_order()).status_code == 201
 
 

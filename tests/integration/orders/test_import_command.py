@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -62,6 +63,24 @@ def test_a_bad_file_lists_each_error_and_imports_nothing(store: Store, forezia_c
         "row 41, column Lineitem price: 1025,00 is not a number",
     ]
     assert not Order.objects.exists()
+
+
+def test_another_stores_export_is_refused_instead_of_overwriting_orders(
+    store: Store, forezia_csv: Path, creyox_csv: Path
+):
+    run("import_orders", str(forezia_csv), "--format", "shopify-csv")
+    before = dict(Order.objects.values_list("number", "currency"))
+
+    message, err = run_failing("import_orders", str(creyox_csv), "--format", "shopify-csv")
+
+    assert message == "2 errors; nothing was imported."
+    assert err.splitlines() == [
+        f"row {row}, column Currency: order {number} is already stored in EUR; an import cannot change "
+        "its currency to INR (is this another store's file?)"
+        for row, number in ((2, "#1002"), (3, "#1001"))
+    ]
+    assert dict(Order.objects.values_list("number", "currency")) == before
+    assert Order.objects.get(number="#1001").total == Decimal("1659.95")
 
 
 def test_a_json_lines_file_is_imported(store: Store, tmp_path: Path):

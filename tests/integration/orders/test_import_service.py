@@ -208,6 +208,67 @@ def test_lines_payments_and_shipments_that_are_gone_are_removed(store: Store):
     assert not order.shipments.exists()
 
 
+# What an update may not change
+
+
+def test_an_export_of_another_store_is_refused_rather_than_written_over_its_orders(
+    store: Store, imported: ImportReport, creyox_csv: Path
+):
+    """creyox's #1001 and #1002 are INR orders of another shop; the store's own are EUR."""
+    before_counts, before_ids = counts(), ids(store)
+    hashes = dict(Order.objects.values_list("number", "content_hash"))
+
+    report = import_export(store, ShopifyExport.read(creyox_csv))
+
+    assert [(error.row, error.column) for error in report.errors] == [(2, "Currency"), (3, "Currency")]
+    assert str(report.errors[1]) == (
+        "row 3, column Currency: order #1001 is already stored in EUR; an import cannot change its "
+        "currency to INR (is this another store's file?)"
+    )
+    assert (report.created, report.updated, report.unchanged, report.lines) == (0, 0, 0, 0)
+    assert (counts(), ids(store)) == (before_counts, before_ids)
+    assert dict(Order.objects.values_list("number", "content_hash")) == hashes
+    assert set(Order.objects.values_list("currency", flat=True)) == {"EUR"}
+
+
+def test_an_order_given_to_another_customer_is_refused(store: Store):
+    assert import_json(store, json_order()).created == 1
+    other = json_order(customer={"email": "Someone.Else@example.com"}, shipping="5.00")
+    report = import_json(store, other)
+    assert [(error.row, error.column) for error in report.errors] == [(1, "customer.email")]
+    assert "ayumu@example.com" in report.errors[0].message
+    assert "someone.else@example.com" in report.errors[0].message
+    order = Order.objects.get()
+    assert (order.email, order.shipping) == ("ayumu@example.com", 0)
+    assert set(Customer.objects.values_list("email", flat=True)) == {"ayumu@example.com"}
+
+
+def test_an_update_may_add_an_email_change_its_case_or_leave_it_out(store: Store):
+    assert import_json(store, json_order(customer=None)).created == 1
+    assert import_json(store, json_order(shipping="1.00")).updated == 1
+    assert Order.objects.get().email == "ayumu@example.com"
+    same_in_capitals = json_order(customer={"email": "AYUMU@example.com"}, shipping="2.00")
+    assert import_json(store, same_in_capitals).updated == 1
+    assert import_json(store, json_order(customer=None, shipping="3.00")).updated == 1  # erased by the shop
+    assert Order.objects.get().shipping == Decimal("3.00")
+
+
+def test_the_same_order_twice_in_a_file_with_two_currencies_is_refused(store: Store):
+    report = import_json(store, json_order(), json_order(number="R-2"), json_order(currency="USD"))
+    assert [(error.row, error.column) for error in report.errors] == [(3, "currency")]
+    assert not Order.objects.exists()
+
+
+def test_every_order_of_another_store_is_reported_even_after_a_bad_row(
+    store: Store, export: ShopifyExport, imported: ImportReport
+):
+    export.set(3, "Lineitem price", "1025,00")  # in #1001, the first batch
+    export.set(38, "Currency", "USD")  # #1019, in the last batch, read when nothing is written any more
+    report = import_export(store, export, batch_size=5)
+    assert [(error.row, error.column) for error in report.errors] == [(3, "Lineitem price"), (38, "Currency")]
+    assert Order.objects.get(number="#1019").currency == "EUR"
+
+
 # All or nothing
 
 

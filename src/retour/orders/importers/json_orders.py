@@ -33,6 +33,8 @@ FinancialStatus = Literal[
     "pending", "authorized", "paid", "partially_paid", "partially_refunded", "refunded", "voided"
 ]
 FulfillmentStatus = Literal["unfulfilled", "partial", "fulfilled", "restocked"]
+# The columns of the fields the writer may refuse an order for (see ImportedOrder.columns).
+COLUMNS = {"email": "customer.email"}
 
 
 class _Strict(BaseModel):
@@ -173,6 +175,7 @@ def to_record(order: OrderIn, row: int = 0) -> ImportedOrder | list[RowError]:
             )
             for line in order.lines
         ],
+        columns=COLUMNS,
         payments=[
             ImportedPayment(
                 method=p.method,

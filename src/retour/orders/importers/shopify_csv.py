@@ -66,6 +66,8 @@ REQUIRED_COLUMNS = (
     "Paid at",
 )
 OPTIONAL_COLUMNS = ("Duties",)
+# The columns of the fields the writer may refuse an order for (see ImportedOrder.columns).
+COLUMNS = {"currency": "Currency", "email": "Email"}
 
 FINANCIAL_STATUSES = {
     "pending": "pending",
@@ -305,6 +307,7 @@ def _order(columns: _Columns, group: list[tuple[int, list[str]]], seen: set[str]
         source="shopify-csv",
         payments=payments,
         shipments=shipments,
+        columns=COLUMNS,
     )
     # The rows as they are in the file say everything the record holds: hashing them is cheaper than
     # hashing the record, and an order that moved within the file keeps its fingerprint.

@@ -3,6 +3,11 @@
 One writer serves every importer. Orders are written in batches inside a single transaction: new orders
 with bulk inserts, changed orders (a different fingerprint) updated in place, unchanged orders skipped.
 If any record is bad, the whole import is rolled back and every error is reported.
+
+An update may change anything but what makes the order the one stored: its currency, and its customer's
+email once both have one. An order number that comes back with another currency or another customer is
+another order (most often another store's export imported into the wrong store), so it is refused as a
+bad row rather than written over the stored order.
 """
 
 from __future__ import annotations
@@ -73,24 +78,68 @@ def import_orders(
                 if isinstance(record, list):
                     _add_errors(report, record)
                     continue
-                if report.errors:
-                    continue  # keep reading to report every bad row; nothing more will be written
+                # Once there is an error nothing more is written, but batches are still checked against
+                # the stored orders, so that every bad row is reported.
                 batch.append(record)
                 if len(batch) >= batch_size:
                     writer.write(batch, report)
                     batch = []
                     if on_batch:
                         on_batch(report)
-            if batch and not report.errors:
+            if batch:
                 writer.write(batch, report)
             if report.errors:
                 raise ImportRejected(report)
     except ImportRejected as rejected:
         report = rejected.report
+        report.errors.sort(key=lambda error: error.row)  # stable: a row's errors keep their order
         report.created = report.updated = report.unchanged = report.lines = 0
     if on_batch:
         on_batch(report)
     return report
+
+
+def _identity_errors(batch: list[ImportedOrder], stored: dict[str, tuple[str, str]]) -> list[RowError]:
+    """The records that would turn an order into another one: a different currency, or a different
+    customer email where both have one. ``stored`` holds the (currency, email) of the stored orders;
+    an order given twice in the batch is held to its first version too."""
+    errors: list[RowError] = []
+    for record in batch:
+        known = stored.get(record.number)
+        if known is None:
+            stored[record.number] = (record.currency, record.email)
+            continue
+        currency, email = known
+        found = []
+        if record.currency != currency:
+            found.append(
+                RowError(
+                    record.row,
+                    record.column("currency"),
+                    _(
+                        "order %(number)s is already stored in %(stored)s; an import cannot change its "
+                        "currency to %(currency)s (is this another store's file?)"
+                    )
+                    % {"number": record.number, "stored": currency, "currency": record.currency},
+                )
+            )
+        if email and record.email and record.email.lower() != email.lower():
+            found.append(
+                RowError(
+                    record.row,
+                    record.column("email"),
+                    _(
+                        "order %(number)s is already stored for %(stored)s; an import cannot give it to "
+                        "%(email)s (is this another store's file?)"
+                    )
+                    % {"number": record.number, "stored": email, "email": record.email},
+                )
+            )
+        if found:
+            errors.extend(found)
+        elif record.email and not email:
+            stored[record.number] = (currency, record.email)
+    return errors
 
 
 def _add_errors(report: ImportReport, errors: list[RowError]) -> None:
@@ -113,18 +162,25 @@ class _Writer:
         self.products: dict[tuple[str, str], tuple[int, int]] = {}  # key -> (product id, variant id)
 
     def write(self, batch: list[ImportedOrder], report: ImportReport) -> None:
-        if self.batches % STATISTICS_EVERY == 0:
-            refresh_statistics(Order, Customer, Variant)
-        self.batches += 1
+        """Check ``batch`` against the stored orders; write it unless the import already has errors."""
         unique: dict[str, ImportedOrder] = {}
         for record in batch:
             unique[record.number] = record  # the last version of an order in a file wins
-        existing = {
-            number: (pk, fingerprint)
-            for number, pk, fingerprint in Order.objects.filter(store=self.store, number__in=list(unique))
+        existing: dict[str, tuple[int, str]] = {}
+        identities: dict[str, tuple[str, str]] = {}
+        for number, pk, fingerprint, currency, email in (
+            Order.objects.filter(store=self.store, number__in=list(unique))
             .order_by()
-            .values_list("number", "pk", "content_hash")
-        }
+            .values_list("number", "pk", "content_hash", "currency", "email")
+        ):
+            existing[number] = (pk, fingerprint)
+            identities[number] = (currency, email)
+        _add_errors(report, _identity_errors(batch, identities))
+        if report.errors:
+            return
+        if self.batches % STATISTICS_EVERY == 0:
+            refresh_statistics(Order, Customer, Variant)
+        self.batches += 1
         fresh: list[tuple[ImportedOrder, str]] = []
         changed: list[tuple[int, ImportedOrder, str]] = []
         for number, record in unique.items():
