@@ -186,6 +186,16 @@ def test_totals_that_do_not_add_up_make_the_order_invalid(store: Store, api_clie
     assert not Order.objects.exists()
 
 
+def test_an_order_sent_again_in_another_currency_is_refused(store: Store, api_client: Client):
+    assert post(api_client, json_order()).status_code == 201
+    body = assert_problem(post(api_client, json_order(currency="USD")), 422, "order_invalid")
+    [error] = body["errors"]
+    assert error["field"] == "currency"
+    assert "EUR" in error["message"]
+    assert "USD" in error["message"]
+    assert Order.objects.get().currency == "EUR"
+
+
 def test_amounts_finer_than_the_currency_make_the_order_invalid(store: Store, api_client: Client):
     order = json_order(currency="JPY", lines=[{"title": "Board", "quantity": 1, "unit_price": "10.5"}])
     body = assert_problem(post(api_client, order), 422, "order_invalid")
@@ -213,16 +223,6 @@ def test_create_api_token_prints_a_token_that_works(store: Store, staff_user: Us
     token = out.getvalue().strip()
     assert token.startswith("rt_")
     assert ApiToken.objects.get().name == "shop sync"
-def test_an_order_sent_again_in_another_currency_is_refused(store: Store, api_client: Client):
-    assert post(api_client, json_order()).status_code == 201
-    body = assert_problem(post(api_client, json_order(currency="USD")), 422, "order_invalid")
-    [error] = body["errors"]
-    assert error["field"] == "currency"
-    assert "EUR" in error["message"]
-    assert "USD" in error["message"]
-    assert Order.objects.get().currency == "EUR"
-
-
     assert post(bearer(token), json_order()).status_code == 201
 
 

@@ -123,18 +123,18 @@ class ImportedOrder:
 
     # Set by an importer that can fingerprint its raw input more cheaply than the record (a CSV row group).
     digest: str = field(default="", repr=False, compare=False)
-
     # The input's name for a field where it is not the field's own (Shopify's "Currency"), so that the
     # writer's errors name the column the reader knows. One mapping shared by every order of a reader.
     columns: Mapping[str, str] | None = field(default=None, repr=False, compare=False)
+
     def fingerprint(self) -> str:
         """A digest of everything imported: equal digests mean re-importing would change nothing."""
         return self.digest or digest_of(repr(self))
 
-
     def column(self, name: str) -> str:
         """What the input calls the field ``name``."""
         return self.columns.get(name, name) if self.columns else name
+
 
 def digest_of(text: str) -> str:
     return hashlib.blake2b(text.encode(), digest_size=20).hexdigest()
