@@ -73,6 +73,7 @@ def order_page(request: HttpRequest, order_id: int) -> HttpResponse:
     order = access.order_for(request, order_id)
     rows = _rows(request, order)
     error = ""
+    focus = ""  # the id of the first field to answer again: the page opens there (autofocus, no script)
     if request.method == "POST":
         forms = [row.form for row in rows if row.form is not None]
         if all(form.is_valid() for form in forms):
@@ -93,6 +94,8 @@ def order_page(request: HttpRequest, order_id: int) -> HttpResponse:
             error = _("Choose at least one item to return.")
         else:
             error = _("Some answers are missing: see the items marked below.")
+            wrong = next(form for form in forms if form.errors)
+            focus = next((wrong[name].auto_id for name in wrong.fields if name in wrong.errors), "")
     context = {
         "order": order,
         "rows": rows,
@@ -100,6 +103,7 @@ def order_page(request: HttpRequest, order_id: int) -> HttpResponse:
         "returns": _returns(order),
         "withdrawal": withdrawal_offered(order),
         "error": error,
+        "focus": focus,
         "open_states": states.OPEN,
     }
     return page(request, "portal/order.html", "items", context, status=400 if error else 200)
