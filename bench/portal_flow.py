@@ -205,7 +205,13 @@ def main() -> int:
                     page.wait_for_load_state("load")
                     baseline.append(time.perf_counter() - start)
                     page.context.clear_cookies()
-                    results[language].append(walk(page, base, number, email, language))
+                    try:
+                        results[language].append(walk(page, base, number, email, language))
+                    except Exception:
+                        shot = ROOT / "bench" / "out" / f"portal_flow-failed-{language}-{number}.png"
+                        page.screenshot(path=str(shot), full_page=True)
+                        print(f"the flow failed for order {number}; the page is in {shot}", file=sys.stderr)
+                        raise
                     context.close()
             browser.close()
     finally:
