@@ -56,10 +56,11 @@ class ArticleAdmin(admin.ModelAdmin[Article]):
 class RevisionAdmin(ReadOnly, admin.ModelAdmin[Revision]):
     list_display = ["translation", "title", "source", "author", "created_at"]
     list_filter = ["source", "translation__language"]
+    search_fields = ["translation__article__slug", "title"]  # one article's history
 
 
 @admin.register(Synonym)
 class SynonymAdmin(admin.ModelAdmin[Synonym]):
-    list_display = ["phrase", "means", "language"]
+    list_display = ["phrase", "means", "language", "updated_at"]
     list_filter = ["language"]
     search_fields = ["phrase", "means"]

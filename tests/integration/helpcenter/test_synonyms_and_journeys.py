@@ -104,3 +104,13 @@ def test_telling_twice_about_a_return_records_it_once(db):
     journeys.return_started("v1", "R2345")
     journeys.return_started("v1", "R2345")
     assert ReturnStart.objects.count() == 1
+
+
+def test_the_most_read_articles_are_popular_when_nobody_voted(imported):
+    from retour.helpcenter.services import reading
+
+    for _ in range(3):  # three visitors
+        Client().get(reverse("helpcenter:article", args=["track-return-status"]))
+    Client().get(reverse("helpcenter:article", args=["return-window"]))
+    top = [article.slug for article, _title in reading.popular("fr", 2)]
+    assert top == ["track-return-status", "return-window"]

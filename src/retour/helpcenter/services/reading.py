@@ -72,11 +72,12 @@ def categories(language: str) -> list[tuple[Category, list[tuple[Article, str]]]
 
 
 def popular(language: str, limit: int = 5) -> list[tuple[Article, str]]:
-    """Most found helpful, then most opened from searches."""
+    """Most found helpful, then read by the most visitors, then most opened from searches."""
     articles = list(
-        Article.objects.filter(status=Article.Status.PUBLISHED)
-        .annotate(helpful=Count("votes", filter=Q(votes__helpful=True)))
-        .order_by("-helpful", "slug")[: limit * 3]
+        Article.objects.filter(status=Article.Status.PUBLISHED).annotate(
+            helpful=Count("votes", filter=Q(votes__helpful=True), distinct=True),
+            readers=Count("readings", distinct=True),
+        )
     )
     clicks = dict(
         SearchLog.objects.exclude(clicked_slug="")
@@ -84,7 +85,9 @@ def popular(language: str, limit: int = 5) -> list[tuple[Article, str]]:
         .annotate(n=Count("id"))
         .values_list("clicked_slug", "n")
     )
-    articles.sort(key=lambda a: (-getattr(a, "helpful", 0), -clicks.get(a.slug, 0), a.slug))
+    articles.sort(
+        key=lambda a: (-getattr(a, "helpful", 0), -getattr(a, "readers", 0), -clicks.get(a.slug, 0), a.slug)
+    )
     named = titles(language, articles[:limit])
     return [(a, named.get(a.pk, a.slug)) for a in articles[:limit]]
 
