@@ -10,8 +10,10 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from retour.core.errors import DomainError
+from retour.core.schema_errors import translated_message
 
 PROBLEM = "application/problem+json"
+NOT_JSON = "Cannot parse request body"
 
 
 class PermissionDenied(DomainError):
@@ -37,8 +39,10 @@ def install(api: NinjaAPI) -> None:
 
     @api.exception_handler(ValidationError)
     def validation_error(request: HttpRequest, error: ValidationError) -> HttpResponse:
+        # pydantic's messages are English: translated_message gives them in the request's language.
         errors = [
-            {"field": _field(item.get("loc", ())), "message": item.get("msg", "")} for item in error.errors
+            {"field": _field(item.get("loc", ())), "message": translated_message(item)}
+            for item in error.errors
         ]
         return problem(api, request, 422, "invalid_request", _("The request is not valid."), errors=errors)
 
@@ -48,7 +52,10 @@ def install(api: NinjaAPI) -> None:
 
     @api.exception_handler(HttpError)
     def http_error(request: HttpRequest, error: HttpError) -> HttpResponse:
-        return problem(api, request, error.status_code, "http_error", str(error))
+        title = str(error)
+        if title.startswith(NOT_JSON):  # ninja's own words (with the parser's reason under DEBUG)
+            title = _("The request body is not valid JSON.")
+        return problem(api, request, error.status_code, "http_error", title)
 
 
 def _field(location: tuple[object, ...] | list[object]) -> str:

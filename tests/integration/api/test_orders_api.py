@@ -173,9 +173,36 @@ def test_every_invalid_field_is_listed(store: Store, api_client: Client):
     }
 
 
+def test_invalid_fields_are_explained_in_french(store: Store, api_client: Client):
+    order = json_order(
+        ordered_at="2025-05-11",
+        customer={"email": "ayumu.example.com"},
+        lines=[{"title": "Board", "quantity": "two", "unit_price": "10,00"}],
+    )
+    del order["currency"]
+    response = api_client.post(
+        URL, json.dumps(order), content_type="application/json", headers={"Accept-Language": "fr"}
+    )
+    body = assert_problem(response, 422, "invalid_request")
+    assert body["title"] == "La requête n’est pas valide."
+    assert {error["field"]: error["message"] for error in body["errors"]} == {
+        "currency": "Champ obligatoire",
+        "ordered_at": "Doit indiquer le décalage horaire, par exemple +01:00",
+        "customer.email": "ce n’est pas une adresse e-mail valide",
+        "lines.0.quantity": "Doit être un nombre entier valide ; ce texte n’en est pas un",
+        "lines.0.unit_price": "Doit être un nombre décimal valide",
+    }
+
+
 def test_a_body_that_is_not_json_is_a_bad_request(store: Store, api_client: Client):
     response = api_client.post(URL, "{oops", content_type="application/json")
-    assert_problem(response, 400, "http_error")
+    assert assert_problem(response, 400, "http_error")["title"] == "The request body is not valid JSON."
+    response = api_client.post(
+        URL, "{oops", content_type="application/json", headers={"Accept-Language": "fr"}
+    )
+    assert assert_problem(response, 400, "http_error")["title"] == (
+        "Le corps de la requête n’est pas du JSON valide."
+    )
 
 
 def test_totals_that_do_not_add_up_make_the_order_invalid(store: Store, api_client: Client):

@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.utils import translation
 
 from factories import json_line, json_order
 from retour.orders.importers import json_orders
@@ -84,6 +85,38 @@ def test_a_broken_json_array_is_an_error_on_its_line():
     assert isinstance(errors, list)
     assert errors[0].row == 3
     assert errors[0].message.startswith("not valid JSON")
+
+
+def test_an_invalid_json_line_gives_the_line_and_column_of_the_problem():
+    text = json.dumps(json_order(number="R-1")) + '\n{"number": "R-\t2"}\n'
+    _first, errors = read(text)
+    assert errors == [
+        RowError(
+            2,
+            "",
+            "not valid JSON at line 2, column 15: a control character (a tab or a line break) in a string "
+            "must be escaped",
+        )
+    ]
+
+
+def test_a_broken_json_array_gives_the_line_and_column_in_the_file():
+    [errors] = read('\n  [\n {"number": "R-1",\n "currency" "EUR"}]')
+    assert errors == [RowError(4, "", "not valid JSON at line 4, column 13: a colon was expected")]
+
+
+def test_the_column_counts_what_was_skipped_before_the_first_character():
+    [errors] = read("  [1 2]")  # the 2 is in column 6, where a comma should be
+    assert errors == [RowError(1, "", "not valid JSON at line 1, column 6: a comma was expected")]
+
+
+def test_a_json_problem_is_explained_in_french():
+    with translation.override("fr"):
+        [errors] = read('{"number": "R-1"} x')
+        shown = [str(error) for error in errors]
+    assert shown == [
+        "ligne 1 : JSON non valide à la ligne 1, colonne 19 : des données suivent la fin de la valeur JSON"
+    ]
 
 
 def test_json_numbers_are_read_as_exact_decimals():

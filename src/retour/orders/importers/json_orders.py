@@ -7,16 +7,27 @@ The schema is documented in docs/orders-json.md and published in the OpenAPI doc
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
 from typing import Annotated, Literal, TextIO
 
 from django.utils.translation import gettext as _
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError, field_validator
+from django.utils.translation import gettext_lazy
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+)
 from pydantic_core import PydanticCustomError
 
 from retour.core.money import is_currency, minor_units
+from retour.core.schema_errors import translated_message
 from retour.orders.importers.records import (
     ImportedCustomer,
     ImportedLine,
@@ -27,8 +38,32 @@ from retour.orders.importers.records import (
     complete,
 )
 
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+COUNTRY = re.compile(r"^([A-Z]{2})?$")
+
+
+# Not ValueError: pydantic would prefix our (translated) message with an English "Value error, ". Not a
+# pattern either: its message shows the regular expression; these say what is expected, in French too.
+def _email(value: str) -> str:
+    if not EMAIL.match(value):
+        raise PydanticCustomError("email", _("not a valid email address"))
+    return value
+
+
+def _country(value: str) -> str:
+    if not COUNTRY.match(value):
+        raise PydanticCustomError("country", _("not a two-letter country code (ISO 3166, in capitals)"))
+    return value
+
+
 NonNegative = Annotated[Decimal, Field(ge=0, allow_inf_nan=False)]
-Country = Annotated[str, Field(pattern=r"^[A-Z]{2}$")]
+Email = Annotated[
+    str,
+    Field(max_length=254, json_schema_extra={"format": "email", "pattern": EMAIL.pattern}),
+    AfterValidator(_email),
+]
+# A country code, or empty when unknown.
+Country = Annotated[str, Field(json_schema_extra={"pattern": COUNTRY.pattern}), AfterValidator(_country)]
 FinancialStatus = Literal[
     "pending", "authorized", "paid", "partially_paid", "partially_refunded", "refunded", "voided"
 ]
@@ -42,11 +77,11 @@ class _Strict(BaseModel):
 
 
 class CustomerIn(_Strict):
-    email: Annotated[str, Field(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", max_length=254)]
+    email: Email
     first_name: Annotated[str, Field(max_length=100)] = ""
     last_name: Annotated[str, Field(max_length=100)] = ""
     language: Literal["", "en", "fr"] = ""
-    country: Country | Literal[""] = ""
+    country: Country = ""
     member: bool = False
     external_id: Annotated[str, Field(max_length=100)] = ""
 
@@ -110,9 +145,9 @@ class OrderIn(_Strict):
     financial_status: FinancialStatus = "paid"
     fulfillment_status: FulfillmentStatus = "unfulfilled"
     cancelled_at: AwareDatetime | None = None
-    shipping_country: Country | Literal[""] = ""
+    shipping_country: Country = ""
     shipping_postal_code: Annotated[str, Field(max_length=20)] = ""
-    billing_country: Country | Literal[""] = ""
+    billing_country: Country = ""
     payments: list[PaymentIn] = []
     shipments: list[ShipmentIn] = []
 
@@ -120,7 +155,6 @@ class OrderIn(_Strict):
     @classmethod
     def _known_currency(cls, value: str) -> str:
         if not is_currency(value):
-            # Not ValueError: pydantic would prefix our (translated) message with an English "Value error, ".
             raise PydanticCustomError("currency", _("not an ISO 4217 currency code"))
         return value
 
@@ -250,7 +284,7 @@ def _check_decimals(order: OrderIn, row: int) -> list[RowError]:
 
 def validation_errors(error: ValidationError, row: int) -> list[RowError]:
     return [
-        RowError(row, ".".join(str(part) for part in item["loc"]), item["msg"])
+        RowError(row, ".".join(str(part) for part in item["loc"]), translated_message(item))
         for item in error.errors(include_url=False)
     ]
 
@@ -258,9 +292,9 @@ def validation_errors(error: ValidationError, row: int) -> list[RowError]:
 def read(stream: TextIO) -> Iterator[ImportedOrder | list[RowError]]:
     """Yield each order of a JSON array or JSON Lines file; the row is the array index or line number."""
     first = stream.read(1)
-    blank_lines = 0  # skipped here, but still counted in the line numbers of JSON Lines
+    line, column = 1, 1  # where ``first`` is in the file; blank lines still count in the line numbers
     while first and first.isspace():
-        blank_lines += first == "\n"
+        line, column = (line + 1, 1) if first == "\n" else (line, column + 1)
         first = stream.read(1)
     if not first:
         yield [RowError(1, "", _("the file is empty"))]
@@ -269,20 +303,51 @@ def read(stream: TextIO) -> Iterator[ImportedOrder | list[RowError]]:
         try:
             items = json.loads(first + stream.read(), parse_float=Decimal)
         except json.JSONDecodeError as error:
-            yield [RowError(error.lineno, "", _("not valid JSON: %(error)s") % {"error": error.msg})]
+            yield [_syntax_error(error, line, column)]
             return
         for index, item in enumerate(items, start=1):
             yield parse_one(item, index)
         return
-    for number, text in enumerate(_lines(first, stream), start=1 + blank_lines):
+    for number, text in enumerate(_lines(first, stream), start=line):
         if not text.strip():
             continue
-        try:
-            item = json.loads(text, parse_float=Decimal)
+        try:  # without its line break, so that an error at the end of the line is placed on it
+            item = json.loads(text.rstrip("\r\n"), parse_float=Decimal)
         except json.JSONDecodeError as error:
-            yield [RowError(number, "", _("not valid JSON: %(error)s") % {"error": error.msg})]
+            yield [_syntax_error(error, number, column if number == line else 1)]
             continue
         yield parse_one(item, number)
+
+
+def _syntax_error(error: json.JSONDecodeError, line: int, column: int) -> RowError:
+    """Where ``error`` is in the file, given the line and column where the text parsed starts."""
+    at_line = line + error.lineno - 1
+    at_column = error.colno + (column - 1 if error.lineno == 1 else 0)
+    problem = next((str(text) for prefix, text in _JSON_PROBLEMS if error.msg.startswith(prefix)), error.msg)
+    return RowError(
+        at_line,
+        "",
+        _("not valid JSON at line %(line)d, column %(column)d: %(problem)s")
+        % {"line": at_line, "column": at_column, "problem": problem},
+    )
+
+
+# The json module's messages (CPython 3.11 to 3.13), by how they start.
+_JSON_PROBLEMS = (
+    ("Expecting value", gettext_lazy("a value was expected")),
+    ("Expecting ',' delimiter", gettext_lazy("a comma was expected")),
+    ("Expecting ':' delimiter", gettext_lazy("a colon was expected")),
+    ("Expecting property name", gettext_lazy("a name in double quotes was expected")),
+    ("Unterminated string", gettext_lazy("the string is not closed")),
+    (
+        "Invalid control character",
+        gettext_lazy("a control character (a tab or a line break) in a string must be escaped"),
+    ),
+    ("Invalid \\uXXXX escape", gettext_lazy("invalid \\uXXXX escape")),
+    ("Invalid \\escape", gettext_lazy("invalid escape (\\)")),
+    ("Extra data", gettext_lazy("more data after the end of the JSON value")),
+    ("Illegal trailing comma", gettext_lazy("a comma before the end of an object or array")),
+)
 
 
 def _lines(first: str, stream: TextIO) -> Iterator[str]:
