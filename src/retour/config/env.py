@@ -33,6 +33,16 @@ def _list(env: Mapping[str, str], name: str, default: str) -> list[str]:
     return [item.strip() for item in env.get(name, default).split(",") if item.strip()]
 
 
+def _days(env: Mapping[str, str], name: str, default: str) -> tuple[int, ...]:
+    try:
+        days = tuple(sorted({int(item) for item in _list(env, name, default)}))
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be whole numbers of days, e.g. 3,7") from None
+    if any(day < 1 for day in days):
+        raise ImproperlyConfigured(f"{name} must be days after the approval, 1 or more")
+    return days
+
+
 def _int(env: Mapping[str, str], name: str, default: int) -> int:
     raw = env.get(name)
     if raw is None or raw.strip() == "":
@@ -41,6 +51,13 @@ def _int(env: Mapping[str, str], name: str, default: int) -> int:
         return int(raw)
     except ValueError:
         raise ImproperlyConfigured(f"{name} must be a whole number, not {raw!r}") from None
+
+
+def _positive(env: Mapping[str, str], name: str, default: int) -> int:
+    value = _int(env, name, default)
+    if value < 1:
+        raise ImproperlyConfigured(f"{name} must be 1 or more, not {value}")
+    return value
 
 
 @dataclass(frozen=True)
@@ -66,6 +83,9 @@ class Env:
     store_credit_days: int = 365
     fr_legal_interest_rate: str = ""
     shared_dir: Path | None = None
+    return_reminder_days: tuple[int, ...] = (3, 7)
+    return_expiry_days: int = 14
+    instant_exchange_days: int = 14
 
 
 def read_env(env: Mapping[str, str] | None = None, base_dir: Path | None = None) -> Env:
@@ -107,6 +127,9 @@ def read_env(env: Mapping[str, str] | None = None, base_dir: Path | None = None)
         stripe_api_base=env.get("STRIPE_API_BASE", ""),
         store_credit_days=_int(env, "STORE_CREDIT_DAYS", 365),
         fr_legal_interest_rate=env.get("FR_LEGAL_INTEREST_RATE", ""),
+        return_reminder_days=_days(env, "RETURN_REMINDER_DAYS", "3,7"),
+        return_expiry_days=_positive(env, "RETURN_EXPIRY_DAYS", 14),
+        instant_exchange_days=_positive(env, "INSTANT_EXCHANGE_DAYS", 14),
         # The shared samples beside the repository (the help-center corpus the demo loads when present).
         shared_dir=Path(
             env.get("RETOUR_SHARED_DIR", str(Path(__file__).resolve().parents[3].parent / "shared"))

@@ -161,6 +161,12 @@ STORE_CREDIT_DAYS = ENV.store_credit_days
 # shown without an amount.
 FR_LEGAL_INTEREST_RATE = ENV.fr_legal_interest_rate
 SHARED_DIR = ENV.shared_dir
+# Chasing approved returns not sent back: reminders on these days after the approval, expiry after
+# RETURN_EXPIRY_DAYS; an instant exchange is charged when its return has not shipped within
+# INSTANT_EXCHANGE_DAYS.
+RETURN_REMINDER_DAYS = ENV.return_reminder_days
+RETURN_EXPIRY_DAYS = ENV.return_expiry_days
+INSTANT_EXCHANGE_DAYS = ENV.instant_exchange_days
 
 # Safe defaults for production; DEBUG (development) relaxes only what must be relaxed.
 SESSION_COOKIE_HTTPONLY = True

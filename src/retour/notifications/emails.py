@@ -20,7 +20,7 @@ from django.utils.translation import pgettext
 from retour.core.money import Money
 from retour.logistics import codes
 from retour.logistics.services import has_label, printed_label
-from retour.returns.models import Return, ReturnEvent
+from retour.returns.models import Return, ReturnEvent, ReturnLine
 
 LOCALES = {"fr": "fr_FR", "en": "en_GB"}
 
@@ -34,12 +34,18 @@ MESSAGES: dict[str, tuple[Any, Any, Any]] = {
     "approved": (
         _("Your return %(number)s is approved"),
         _("Good news: your return is approved."),
-        _("Pack the items and send them back within 14 days; your return number is %(number)s."),
+        _(
+            "Pack the items and send them back within %(expiry_days)s days; "
+            "your return number is %(number)s."
+        ),
     ),
     "approved_drop_off": (
         _("Your return %(number)s is approved"),
         _("Good news: your return is approved."),
-        _("Take the items to a drop-off point within 14 days; your return number is %(number)s."),
+        _(
+            "Take the items to a drop-off point within %(expiry_days)s days; "
+            "your return number is %(number)s."
+        ),
     ),
     "rejected": (
         _("About your return request %(number)s"),
@@ -59,7 +65,7 @@ MESSAGES: dict[str, tuple[Any, Any, Any]] = {
     "inspected": (
         _("Your return %(number)s has been inspected"),
         _("We have inspected the items you sent back."),
-        _("%(reason)s"),
+        _("Below is what we found for each item; your refund or exchange follows."),
     ),
     "refunded": (
         _("Your refund for %(number)s"),
@@ -90,6 +96,40 @@ MESSAGES: dict[str, tuple[Any, Any, Any]] = {
         _("Reminder: send back your return %(number)s"),
         _("Your return is approved but we have not seen the parcel yet."),
         _("Please send it within %(days_left)s days, or the return will expire."),
+    ),
+    # Resolved: one entry per outcome (refunds already had their own email when the money was sent).
+    "resolved_repaired": (
+        _("Your item from return %(number)s has been repaired"),
+        _("We have repaired your item and are sending it back to you."),
+        _("You will receive the tracking details when it ships."),
+    ),
+    "resolved_exchanged": (
+        _("Your exchange %(number)s is complete"),
+        _("We have received the item you sent back, and your exchange is complete."),
+        _("Nothing more is needed from you. Thank you!"),
+    ),
+    "resolved_replaced": (
+        _("Your replacement %(number)s is complete"),
+        _("We have received the item you sent back, and your replacement is complete."),
+        _("Nothing more is needed from you. Thank you!"),
+    ),
+    "resolved_kept": (
+        _("Your return %(number)s is complete"),
+        _("Your refund has been paid: keep the item."),
+        _("Nothing more is needed from you. Thank you!"),
+    ),
+    "exchange_charged": (
+        _("Your exchange order %(order)s is now charged"),
+        _(
+            "We sent your exchange before your return arrived, but the item never came back: "
+            "%(amount)s is due."
+        ),
+        _("If you have sent it, reply to this email with the tracking number and we will sort it out."),
+    ),
+    "refund_failed": (
+        _("A problem with your refund for %(number)s"),
+        _("We could not send your refund of %(amount)s."),
+        _("We are looking into it and will write to you again; there is nothing you need to do."),
     ),
 }
 
@@ -138,10 +178,45 @@ def _message_kind(kind: str, ret: Return) -> str:
     return "approved_drop_off" if drop_off else kind
 
 
+def message_key(event: ReturnEvent) -> str | None:
+    """The ``MESSAGES`` entry of the email ``event`` sends the shopper, or None when it sends none."""
+    if event.kind == "resolved":
+        key = "resolved_" + str(event.data.get("outcome", ""))
+    else:
+        key = _message_kind(event.kind, event.ret)
+    return key if key in MESSAGES else None
+
+
+def line_notes(event: ReturnEvent, lines: list[ReturnLine]) -> list[dict[str, Any]]:
+    """Each line with what the shopper should know about it: after the inspection, how the decision
+    changed (in the shopper's language, as written at inspection) or that the item was not accepted."""
+    items = []
+    for line in lines:
+        note = ""
+        if event.kind == "inspected":
+            if line.inspection == ReturnLine.Inspection.REJECTED:
+                note = str(_("This item was not accepted at inspection."))
+            if _decision_changed(line):
+                note = " ".join(part for part in (line.inspection_change, note) if part)
+        items.append({"line": line, "note": note})
+    return items
+
+
+def _decision_changed(line: ReturnLine) -> bool:
+    before, after = line.decision, line.inspection_decision
+    if after is None or not line.inspection_change:
+        return False
+    return (before.eligible, before.refund_percent, before.refund_amount) != (
+        after.eligible,
+        after.refund_percent,
+        after.refund_amount,
+    )
+
+
 def render(event: ReturnEvent) -> Email:
     ret = event.ret
     language = language_of(ret)
-    subject_text, headline, next_step = MESSAGES[_message_kind(event.kind, ret)]
+    subject_text, headline, next_step = MESSAGES[message_key(event) or event.kind]
     with translation.override(language):
         amount = event.data.get("amount")
         values = {
@@ -149,6 +224,7 @@ def render(event: ReturnEvent) -> Email:
             "reason": event.reason or ret.rejection_reason,
             "amount": Money(Decimal(amount), ret.order.currency).format(LOCALES[language]) if amount else "",
             "days_left": event.data.get("days_left", ""),
+            "expiry_days": settings.RETURN_EXPIRY_DAYS,
             "order": event.data.get("order", ""),
             "expected_by": (
                 format_date(date.fromisoformat(event.data["expected_by"]), "long", locale=LOCALES[language])
@@ -162,7 +238,9 @@ def render(event: ReturnEvent) -> Email:
             "qr_cid": next((a.content_id for a in attachments if a.content_id), ""),
             "headline": str(headline) % values,
             "next_step": str(next_step) % values,
-            "lines": list(ret.lines.select_related("order_line")),
+            "items": line_notes(
+                event, list(ret.lines.select_related("order_line", "decision", "inspection_decision"))
+            ),
             "store": ret.store,
             "language": language,
         }

@@ -11,3 +11,11 @@ from retour.refunds.services.paying import reconcile_pending
 def reconcile_pending_refunds() -> int:
     """Complete refunds left pending by a crash or a timeout; idempotent, safe to run twice at once."""
     return reconcile_pending()
+
+
+@task()
+def expire_store_credit() -> int:
+    """Write off store credit past its expiry date; idempotent (an expired credit is written off once)."""
+    from retour.refunds.services.store_credit import expire
+
+    return expire()

@@ -33,7 +33,7 @@ def test_scanning_a_number_receives_the_parcel(warehouse_client, order):
     assert Return.objects.get(pk=ret.pk).state == "received"
     assert ret.number in done.content.decode()
     again = warehouse_client.post(URL, {"number": ret.number}, follow=True, headers={"Accept-Language": "fr"})
-    assert "ne peut pas être réceptionné" in again.content.decode()
+    assert "Toutes les lignes de ce retour ont déjà été reçues." in again.content.decode()
 
 
 def test_an_unknown_number_is_refused_and_staff_without_the_permission_cannot_scan(warehouse_client, db):

@@ -12,6 +12,7 @@ from PIL import Image
 
 from factories import delivered_line
 from retour.orders.models import Order, OrderLine
+from retour.refunds.services.paying import confirm_manual, request_refund
 from retour.returns.errors import (
     LineNotReturnable,
     PhotoRefused,
@@ -24,7 +25,6 @@ from retour.returns.models import Return, ReturnEvent
 from retour.returns.services import handling
 from retour.returns.services.creating import LineRequest, create_return, returnable_units
 from retour.returns.services.photos import add_photo
-from retour.returns.signals import event_recorded
 
 pytestmark = pytest.mark.django_db
 
@@ -157,7 +157,11 @@ def test_receive_inspect_resolve_with_a_complete_timeline(order, agent, warehous
     assert line.inspection_decision.refund_amount < line.decision.refund_amount
     assert line.inspection_change  # the change is explained, in the shopper's language (French)
     assert line.disposition == "refurbish"
-    ret = handling.resolve(ret, "refunded", actor=agent)
+    with pytest.raises(TransitionRefused):  # refunded only once the money is paid
+        handling.resolve(ret, "refunded", actor=agent)
+    request, _created = request_refund(ret, idempotency_key="lifecycle", actor=agent)
+    confirm_manual(request.refunds.get(), actor=agent)
+    ret = Return.objects.get(pk=ret.pk)
     assert (ret.state, ret.outcome) == ("resolved", "refunded")
     kinds = list(ret.events.order_by("at", "id").values_list("kind", flat=True))
     assert kinds == [
@@ -169,11 +173,13 @@ def test_receive_inspect_resolve_with_a_complete_timeline(order, agent, warehous
         "received",
         "line_inspected",
         "inspected",
+        "refund_requested",
+        "refunded",
         "resolved",
     ]
     last = ret.events.order_by("at", "id").last()
     assert last is not None
-    assert (last.actor, last.from_state, last.to_state) == (agent, "inspected", "resolved")
+    assert (last.actor_label, last.from_state, last.to_state) == ("system", "inspected", "resolved")
 
 
 def test_a_line_to_review_keeps_the_return_received_until_decided(order, warehouse):
@@ -240,19 +246,26 @@ def test_receiving_lines_one_by_one_wrong_item_and_lost(make_order, warehouse):
         handling.receive(ret, [handling.Receipt(10**9)], actor=warehouse)
 
 
-def test_events_are_announced_after_commit_only(order, django_capture_on_commit_callbacks):
-    heard = []
+def test_each_event_queues_its_email_with_it_and_a_rolled_back_event_queues_none(order, agent):
+    from django.db import transaction
 
-    def listener(sender, event, **kwargs):
-        heard.append(event.kind)
+    from retour.notifications.models import Notification
 
-    event_recorded.connect(listener)
-    try:
-        with django_capture_on_commit_callbacks(execute=True):
-            ask(order)
-    finally:
-        event_recorded.disconnect(listener)
-    assert heard == ["requested", "approved"]
+    ret = ask(order)
+    assert list(Notification.objects.order_by("id").values_list("kind", flat=True)) == [
+        "requested",
+        "approved",
+    ]
+
+    def cancel_then_fail() -> None:
+        with transaction.atomic():
+            handling.cancel(ret, actor=agent)
+            raise RuntimeError  # the transaction that recorded "cancelled" never commits
+
+    with pytest.raises(RuntimeError):
+        cancel_then_fail()
+    assert not Notification.objects.filter(kind="cancelled").exists()
+    assert Return.objects.get(pk=ret.pk).state == "approved"
 
 
 def test_photos_are_judged_by_their_bytes(order):

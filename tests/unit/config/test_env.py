@@ -83,3 +83,23 @@ def test_lists_are_comma_separated_and_trimmed(tmp_path: Path):
 
 def test_allowed_hosts_default_to_the_local_machine(tmp_path: Path):
     assert read_env(PRODUCTION, base_dir=tmp_path).allowed_hosts == ["localhost", "127.0.0.1", "[::1]"]
+
+
+def test_chasing_days_are_read_and_checked(tmp_path: Path):
+    env = read_env(PRODUCTION, base_dir=tmp_path)
+    assert (env.return_reminder_days, env.return_expiry_days, env.instant_exchange_days) == ((3, 7), 14, 14)
+    env = read_env(
+        {
+            **PRODUCTION,
+            "RETURN_REMINDER_DAYS": "5, 2,5",
+            "RETURN_EXPIRY_DAYS": "21",
+            "INSTANT_EXCHANGE_DAYS": "10",
+        },
+        base_dir=tmp_path,
+    )
+    assert (env.return_reminder_days, env.return_expiry_days, env.instant_exchange_days) == ((2, 5), 21, 10)
+    for bad in ("three", "0,7"):
+        with pytest.raises(ImproperlyConfigured, match="RETURN_REMINDER_DAYS"):
+            read_env({**PRODUCTION, "RETURN_REMINDER_DAYS": bad}, base_dir=tmp_path)
+    with pytest.raises(ImproperlyConfigured, match="RETURN_EXPIRY_DAYS must be 1 or more"):
+        read_env({**PRODUCTION, "RETURN_EXPIRY_DAYS": "0"}, base_dir=tmp_path)

@@ -16,6 +16,7 @@ queue on the return's row lock and the losers read the winner's request.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import timedelta
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
@@ -38,6 +39,7 @@ from retour.returns.services import handling
 from retour.returns.services.timeline import Actor, locked, record_event, user_of
 
 METHODS = ("original", "store_credit")
+RECONCILE_AFTER = timedelta(minutes=1)
 
 
 class RefundRefused(DomainError):
@@ -219,6 +221,10 @@ def _record(refund: Refund, result: GatewayResult) -> Refund:
         if row.status == SUCCEEDED:
             _post(row)
             _resolve_when_paid(row)
+        elif row.status == FAILED:
+            record_event(row.request.ret, "refund_failed", data={"amount": str(row.amount)})
+        elif row.gateway != "manual" and row.attempts == 1:  # the provider answers later: ask again
+            transaction.on_commit(enqueue_reconcile)
     return row
 
 
@@ -290,10 +296,17 @@ def _resolve_when_paid(refund: Refund) -> None:
         },
     )
     current = Return.objects.get(pk=ret.pk)
-    if states.can_move(states.TRANSITIONS, current.state, states.RESOLVED):
-        kept = all(line.resolution == "keep" for line in current.lines.all())
-        outcome = "kept" if kept else "store_credit" if request.method == "store_credit" else "refunded"
+    kept = all(line.resolution == "keep" for line in current.lines.all())
+    outcome = "kept" if kept else "store_credit" if request.method == "store_credit" else "refunded"
+    if states.can_resolve(current.state, outcome):  # a partial refund before inspection leaves it open
         handling.resolve(current, outcome)
+
+
+def enqueue_reconcile() -> None:
+    """Ask the providers again in a minute (then the periodic job keeps asking)."""
+    from retour.refunds.tasks import reconcile_pending_refunds  # the task module imports this one
+
+    reconcile_pending_refunds.using(run_after=timezone.now() + RECONCILE_AFTER).enqueue()
 
 
 def confirm_manual(refund: Refund, *, actor: Actor) -> Refund:

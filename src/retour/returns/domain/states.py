@@ -6,6 +6,8 @@ with a stable code, so a double click or a stale page never moves a return twice
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 REQUESTED = "requested"
 APPROVED = "approved"
 REJECTED = "rejected"
@@ -30,7 +32,8 @@ STATES = (
     EXPIRED,
 )
 
-# from state -> the states it may go to. Cancelling stops once anything has been received.
+# from state -> the states it may go to. Cancelling stops once anything has been received. An approved
+# return goes straight to resolved only when the shopper keeps every item (see RESOLVED_FROM).
 TRANSITIONS: dict[str, frozenset[str]] = {
     REQUESTED: frozenset({APPROVED, REJECTED, CANCELLED}),
     APPROVED: frozenset({LABEL_ISSUED, IN_TRANSIT, RECEIVED, RESOLVED, CANCELLED, EXPIRED}),
@@ -51,9 +54,26 @@ AWAITING_SHIPMENT = frozenset({APPROVED, LABEL_ISSUED})
 
 # Resolved returns say how (resolution outcomes).
 OUTCOMES = ("refunded", "store_credit", "exchanged", "replaced", "repaired", "kept")
+# outcome -> the states a return may be resolved from with it. Keeping the item needs nothing sent back;
+# every other outcome waits for the goods to be inspected.
+RESOLVED_FROM: dict[str, frozenset[str]] = {
+    "kept": frozenset({APPROVED}),
+    "refunded": frozenset({INSPECTED}),
+    "store_credit": frozenset({INSPECTED}),
+    "exchanged": frozenset({INSPECTED}),
+    "replaced": frozenset({INSPECTED}),
+    "repaired": frozenset({INSPECTED}),
+}
+# Outcomes that only a paid refund may give (the refund's payment resolves the return).
+PAID_OUTCOMES = frozenset({"refunded", "store_credit"})
 
 # Per line.
 RECEPTION = ("awaiting", "received", "lost", "wrong_item")
+# A line is settled once the warehouse has said what became of it; the return is received when every
+# line is. A lost line may still turn up (lost -> received) until the return has been inspected.
+SETTLED = frozenset({"received", "lost", "wrong_item"})
+# Return states in which the warehouse may still record what arrived, line by line.
+RECEIVING = frozenset({APPROVED, LABEL_ISSUED, IN_TRANSIT, RECEIVED})
 RECEPTION_TRANSITIONS: dict[str, frozenset[str]] = {
     "awaiting": frozenset({"received", "lost", "wrong_item"}),
     "received": frozenset(),
@@ -73,6 +93,16 @@ DISPOSITIONS = ("restock", "refurbish", "liquidate", "scrap", "return_to_vendor"
 def can_move(table: dict[str, frozenset[str]], current: str, target: str) -> bool:
     """Whether ``table`` lets ``current`` go to ``target``."""
     return target in table.get(current, frozenset())
+
+
+def can_resolve(state: str, outcome: str) -> bool:
+    """Whether a return in ``state`` may be resolved with ``outcome``."""
+    return state in RESOLVED_FROM.get(outcome, frozenset()) and can_move(TRANSITIONS, state, RESOLVED)
+
+
+def all_settled(receptions: Iterable[str]) -> bool:
+    """Whether every line's reception is settled (received, lost or wrong item)."""
+    return all(reception in SETTLED for reception in receptions)
 
 
 def cancellable(state: str, anything_received: bool) -> bool:

@@ -9,14 +9,25 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 
 from retour.policies import services as policies
 from retour.policies.domain.vocabulary import CONDITIONS
 from retour.returns.domain import states
 from retour.returns.errors import ReturnInvalid, ReturnNotFound, TransitionRefused
 from retour.returns.models import Return, ReturnLine
+from retour.returns.queries import listed
 from retour.returns.services.creating import after_approval
 from retour.returns.services.timeline import Actor, locked, record_event, transition
+
+OUTCOME_LABELS = {
+    "refunded": pgettext_lazy("return outcome", "refunded"),
+    "store_credit": pgettext_lazy("return outcome", "refunded as store credit"),
+    "exchanged": pgettext_lazy("return outcome", "exchanged"),
+    "replaced": pgettext_lazy("return outcome", "replaced"),
+    "repaired": pgettext_lazy("return outcome", "repaired"),
+    "kept": pgettext_lazy("return outcome", "kept by the shopper"),
+}
 
 
 def find(number: str, store_id: int | None = None) -> Return:
@@ -57,12 +68,19 @@ def mark_in_transit(ret: Return, *, actor: Actor = None, tracking: str = "") -> 
         return transition(ret, states.IN_TRANSIT, actor=actor, data={"tracking": tracking})
 
 
+ARRIVED = (ReturnLine.Reception.RECEIVED, ReturnLine.Reception.WRONG_ITEM)
+
+
+def anything_received(ret: Return) -> bool:
+    """Whether part of the return has reached the warehouse (a line received, or a wrong item)."""
+    return ret.lines.filter(reception__in=ARRIVED).exists()
+
+
 def cancel(ret: Return, *, actor: Actor, reason: str = "") -> Return:
     """Cancelling is refused once anything was received: the parcel is then the warehouse's to handle."""
     with transaction.atomic():
         current = locked(ret)
-        received = current.lines.exclude(reception=ReturnLine.Reception.AWAITING).exists()
-        if received or current.state in (states.RECEIVED, states.INSPECTED):
+        if anything_received(current) or current.state in (states.RECEIVED, states.INSPECTED):
             raise TransitionRefused(
                 _("This return can no longer be cancelled: part of it has been received."),
                 current=current.state,
@@ -71,10 +89,17 @@ def cancel(ret: Return, *, actor: Actor, reason: str = "") -> Return:
         return transition(current, states.CANCELLED, actor=actor, reason=reason)
 
 
-def expire(ret: Return, *, days: int) -> Return:
+def expire(ret: Return, *, days: int, now: datetime | None = None) -> Return | None:
+    """Expire a return still not sent back ``days`` after its approval; None when, read again under its
+    lock, it has moved on meanwhile (shipped, cancelled) or is not due yet."""
+    now = now or timezone.now()
     with transaction.atomic():
+        current = locked(ret)
+        due = current.approved_at is not None and (now - current.approved_at).days >= days
+        if current.state not in states.AWAITING_SHIPMENT or not due or anything_received(current):
+            return None
         why = _("Nothing was sent back within %(days)d days of the approval.") % {"days": days}
-        return transition(ret, states.EXPIRED, actor_label="system", reason=why)
+        return transition(current, states.EXPIRED, actor_label="system", reason=why, at=now)
 
 
 @dataclass(frozen=True)
@@ -87,53 +112,71 @@ class Receipt:
 def receive(
     ret: Return, receipts: Sequence[Receipt] = (), *, actor: Actor, at: datetime | None = None
 ) -> Return:
-    """Record what the parcel held, line by line (every line received in full by default)."""
+    """Record what arrived, line by line: without receipts, every line still awaited is received in full.
+
+    Parcels may come apart: the return stays where it is until every line is settled (received, lost or
+    wrong item), then becomes received. A line declared lost that turns up is received later, as long as
+    the return has not been inspected.
+    """
     with transaction.atomic():
         current = locked(ret)
         lines = {line.pk: line for line in current.lines.select_for_update()}
-        given = {receipt.line_id: receipt for receipt in receipts}
-        unknown = [pk for pk in given if pk not in lines]
+        unknown = [receipt.line_id for receipt in receipts if receipt.line_id not in lines]
         if unknown:
             raise ReturnInvalid(_("This return has no such line."), lines=unknown)
-        if current.state not in (states.APPROVED, states.LABEL_ISSUED, states.IN_TRANSIT):
+        if current.state not in states.RECEIVING:
             raise TransitionRefused(
                 _("A return that is %(current)s cannot be received.")
                 % {"current": Return.State(current.state).label},
                 current=current.state,
                 target=states.RECEIVED,
             )
-        for pk, line in lines.items():
-            receipt = given.get(pk, Receipt(pk) if not receipts else None)
-            if receipt is None:
-                continue
-            if not states.can_move(states.RECEPTION_TRANSITIONS, line.reception, receipt.status):
-                raise TransitionRefused(
-                    _("Line %(line)s is already %(state)s.")
-                    % {"line": pk, "state": ReturnLine.Reception(line.reception).label},
-                    line=pk,
-                )
-            quantity = line.quantity if receipt.quantity is None else receipt.quantity
-            if receipt.status == ReturnLine.Reception.RECEIVED and not 1 <= quantity <= line.quantity:
-                raise ReturnInvalid(
-                    _("Between 1 and %(max)d units of line %(line)s can be received.")
-                    % {"max": line.quantity, "line": pk},
-                    line=pk,
-                )
-            source = line.reception
-            line.reception = receipt.status
-            line.received_quantity = quantity if receipt.status == ReturnLine.Reception.RECEIVED else 0
-            line.save(update_fields=["reception", "received_quantity"])
-            record_event(
-                current,
-                "line_" + receipt.status,
-                actor=actor,
-                line=line,
-                from_state=source,
-                to_state=receipt.status,
-                data={"quantity": line.received_quantity},
-                at=at,
+        receipts = receipts or [
+            Receipt(pk) for pk, line in lines.items() if line.reception == ReturnLine.Reception.AWAITING
+        ]
+        if not receipts:
+            raise TransitionRefused(
+                _("Every line of this return has already been received."), current=current.state
             )
+        for receipt in receipts:
+            _receive_line(current, lines[receipt.line_id], receipt, actor=actor, at=at)
+        if current.state == states.RECEIVED or not states.all_settled(
+            line.reception for line in lines.values()
+        ):
+            return current
         return transition(current, states.RECEIVED, actor=actor, at=at)
+
+
+def _receive_line(
+    ret: Return, line: ReturnLine, receipt: Receipt, *, actor: Actor, at: datetime | None
+) -> None:
+    if not states.can_move(states.RECEPTION_TRANSITIONS, line.reception, receipt.status):
+        raise TransitionRefused(
+            _("Line %(line)s is already %(state)s.")
+            % {"line": line.pk, "state": ReturnLine.Reception(line.reception).label},
+            line=line.pk,
+        )
+    quantity = line.quantity if receipt.quantity is None else receipt.quantity
+    if receipt.status == ReturnLine.Reception.RECEIVED and not 1 <= quantity <= line.quantity:
+        raise ReturnInvalid(
+            _("Between 1 and %(max)d units of line %(line)s can be received.")
+            % {"max": line.quantity, "line": line.pk},
+            line=line.pk,
+        )
+    source = line.reception
+    line.reception = receipt.status
+    line.received_quantity = quantity if receipt.status == ReturnLine.Reception.RECEIVED else 0
+    line.save(update_fields=["reception", "received_quantity"])
+    record_event(
+        ret,
+        "line_" + receipt.status,
+        actor=actor,
+        line=line,
+        from_state=source,
+        to_state=receipt.status,
+        data={"quantity": line.received_quantity},
+        at=at,
+    )
 
 
 @dataclass(frozen=True)
@@ -179,7 +222,7 @@ def inspect(ret: Return, gradings: Sequence[Grading], *, actor: Actor, at: datet
                     line=line.pk,
                 )
             row, change = policies.redecide_at_inspection(line.decision, grading.condition, when=at)
-            explained = change.get(current.language or "en")
+            explained = change.get(shopper_language(current))
             source = line.inspection
             line.inspection_decision = row
             line.inspection_change = explained
@@ -218,18 +261,50 @@ def inspect(ret: Return, gradings: Sequence[Grading], *, actor: Actor, at: datet
 
 
 def resolve(ret: Return, outcome: str, *, actor: Actor = None, reason: str = "") -> Return:
+    """Close the return with ``outcome``. Keeping the item resolves an approved return whose every line
+    stays with the shopper; refunded and store credit only follow a paid refund (the refund's payment
+    calls this); the others need the goods inspected."""
     if outcome not in states.OUTCOMES:
         raise ReturnInvalid(_("“%(value)s” is not an outcome.") % {"value": outcome})
     with transaction.atomic():
-        current = transition(ret, states.RESOLVED, actor=actor, reason=reason, data={"outcome": outcome})
+        current = locked(ret)
+        _check_outcome(current, outcome)
+        current = transition(current, states.RESOLVED, actor=actor, reason=reason, data={"outcome": outcome})
         Return.objects.filter(pk=current.pk).update(outcome=outcome)
         current.outcome = ret.outcome = outcome
         return current
 
 
+def _check_outcome(ret: Return, outcome: str) -> None:
+    label = Return.State(ret.state).label
+    if not states.can_resolve(ret.state, outcome):
+        raise TransitionRefused(
+            _("A return that is %(current)s cannot be resolved as %(outcome)s.")
+            % {"current": label, "outcome": outcome_label(outcome)},
+            current=ret.state,
+            target=states.RESOLVED,
+            outcome=outcome,
+        )
+    if outcome == "kept" and ret.lines.exclude(resolution="keep").exists():
+        raise TransitionRefused(
+            _("Only a return whose every item stays with the shopper is resolved as kept."), outcome=outcome
+        )
+    if outcome in states.PAID_OUTCOMES and not ret.events.filter(kind="refunded").exists():
+        raise TransitionRefused(
+            _("A return is resolved as refunded once its refund has been paid: refund it instead."),
+            outcome=outcome,
+        )
+
+
+def shopper_language(ret: Return) -> str:
+    """The language the shopper reads about their return in (the emails use the same)."""
+    return (ret.language or ret.order.language or ret.store.default_language or "en")[:2]
+
+
+def outcome_label(outcome: str) -> str:
+    return str(OUTCOME_LABELS.get(outcome, outcome))
+
+
 def review_queue(store_id: int | None = None) -> list[Return]:
     """Returns waiting for a person to approve or reject them, oldest first."""
-    query = Return.objects.filter(state=states.REQUESTED).select_related("order", "customer")
-    if store_id is not None:
-        query = query.filter(store_id=store_id)
-    return list(query.order_by("created_at", "id"))
+    return list(listed(state=states.REQUESTED, store_id=store_id))

@@ -13,7 +13,6 @@ from django.utils.translation import gettext as _
 from retour.returns.domain import states
 from retour.returns.errors import TransitionRefused
 from retour.returns.models import Return, ReturnEvent, ReturnLine
-from retour.returns.signals import event_recorded
 
 Actor = AbstractBaseUser | AnonymousUser | None
 
@@ -36,7 +35,8 @@ def record_event(
     data: dict[str, Any] | None = None,
     at: datetime | None = None,
 ) -> ReturnEvent:
-    """Append an event; listeners (emails) hear of it once the transaction commits."""
+    """Append an event, and queue the shopper's email about it in the same transaction (the worker sends
+    it once this commits; a rolled-back event sends nothing)."""
     user = user_of(actor)
     event = ReturnEvent.objects.create(
         ret=ret,
@@ -50,7 +50,10 @@ def record_event(
         reason=reason,
         data=data or {},
     )
-    transaction.on_commit(lambda: event_recorded.send(sender=ReturnEvent, event=event))
+    from retour.notifications.services import queue_email  # notifications read returns, not the reverse
+
+    with transaction.atomic():
+        queue_email(event)
     return event
 
 

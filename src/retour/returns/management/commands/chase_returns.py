@@ -12,7 +12,8 @@ from retour.returns.tasks import chase, chase_unshipped_returns
 
 class Command(BaseCommand):
     help = gettext_lazy(
-        "Remind shoppers of approved returns not yet sent back (days 3 and 7), and expire them after 14 days."
+        "Remind shoppers of approved returns not yet sent back (on RETURN_REMINDER_DAYS), and expire them "
+        "after RETURN_EXPIRY_DAYS."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:

@@ -1,0 +1,22 @@
+"""The periodic jobs `retour worker` queues (see ``retour.core.scheduling``). Each task is idempotent."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from retour.core.scheduling import Job
+
+DAY = timedelta(days=1)
+
+JOBS = (
+    # Reminders on the reminder days, then expiry, for approved returns not sent back.
+    Job("chase-returns", "retour.returns.tasks.chase_unshipped_returns", DAY),
+    # Instant exchanges whose return never shipped within INSTANT_EXCHANGE_DAYS are charged.
+    Job("charge-instant-exchanges", "retour.returns.tasks.charge_instant_exchanges", DAY),
+    # Store credit past its expiry date is written off.
+    Job("expire-store-credit", "retour.refunds.tasks.expire_store_credit", DAY),
+    # Refunds a provider left pending (a timeout, a crash) are asked about again.
+    Job("reconcile-refunds", "retour.refunds.tasks.reconcile_pending_refunds", timedelta(minutes=15)),
+    # Emails that failed (SMTP down) are tried again.
+    Job("retry-notifications", "retour.notifications.tasks.retry_failed_notifications", timedelta(hours=1)),
+)
