@@ -7,8 +7,17 @@ from retour.orders.models import Customer, Order, OrderLine, Payment, Shipment
 
 @admin.register(Customer)
 class CustomerAdmin(admin.ModelAdmin[Customer]):
-    list_display = ["email", "first_name", "last_name", "country", "language", "is_member", "store"]
-    list_filter = ["store", "is_member", "language", "country"]
+    list_display = [
+        "email",
+        "first_name",
+        "last_name",
+        "country",
+        "language",
+        "is_member",
+        "segment",
+        "store",
+    ]
+    list_filter = ["store", "is_member", "segment", "language", "country"]
     search_fields = ["email", "first_name", "last_name", "external_id"]
     show_full_result_count = False
 

@@ -406,9 +406,21 @@ def demo_customer(number: int, salt: int) -> tuple[ImportedCustomer, str]:
             language="fr" if french else "en",
             country=country,
             is_member=member,
+            segment=_segment(_mix(salt ^ number ^ _SEGMENT_SALT)),
         ),
         _postal_code(country, _mix(bits ^ number)),
     )
+
+
+# Customer segments a store's policy can name: 5 % "vip", 15 % "new", the rest none. Drawn from bits of
+# their own, so that adding them changed no other demo value.
+_SEGMENT_SALT = 0x5E6E
+_SEGMENTS = ((5, "vip"), (20, "new"))
+
+
+def _segment(bits: int) -> str:
+    roll = bits % 100
+    return next((name for below, name in _SEGMENTS if roll < below), "")
 
 
 _LETTERS = "ABCDEFGHJKLMNPRSTUVWXY"

@@ -192,6 +192,7 @@ def order_json(record: ImportedOrder) -> dict[str, Any]:
                 "language": customer.language,
                 "country": customer.country,
                 "member": customer.is_member,
+                "segment": customer.segment,
                 "external_id": customer.external_id,
             },
             _CUSTOMER_DEFAULTS,

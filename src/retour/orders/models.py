@@ -22,6 +22,12 @@ class Customer(models.Model):
     language = models.CharField(_("language"), max_length=8, blank=True)
     country = models.CharField(_("country"), max_length=2, blank=True, validators=[country_validator])
     is_member = models.BooleanField(_("loyalty member"), default=False)
+    segment = models.CharField(
+        _("segment"),
+        max_length=64,
+        blank=True,
+        help_text=_("The store's word for the kind of customer (e.g. vip, new); return policies can use it."),
+    )
     external_id = models.CharField(_("external ID"), max_length=100, blank=True)
 
     class Meta:

@@ -62,6 +62,7 @@ def facts_for_line(
         tags=_tags(product.tags if product is not None else None),
         seller=line.seller.code,
         payment_method=_payment_method(order),
+        segment=customer.segment if customer is not None else "",
     )
 
 

@@ -163,3 +163,9 @@ def test_a_line_without_product_customer_or_payment_has_empty_facts_for_them():
 
 def test_a_product_without_category_has_an_empty_category():
     assert facts(line(order(), product=product(category=None))).category == ""
+
+
+def test_the_customers_segment_is_a_fact():
+    vip = Customer(pk=1, store=STORE, email="vip@example.com", segment="vip")
+    assert facts(line(order(customer=vip))).segment == "vip"
+    assert facts(line(order(customer=None))).segment == ""

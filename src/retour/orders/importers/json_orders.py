@@ -83,6 +83,7 @@ class CustomerIn(_Strict):
     language: Literal["", "en", "fr"] = ""
     country: Country = ""
     member: bool = False
+    segment: Annotated[str, Field(max_length=64)] = ""  # the store's kind of customer: vip, new…
     external_id: Annotated[str, Field(max_length=100)] = ""
 
 
@@ -250,6 +251,7 @@ def _customer(customer: CustomerIn | None) -> ImportedCustomer | None:
         language=customer.language,
         country=customer.country,
         is_member=customer.member,
+        segment=customer.segment,
         external_id=customer.external_id,
     )
 

@@ -43,6 +43,7 @@ class ImportedCustomer:
     language: str = ""
     country: str = ""
     is_member: bool = False
+    segment: str = ""
     external_id: str = ""
 
 

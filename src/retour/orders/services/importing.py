@@ -230,6 +230,7 @@ class _Writer:
                 "language",
                 "country",
                 "is_member",
+                "segment",
                 "external_id",
             ],
             [
@@ -242,6 +243,7 @@ class _Writer:
                     c.language,
                     c.country,
                     c.is_member,
+                    c.segment,
                     c.external_id,
                 )
                 for pk, c in zip(ids, wanted.values(), strict=True)
