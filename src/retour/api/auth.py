@@ -14,7 +14,7 @@ class StaffToken(HttpBearer):
 
     def authenticate(self, request: HttpRequest, token: str) -> Any:
         record = (
-            ApiToken.objects.select_related("user")
+            ApiToken.objects.select_related("user", "store")
             .filter(token_digest=digest(token), revoked_at__isnull=True)
             .first()
         )
@@ -22,4 +22,4 @@ class StaffToken(HttpBearer):
             return None
         ApiToken.objects.filter(pk=record.pk).update(last_used_at=timezone.now())
         request.user = record.user
-        return record.user
+        return record  # request.auth: the token, whose store limits what the request reaches

@@ -21,6 +21,15 @@ class ApiToken(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens", verbose_name=_("user")
     )
     name = models.CharField(_("name"), max_length=100, blank=True)
+    store = models.ForeignKey(
+        "catalog.Store",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("store"),
+        help_text=_("Set: the token reaches this store's returns and orders only. Empty: every store."),
+    )
     token_digest = models.CharField(_("token digest"), max_length=64, unique=True, editable=False)
     hint = models.CharField(
         _("hint"), max_length=12, editable=False, help_text=_("The token's first characters.")
@@ -38,8 +47,10 @@ class ApiToken(models.Model):
         return f"{self.hint}… ({self.user})"
 
     @classmethod
-    def issue(cls, user: object, name: str = "") -> tuple[ApiToken, str]:
-        """Create a token; the clear value is returned once and never stored."""
+    def issue(cls, user: object, name: str = "", store: object = None) -> tuple[ApiToken, str]:
+        """Create a token (for ``store`` only, when given); the clear value is returned once, never kept."""
         token = PREFIX + secrets.token_urlsafe(32)
-        record = cls.objects.create(user=user, name=name, token_digest=digest(token), hint=token[:10])
+        record = cls.objects.create(
+            user=user, name=name, store=store, token_digest=digest(token), hint=token[:10]
+        )
         return record, token

@@ -2,11 +2,12 @@ from __future__ import annotations
 
 from django.urls import path
 
-from retour.backoffice import views
+from retour.backoffice import new_return, views
 
 app_name = "backoffice"
 urlpatterns = [
     path("policies/simulate/", views.simulate_policy, name="policy-simulate"),
     path("returns/receive/", views.receive_parcel, name="receive"),
+    path("returns/new/", new_return.new_return, name="new-return"),
     path("help/analytics/", views.help_analytics, name="help-analytics"),
 ]

@@ -11,13 +11,17 @@ from typing import Any
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ActionForm
+from django.db import transaction
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from retour.core.admin import ReadOnly
 from retour.core.errors import DomainError
+from retour.returns.admin_lines import line_view
+from retour.returns.domain import states
 from retour.returns.errors import ReturnInvalid
 from retour.returns.models import Return, ReturnEvent, ReturnLine
 from retour.returns.services import handling
@@ -69,11 +73,40 @@ class ReturnActionForm(ActionForm):
     )
 
 
+class WaitingFilter(admin.SimpleListFilter):
+    """What a return waits for, and who does it next: the review queue first (oldest first)."""
+
+    title = gettext_lazy("waiting for")
+    parameter_name = "waiting"
+    STATES = {
+        "review": [states.REQUESTED],
+        "parcel": sorted(states.AWAITING_SHIPMENT | {states.IN_TRANSIT}),
+        "inspection": [states.RECEIVED],
+        "resolution": [states.INSPECTED],
+    }
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
+        return [
+            ("review", gettext_lazy("review (approve or reject)")),
+            ("parcel", gettext_lazy("the parcel")),
+            ("inspection", gettext_lazy("inspection")),
+            ("resolution", gettext_lazy("a refund or a resolution")),
+        ]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Return]) -> QuerySet[Return]:
+        wanted = self.STATES.get(self.value() or "")
+        return queryset if wanted is None else queryset.filter(state__in=wanted)
+
+
+def reviewing(request: HttpRequest) -> bool:
+    return request.GET.get("waiting") == "review" or request.GET.get("state__exact") == states.REQUESTED
+
+
 @admin.register(Return)
 class ReturnAdmin(admin.ModelAdmin[Return]):
     action_form = ReturnActionForm
     list_display = ["number", "state", "outcome", "order", "customer", "channel", "created_at", "store"]
-    list_filter = ["state", "store", "channel"]
+    list_filter = [WaitingFilter, "state", "store", "channel"]
     search_fields = ["number", "order__number", "customer__email"]
     readonly_fields = [
         "number",
@@ -153,8 +186,39 @@ class ReturnAdmin(admin.ModelAdmin[Return]):
             )
         return format_html("{}", format_html_join("", "{}", ((part,) for part in parts)))
 
+    def get_ordering(self, request: HttpRequest) -> list[str]:
+        # The review queue is worked oldest first: the shopper who waited longest is answered first.
+        return ["created_at", "id"] if reviewing(request) else ["-created_at", "-id"]
+
     def has_add_permission(self, request: HttpRequest) -> bool:
-        return False  # returns are asked for through the portal, the API or `retour` commands
+        return request.user.has_perm("returns.add_return")
+
+    def add_view(self, request: HttpRequest, form_url: str = "", extra_context: Any = None) -> HttpResponse:
+        """Staff create returns on the back office's page (order, lines, decisions), not a model form."""
+        if not self.has_add_permission(request):
+            return super().add_view(request, form_url, extra_context)  # Django's own refusal
+        return HttpResponseRedirect(reverse("backoffice:new-return"))
+
+    def get_urls(self) -> list[URLPattern]:
+        def view(step: str) -> Any:
+            return self.admin_site.admin_view(
+                lambda request, object_id: line_view(self, request, object_id, step)
+            )
+
+        return [
+            path("<path:object_id>/receive/", view("receive"), name="returns_return_receive"),
+            path("<path:object_id>/inspect/", view("inspect"), name="returns_return_inspect"),
+            *super().get_urls(),
+        ]
+
+    def change_view(
+        self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: Any = None
+    ) -> HttpResponse:
+        extra = {
+            **(extra_context or {}),
+            "can_receive_lines": request.user.has_perm("returns.receive_return"),
+        }
+        return super().change_view(request, object_id, form_url, extra)
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False  # nothing is deleted: a return ends cancelled, rejected or expired
@@ -201,7 +265,8 @@ class ReturnAdmin(admin.ModelAdmin[Return]):
         )
 
     @admin.action(
-        description=gettext_lazy("Receive the selected returns (every line in full)"), permissions=["receive"]
+        description=gettext_lazy("Receive the selected returns (every line still awaited, in full)"),
+        permissions=["receive"],
     )
     def receive_selected(self, request: HttpRequest, queryset: QuerySet[Return]) -> None:
         self._each(
@@ -262,8 +327,9 @@ class ReturnAdmin(admin.ModelAdmin[Return]):
                 variant = Variant.objects.filter(store_id=ret.store_id, sku=sku).first()
                 if variant is None:
                     raise ReturnInvalid(_("The store has no item with SKU %(sku)s.") % {"sku": sku})
-            for line in ret.lines.all():
-                exchange(ret, line, variant, actor=request.user)
+            with transaction.atomic():  # every line or none: one out of stock exchanges nothing
+                for line in ret.lines.all():
+                    exchange(ret, line, variant, actor=request.user)
 
         self._each(request, queryset, act, _("Exchange orders created for %(count)d return(s)."))
 

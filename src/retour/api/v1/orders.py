@@ -6,7 +6,7 @@ from ninja import Router, Schema
 from ninja.responses import Status
 
 from retour.api.errors import PermissionDenied
-from retour.catalog.services import find_store
+from retour.api.scope import one_store
 from retour.core.errors import DomainError
 from retour.orders.importers.json_orders import OrderIn, to_record
 from retour.orders.services.importing import import_orders
@@ -31,7 +31,7 @@ def put_order(request: HttpRequest, order: OrderIn, store: str | None = None) ->
     order (e.g. now fulfilled) is updated in place."""
     if not request.user.has_perm("orders.add_order") or not request.user.has_perm("orders.change_order"):
         raise PermissionDenied(_("You may not import orders."))
-    target = find_store(store)
+    target = one_store(request, store)
     record = to_record(order)
     report = import_orders(target, [record])
     if not report.ok:

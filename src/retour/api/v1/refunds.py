@@ -11,13 +11,11 @@ from django.utils.translation import gettext as _
 from ninja import Header, Router, Schema
 from ninja.responses import Status
 
-from retour.api.errors import PermissionDenied
-from retour.api.v1.returns import require
+from retour.api.v1.returns import find_return, require
 from retour.core.money import Money
 from retour.refunds.domain.timing import expected_refund_date
 from retour.refunds.models import Refund, RefundRequest
 from retour.refunds.services.paying import request_refund
-from retour.returns.services import handling
 
 router = Router(tags=["refunds"])
 
@@ -85,13 +83,12 @@ def refund(
     number: str,
     body: RefundIn | None = None,
     idempotency_key: str = Header("", alias="Idempotency-Key"),  # type: ignore[type-arg]
+    store: str | None = None,
 ) -> Status[RefundOut]:
     """Computed from what was paid for the accepted units. Send an ``Idempotency-Key``: the same key again
     returns the first answer and pays nothing more."""
     require(request, "returns.refund_return", _("You may not refund returns."))
-    if not request.user.has_perm("returns.view_return"):
-        raise PermissionDenied(_("You may not see returns."))
-    ret = handling.find(number)
+    ret = find_return(request, number, store)
     made, created = request_refund(
         ret, idempotency_key=idempotency_key, method=body.method if body else "original", actor=request.user
     )

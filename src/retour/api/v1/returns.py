@@ -1,6 +1,9 @@
-"""``/api/v1/returns``: ask for a return, read it with its decisions and timeline, and move it along.
+"""``/api/v1/returns``: ask for a return, list and read returns with their decisions and timeline, and
+move them along.
 
-A return is addressed by its number (what is printed on the label and scanned at the warehouse).
+A return is addressed by its number (what is printed on the label and scanned at the warehouse), within
+the stores the token reaches: ``?store=CODE`` narrows every call to one store, and a token bound to a
+store reaches only that one; a return of another store is not found (404).
 """
 
 from __future__ import annotations
@@ -8,6 +11,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import File, Router, Schema
@@ -15,16 +19,18 @@ from ninja.files import UploadedFile
 from ninja.responses import Status
 
 from retour.api.errors import PermissionDenied
-from retour.catalog.services import find_store
+from retour.api.scope import one_store, store_scope
 from retour.core.errors import DomainError
 from retour.core.money import Money
 from retour.orders.models import Order
+from retour.returns import queries
 from retour.returns.errors import ReturnInvalid
 from retour.returns.models import Return, ReturnLine
 from retour.returns.services import handling
 from retour.returns.services.creating import LineRequest, create_return
 
 router = Router(tags=["returns"])
+MAX_PAGE = 200
 
 
 class OrderNotFound(DomainError):
@@ -250,9 +256,11 @@ def _deadlines(ret: Return) -> DeadlinesOut:
     )
 
 
-def _find(request: HttpRequest, number: str) -> Return:
+def find_return(request: HttpRequest, number: str, store: str | None = None) -> Return:
+    """The return numbered ``number`` in the stores the request reaches (``?store=CODE``, the token's)."""
     require(request, "returns.view_return", _("You may not see returns."))
-    return handling.find(number)
+    scope = store_scope(request, store or request.GET.get("store"))
+    return handling.find(number, scope.pk if scope is not None else None)
 
 
 @router.post("", response={201: ReturnOut}, summary="Ask for a return")
@@ -260,7 +268,7 @@ def post_return(request: HttpRequest, body: ReturnIn, store: str | None = None) 
     """The policy decides each line; the return is approved at once when the policy says so, else it waits
     for review. Nothing is created when a line is refused."""
     require(request, "returns.add_return", _("You may not create returns."))
-    target = find_store(store)
+    target = one_store(request, store)
     order = Order.objects.filter(store=target, number=body.order).first()
     if order is None:
         raise OrderNotFound(_("The store has no order %(number)s.") % {"number": body.order})
@@ -284,9 +292,68 @@ def post_return(request: HttpRequest, body: ReturnIn, store: str | None = None) 
     return Status(201, present(ret))
 
 
+class ReturnSummary(Schema):
+    number: str
+    store: str
+    state: str
+    outcome: str
+    order: str
+    email: str
+    channel: str
+    lines: int
+    created_at: datetime
+    approved_at: datetime | None
+
+
+class ReturnPage(Schema):
+    count: int
+    limit: int
+    offset: int
+    items: list[ReturnSummary]
+
+
+@router.get("", response=ReturnPage, summary="List returns (the review queue: ?state=requested)")
+def list_returns(
+    request: HttpRequest, state: str = "", store: str | None = None, limit: int = 50, offset: int = 0
+) -> ReturnPage:
+    """Returns in the stores the request reaches, ``state`` if given. The review queue
+    (``state=requested``) comes oldest first, the shopper who waited longest at the top; any other list
+    newest first. Pages of ``limit`` (1 to 200) from ``offset``."""
+    require(request, "returns.view_return", _("You may not see returns."))
+    if state and state not in Return.State.values:
+        raise ReturnInvalid(_("“%(value)s” is not a return state.") % {"value": state})
+    if not 1 <= limit <= MAX_PAGE or offset < 0:
+        raise ReturnInvalid(
+            _("Ask for 1 to %(max)d returns from an offset of 0 or more.") % {"max": MAX_PAGE}
+        )
+    scope = store_scope(request, store)
+    found = queries.listed(state=state or None, store_id=scope.pk if scope is not None else None)
+    page = found.annotate(line_count=Count("lines"))[offset : offset + limit]
+    return ReturnPage(
+        count=found.count(),
+        limit=limit,
+        offset=offset,
+        items=[
+            ReturnSummary(
+                number=ret.number,
+                store=ret.store.code,
+                state=ret.state,
+                outcome=ret.outcome,
+                order=ret.order.number,
+                email=ret.order.email,
+                channel=ret.channel,
+                lines=ret.line_count,
+                created_at=ret.created_at,
+                approved_at=ret.approved_at,
+            )
+            for ret in page
+        ],
+    )
+
+
 @router.get("/{number}", response=ReturnOut, summary="A return with its lines, decisions and timeline")
-def get_return(request: HttpRequest, number: str) -> ReturnOut:
-    return present(_find(request, number))
+def get_return(request: HttpRequest, number: str, store: str | None = None) -> ReturnOut:
+    return present(find_return(request, number, store))
 
 
 PROBLEM_CONTENT = {"application/problem+json": {"schema": {"type": "object"}}}
@@ -314,7 +381,7 @@ def get_label(request: HttpRequest, number: str, language: str = "") -> HttpResp
     """In ``language`` (``fr`` or ``en``), by default the shopper's."""
     from retour.logistics.services import printed_label
 
-    ret = _find(request, number)
+    ret = find_return(request, number)
     response = HttpResponse(printed_label(ret, language), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{ret.number}.pdf"'
     return response
@@ -350,38 +417,54 @@ class Inspection(Schema):
 
 
 @router.post("/{number}/approve", response=ReturnOut, summary="Approve a return waiting for review")
-def approve(request: HttpRequest, number: str, body: Note | None = None) -> ReturnOut:
+def approve(
+    request: HttpRequest, number: str, body: Note | None = None, store: str | None = None
+) -> ReturnOut:
     require(request, "returns.approve_return", _("You may not approve returns."))
     return present(
-        handling.approve(_find(request, number), actor=request.user, note=body.note if body else "")
+        handling.approve(
+            find_return(request, number, store), actor=request.user, note=body.note if body else ""
+        )
     )
 
 
 @router.post("/{number}/reject", response=ReturnOut, summary="Reject a return, saying why")
-def reject(request: HttpRequest, number: str, body: Rejection) -> ReturnOut:
+def reject(request: HttpRequest, number: str, body: Rejection, store: str | None = None) -> ReturnOut:
     require(request, "returns.approve_return", _("You may not reject returns."))
-    return present(handling.reject(_find(request, number), actor=request.user, reason=body.reason))
+    return present(
+        handling.reject(find_return(request, number, store), actor=request.user, reason=body.reason)
+    )
 
 
-@router.post("/{number}/receive", response=ReturnOut, summary="Receive the parcel (every line by default)")
-def receive(request: HttpRequest, number: str, body: Receiving | None = None) -> ReturnOut:
+@router.post(
+    "/{number}/receive", response=ReturnOut, summary="Receive lines (by default every line still awaited)"
+)
+def receive(
+    request: HttpRequest, number: str, body: Receiving | None = None, store: str | None = None
+) -> ReturnOut:
+    """Line by line: the return becomes received once every line is received, lost or a wrong item; a
+    lost line can still be received later, until the return is inspected."""
     require(request, "returns.receive_return", _("You may not receive returns."))
     receipts = [handling.Receipt(r.line, r.status, r.quantity) for r in (body.lines if body else [])]
-    return present(handling.receive(_find(request, number), receipts, actor=request.user))
+    return present(handling.receive(find_return(request, number, store), receipts, actor=request.user))
 
 
 @router.post("/{number}/inspect", response=ReturnOut, summary="Grade received lines")
-def inspect(request: HttpRequest, number: str, body: Inspection) -> ReturnOut:
+def inspect(request: HttpRequest, number: str, body: Inspection, store: str | None = None) -> ReturnOut:
     require(request, "returns.receive_return", _("You may not inspect returns."))
     gradings = [handling.Grading(g.line, g.condition, g.result, g.disposition) for g in body.lines]
-    return present(handling.inspect(_find(request, number), gradings, actor=request.user))
+    return present(handling.inspect(find_return(request, number, store), gradings, actor=request.user))
 
 
 @router.post("/{number}/cancel", response=ReturnOut, summary="Cancel a return not yet received")
-def cancel(request: HttpRequest, number: str, body: Note | None = None) -> ReturnOut:
+def cancel(
+    request: HttpRequest, number: str, body: Note | None = None, store: str | None = None
+) -> ReturnOut:
     require(request, "returns.approve_return", _("You may not cancel returns."))
     return present(
-        handling.cancel(_find(request, number), actor=request.user, reason=body.note if body else "")
+        handling.cancel(
+            find_return(request, number, store), actor=request.user, reason=body.note if body else ""
+        )
     )
 
 
@@ -392,12 +475,12 @@ class ExchangeIn(Schema):
 
 
 @router.post("/{number}/exchange", response=ReturnOut, summary="Exchange or replace a line (a linked order)")
-def exchange(request: HttpRequest, number: str, body: ExchangeIn) -> ReturnOut:
+def exchange(request: HttpRequest, number: str, body: ExchangeIn, store: str | None = None) -> ReturnOut:
     from retour.catalog.models import Variant
     from retour.returns.services.resolutions import exchange as make_exchange
 
     require(request, "returns.approve_return", _("You may not exchange returns."))
-    ret = _find(request, number)
+    ret = find_return(request, number, store)
     line = ret.lines.filter(pk=body.line).first()
     if line is None:
         raise ReturnInvalid(_("This return has no such line."))
@@ -418,11 +501,11 @@ class ResolveIn(Schema):
 @router.post(
     "/{number}/resolve", response=ReturnOut, summary="Close an exchanged, replaced or repaired return"
 )
-def resolve(request: HttpRequest, number: str, body: ResolveIn) -> ReturnOut:
+def resolve(request: HttpRequest, number: str, body: ResolveIn, store: str | None = None) -> ReturnOut:
     from retour.returns.services.resolutions import close_exchanged, repair
 
     require(request, "returns.approve_return", _("You may not resolve returns."))
-    ret = _find(request, number)
+    ret = find_return(request, number, store)
     if body.outcome == "repaired":
         repair(ret, ret.lines.first(), actor=request.user, note=body.note)  # type: ignore[arg-type]
     elif body.outcome in ("exchanged", "replaced"):
@@ -441,12 +524,14 @@ class PhotoOut(Schema):
 @router.post(
     "/{number}/lines/{line_id}/photos", response={201: PhotoOut}, summary="Add a photo to a return line"
 )
-def add_photo(request: HttpRequest, number: str, line_id: int, file: File[UploadedFile]) -> Status[PhotoOut]:
+def add_photo(
+    request: HttpRequest, number: str, line_id: int, file: File[UploadedFile], store: str | None = None
+) -> Status[PhotoOut]:
     """JPEG, PNG, GIF or WebP, judged by the file's bytes; at most 10 MB and 6 photos per line."""
     from retour.returns.services.photos import add_photo as save_photo
 
     require(request, "returns.add_return", _("You may not add photos to returns."))
-    ret = _find(request, number)
+    ret = find_return(request, number, store)
     line = ret.lines.filter(pk=line_id).first()
     if line is None:
         raise ReturnInvalid(_("This return has no such line."))

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from retour.api.models import ApiToken
+from retour.catalog.services import StoreNotFound, find_store
 from retour.core.management.base import BaseCommand
 
 
@@ -17,6 +18,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("username")
         parser.add_argument("--name", default="", help=_("What the token is for."))
+        parser.add_argument(
+            "--store", default=None, help=_("Limit the token to this store (its code); default: every store.")
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         user = get_user_model().objects.filter(username=options["username"]).first()
@@ -24,5 +28,9 @@ class Command(BaseCommand):
             raise CommandError(_("No user named %(name)s.") % {"name": options["username"]})
         if not user.is_staff or not user.is_active:
             raise CommandError(_("%(name)s is not an active staff user.") % {"name": options["username"]})
-        _record, token = ApiToken.issue(user, options["name"])
+        try:
+            store = find_store(options["store"]) if options["store"] else None
+        except StoreNotFound as error:
+            raise CommandError(error.message) from None
+        _record, token = ApiToken.issue(user, options["name"], store=store)
         self.stdout.write(token)

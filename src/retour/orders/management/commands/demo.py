@@ -16,13 +16,14 @@ from typing import Any, TextIO, cast
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.contrib.auth.models import Group, Permission, User
+from django.contrib.auth.models import User
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from tqdm import tqdm
 
+from retour.backoffice.roles import AGENTS, FINANCE, WAREHOUSE, ensure_roles
 from retour.catalog.models import Category, Seller, Store
 from retour.orders.demo import CATEGORIES, DEMO_STORE, SELLERS, generate_orders
 from retour.orders.exporters import write_json_lines, write_shopify_csv
@@ -36,33 +37,7 @@ MAX_RETURNS = 5_000_000
 WRITERS = {"shopify-csv": write_shopify_csv, "json": write_json_lines}
 DEMO_PASSWORD = "retour-demo"  # noqa: S105 - the demo's published password (README, `make run`)
 # Staff accounts: username, group (None: a superuser).
-DEMO_USERS = (("admin", None), ("agent", "Agents"), ("warehouse", "Warehouse"), ("finance", "Finance"))
-# What each group may see and change in the back office, as app label -> permission codenames.
-GROUP_PERMISSIONS = {
-    "Agents": {
-        "orders": [
-            "view_customer",
-            "change_customer",
-            "view_order",
-            "change_order",
-            "view_orderline",
-            "view_payment",
-            "view_shipment",
-        ],
-        "catalog": ["view_product", "view_variant", "view_category", "view_seller"],
-        "returns": ["view_return", "add_return", "approve_return", "view_returnline", "view_returnevent"],
-    },
-    "Warehouse": {
-        "orders": ["view_order", "view_orderline", "view_shipment", "change_shipment"],
-        "catalog": ["view_product", "view_variant", "change_variant", "view_category"],
-        "returns": ["view_return", "receive_return", "view_returnline", "view_returnevent"],
-    },
-    "Finance": {
-        "orders": ["view_customer", "view_order", "view_orderline", "view_payment"],
-        "catalog": ["view_store", "view_seller", "change_seller"],
-        "returns": ["view_return", "refund_return", "view_returnline", "view_returnevent"],
-    },
-}
+DEMO_USERS = (("admin", None), ("agent", AGENTS), ("warehouse", WAREHOUSE), ("finance", FINANCE))
 
 
 class Command(BaseCommand):
@@ -303,15 +278,8 @@ def ensure_store() -> Store:
 
 
 def ensure_staff() -> tuple[list[str], list[str]]:
-    """Create the demo groups and the staff accounts that are missing; return (created, existing)."""
-    groups = {}
-    for name, by_app in GROUP_PERMISSIONS.items():
-        group, _created = Group.objects.get_or_create(name=name)
-        for app_label, codenames in by_app.items():
-            group.permissions.add(
-                *Permission.objects.filter(content_type__app_label=app_label, codename__in=codenames)
-            )
-        groups[name] = group
+    """Create the staff accounts that are missing, each in its role; return (created, existing)."""
+    groups = ensure_roles()
     created, existing = [], []
     for username, group_name in DEMO_USERS:
         if User.objects.filter(username=username).exists():
