@@ -152,10 +152,12 @@ def _orders(database: Path, count: int) -> dict[str, list[tuple[str, str]]]:
     script = (
         "from retour.orders.models import Order\n"
         "from retour.returns.services.creating import returnable_units\n"
+        "from retour.policies.order_facts import delivered_on\n"
         "out = {'en': [], 'fr': []}\n"
         "for o in Order.objects.exclude(email='').order_by('-ordered_at')[:400]:\n"
         "    lines = list(o.lines.all())\n"
-        "    if o.language in out and lines and returnable_units(lines[0]) and len(out[o.language]) < N:\n"
+        "    ok = lines and delivered_on(lines[0]) and returnable_units(lines[0])\n"
+        "    if o.language in out and ok and len(out[o.language]) < N:\n"
         "        out[o.language].append((o.number, o.email))\n"
         "print(repr(out))\n"
     ).replace("N", str(count))

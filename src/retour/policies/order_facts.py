@@ -102,3 +102,8 @@ def _tags(tags: object) -> frozenset[str]:
 def _payment_method(order: Order) -> str:
     first = min(order.payments.all(), key=lambda payment: payment.position, default=None)
     return first.method if first is not None else ""
+
+
+def delivered_on(line: OrderLine) -> date | None:
+    """The day (store time) the line's items reached the shopper, or None while they are on their way."""
+    return _delivered_on(line, line.order, line.order.store.zone)

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.db.models import prefetch_related_objects
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from retour.orders.models import Order, OrderLine
+from retour.policies.order_facts import delivered_on
 from retour.portal import access, wording
 from retour.portal.forms import PickForm
 from retour.portal.views.common import draft, page, save_draft
@@ -25,10 +28,11 @@ class Row:
     line: OrderLine
     form: PickForm | None  # None: nothing of it can go back now
     why_not: str
+    help_url: str = ""  # what else is possible, when nothing can go back
 
 
 def _why_not(line: OrderLine, delivered: int, taken: int) -> str:
-    if delivered == 0:
+    if delivered == 0 or delivered_on(line) is None:
         return _("Not delivered yet: you can return it once it has arrived.")
     if taken >= delivered:
         return _("Already in a return.")
@@ -36,16 +40,19 @@ def _why_not(line: OrderLine, delivered: int, taken: int) -> str:
 
 
 def _rows(request: HttpRequest, order: Order) -> list[Row]:
-    lines = list(order.lines.order_by("position"))
+    prefetch_related_objects([order], "shipments")  # one query for every line's delivery
+    lines = list(order.lines.select_related("shipment").order_by("position"))
     taken = units_in_returns([line.pk for line in lines])
     saved = {item["line"]: item for item in (draft(request, order.pk) or {}).get("lines", [])}
     rows = []
     for line in lines:
         line.order = order  # the facts and units read it; one order, no query per line
         delivered = delivered_units(line)
-        available = delivered - taken.get(line.pk, 0)
+        available = delivered - taken.get(line.pk, 0) if delivered_on(line) is not None else 0
         if available <= 0:
-            rows.append(Row(line, None, _why_not(line, delivered, taken.get(line.pk, 0))))
+            on_its_way = delivered_on(line) is None
+            guarantee = reverse("helpcenter:article", args=["marketplace-guarantee"]) if on_its_way else ""
+            rows.append(Row(line, None, _why_not(line, delivered, taken.get(line.pk, 0)), guarantee))
             continue
         before = saved.get(line.pk)
         initial = {"selected": True, **before} if before else {"quantity": available}
