@@ -7,7 +7,9 @@ from urllib.parse import quote
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.test import Client
 
+from retour.api.models import ApiToken
 from retour.returns.models import Return, ReturnEvent, Withdrawal
 
 pytestmark = pytest.mark.django_db
@@ -66,4 +68,12 @@ def test_the_command_records_a_withdrawal_and_prints_its_return(order, capsys):
 def test_the_command_refuses_an_unknown_order_and_changes_nothing(order):
     with pytest.raises(CommandError, match="#9999"):
         call_command("withdraw", "#9999", "--name", "Léa", "--email", "lea@example.com")
+    assert not Withdrawal.objects.exists()
+
+
+def test_a_token_of_another_store_does_not_reach_the_order(order, agent, other_store):
+    _record, token = ApiToken.issue(agent, "other", store=other_store)
+    client = Client(headers={"Authorization": f"Bearer {token}"})
+    assert client.get(url(order)).status_code == 404
+    assert post(client, order, {"name": "Léa", "email": "lea@example.com"}).status_code == 404
     assert not Withdrawal.objects.exists()

@@ -11,7 +11,7 @@ from ninja import Router, Schema
 from ninja.responses import Status
 
 from retour.api.errors import PermissionDenied
-from retour.catalog.services import find_store
+from retour.api.scope import one_store
 from retour.core.errors import DomainError
 from retour.orders.models import Order
 from retour.returns.models import Return
@@ -51,7 +51,7 @@ class WithdrawalOut(Schema):
 def _order(request: HttpRequest, number: str, store: str | None) -> Order:
     if not request.user.has_perm("returns.add_return"):
         raise PermissionDenied(_("You may not record withdrawals."))
-    order = Order.objects.filter(store=find_store(store), number=number).first()
+    order = Order.objects.filter(store=one_store(request, store), number=number).first()
     if order is None:
         raise OrderNotFound(_("The store has no order %(number)s.") % {"number": number})
     return order
