@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from email import encoders
 from email.mime.base import MIMEBase
 from typing import Any
 
-from babel.dates import format_date
+from babel.dates import format_date, format_datetime
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
@@ -131,6 +131,12 @@ MESSAGES: dict[str, tuple[Any, Any, Any]] = {
         _("We could not send your refund of %(amount)s."),
         _("We are looking into it and will write to you again; there is nothing you need to do."),
     ),
+    # The acknowledgement of a withdrawal, on a durable medium, with its date and time (art. 11a(3)).
+    "withdrawal": (
+        _("Acknowledgement of your withdrawal from order %(order)s"),
+        _("We received your withdrawal from the contract of order %(order)s on %(withdrawn_at)s."),
+        _("Send the items back within 14 days with return %(number)s; we refund you within 14 days."),
+    ),
 }
 
 
@@ -150,6 +156,12 @@ class Email:
     html: str
     language: str
     attachments: tuple[Attachment, ...] = ()
+
+
+def recipient_for(event: ReturnEvent) -> str:
+    """Where ``event``'s email goes: the address the shopper gave with it (a withdrawal's
+    acknowledgement goes where they asked), else the return's."""
+    return str(event.data.get("email") or "") or recipient(event.ret)
 
 
 def recipient(ret: Return) -> str:
@@ -213,6 +225,14 @@ def _decision_changed(line: ReturnLine) -> bool:
     )
 
 
+def _moment(iso: str, ret: Return, language: str) -> str:
+    """A moment of the timeline as the shopper reads it: date and time in the store's time zone."""
+    if not iso:
+        return ""
+    at = datetime.fromisoformat(iso).astimezone(ret.store.zone)
+    return format_datetime(at, "long", tzinfo=ret.store.zone, locale=LOCALES[language])
+
+
 def render(event: ReturnEvent) -> Email:
     ret = event.ret
     language = language_of(ret)
@@ -225,7 +245,8 @@ def render(event: ReturnEvent) -> Email:
             "amount": Money(Decimal(amount), ret.order.currency).format(LOCALES[language]) if amount else "",
             "days_left": event.data.get("days_left", ""),
             "expiry_days": settings.RETURN_EXPIRY_DAYS,
-            "order": event.data.get("order", ""),
+            "order": event.data.get("order", "") or ret.order.number,
+            "withdrawn_at": _moment(event.data.get("at", ""), ret, language),
             "expected_by": (
                 format_date(date.fromisoformat(event.data["expected_by"]), "long", locale=LOCALES[language])
                 if event.data.get("expected_by")
@@ -247,7 +268,7 @@ def render(event: ReturnEvent) -> Email:
         subject = str(subject_text) % values
         text = render_to_string("emails/return_update.txt", context)
         html = render_to_string("emails/return_update.html", context)
-    return Email(recipient(ret), subject, text, html, language, attachments)
+    return Email(recipient_for(event), subject, text, html, language, attachments)
 
 
 def send(email: Email) -> None:

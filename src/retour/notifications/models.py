@@ -13,6 +13,7 @@ class Notification(models.Model):
         QUEUED = "queued", _("queued")
         SENT = "sent", _("sent")
         FAILED = "failed", _("failed")
+        SKIPPED = "skipped", _("replaced by a later email")
 
     ret = models.ForeignKey(
         Return, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("return")

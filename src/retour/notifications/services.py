@@ -4,9 +4,25 @@ from __future__ import annotations
 
 from django.db import IntegrityError, transaction
 
-from retour.notifications.emails import language_of, message_key, recipient
+from retour.notifications.emails import language_of, message_key, recipient_for
 from retour.notifications.models import Notification
 from retour.returns.models import ReturnEvent
+
+# An email not sent yet that a later step's email makes pointless: an approval by the policy right after the
+# request, the label right after the approval. The shopper gets one email that says it all.
+REPLACES = {
+    "approved": frozenset({"requested"}),
+    "rejected": frozenset({"requested"}),
+    "label_issued": frozenset({"requested", "approved"}),
+}
+
+
+def _skip_replaced(event: ReturnEvent) -> None:
+    replaced = REPLACES.get(event.kind)
+    if replaced:
+        Notification.objects.filter(
+            ret=event.ret, kind__in=replaced, status=Notification.Status.QUEUED
+        ).update(status=Notification.Status.SKIPPED)
 
 
 def queue_email(event: ReturnEvent) -> Notification | None:
@@ -16,9 +32,10 @@ def queue_email(event: ReturnEvent) -> Notification | None:
     if message_key(event) is None:
         return None
     ret = event.ret
-    to = recipient(ret)
+    to = recipient_for(event)
     if not to:
         return None
+    _skip_replaced(event)
     try:
         with transaction.atomic():
             row = Notification.objects.create(

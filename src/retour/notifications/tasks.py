@@ -18,6 +18,8 @@ def send_notification(notification_id: int) -> str:
         row = Notification.objects.select_for_update().select_related("event__ret").get(pk=notification_id)
         if row.status == Notification.Status.SENT:
             return "already sent"
+        if row.status == Notification.Status.SKIPPED:
+            return "replaced by a later email"
         row.attempts += 1
         try:
             send(render(row.event))

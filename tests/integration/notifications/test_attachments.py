@@ -13,6 +13,7 @@ from PIL import Image
 from pypdf import PdfReader
 
 from retour.logistics.services import issue_label
+from retour.notifications.models import Notification
 from retour.orders.models import Order
 from retour.returns.models import Return
 from retour.returns.services.creating import LineRequest, create_return
@@ -51,7 +52,9 @@ def test_the_label_email_attaches_the_label_pdf(order, smtp, django_capture_on_c
     pages = PdfReader(io.BytesIO(pdf.get_content())).pages
     assert ret.number in pages[0].extract_text()
     assert "Bordereau de retour" in pages[1].extract_text()  # in the shopper's language
-    assert not list(sent(smtp, "est accepté").iter_attachments())
+    # The label's email replaces the approval's: one email, with the label, says it all.
+    assert not [m for m in smtp.messages if "est accepté" in str(m["Subject"])]
+    assert Notification.objects.get(kind="approved").status == "skipped"
 
 
 def test_a_drop_off_approval_shows_the_qr_code_inline_and_gives_the_number_in_text(

@@ -35,36 +35,36 @@ def test_a_french_shopper_gets_french_emails_in_text_and_html(
     ret = ask(order, django_capture_on_commit_callbacks)
     run_worker()
     subjects = [str(message["Subject"]).strip() for message in smtp.messages]
-    assert subjects == [
-        f"Nous avons bien reçu votre demande de retour {ret.number}",
-        f"Votre retour {ret.number} est accepté",
-    ]
-    approved = smtp.messages[1]
+    # Approved by the policy at once: the approval says it all, the request's email is not sent.
+    assert subjects == [f"Votre retour {ret.number} est accepté"]
+    approved = smtp.messages[0]
     assert approved["To"] == "1001@example.com"
     text = approved.get_body(("plain",)).get_content()
     html = approved.get_body(("html",)).get_content()
     assert ret.number in text
     assert '<html lang="fr">' in html
     assert "Pull en laine" in html
-    assert Notification.objects.filter(status="sent").count() == 2
+    assert Notification.objects.filter(status="sent").count() == 1
+    assert Notification.objects.get(status="skipped").kind == "requested"
 
 
 def test_an_english_shopper_gets_english_emails(make_order, smtp, django_capture_on_commit_callbacks):
     order = make_order("#1002", language="en")
     ret = ask(order, django_capture_on_commit_callbacks)
     run_worker()
-    assert str(smtp.messages[1]["Subject"]).strip() == f"Your return {ret.number} is approved"
+    assert str(smtp.messages[0]["Subject"]).strip() == f"Your return {ret.number} is approved"
 
 
 def test_running_the_worker_twice_sends_once(order, smtp, django_capture_on_commit_callbacks):
     ask(order, django_capture_on_commit_callbacks)
     run_worker()
     run_worker()
-    assert len(smtp.messages) == 2
+    assert len(smtp.messages) == 1
     from retour.notifications.tasks import send_notification
 
-    send_notification.call(Notification.objects.first().pk)
-    assert len(smtp.messages) == 2
+    for row in Notification.objects.all():  # the sent one and the one the approval replaced
+        send_notification.call(row.pk)
+    assert len(smtp.messages) == 1
 
 
 def test_smtp_down_fails_then_a_retry_sends(order, smtp, settings, django_capture_on_commit_callbacks):
@@ -72,14 +72,14 @@ def test_smtp_down_fails_then_a_retry_sends(order, smtp, settings, django_captur
     settings.EMAIL_PORT = free_port()  # nobody listens there
     ask(order, django_capture_on_commit_callbacks)
     run_worker()
-    assert set(Notification.objects.values_list("status", flat=True)) == {"failed"}
+    assert set(Notification.objects.values_list("status", flat=True)) == {"failed", "skipped"}
     settings.EMAIL_PORT = port
     from retour.notifications.tasks import retry_failed_notifications
 
-    assert retry_failed_notifications.call() == 2
+    assert retry_failed_notifications.call() == 1
     run_worker()
-    assert len(smtp.messages) == 2
-    assert set(Notification.objects.values_list("status", flat=True)) == {"sent"}
+    assert len(smtp.messages) == 1
+    assert set(Notification.objects.values_list("status", flat=True)) == {"sent", "skipped"}
 
 
 def test_refund_and_rejection_emails_carry_the_amount_and_the_reason(

@@ -98,7 +98,9 @@ class Command(BaseCommand):
         if options["returns"]:
             self._add_returns(options["returns"], options["seed"], now)
         if fmt == "db":
+            self._ensure_policy()
             self._load_help_center()
+            self._report_shoppers()
 
     def _load(self, records: Iterable[ImportedOrder], bar: tqdm[Any]) -> None:
         def on_batch(report: ImportReport) -> None:
@@ -176,6 +178,31 @@ class Command(BaseCommand):
                 "unchanged": report.unchanged,
             }
         )
+
+    def _ensure_policy(self) -> None:
+        """The store decides returns under marketplace-standard unless it already has a policy."""
+        from retour.policies import services as policies
+        from retour.policies.demo import DEFAULT_TEMPLATE
+
+        store = Store.objects.get(code=DEMO_STORE["code"])
+        if policies.active_version(store) is None:
+            version = policies.load_policy(store, policies.template_text(DEFAULT_TEMPLATE), note="demo")
+            self.stdout.write(
+                _("Return policy: %(policy)s version %(number)d.")
+                % {"policy": version.name, "number": version.number}
+            )
+
+    def _report_shoppers(self) -> None:
+        """Orders to try the shopper portal with: the number and the email are all it asks."""
+        from retour.portal.demo import sample_orders
+
+        samples = sample_orders(Store.objects.get(code=DEMO_STORE["code"]))
+        lines = {
+            "withdrawal": _("Shopper portal, in French, can withdraw: order %(number)s with %(email)s."),
+            "english": _("Shopper portal, in English: order %(number)s with %(email)s."),
+        }
+        for kind, order in samples.items():
+            self.stdout.write(lines[kind] % {"number": order.number, "email": order.email})
 
     def _report_staff(self, created: list[str], existing: list[str]) -> None:
         if created:
