@@ -13,7 +13,8 @@ engine users pick for this. The script
    (b) ``RuleEngineMarketplace``: every condition a ``rule_engine.Rule`` over a dict of the facts, the
    rules in a ``rule_engine.Chain`` (first match), the same lowest-deduction logic and amounts in Python;
    (c) Retour: the template compiled (``compile_policy(document.load(...)).decide``), and the path the
-   product takes, ``legal.decide(compiled, facts, floor)`` with the ``statutory-minimum`` floor;
+   product takes, ``legal.decide(compiled, facts, floor)`` with the ``statutory-minimum`` floor compiled
+   in, on which the targets are judged;
 3. checks, before timing, that (a) and (b) agree with Retour on every case (eligible, code, refund
    percent, refund amount; then every other field of the result) and prints the disagreements;
 4. times each implementation over the cases with ``time.perf_counter``, interleaved (a, c, c+floor, b,
@@ -752,19 +753,23 @@ def main(argv: Sequence[str] | None = None) -> int:
         "decision; the others on all of them."
     )
     out.append("")
-    out.append("Targets:")
-    for t in (retour_t, retour_floor_t):
-        ratio = t.per_decision / hand.per_decision
-        out.append(
-            f"  {t.name} / hand-written: {ratio:.2f}× the time (target ≤ {TARGET_VS_HAND:g}×)  "
-            f"{verdict(ratio <= TARGET_VS_HAND)}"
-        )
-    for t in (retour_t, retour_floor_t):
-        ratio = engine_t.per_decision / t.per_decision
-        out.append(
-            f"  rule-engine / {t.name}: {ratio:.1f}× the time (target ≥ {TARGET_VS_RULE_ENGINE:g}×)  "
-            f"{verdict(ratio >= TARGET_VS_RULE_ENGINE)}"
-        )
+    out.append("Targets, on the path the product takes (legal.decide, the floor included):")
+    ratio = retour_floor_t.per_decision / hand.per_decision
+    out.append(
+        f"  {retour_floor_t.name} / hand-written: {ratio:.2f}× the time (target ≤ {TARGET_VS_HAND:g}×)  "
+        f"{verdict(ratio <= TARGET_VS_HAND)}"
+    )
+    ratio = engine_t.per_decision / retour_floor_t.per_decision
+    out.append(
+        f"  rule-engine / {retour_floor_t.name}: {ratio:.1f}× the time "
+        f"(target ≥ {TARGET_VS_RULE_ENGINE:g}×)  {verdict(ratio >= TARGET_VS_RULE_ENGINE)}"
+    )
+    cpu_ratio = min(retour_floor_t.cpu) / min(hand.cpu)
+    out.append(f"  the same on CPU time (process time, less sensitive to load): {cpu_ratio:.2f}×")
+    out.append(
+        f"  for comparison, {retour_t.name} alone: {retour_t.per_decision / hand.per_decision:.2f}× "
+        "hand-written"
+    )
     if failed:
         out.append("  NOTE: the implementations disagree (above): the timings compare different things.")
     out.append("")

@@ -12,10 +12,12 @@ and on PostgreSQL. For each database the script
    90 days before D, decided under marketplace-standard);
 2. measures in one child process, so that both figures share a process and its warm caches:
    - the baseline, the floor a simulator cannot beat: the same requests read with the ORM as a plain
-     ``values_list(<the 17 fact columns>).iterator()``, every row touched, no decision made;
+     ``values_list(<the 19 fact columns>).iterator()``, every row touched, no decision made;
    - ``simulation.simulate(store, draft, since=D - 90 days)``, best of ``--repeat``, against a draft made
      from marketplace-standard (21-day window, late returns refused after 7 days, a higher return fee,
-     a larger store-credit bonus), checking that every request was replayed;
+     a larger store-credit bonus), checking that every request was replayed; with ``--draft segments``
+     the draft also treats VIP customers apart and refuses end-of-line items (by tag), so that requests
+     are grouped by segment and tags too;
    and reports that child's peak RSS (``os.wait4``);
 3. prints the machine (with the load average before and after: another benchmark running at the same
    time slows this one), the table and the command line.
@@ -69,6 +71,8 @@ FACT_COLUMNS = (
     "personalised",
     "seller_code",
     "payment_method",
+    "tags",
+    "segment",
     "stage",
 )
 # The draft: marketplace-standard, stricter. Each change must apply exactly once.
@@ -78,6 +82,15 @@ DRAFT_CHANGES = (
     ("when: {days_past_return_by: {min: 31}}", "when: {days_past_return_by: {min: 8}}"),
     ('EUR: "4.95"', 'EUR: "5.95"'),
     ("store_credit_bonus_percent: 10", "store_credit_bonus_percent: 15"),
+)
+# --draft segments: the same, with rules on the customer's segment and the product's tags.
+SEGMENT_RULES = (
+    "rules:\n"
+    "  - id: vip\n    when: {segment: vip, seller_fault: false, days_since_delivery: {max: 60}}\n"
+    "    then: {eligible: true, code: vip, refund_percent: 100, resolutions: [refund, store_credit]}\n"
+    "  - id: end-of-line\n"
+    "    when: {tags: [fin-de-serie], seller_fault: false, days_since_delivery: {min: 15}}\n"
+    "    then: {eligible: false, code: end_of_line}\n"
 )
 
 
@@ -92,8 +105,11 @@ def say(message: str) -> None:
 # -- the measuring child ------------------------------------------------------------------------------
 
 
-def draft_text(template: str) -> str:
-    for old, new in DRAFT_CHANGES:
+def draft_text(template: str, kind: str = "stricter") -> str:
+    changes = DRAFT_CHANGES
+    if kind == "segments":
+        changes = (*DRAFT_CHANGES, ("rules:\n", SEGMENT_RULES))
+    for old, new in changes:
         if template.count(old) != 1:
             raise BenchError(f"marketplace-standard changed: {old!r} is not in it exactly once")
         template = template.replace(old, new)
@@ -116,7 +132,7 @@ def measure(options: argparse.Namespace) -> dict[str, Any]:
     store = Store.objects.get(code=DEMO_STORE["code"])
     end = datetime.combine(date.fromisoformat(options.now), clock(), tzinfo=ZoneInfo(store.time_zone))
     since = end - timedelta(days=90)
-    draft = services.parse(draft_text(services.template_text("marketplace-standard")))
+    draft = services.parse(draft_text(services.template_text("marketplace-standard"), options.draft))
 
     def baseline() -> int:
         rows = PolicyDecision.objects.filter(store=store, stage="request", decided_at__gte=since)
@@ -236,7 +252,7 @@ def fill_and_measure(database: Database, options: argparse.Namespace) -> dict[st
     fill_seconds, fill_rss, fill_out = run_measured(demo, env)
     say(f"{database.name}: filled in {fill_seconds:.1f} s; measuring (best of {options.repeat})")
     args = [sys.executable, str(Path(__file__).resolve()), "--measure", "--now", options.now]
-    args += ["--repeat", str(options.repeat)]
+    args += ["--repeat", str(options.repeat), "--draft", options.draft]
     _seconds, peak_rss, out = run_measured(args, env)
     result: dict[str, Any] = json.loads(out.strip().splitlines()[-1])
     result.update(fill_seconds=fill_seconds, fill_rss_kb=fill_rss, child_rss_kb=peak_rss)
@@ -315,6 +331,7 @@ def command_line(options: argparse.Namespace) -> str:
         options.now,
         "--repeat",
         str(options.repeat),
+        *(["--draft", options.draft] if options.draft != "stricter" else []),
     ]
     if "postgresql" in options.databases:
         args += ["--pg-url", masked(options.pg_url)]
@@ -351,14 +368,15 @@ def report(
     any_result = next(iter(results.values()))
     print(
         f"  {'policies:':<24}active {any_result['active']}, "
-        f"draft {any_result['draft']} (marketplace-standard, stricter)"
+        f"draft {any_result['draft']} (marketplace-standard, stricter"
+        f"{', with segment and tag rules' if options.draft == 'segments' else ''})"
     )
     print(
         f"  {'requests:':<24}{options.requests:,} over the 90 days before {options.now}, sampled from the "
         f"lines of {options.orders:,} demo orders"
     )
     print(
-        f"  {'baseline:':<24}the same requests read with values_list(17 fact columns).iterator(), no decision"
+        f"  {'baseline:':<24}the same requests read with values_list(19 fact columns).iterator(), no decision"
     )
     print(f"  {'target:':<24}simulate < {limit:.1f} s ({TARGET_SECONDS:.0f} s per million)")
     print()
@@ -417,6 +435,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--pg-url", default=DEFAULT_PG_URL)
     parser.add_argument("--now", default=DEFAULT_NOW)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--draft", choices=("stricter", "segments"), default="stricter")
     parser.add_argument("--keep", action="store_true", help="keep the databases")
     parser.add_argument("--measure", action="store_true", help=argparse.SUPPRESS)  # the child's part
     options = parser.parse_args(argv)

@@ -39,6 +39,7 @@ from retour.policies.forms import (
     lint_messages,
     problem_messages,
     refusal_messages,
+    warning_messages,
 )
 from retour.policies.models import PolicyDecision, PolicyVersion, ReturnPolicy
 from retour.policies.order_facts import facts_for_line
@@ -54,6 +55,11 @@ def _lint(digest: str, text: str) -> list[Finding]:
 
 def lint_findings(version: PolicyVersion) -> list[Finding]:
     return _lint(version.digest, version.document)
+
+
+def lint_notes(version: PolicyVersion) -> list[str]:
+    """Every warning a version has: the document's own, then where the legal floor steps in."""
+    return [*warning_messages(services.compiled(version)), *lint_messages(lint_findings(version))]
 
 
 def _is_active(version: PolicyVersion) -> bool:
@@ -253,7 +259,7 @@ class PolicyVersionAdmin(admin.ModelAdmin[PolicyVersion]):
     def response_add(
         self, request: HttpRequest, obj: PolicyVersion, post_url_continue: str | None = None
     ) -> HttpResponse:
-        for message in lint_messages(lint_findings(obj)):
+        for message in lint_notes(obj):
             messages.warning(request, message)
         return redirect("admin:policies_policyversion_change", obj.pk)
 
@@ -283,7 +289,7 @@ class PolicyVersionAdmin(admin.ModelAdmin[PolicyVersion]):
 
     @admin.display(description=_("lint warnings"))
     def lint_warnings(self, obj: PolicyVersion) -> SafeString:
-        found = lint_messages(lint_findings(obj))
+        found = lint_notes(obj)
         if not found:
             return format_html(
                 '<p class="policy-lint-ok">{}</p>',

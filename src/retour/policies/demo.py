@@ -105,6 +105,8 @@ FIELDS = (
     "personalised",
     "seller_code",
     "payment_method",
+    "tags",
+    "segment",
     "eligible",
     "code",
     "refund_percent",
@@ -234,6 +236,7 @@ def generate_requests(
                 tags=line.tags,
                 seller=line.seller,
                 payment_method=line.payment_method,
+                segment=line.segment,
             ),
         )
 
@@ -295,6 +298,8 @@ def _row(
         f.personalised,
         f.seller,
         f.payment_method,
+        services.tags_text(f.tags),
+        f.segment,
         d.eligible,
         d.code,
         d.refund_percent,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -10,12 +11,14 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.text import capfirst
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import get_language, gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from retour.catalog.models import Seller, Store
+from retour.core.money import Money
 from retour.orders.models import Order, OrderLine
 from retour.policies import services
+from retour.policies.domain.compiler import CompiledPolicy
 from retour.policies.domain.lint import Finding
 from retour.policies.models import PolicyVersion
 from retour.policies.order_facts import with_fact_relations
@@ -128,7 +131,7 @@ def lint_message(finding: Finding) -> str:
     )
     values["ours"] = _outcome(finding.ours.eligible, finding.ours.code, finding.ours.refund_percent)
     values["law"] = _outcome(finding.theirs.eligible, finding.theirs.code, finding.theirs.refund_percent)
-    return (
+    sentence = (
         gettext(
             "The policy promises less than the law to a shopper in %(country)s returning %(category)s "
             "(%(condition)s, %(reason)s, %(delivery)s): it decides %(ours)s where the law gives %(law)s. "
@@ -136,6 +139,12 @@ def lint_message(finding: Finding) -> str:
         )
         % values
     )
+    if finding.aspects == ("fees",) and finding.ours.eligible:
+        fee = Money(finding.ours.fees_total, finding.ours.currency).format(_locale())
+        sentence += " " + gettext(
+            "Under the legal guarantee the return is free, where the policy charges %(fee)s."
+        ) % {"fee": fee}
+    return sentence
 
 
 def lint_messages(findings: list[Finding]) -> list[str]:
@@ -153,8 +162,78 @@ def lint_messages(findings: list[Finding]) -> list[str]:
     return shown
 
 
+def _locale() -> str:
+    return "fr_FR" if (get_language() or "en").startswith("fr") else "en_GB"
+
+
+def _money(amount: str, currency: str) -> str:
+    return Money(Decimal(amount), currency).format(_locale())
+
+
+def _details(finding: Mapping[str, Any]) -> str:
+    """What the seller's policy gives less of, in words: "fees of €4.95 instead of €0.00; …"."""
+    ours, theirs = finding["policy"], finding["reference"]
+    currency = ours.get("currency", "")
+    parts = []
+    for aspect in finding.get("aspects", []):
+        if aspect == "refund_percent":
+            parts.append(
+                gettext("a refund of %(ours)d %% instead of %(store)d %%")
+                % {"ours": ours["percent"], "store": theirs["percent"]}
+            )
+        elif aspect == "fees":
+            parts.append(
+                gettext("fees of %(ours)s instead of %(store)s")
+                % {"ours": _money(ours["fees"], currency), "store": _money(theirs["fees"], currency)}
+            )
+        elif aspect == "store_credit":
+            parts.append(
+                gettext("store credit of %(ours)s instead of %(store)s")
+                % {
+                    "ours": _money(ours["store_credit"], currency),
+                    "store": _money(theirs["store_credit"], currency),
+                }
+            )
+        elif aspect == "keep_item":
+            parts.append(
+                gettext("the item must be sent back where the store's policy lets the shopper keep it")
+            )
+        elif aspect == "resolutions":
+            missing = [name for name in theirs["resolutions"] if name not in ours["resolutions"]]
+            parts.append(
+                gettext("%(resolutions)s not offered")
+                % {"resolutions": ", ".join(label(RESOLUTION_LABELS, name) for name in missing)}
+            )
+    return "; ".join(parts)
+
+
+def _facts_sentence(finding: Mapping[str, Any]) -> str:
+    """The rest of the case: price, dates, member, gift (for findings that carry them)."""
+    if "unit_price" not in finding:
+        return ""
+    marks = []
+    if finding.get("member"):
+        marks.append(gettext("a loyalty member"))
+    if finding.get("is_gift"):
+        marks.append(gettext("a gift"))
+    values = {
+        "price": _money(finding["unit_price"], finding["currency"]),
+        "quantity": finding["quantity"],
+        "requested": finding["requested_on"],
+    }
+    if finding.get("delivered_on"):
+        sentence = gettext(
+            "The case: %(quantity)d × %(price)s, delivered on %(delivered)s, asked on %(requested)s"
+        )
+        values["delivered"] = finding["delivered_on"]
+    else:
+        sentence = gettext("The case: %(quantity)d × %(price)s, not delivered, asked on %(requested)s")
+    text = sentence % values
+    return f"{text}, {', '.join(marks)}." if marks else f"{text}."
+
+
 def refusal_messages(error: services.PolicyRefused) -> list[str]:
-    """Why a seller's policy was refused: the message, then the cases where it gives less."""
+    """Why a seller's policy was refused: the message, then the cases where it gives less, and how."""
     examples = []
     for finding in error.details.get("findings", [])[:MAX_REFUSAL_EXAMPLES]:
         values = _case(
@@ -169,14 +248,38 @@ def refusal_messages(error: services.PolicyRefused) -> list[str]:
         ours, theirs = finding["policy"], finding["reference"]
         values["ours"] = _outcome(ours["eligible"], ours["code"], ours["percent"])
         values["store"] = _outcome(theirs["eligible"], theirs["code"], theirs["percent"])
-        examples.append(
+        sentence = (
             gettext(
                 "For a shopper in %(country)s returning %(category)s (%(condition)s, %(reason)s, "
                 "%(delivery)s), the seller's policy decides %(ours)s where the store's decides %(store)s."
             )
             % values
         )
+        details = _details(finding)
+        if details:
+            sentence += " " + gettext("It gives less: %(details)s.") % {"details": details}
+        if facts := _facts_sentence(finding):
+            sentence += " " + facts
+        examples.append(sentence)
+    more = int(error.details.get("count", 0)) - len(examples)
+    if more > 0:
+        examples.append(
+            ngettext(
+                "… and %(count)d more case where the seller's policy gives less.",
+                "… and %(count)d more cases where the seller's policy gives less.",
+                more,
+            )
+            % {"count": more}
+        )
     return [error.message, *examples]
+
+
+def warning_messages(policy: CompiledPolicy) -> list[str]:
+    """The document's warnings, as "Line 12, rules[3].when: …"."""
+    return [
+        problem_message({"line": p.line, "field": p.field, "message": p.message})
+        for p in services.warnings(policy)
+    ]
 
 
 class PolicyDocumentWidget(forms.Textarea):

@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from retour.catalog.models import Seller, Store
+from retour.core.errors import DomainError
 from retour.core.fields import amount_field, currency_field
+
+
+class VersionImmutable(DomainError):
+    code = "policy_version_immutable"
+    status = 409
 
 
 class ReturnPolicy(models.Model):
@@ -78,6 +87,14 @@ class PolicyVersion(models.Model):
     def __str__(self) -> str:
         return f"{self.name} v{self.number}"
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """A version is written once: decisions point to it and must keep meaning what they meant."""
+        if not self._state.adding:
+            raise VersionImmutable(
+                gettext("A policy version cannot be changed: load the changed document as a new version.")
+            )
+        super().save(*args, **kwargs)
+
 
 class PolicyDecision(models.Model):
     """A decision as it was made: the facts (in columns, for replay), the version, the outcome."""
@@ -117,6 +134,9 @@ class PolicyDecision(models.Model):
     personalised = models.BooleanField(_("personalised"), default=False)
     seller_code = models.CharField(_("seller"), max_length=64, blank=True)
     payment_method = models.CharField(_("payment method"), max_length=100, blank=True)
+    # JSON list of the product's tags, sorted ("[]" for none): what ``facts_of`` reads back.
+    tags = models.TextField(_("tags"), blank=True, default="[]")
+    segment = models.CharField(_("customer segment"), max_length=64, blank=True)
     # The outcome
     eligible = models.BooleanField(_("eligible"))
     code = models.CharField(_("code"), max_length=64)

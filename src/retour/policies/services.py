@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from functools import lru_cache
 from hashlib import sha256
@@ -18,12 +19,13 @@ from retour.policies.domain import document, legal, stages
 from retour.policies.domain.compiler import CompiledPolicy, compile_policy
 from retour.policies.domain.decision import Decision
 from retour.policies.domain.facts import Facts
-from retour.policies.domain.lint import Finding, compare
+from retour.policies.domain.lint import Finding, below_floor, compare
 from retour.policies.domain.model import Text
 from retour.policies.models import PolicyDecision, PolicyVersion, ReturnPolicy
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 FLOOR = "statutory-minimum"
+MAX_FINDINGS = 20  # cases kept with a refusal
 
 
 class PolicyInvalid(DomainError):
@@ -59,15 +61,20 @@ def template_text(name: str) -> str:
     return path.read_text(encoding="utf-8")
 
 
-def parse(text: str) -> CompiledPolicy:
-    """Validate and compile a document; every problem is reported, translated, with its line."""
+def _translated(problem: document.Problem) -> Problem:
+    message = _(problem.message)
+    return Problem(problem.line, problem.field, message % dict(problem.params) if problem.params else message)
+
+
+def parse(text: str, *, saved: bool = False) -> CompiledPolicy:
+    """Validate and compile a document; every problem is reported, translated, with its line.
+
+    ``saved``: a saved version, read again to decide under it (see ``document.load``).
+    """
     try:
-        return compile_policy(document.load(text))
+        return compile_policy(document.load(text, saved=saved))
     except document.PolicyInvalid as error:
-        problems = [
-            Problem(p.line, p.field, _(p.message) % dict(p.params) if p.params else _(p.message))
-            for p in error.problems
-        ]
+        problems = [_translated(p) for p in error.problems]
         raise PolicyInvalid(
             ngettext("The policy has %(count)d problem.", "The policy has %(count)d problems.", len(problems))
             % {"count": len(problems)},
@@ -86,7 +93,7 @@ def floor() -> CompiledPolicy:
 
 @lru_cache(maxsize=256)
 def _compiled_version(pk: int, digest: str, text: str) -> CompiledPolicy:
-    return parse(text)
+    return parse(text, saved=pk is not None)
 
 
 def compiled(version: PolicyVersion) -> CompiledPolicy:
@@ -95,7 +102,13 @@ def compiled(version: PolicyVersion) -> CompiledPolicy:
 
 def lint(policy: CompiledPolicy) -> list[Finding]:
     """Where the policy promises EU/EEA or UK shoppers less than the law (the floor then applies)."""
-    return compare(policy, floor(), regions=("eu", "gb"), legal_only=True)
+    return below_floor(policy, floor())
+
+
+def warnings(policy: CompiledPolicy) -> list[Problem]:
+    """What the document's load found worth a warning (a condition too large to check, cases no rule
+    decides), translated, with its line."""
+    return [_translated(p) for p in policy.policy.warnings]
 
 
 def policy_slot(store: Store, seller: Seller | None = None) -> ReturnPolicy:
@@ -152,11 +165,12 @@ def load_policy(
 def _refuse_less_generous_than_store(store: Store, candidate: CompiledPolicy) -> None:
     store_version = active_version(store)
     if store_version is not None:
-        findings = compare(candidate, compiled(store_version), regions=("eu", "gb", "other"))
+        findings = compare(candidate, compiled(store_version), floor=floor())
         if findings:
             raise PolicyRefused(
                 _("A marketplace seller's policy may not be less generous than the store's."),
-                findings=[finding.as_dict() for finding in findings[:10]],
+                findings=[finding.as_dict() for finding in findings[:MAX_FINDINGS]],
+                count=len(findings),
             )
 
 
@@ -213,6 +227,8 @@ def record(
         personalised=facts.personalised,
         seller_code=facts.seller,
         payment_method=facts.payment_method,
+        tags=tags_text(facts.tags),
+        segment=facts.segment,
         eligible=decision.eligible,
         code=decision.code,
         refund_percent=decision.refund_percent,
@@ -227,6 +243,15 @@ def record(
         explanation_en=decision.explanation("en"),
         explanation_fr=decision.explanation("fr"),
     )
+
+
+def tags_text(tags: frozenset[str]) -> str:
+    """Tags as stored with a decision: a JSON list, sorted, so that equal sets read alike."""
+    return json.dumps(sorted(tags), ensure_ascii=False, separators=(",", ":"))
+
+
+def tags_of(text: str) -> frozenset[str]:
+    return frozenset(json.loads(text)) if text else frozenset()
 
 
 def facts_of(row: PolicyDecision) -> Facts:
@@ -246,8 +271,10 @@ def facts_of(row: PolicyDecision) -> Facts:
         member=row.member,
         final_sale=row.final_sale,
         personalised=row.personalised,
+        tags=tags_of(row.tags),
         seller=row.seller_code,
         payment_method=row.payment_method,
+        segment=row.segment,
         stage=row.stage,
     )
 
@@ -257,16 +284,16 @@ def redecide_at_inspection(
 ) -> tuple[PolicyDecision, Text]:
     """Decide again from the graded condition, under the version the request was decided under.
 
-    Both decisions are kept (the new one points to the request's); the returned text explains the
-    difference in English and French.
+    Both decisions are kept (the new one points to the request's); the returned text explains, in
+    English and French, the difference from what the shopper was told: the stored request decision, not
+    a decision made again now.
     """
     if request.stage != PolicyDecision.Stage.REQUEST:
         raise PolicyInvalid(_("Only a decision made at request time can be revised at inspection."))
     reported = facts_of(request)
-    before = decide(request.version, reported)
     graded = stages.at_inspection(reported, graded_condition)
     after = decide(request.version, graded)
     row = record(
         request.store, request.version, graded, after, when=when, stage="inspection", previous=request
     )
-    return row, stages.difference(before, after, reported.condition, graded_condition)
+    return row, stages.difference(request, after, reported.condition, graded_condition)

@@ -266,6 +266,8 @@ def _example_dict(example: Example) -> dict[str, Any]:
             "personalised": f.personalised,
             "seller": f.seller,
             "payment_method": f.payment_method,
+            "tags": sorted(f.tags),
+            "segment": f.segment,
         },
         "active": _decision_dict(example.active),
         "draft": _decision_dict(example.draft),
@@ -535,6 +537,8 @@ _PARTS: dict[str, tuple[Any, Callable[[str], Any]]] = {
     "condition": (models.F("condition"), _text),
     "seller_code": (models.F("seller_code"), _text),
     "payment_method": (models.F("payment_method"), _text),
+    "tags": (models.F("tags"), services.tags_of),
+    "segment": (models.F("segment"), _text),
     "is_gift": (models.F("is_gift"), _truth),
     "member": (models.F("member"), _truth),
     "final_sale": (models.F("final_sale"), _truth),
@@ -563,14 +567,16 @@ _PARTS: dict[str, tuple[Any, Callable[[str], Any]]] = {
     "store_credit_amount": (_Units("store_credit_amount"), _units),
     "resolutions": (models.F("resolutions"), _text),
 }
-# The parts behind each fact a condition may name. Facts that are not stored (tags, segment, stage)
-# are the same for every past request; the days and dates are read apart (see _Days).
+# The parts behind each fact a condition may name. The stage is "request" for every past request; the
+# days and dates are read apart (see _Days).
 _FACT_PARTS = {
     "category": ("category",),
     "condition": ("condition",),
     "currency": ("currency",),
     "seller": ("seller_code",),
     "payment_method": ("payment_method",),
+    "tags": ("tags",),
+    "segment": ("segment",),
     "is_gift": ("is_gift",),
     "member": ("member",),
     "final_sale": ("final_sale",),
@@ -584,12 +590,14 @@ _FACT_PARTS = {
 }
 # Always: what amounts are computed from, and the region, which decides whether the legal floor applies.
 _ALWAYS = ("currency", "unit_price", "quantity", "region")
-_NOT_STORED = {"tags", "segment", "stage", "delivered", "region"}
+_NOT_STORED = {"stage", "delivered", "region"}
 _FACTS_STORED = (
     "category",
     "condition",
     "seller_code",
     "payment_method",
+    "tags",
+    "segment",
     "is_gift",
     "member",
     "final_sale",
@@ -790,8 +798,10 @@ def _facts(key: tuple[str, int], plan: _Plan) -> tuple[Facts, Recorded]:
         member=values.get("member", False),
         final_sale=values.get("final_sale", False),
         personalised=values.get("personalised", False),
+        tags=values.get("tags", frozenset()),
         seller=values.get("seller_code", ""),
         payment_method=values.get("payment_method", ""),
+        segment=values.get("segment", ""),
     )
     recorded = Recorded(
         eligible=values["eligible"],

@@ -1,4 +1,5 @@
-"""Refunds (one request, one row per tender paid back), store-credit accounts and the ledger."""
+"""Refunds (one request, one row per tender paid back), charges (what a shopper pays for an exchange),
+store-credit accounts, gift cards, the store's delivery prices and the ledger."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from retour.catalog.models import Store
 from retour.core.fields import amount_field, currency_field
 from retour.orders.models import Customer, Order, Payment
-from retour.returns.models import Return
+from retour.returns.models import Exchange, Return
 
 
 class RefundRequest(models.Model):
@@ -29,6 +30,13 @@ class RefundRequest(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    # Once every tender is paid: the legal deadline it was held to (withdrawals only) and, in France, the
+    # surcharge of Code de la consommation L242-4 owed for paying it late.
+    paid_on = models.DateField(_("paid on"), null=True, blank=True)
+    legal_due_on = models.DateField(_("legally due by"), null=True, blank=True)
+    days_late = models.PositiveIntegerField(_("days late"), default=0)
+    late_surcharge = amount_field(_("late-refund surcharge owed"))
+    late_surcharge_rule = models.CharField(_("surcharge rule"), max_length=16, blank=True)
 
     class Meta:
         verbose_name = _("refund request")
@@ -63,6 +71,9 @@ class Refund(models.Model):
     )
     gateway = models.CharField(_("gateway"), max_length=32)
     amount = amount_field(_("amount"))
+    # Store credit on top of the money back (the policy's bonus): a liability, not a payment refund, so it
+    # never counts against what the payment captured.
+    bonus = amount_field(_("store-credit bonus"))
     currency = currency_field(_("currency"))
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.PENDING)
     idempotency_key = models.CharField(_("provider idempotency key"), max_length=300, unique=True)
@@ -80,6 +91,64 @@ class Refund(models.Model):
         verbose_name_plural = _("refunds")
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["status"], name="refund_status")]
+
+    def __str__(self) -> str:
+        return f"{self.amount} {self.currency} ({self.gateway}, {self.status})"
+
+
+class Charge(models.Model):
+    """Money a shopper pays: a dearer exchange's difference, or an instant exchange whose return never
+    came. Made once per idempotency key; once collected, it is a payment of the exchange order."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("pending")
+        SUCCEEDED = "succeeded", _("collected")
+        FAILED = "failed", _("failed")
+
+    class Reason(models.TextChoices):
+        DIFFERENCE = "difference", _("price difference")
+        UNRETURNED = "unreturned", _("instant exchange not returned")
+
+    store = models.ForeignKey(Store, on_delete=models.PROTECT, related_name="+", verbose_name=_("store"))
+    exchange = models.ForeignKey(
+        Exchange, on_delete=models.PROTECT, related_name="charges", verbose_name=_("exchange")
+    )
+    order = models.ForeignKey(
+        Order, on_delete=models.PROTECT, related_name="charges", verbose_name=_("exchange order")
+    )
+    reason = models.CharField(_("reason"), max_length=16, choices=Reason.choices)
+    gateway = models.CharField(_("gateway"), max_length=32)
+    amount = amount_field(_("amount"))
+    currency = currency_field(_("currency"))
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.PENDING)
+    idempotency_key = models.CharField(_("idempotency key"), max_length=300, unique=True)
+    # The original order's payment whose card is charged again (Stripe), when there is one.
+    source_reference = models.CharField(_("charged payment"), max_length=200, blank=True)
+    provider_reference = models.CharField(_("provider reference"), max_length=255, blank=True)
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    payment = models.OneToOneField(
+        Payment,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="charge",
+        verbose_name=_("payment recorded"),
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("charge")
+        verbose_name_plural = _("charges")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["status"], name="charge_status")]
 
     def __str__(self) -> str:
         return f"{self.amount} {self.currency} ({self.gateway}, {self.status})"
@@ -111,6 +180,8 @@ class StoreCreditMovement(models.Model):
     refund = models.ForeignKey(
         Refund, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("refund")
     )
+    # What the credit paid for (an order number, a charge's key): spending twice with it spends once.
+    reference = models.CharField(_("reference"), max_length=300, blank=True)
     expires_on = models.DateField(_("expires on"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
@@ -123,11 +194,94 @@ class StoreCreditMovement(models.Model):
                 fields=["refund", "reason"],
                 condition=models.Q(refund__isnull=False),
                 name="one_credit_per_refund",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["account", "reference"],
+                condition=~models.Q(reference=""),
+                name="one_use_per_reference",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.amount} ({self.reason})"
+
+
+class GiftCard(models.Model):
+    """A gift card the shopper paid with, known by its code (the payment's reference); its balance is the
+    sum of its movements. Gift cards do not expire here: the card's own terms, not store credit's."""
+
+    store = models.ForeignKey(Store, on_delete=models.PROTECT, related_name="+", verbose_name=_("store"))
+    code = models.CharField(_("code"), max_length=200)
+    currency = currency_field(_("currency"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("gift card")
+        verbose_name_plural = _("gift cards")
+        constraints = [models.UniqueConstraint(fields=["store", "code"], name="gift_card_code_unique")]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class GiftCardMovement(models.Model):
+    card = models.ForeignKey(
+        GiftCard, on_delete=models.PROTECT, related_name="movements", verbose_name=_("gift card")
+    )
+    amount = amount_field(_("amount"))  # positive: refunded to the card; negative: spent
+    reason = models.CharField(_("reason"), max_length=32)  # refund | used
+    refund = models.ForeignKey(
+        Refund, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("refund")
+    )
+    reference = models.CharField(_("reference"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("gift card movement")
+        verbose_name_plural = _("gift card movements")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["refund", "reason"],
+                condition=models.Q(refund__isnull=False),
+                name="one_gift_card_credit_per_refund",
+            ),
+            models.UniqueConstraint(
+                fields=["card", "reference"],
+                condition=~models.Q(reference=""),
+                name="one_gift_card_use_per_reference",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.amount} ({self.reason})"
+
+
+class DeliveryPrices(models.Model):
+    """What the store charges for its standard delivery and what a prepaid return label costs it, per
+    currency: an express delivery refunds the standard price, and label costs are booked as shipping."""
+
+    store = models.ForeignKey(
+        Store, on_delete=models.PROTECT, related_name="delivery_prices", verbose_name=_("store")
+    )
+    currency = currency_field(_("currency"))
+    standard_delivery = amount_field(
+        _("standard delivery price"),
+        help_text=_(
+            "Refunded instead of an express delivery's price when the outbound shipping is refunded."
+        ),
+    )
+    return_label = amount_field(
+        _("return label cost"),
+        help_text=_("What a prepaid return label costs the store (booked as shipping)."),
+    )
+
+    class Meta:
+        verbose_name = _("delivery prices")
+        verbose_name_plural = _("delivery prices")
+        constraints = [models.UniqueConstraint(fields=["store", "currency"], name="delivery_prices_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.store} {self.currency}"
 
 
 class LedgerTransaction(models.Model):
@@ -141,6 +295,24 @@ class LedgerTransaction(models.Model):
         related_name="ledger",
         verbose_name=_("refund"),
     )
+    request = models.ForeignKey(
+        RefundRequest,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="ledger",
+        verbose_name=_("refund request"),
+    )
+    charge = models.ForeignKey(
+        Charge,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="ledger",
+        verbose_name=_("charge"),
+    )
+    # What a posting of no refund or charge is about (a return's label, a store-credit use), once.
+    reference = models.CharField(_("reference"), max_length=300, blank=True)
     currency = currency_field(_("currency"))
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
@@ -152,7 +324,22 @@ class LedgerTransaction(models.Model):
                 fields=["refund", "memo"],
                 condition=models.Q(refund__isnull=False),
                 name="one_posting_per_refund_memo",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["request", "memo"],
+                condition=models.Q(request__isnull=False, refund__isnull=True),
+                name="one_posting_per_request_memo",
+            ),
+            models.UniqueConstraint(
+                fields=["charge", "memo"],
+                condition=models.Q(charge__isnull=False),
+                name="one_posting_per_charge_memo",
+            ),
+            models.UniqueConstraint(
+                fields=["store", "memo", "reference"],
+                condition=~models.Q(reference=""),
+                name="one_posting_per_reference_memo",
+            ),
         ]
 
     def __str__(self) -> str:

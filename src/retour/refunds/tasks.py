@@ -9,8 +9,11 @@ from retour.refunds.services.paying import reconcile_pending
 
 @task()
 def reconcile_pending_refunds() -> int:
-    """Complete refunds left pending by a crash or a timeout; idempotent, safe to run twice at once."""
-    return reconcile_pending()
+    """Complete refunds and exchange charges left pending by a crash or a timeout; idempotent, safe to run
+    twice at once."""
+    from retour.refunds.services import charging
+
+    return reconcile_pending() + charging.reconcile_pending()
 
 
 @task()

@@ -15,7 +15,7 @@ from django.urls import reverse
 from retour.catalog.models import Category, Product, Seller, Store
 from retour.orders.models import Customer, Order, OrderLine, Payment, Shipment
 from retour.policies import services
-from retour.policies.models import PolicyDecision, PolicyVersion, ReturnPolicy
+from retour.policies.models import PolicyDecision, PolicyVersion, ReturnPolicy, VersionImmutable
 from retour.policies.order_facts import facts_for_line
 
 pytestmark = pytest.mark.django_db
@@ -443,3 +443,53 @@ def test_people_who_are_not_staff_are_sent_to_the_login_page(
     assert response["Location"].startswith(reverse("admin:login"))
     activate = client.post(reverse("admin:policies_policyversion_activate", args=[v1.pk]))
     assert activate.status_code == 302
+
+
+def test_a_saved_version_cannot_be_changed_even_outside_the_admin(store: Store, v1: PolicyVersion):
+    v1.document = NO_RETURNS
+    with pytest.raises(VersionImmutable):
+        v1.save()
+    v1.refresh_from_db()
+    assert v1.document == STANDARD
+
+
+def test_a_sellers_refusal_says_what_differs_including_fees(
+    admin_client: Client, store: Store, seller: Seller, v1: PolicyVersion
+):
+    no_waiver = STANDARD.replace("    waived_when: {member: true}\n", "")
+    response = add_version(admin_client, store, no_waiver, seller=seller.pk)
+
+    html = response.content.decode()
+    assert "may not be less generous than the store" in html
+    assert "It gives less: fees of €" in html
+    assert "instead of €0.00" in html
+    assert "a loyalty member" in html
+    assert not PolicyVersion.objects.filter(policy__seller=seller).exists()
+
+
+def test_a_version_page_shows_the_documents_own_warnings(admin_client: Client, store: Store):
+    books_only = NO_RETURNS.replace("  - id: nothing\n", "  - id: nothing\n    when: {category: books}\n")
+    version = services.load_policy(store, books_only)
+    html = admin_client.get(change_url(version)).content.decode()
+    assert "Line 3, rules: some cases match no rule" in html
+
+
+def test_a_version_saved_before_the_contradiction_checks_still_decides(store: Store):
+    shadowed = (
+        NO_RETURNS.replace(
+            "rules:\n",
+            "rules:\n  - id: books\n    when: {category: books}\n    then: {eligible: false, code: books}\n",
+        )
+        + "  - id: used-books\n    when: {category: books, condition: used}\n"
+        + "    then: {eligible: false, code: b}\n"
+    )
+    with pytest.raises(services.PolicyInvalid):
+        services.load_policy(store, shadowed)
+    old = PolicyVersion.objects.create(
+        policy=services.policy_slot(store), number=1, name="no-returns", document=shadowed, digest="old"
+    )
+
+    policy = services.compiled(old)
+
+    assert [p.field for p in policy.policy.warnings] == ["rules[2].when"]
+    assert "unreachable" in services.warnings(policy)[0].message

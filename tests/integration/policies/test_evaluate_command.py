@@ -167,7 +167,7 @@ def test_a_policy_document_is_evaluated_above_the_legal_floor(tmp_path: Path) ->
     # The law gives the French shopper 14 days whatever the policy says; the policy's fee applies.
     assert results[1]["code"] == "legal_withdrawal"
     assert results[1]["legal_basis"] == "eu_withdrawal"
-    assert results[1]["return_shipping_fee"] == "4.95"
+    assert results[1]["return_shipping_fee"] == "2.00"  # the policy's own, not the floor's 4.95
     assert results[2] == {"id": "usd", "error": "currency USD is not in the policy's fee table (EUR)"}
 
 

@@ -1,16 +1,22 @@
-"""``retour policy lint`` and ``retour policy versions``: what staff read on a terminal."""
+"""``retour policy lint``, ``load`` and ``versions``: what staff read on a terminal."""
 
 from __future__ import annotations
 
 import io
+import json
+import os
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.utils import translation
 
-from retour.catalog.models import Store
+from retour.catalog.models import Seller, Store
 from retour.policies import services
+from retour.policies.models import PolicyVersion
 
 NO_RETURNS = """\
 format: retour-policy/1
@@ -61,3 +67,103 @@ def test_versions_marks_the_active_one(store: Store):
     lines = [line.split("\t") for line in run("versions", "--store", store.code)]
 
     assert [(fields[2], fields[4]) for fields in lines] == [(f"v{first.number}", "active"), ("v2", "")]
+
+
+# Takes nothing back and charges its fee in JPY only: below the law for EU and UK shoppers all the same.
+NOTHING_IN_JPY = """\
+format: retour-policy/1
+name: nothing
+fees:
+  return_shipping:
+    amounts: {JPY: "500"}
+rules:
+  - id: never
+    then: {eligible: false, code: no_returns}
+"""
+# Decides only books: the other cases fall through, a warning of the document itself.
+BOOKS_ONLY = """\
+format: retour-policy/1
+name: books-only
+rules:
+  - id: books
+    when: {category: books}
+    then: {eligible: false, code: no_books}
+"""
+
+
+def test_lint_warns_on_a_refuse_everything_policy_whatever_its_currencies(tmp_path: Path):
+    path = tmp_path / "nothing.yaml"
+    path.write_text(NOTHING_IN_JPY, encoding="utf-8")
+    *warnings, _summary = run("lint", str(path))
+    assert warnings
+    assert any("shopper in FR" in line and "legal_withdrawal" in line for line in warnings)
+    assert any("shopper in GB" in line for line in warnings)
+
+
+def test_lint_shows_the_documents_own_warnings_with_their_line(tmp_path: Path):
+    path = tmp_path / "books.yaml"
+    path.write_text(BOOKS_ONLY, encoding="utf-8")
+    lines = run("lint", str(path))
+    assert lines[0].startswith("Line 3, rules: some cases match no rule")
+
+
+@pytest.mark.django_db
+def test_load_shows_the_warnings_of_the_version_it_saved(store: Store, tmp_path: Path):
+    path = tmp_path / "books.yaml"
+    path.write_text(BOOKS_ONLY, encoding="utf-8")
+    lines = run("load", str(path), "--store", store.code)
+    assert lines[0] == "books-only version 1 is active."
+    assert lines[1].startswith("Line 3, rules: some cases match no rule")
+    assert any(line.startswith("The policy promises less than the law") for line in lines[2:])
+
+
+@pytest.mark.django_db
+def test_load_of_a_less_generous_seller_policy_says_which_cases_and_what_differs(
+    store: Store, tmp_path: Path
+):
+    seller = Seller.objects.create(store=store, code="atelier", name="Atelier")
+    services.load_policy(store, services.template_text("marketplace-standard"))
+    path = tmp_path / "seller.yaml"
+    path.write_text(
+        services.template_text("marketplace-standard").replace("    waived_when: {member: true}\n", ""),
+        encoding="utf-8",
+    )
+
+    with pytest.raises(CommandError) as error:
+        run("load", str(path), "--store", store.code, "--seller", seller.code)
+
+    lines = str(error.value).splitlines()
+    assert lines[0] == "A marketplace seller's policy may not be less generous than the store's."
+    assert len(lines) > 1
+    assert any("fees of €" in line and "instead of €0.00" in line for line in lines[1:]), lines
+    assert any("a loyalty member" in line for line in lines[1:])
+    assert not PolicyVersion.objects.filter(policy__seller=seller).exists()
+
+
+def test_evaluate_piped_into_head_stops_quietly(tmp_path: Path):
+    case = (
+        '{"id": "a", "country": "FR", "currency": "EUR", "category": "apparel", "unit_price": "40.00", '
+        '"quantity": 1, "ordered_at": "2026-02-26", "delivered_at": "2026-03-02", '
+        '"requested_at": "2026-03-12", "condition": "unopened", "reason": "changed_mind"}\n'
+    )
+    cases = tmp_path / "cases.jsonl"
+    cases.write_text(case * 20_000, encoding="utf-8")
+    env = {**os.environ, "DATABASE_URL": "sqlite:////nonexistent/retour/db.sqlite3"}
+    retour = Path(sys.executable).with_name("retour")
+    head = shutil.which("head")
+    assert head is not None
+    command = [str(retour), "policy", "evaluate", "--template", "marketplace-standard", "--cases", str(cases)]
+    with subprocess.Popen(  # noqa: S603 - our own command, fixed arguments
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env
+    ) as producer:
+        assert producer.stdout is not None
+        assert producer.stderr is not None
+        first = subprocess.run(  # noqa: S603 - head, fixed arguments
+            [head, "-n", "1"], stdin=producer.stdout, capture_output=True, text=True, check=True, timeout=120
+        )
+        producer.stdout.close()  # head has gone: the command's next write finds the pipe closed
+        errors = producer.stderr.read().decode()
+        status = producer.wait(timeout=120)
+    assert json.loads(first.stdout)["id"] == "a"
+    assert errors == ""
+    assert status == 1

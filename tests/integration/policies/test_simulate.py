@@ -18,6 +18,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from retour.catalog.models import Store
+from retour.orders.models import Customer
 from retour.policies import services, simulation
 from retour.policies.domain import legal
 from retour.policies.domain.compiler import CompiledPolicy
@@ -94,6 +95,18 @@ SEASONAL = PICKY.replace("name: picky", "name: seasonal").replace(
     "rules:\n",
     "rules:\n  - id: january\n    when: {requested_on: {between: [01-01, 01-31]}, "
     "delivered_on: {between: [12-10, 12-31]}}\n    then: {eligible: false, code: january_pause}\n",
+)
+
+
+# A draft that looks at the product's tags and the customer's segment.
+TAGGED = PICKY.replace("name: picky", "name: tagged").replace(
+    "rules:\n",
+    "rules:\n  - id: end-of-line\n    when: {tags: [fin-de-serie]}\n"
+    "    then: {eligible: false, code: end_of_line}\n"
+    "  - id: vip\n    when: {segment: vip}\n"
+    "    then: {eligible: true, code: vip, refund_percent: 100, resolutions: [refund]}\n"
+    "  - id: new-customer\n    when: {segment: new, days_since_delivery: {max: 40}}\n"
+    "    then: {eligible: true, code: welcome, refund_percent: 100, resolutions: [store_credit]}\n",
 )
 
 
@@ -178,7 +191,9 @@ def figures(side: simulation.Side) -> Counter[Any]:
 
 
 @pytest.mark.parametrize(
-    "draft_text", [stricter, lambda: PICKY, lambda: SEASONAL], ids=["stricter", "picky", "seasonal"]
+    "draft_text",
+    [stricter, lambda: PICKY, lambda: SEASONAL, lambda: TAGGED],
+    ids=["stricter", "picky", "seasonal", "tags-and-segments"],
 )
 def test_the_simulator_decides_as_every_request_decided_on_its_own(demo_store: Store, draft_text: Any):
     draft = services.parse(draft_text())
@@ -342,3 +357,11 @@ def test_the_demo_tops_up_its_past_requests():
     assert requests.filter(eligible=False).exists()
     assert "0 added to the 50 already there" in run(*DEMO, "--returns", "50")
     assert requests.count() == 50
+
+
+def test_the_demo_gives_some_customers_a_segment_and_its_requests_keep_it(demo_store: Store):
+    segments = set(Customer.objects.filter(store=demo_store).values_list("segment", flat=True))
+    assert {"vip", "new", ""} <= segments
+    stored = PolicyDecision.objects.filter(store=demo_store, stage="request")
+    assert stored.filter(segment="vip").exists()
+    assert stored.filter(tags__contains="fin-de-serie").exists()

@@ -61,3 +61,31 @@ def test_only_a_request_decision_can_be_revised(store: Store) -> None:
     inspection, _difference = services.redecide_at_inspection(request, "used", when=WHEN)
     with pytest.raises(services.PolicyInvalid):
         services.redecide_at_inspection(inspection, "damaged", when=WHEN)
+
+
+def test_a_request_refused_then_found_refundable_at_inspection_says_so(store: Store):
+    text = services.template_text("marketplace-standard").replace(
+        "rules:\n",
+        "rules:\n  - id: no-damaged\n    when: {condition: damaged, stage: request}\n"
+        "    then: {eligible: false, code: report_damage}\n",
+        1,
+    )
+    version = services.load_policy(store, text)
+    facts = Facts(
+        country="US",
+        currency="USD",
+        category="apparel",
+        unit_price=Decimal("45.00"),
+        quantity=1,
+        ordered_at=date(2026, 2, 20),
+        delivered_at=date(2026, 2, 24),
+        requested_at=date(2026, 3, 10),
+        condition="damaged",
+        reason="size_fit",
+    )
+    request = services.record(store, version, facts, services.decide(version, facts), when=WHEN)
+    inspection, difference = services.redecide_at_inspection(request, "opened", when=WHEN)
+
+    assert (request.eligible, inspection.eligible) == (False, True)
+    assert "can be refunded after all, 100 % (US$40.05)" in difference.en
+    assert "peut finalement être remboursé" in difference.fr

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import threading
 from decimal import Decimal
 
@@ -10,7 +9,6 @@ import pytest
 from django.db import connection, connections
 
 from factories import delivered_line
-from fakes.stripe_server import FakeStripe
 from retour.core.aggregates import AmountSum
 from retour.orders.models import Order
 from retour.refunds.models import LedgerEntry, Refund, RefundRequest, StoreCreditMovement
@@ -25,16 +23,6 @@ from retour.refunds.services.paying import (
 from retour.returns.models import Return
 from retour.returns.services import handling
 from retour.returns.services.creating import LineRequest, create_return
-
-
-@pytest.fixture
-def fake_stripe(fixtures_dir, settings):
-    fixture = json.loads((fixtures_dir / "stripe" / "refund.stripe-mock-fixtures3.json").read_text())
-    server = FakeStripe(fixture).start()
-    settings.STRIPE_API_KEY = "sk_test_fake"
-    settings.STRIPE_API_BASE = server.url
-    yield server
-    server.stop()
 
 
 def inspected(order: Order, quantities=None, reason="defective", condition="unopened") -> Return:
@@ -54,6 +42,14 @@ def balanced() -> bool:
     return (totals["debit"] or 0) == (totals["credit"] or 0)
 
 
+def account(name: str) -> Decimal:
+    """Credit minus debit on one ledger account (what it owes, for a liability)."""
+    totals = LedgerEntry.objects.filter(account=name).aggregate(
+        debit=AmountSum("debit"), credit=AmountSum("credit")
+    )
+    return (totals["credit"] or Decimal(0)) - (totals["debit"] or Decimal(0))
+
+
 @pytest.mark.django_db
 def test_a_manual_refund_waits_for_staff_then_resolves_the_return(order, agent):
     ret = inspected(order)
@@ -62,10 +58,13 @@ def test_a_manual_refund_waits_for_staff_then_resolves_the_return(order, agent):
     assert request.amount == Decimal("120.00")  # 2 x 60.00, defective: no fee
     refund = request.refunds.get()
     assert (refund.gateway, refund.status) == ("manual", "pending")
-    assert not LedgerEntry.objects.exists()
+    assert account("refunds_payable") == Decimal("120.00")  # promised, not yet paid
+    assert account("payment_clearing") == 0
     confirm_manual(refund, actor=agent)
     refund.refresh_from_db()
     assert refund.status == "succeeded"
+    assert account("refunds_payable") == 0  # settled on confirmation
+    assert account("payment_clearing") == Decimal("120.00")
     assert balanced()
     ret.refresh_from_db()
     assert (ret.state, ret.outcome) == ("resolved", "refunded")
@@ -141,11 +140,12 @@ def test_store_credit_with_the_policy_bonus_credited_once(order, agent):
     assert (refund.gateway, refund.status) == ("store_credit", "succeeded")
     bonus = Decimal(request.breakdown["store_credit_bonus"])
     assert bonus > 0
-    assert refund.amount == request.amount + bonus
+    assert (refund.amount, refund.bonus) == (request.amount, bonus)  # the bonus is no payment refund
+    assert refund.payment == order.payments.get()  # counted against what the card captured
     movements = StoreCreditMovement.objects.filter(account__customer=order.customer)
-    assert movements.aggregate(total=AmountSum("amount"))["total"] == refund.amount
+    assert movements.aggregate(total=AmountSum("amount"))["total"] == request.amount + bonus
     reconcile_pending()
-    assert movements.count() == 1
+    assert sorted(movements.values_list("reason", flat=True)) == ["bonus", "refund"]
     assert balanced()
     ret.refresh_from_db()
     assert ret.outcome == "store_credit"
@@ -198,7 +198,7 @@ def test_a_crash_after_the_provider_paid_is_recovered_exactly_once(make_order, f
     assert reconcile_pending() == 0
     assert fake_stripe.creates == 1
     assert fake_stripe.total_refunded() == 12000
-    assert Refund.objects.get().ledger.filter(memo="refund").count() == 1
+    assert Refund.objects.get().ledger.filter(memo="refund paid").count() == 1
     assert balanced()
 
 

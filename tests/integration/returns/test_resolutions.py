@@ -208,3 +208,124 @@ def test_two_exchanges_for_the_last_unit_one_wins(make_order, policy_store):
     last.refresh_from_db()
     assert last.stock == 0
     assert Exchange.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_repair_and_close_are_refused_before_inspection(make_order, policy_store):
+    from retour.returns.errors import TransitionRefused
+
+    order = make_order("#6301")
+    line = order.lines.order_by("position").first()
+    ret = create_return(order, [LineRequest(line.pk, 1, "defective", "unopened", "refund")])
+    assert ret.state == "approved"
+    with pytest.raises(TransitionRefused):
+        repair(ret, ret.lines.get(), actor=None)
+    ret = handling.receive(ret, actor=None)
+    with pytest.raises(TransitionRefused):
+        repair(ret, ret.lines.get(), actor=None)  # received, not yet inspected
+    assert Return.objects.get(pk=ret.pk).state == "received"
+    assert not ret.events.filter(kind="repair").exists()
+
+
+@pytest.mark.django_db
+def test_an_instant_exchange_is_not_closed_before_its_return_came_back(order, policy_store):
+    from retour.returns.errors import TransitionRefused
+
+    line = order.lines.order_by("position").first()
+    ret = create_return(order, [LineRequest(line.pk, 1, "size_fit", "unopened", "exchange")])
+    exchange(
+        ret, ret.lines.get(), variant(policy_store, "PULL-L", "60.00", stock=None), actor=None, instant=True
+    )
+    with pytest.raises(TransitionRefused, match="instant exchange"):
+        close_exchanged(ret, actor=None)  # approved only: the shopper could keep both
+    handling.mark_in_transit(ret)
+    with pytest.raises(TransitionRefused):
+        close_exchanged(ret, actor=None)
+    assert Return.objects.get(pk=ret.pk).state == "in_transit"
+    ret = handling.receive(ret, actor=None)
+    ret = handling.inspect(ret, [handling.Grading(ret.lines.get().pk, "unopened")], actor=None)
+    assert close_exchanged(ret, actor=None).outcome == "exchanged"
+
+
+def _instant(order, store, price="60.00"):
+    line = order.lines.order_by("position").first()
+    ret = create_return(order, [LineRequest(line.pk, 1, "size_fit", "unopened", "exchange")])
+    made = exchange(
+        ret, ret.lines.get(), variant(store, "PULL-L", price, stock=None), actor=None, instant=True
+    )
+    Order.objects.filter(pk=made.order_id).update(fulfillment_status="fulfilled")
+    return Return.objects.get(pk=ret.pk), made
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("moved_to", ["expired", "cancelled", "in_transit_late", "received_late"])
+def test_an_instant_exchange_is_charged_whatever_state_its_unshipped_return_moved_to(
+    order, policy_store, moved_to
+):
+    from retour.refunds.models import Charge
+
+    ret, made = _instant(order, policy_store)
+    days = 15
+    later = ret.approved_at + timedelta(days=days)
+    if moved_to == "expired":
+        handling.expire(ret, days=14)
+    elif moved_to == "cancelled":
+        handling.cancel(ret, actor=None)
+    else:  # shipped, but only after the allowed days
+        handling.mark_in_transit(ret)
+        ReturnEvent.objects.filter(ret=ret, to_state="in_transit").update(at=later)
+        if moved_to == "received_late":
+            handling.receive(ret, actor=None)
+            ReturnEvent.objects.filter(ret=ret, to_state="received").update(at=later)
+    assert charge_unreturned_instant_exchanges(later) == 1
+    assert charge_unreturned_instant_exchanges(later) == 0
+    charge = Charge.objects.get(exchange=made)
+    assert (charge.reason, charge.amount, charge.gateway) == ("unreturned", Decimal("60.00"), "manual")
+    new = Order.objects.get(pk=made.order_id)
+    assert (new.total, new.financial_status) == (Decimal("60.00"), "pending")
+
+
+@pytest.mark.django_db
+def test_an_instant_exchange_whose_return_shipped_in_time_is_never_charged_even_later(order, policy_store):
+    ret, made = _instant(order, policy_store)
+    handling.mark_in_transit(ret)
+    ret = handling.receive(ret, actor=None)
+    ret = handling.inspect(ret, [handling.Grading(ret.lines.get().pk, "unopened")], actor=None)
+    close_exchanged(ret, actor=None)
+    assert charge_unreturned_instant_exchanges(ret.approved_at + timedelta(days=60)) == 0
+    assert not made.charges.exists()
+
+
+@pytest.mark.django_db
+def test_a_dearer_instant_exchange_not_returned_is_charged_the_rest_of_its_price(make_order, policy_store):
+    from retour.refunds.services import charging
+
+    order = make_order("#6401")
+    ret, made = _instant(order, policy_store, price="75.00")  # 15.00 more than the 60.00 paid
+    first = made.charges.get()
+    assert first.amount == Decimal("15.00")
+    charging.confirm_collected(first, actor=None)
+    later = ret.approved_at + timedelta(days=15)
+    assert charge_unreturned_instant_exchanges(later) == 1
+    rest = made.charges.get(reason="unreturned")
+    assert rest.amount == Decimal("60.00")  # 75.00 in all for the item kept
+    charging.confirm_collected(rest, actor=None)
+    assert Order.objects.get(pk=made.order_id).financial_status == "paid"
+    assert charging.owed(made).amount == 0
+
+
+@pytest.mark.django_db
+def test_a_cheaper_exchange_whose_difference_is_refunded_ends_exchanged(order, policy_store):
+    from retour.refunds.services.paying import confirm_manual
+
+    ret = inspected(order)
+    exchange(ret, ret.lines.get(), variant(policy_store, "PULL-S", "50.00", stock=None), actor=None)
+    from retour.returns.services.resolutions import DifferenceToRefund
+
+    with pytest.raises(DifferenceToRefund):
+        close_exchanged(ret, actor=None)  # the 20.00 would never be paid back
+    request, _ = request_refund(ret, idempotency_key="diff", actor=None)
+    assert request.breakdown["exchanges"] == {str(ret.lines.get().pk): "20.00"}
+    confirm_manual(request.refunds.get(), actor=None)
+    ret.refresh_from_db()
+    assert (ret.state, ret.outcome) == ("resolved", "exchanged")

@@ -145,6 +145,15 @@ def test_exchange_through_the_api_then_resolve(order, agent, warehouse, client_f
     done = post(agent_client, f"/api/v1/returns/{number}/exchange", {"line": line, "variant_sku": "PULL-L"})
     assert done.status_code == 200, done.content
     assert done.json()["exchanges"][0]["difference"] == "30.00"
+    assert done.json()["exchanges"][0]["owed"] == "30.00"  # a card paid by hand: a payment due
+    unpaid = post(agent_client, f"/api/v1/returns/{number}/resolve", {"outcome": "exchanged"})
+    assert (unpaid.status_code, unpaid.json()["code"]) == (409, "exchange_unpaid")
+    from retour.refunds.models import Charge
+    from retour.refunds.services.charging import confirm_collected
+
+    charge = Charge.objects.get(exchange__ret__number=number)
+    assert (charge.amount, charge.gateway, charge.status) == (Decimal("30.00"), "manual", "pending")
+    confirm_collected(charge, actor=None)  # staff say the shopper paid
     resolved = post(agent_client, f"/api/v1/returns/{number}/resolve", {"outcome": "exchanged"})
     assert (resolved.json()["state"], resolved.json()["outcome"]) == ("resolved", "exchanged")
 

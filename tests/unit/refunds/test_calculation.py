@@ -13,6 +13,7 @@ from retour.refunds.domain.calculation import (
     Units,
     breakdown,
     exchange_difference,
+    outbound_shipping_refund,
     refund_outbound_shipping,
     units_share,
 )
@@ -126,3 +127,11 @@ def test_exchange_difference():
     assert exchange_difference(eur("50.00"), eur("50.00")) == Money.zero("EUR")
     assert exchange_difference(eur("50.00"), eur("65.50")) == eur("15.50")
     assert exchange_difference(eur("50.00"), eur("45.00")).amount == Decimal("-5.00")
+
+
+def test_an_express_delivery_refunds_the_standard_price_never_more_than_was_paid():
+    assert outbound_shipping_refund(eur("12.90"), express=True, standard_price=eur("4.90")) == eur("4.90")
+    assert outbound_shipping_refund(eur("3.00"), express=True, standard_price=eur("4.90")) == eur("3.00")
+    assert outbound_shipping_refund(eur("4.90"), express=False, standard_price=eur("3.90")) == eur("4.90")
+    # A store that did not say what its standard delivery costs refunds what was paid: never less than due.
+    assert outbound_shipping_refund(eur("12.90"), express=True, standard_price=None) == eur("12.90")

@@ -16,6 +16,7 @@ from retour.refunds.domain.timing import (
     expected_refund_date,
     france_late_refund_surcharge,
     legal_refund_deadline,
+    refund_due_by,
     surcharge_schedule,
 )
 
@@ -42,21 +43,58 @@ def test_an_unbalanced_transaction_cannot_be_made():
 cents = st.integers(0, 10_000_000).map(lambda c: Money.from_minor(c, "EUR"))
 
 
-@given(
-    st.lists(
-        st.tuples(st.sampled_from(["refund", "bonus", "used", "settle", "seller"]), cents, cents), max_size=30
-    )
-)
+KINDS = ["promised", "bonus", "used", "settle", "failed", "seller", "label", "charge", "gift", "withdrawn"]
+
+
+@given(st.lists(st.tuples(st.sampled_from(KINDS), cents, cents), max_size=30))
 def test_any_sequence_of_transactions_keeps_the_trial_balance_at_zero(operations):
     builders = {
-        "refund": ledger.refund,
-        "bonus": lambda amount, _fees: ledger.store_credit_bonus(amount),
-        "used": lambda amount, _fees: ledger.store_credit_used(amount),
-        "settle": lambda amount, _fees: ledger.settle_payable(amount),
-        "seller": lambda amount, _fees: ledger.seller_charged_back(amount),
+        "promised": lambda amount, shipping: ledger.refund_promised(amount, shipping, min(amount, shipping)),
+        "bonus": lambda amount, _other: ledger.store_credit_bonus(amount),
+        "used": lambda amount, _other: ledger.store_credit_used(amount),
+        "settle": lambda amount, _other: ledger.settle_payable(amount, paid_to=ledger.GIFT_CARD_LIABILITY),
+        "failed": lambda amount, _other: ledger.refund_failed(amount),
+        "seller": lambda amount, _other: ledger.seller_charged_back(amount),
+        "label": lambda amount, _other: ledger.label_cost(amount),
+        "charge": lambda amount, _other: ledger.charge_collected(amount),
+        "gift": lambda amount, _other: ledger.gift_card_used(amount),
+        "withdrawn": lambda amount, other: ledger.closing(
+            "x",
+            {ledger.FEE_INCOME: -amount, ledger.SHIPPING_COST: other, ledger.SALES_RETURNS: amount - other},
+        ),
     }
-    made = [builders[kind](amount, fees) for kind, amount, fees in operations]
+    made = [builders[kind](amount, other) for kind, amount, other in operations]
     assert all(total.amount == 0 for total in ledger.trial_balance(made).values())
+
+
+def test_a_refund_is_promised_in_refunds_payable_and_settled_tender_by_tender():
+    promise = ledger.refund_promised(eur("100.00"), eur("4.90"), eur("4.95"))
+    owed = ledger.balances([promise])
+    assert owed[ledger.REFUNDS_PAYABLE] == eur("-99.95")  # 100 + 4.90 shipping - 4.95 fee
+    assert owed[ledger.SHIPPING_COST] == eur("4.90")  # the outbound shipping paid back is a cost
+    assert owed[ledger.FEE_INCOME] == eur("-4.95")
+    paid = [
+        promise,
+        ledger.settle_payable(eur("20.00"), paid_to=ledger.GIFT_CARD_LIABILITY),
+        ledger.settle_payable(eur("79.95")),
+    ]
+    after = ledger.balances(paid)
+    assert after[ledger.REFUNDS_PAYABLE] == eur("0")
+    assert after[ledger.GIFT_CARD_LIABILITY] == eur("-20.00")
+    assert after[ledger.PAYMENT_CLEARING] == eur("-79.95")
+
+
+def test_a_promise_whose_tenders_all_failed_is_closed_out_to_zero():
+    made = [
+        ledger.refund_promised(eur("50.00"), eur("4.90"), eur("4.95")),
+        ledger.refund_failed(eur("49.95")),
+    ]
+    made.append(ledger.closing("refund withdrawn", ledger.balances(made)))
+    assert all(amount == eur("0") for amount in ledger.balances(made).values())
+
+
+def test_nothing_to_post_makes_an_empty_transaction():
+    assert ledger.refund_promised(eur("0"), eur("0"), eur("0")).postings == ()
 
 
 def test_card_refunds_arrive_in_business_days_skipping_french_and_german_holidays():
@@ -75,6 +113,16 @@ def test_eu_withdrawal_refund_is_due_14_days_after_the_notice():
     deadline = legal_refund_deadline(date(2026, 11, 2))
     assert deadline.due == date(2026, 11, 16)
     assert deadline.may_wait_for_goods
+
+
+def test_the_trader_may_hold_the_refund_until_the_goods_or_proof_of_sending_arrive():
+    deadline = legal_refund_deadline(date(2026, 11, 2))
+    assert refund_due_by(deadline, None) is None  # nothing back, nothing sent: it may wait
+    assert refund_due_by(deadline, date(2026, 11, 5)) == date(2026, 11, 16)  # back early: 14 days hold
+    assert refund_due_by(deadline, date(2026, 11, 20)) == date(2026, 11, 20)  # back late: due at once
+    collected = legal_refund_deadline(date(2026, 11, 2), trader_collects=True)
+    assert not collected.may_wait_for_goods
+    assert refund_due_by(collected, None) == date(2026, 11, 16)
 
 
 @pytest.mark.parametrize(

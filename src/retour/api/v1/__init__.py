@@ -6,6 +6,8 @@ from ninja import NinjaAPI
 
 from retour.api import errors
 from retour.api.auth import StaffToken
+from retour.api.v1.balances import customers_router, gift_cards_router
+from retour.api.v1.charges import router as charges_router
 from retour.api.v1.helpcenter import router as help_router
 from retour.api.v1.orders import router as orders_router
 from retour.api.v1.refunds import router as refunds_router
@@ -26,3 +28,6 @@ api.add_router("/v1/orders", withdrawals_router)
 api.add_router("/v1/help", help_router)
 api.add_router("/v1/returns", returns_router)
 api.add_router("/v1/returns", refunds_router)
+api.add_router("/v1/returns", charges_router)
+api.add_router("/v1/customers", customers_router)
+api.add_router("/v1/gift-cards", gift_cards_router)

@@ -41,6 +41,10 @@ class RefundOut(Schema):
     fees: Decimal
     breakdown: dict[str, object]
     refunds: list[TenderOut]
+    paid_on: date | None  # once every tender is paid
+    legal_due_on: date | None  # a withdrawal's refund deadline it was held to
+    days_late: int
+    late_surcharge: Decimal  # France, L242-4: owed for paying it late
 
 
 def _amount(value: Decimal, currency: str) -> Decimal:
@@ -64,8 +68,7 @@ def _tender(refund: Refund, country: str) -> TenderOut:
 
 
 def present(request: RefundRequest) -> RefundOut:
-    order = request.ret.order
-    country = order.shipping_country or order.store.country
+    country = request.ret.store.country  # business days of the store's country
     return RefundOut(
         idempotency_key=request.idempotency_key,
         method=request.method,
@@ -74,6 +77,10 @@ def present(request: RefundRequest) -> RefundOut:
         fees=_amount(request.fees, request.currency),
         breakdown=request.breakdown,
         refunds=[_tender(refund, country) for refund in request.refunds.order_by("id")],
+        paid_on=request.paid_on,
+        legal_due_on=request.legal_due_on,
+        days_late=request.days_late,
+        late_surcharge=_amount(request.late_surcharge, request.currency),
     )
 
 

@@ -25,7 +25,7 @@ from retour.core.money import Money
 from retour.orders.models import Order
 from retour.returns import queries
 from retour.returns.errors import ReturnInvalid
-from retour.returns.models import Return, ReturnLine
+from retour.returns.models import Exchange, Return, ReturnLine
 from retour.returns.services import handling
 from retour.returns.services.creating import LineRequest, create_return
 
@@ -113,6 +113,7 @@ class ExchangeOutLine(Schema):
     variant_sku: str
     difference: Decimal
     instant: bool
+    owed: Decimal  # still to be paid for the exchange order (see /charges)
 
 
 class SurchargeStep(Schema):
@@ -129,6 +130,11 @@ class DeadlinesOut(Schema):
     legal_refund_due: date | None
     may_wait_for_goods: bool
     late_refund_surcharge: list[SurchargeStep]
+    legal_basis: str
+    goods_back_on: date | None
+    proof_of_sending_on: date | None
+    refund_due_by: date | None  # a withdrawal's refund is late after this; null while it may wait
+    late_refund_surcharge_owed: Decimal | None  # France: owed on refunds already paid late
 
 
 class ReturnOut(Schema):
@@ -232,11 +238,18 @@ def present(ret: Return) -> ReturnOut:
                 variant_sku=x.variant.sku,
                 difference=_money(x.difference, ret.order.currency),
                 instant=x.instant,
+                owed=_owed(x),
             )
             for x in ret.exchanges.select_related("order", "variant").order_by("id")
         ],
         deadlines=_deadlines(ret),
     )
+
+
+def _owed(exchange: Exchange) -> Decimal:
+    from retour.refunds.services.charging import owed
+
+    return owed(exchange).rounded().amount
 
 
 def _deadlines(ret: Return) -> DeadlinesOut:
@@ -253,6 +266,11 @@ def _deadlines(ret: Return) -> DeadlinesOut:
             SurchargeStep(owed_from=day, rule=step.rule, percent=step.percent, amount=step.amount.amount)
             for day, step in found.surcharge
         ],
+        legal_basis=found.legal_basis,
+        goods_back_on=found.goods_back_on,
+        proof_of_sending_on=found.proof_of_sending_on,
+        refund_due_by=found.refund_due_by,
+        late_refund_surcharge_owed=found.surcharge_owed.rounded().amount if found.surcharge_owed else None,
     )
 
 
@@ -472,6 +490,7 @@ class ExchangeIn(Schema):
     line: int
     variant_sku: str = ""  # empty: the same item again (a replacement)
     instant: bool = False
+    pay_with: str = "original"  # a dearer item's difference: original | store_credit | manual
 
 
 @router.post("/{number}/exchange", response=ReturnOut, summary="Exchange or replace a line (a linked order)")
@@ -489,7 +508,7 @@ def exchange(request: HttpRequest, number: str, body: ExchangeIn, store: str | N
         variant = Variant.objects.filter(store_id=ret.store_id, sku=body.variant_sku).first()
         if variant is None:
             raise ReturnInvalid(_("The store has no item with SKU %(sku)s.") % {"sku": body.variant_sku})
-    make_exchange(ret, line, variant, actor=request.user, instant=body.instant)
+    make_exchange(ret, line, variant, actor=request.user, instant=body.instant, pay_with=body.pay_with)
     return present(ret)
 
 

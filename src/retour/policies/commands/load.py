@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy, ngettext, pgettext
 from retour.catalog.models import Seller
 from retour.catalog.services import StoreNotFound, find_store
 from retour.policies import services
-from retour.policies.forms import lint_message
+from retour.policies.forms import lint_message, lint_messages, refusal_messages, warning_messages
 from retour.policies.models import PolicyVersion
 
 
@@ -84,9 +84,12 @@ def _lint(command: BaseCommand, options: dict[str, Any]) -> None:
     except services.PolicyInvalid as error:
         raise invalid(error) from None
     findings = services.lint(policy)
+    notes = warning_messages(policy)
+    for note in notes:
+        command.stdout.write(note)
     for finding in findings:
         command.stdout.write(lint_message(finding))  # the sentence the admin shows, vocabulary translated
-    rules, warnings = len(policy.policy.rules), len(findings)
+    rules, warnings = len(policy.policy.rules), len(findings) + len(notes)
     command.stdout.write(
         _("%(name)s: valid, %(rules)s, %(warnings)s.")
         % {
@@ -112,10 +115,14 @@ def _load(command: BaseCommand, options: dict[str, Any]) -> None:
     except services.PolicyInvalid as error:
         raise invalid(error) from None
     except services.PolicyRefused as error:
-        raise CommandError(error.message) from None
+        # Which cases, and what the seller's policy gives less of (fees included).
+        raise CommandError("\n".join(refusal_messages(error))) from None
     command.stdout.write(
         _("%(name)s version %(number)d is active.") % {"name": version.name, "number": version.number}
     )
+    policy = services.compiled(version)
+    for line in [*warning_messages(policy), *lint_messages(services.lint(policy))]:
+        command.stdout.write(line)
 
 
 def _versions(command: BaseCommand, options: dict[str, Any]) -> None:

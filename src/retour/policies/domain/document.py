@@ -3,18 +3,25 @@
 Only the standard library, PyYAML (a parser, no I/O) and ``core`` are used. Messages are English
 with ``%(name)s`` placeholders, marked with ``gettext_noop`` so that ``makemessages`` extracts them,
 and translated at the edge (``policies.services``).
+
+YAML anchors, aliases and merge keys (``<<: *anchor``) are allowed, as the templates use them, but a
+document may expand to at most ``MAX_NODES`` values and nest ``MAX_DEPTH`` deep: a few hundred bytes of
+aliases of aliases ("billion laughs") would otherwise expand to billions. Once the document reads
+without problems, ``analysis.check`` looks for impossible conditions and unreachable rules (errors) and
+for what is worth a warning (``Policy.warnings``).
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import replace
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import yaml
 
 from retour.core.money import is_currency, minor_units
+from retour.policies.domain import analysis
 from retour.policies.domain.model import (
     ALWAYS,
     Adjustment,
@@ -24,9 +31,11 @@ from retour.policies.domain.model import (
     Outcome,
     Override,
     Policy,
+    Problem,
     ReturnWindow,
     Rule,
     Text,
+    gettext_noop,
 )
 from retour.policies.domain.vocabulary import (
     APPROVALS,
@@ -41,6 +50,9 @@ from retour.policies.domain.vocabulary import (
 
 FORMAT = "retour-policy/1"
 MAX_SIZE = 256 * 1024
+MAX_NODES = 10_000  # values a document may expand to, aliases and merges included
+MAX_DEPTH = 64
+MERGE = "tag:yaml.org,2002:merge"
 TEXT_FACTS = {
     "category": None,
     "condition": CONDITIONS,
@@ -59,25 +71,18 @@ AMOUNT_FACTS = {"unit_price", "line_total"}
 DATE_FACTS = {"requested_on", "delivered_on", "ordered_on"}
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 _DAY = re.compile(r"^(\d\d)-(\d\d)$")
+# Days in each month; 29 February is refused (see ``_Reader.day``).
+_MONTH_DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+__all__ = ["PolicyInvalid", "Problem", "gettext_noop", "load"]
 
 
-def gettext_noop(message: str) -> str:
-    """Mark a problem message for extraction (xgettext knows this name); ``policies.services`` translates it.
+class _TooLarge(Exception):
+    """The document expands to more values, or nests deeper, than allowed."""
 
-    The domain does not import Django, so this stands in for ``django.utils.translation.gettext_noop``.
-    """
-    return message
-
-
-@dataclass(frozen=True, slots=True)
-class Problem:
-    line: int
-    field: str
-    message: str
-    params: tuple[tuple[str, object], ...] = ()
-
-    def text(self) -> str:
-        return self.message % dict(self.params) if self.params else self.message
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(problem.message)
+        self.problem = problem
 
 
 class PolicyInvalid(ValueError):
@@ -86,8 +91,12 @@ class PolicyInvalid(ValueError):
         self.problems = problems
 
 
-def load(text: str) -> Policy:
-    """Parse and validate; raise ``PolicyInvalid`` with every problem found."""
+def load(text: str, *, saved: bool = False) -> Policy:
+    """Parse and validate; raise ``PolicyInvalid`` with every problem found.
+
+    ``saved``: the document is a version saved before the contradiction checks grew; what they find is
+    kept as warnings, so that decisions under it go on as they did.
+    """
     if len(text.encode()) > MAX_SIZE:
         raise PolicyInvalid(
             [
@@ -101,6 +110,17 @@ def load(text: str) -> Policy:
         )
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except RecursionError:
+        raise PolicyInvalid(
+            [
+                Problem(
+                    1,
+                    "",
+                    gettext_noop("the document nests too deeply (at most %(depth)d levels)"),
+                    (("depth", MAX_DEPTH),),
+                )
+            ]
+        ) from None
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         line = mark.line + 1 if mark is not None else 1
@@ -111,8 +131,13 @@ def load(text: str) -> Policy:
     if node is None:
         raise PolicyInvalid([Problem(1, "", gettext_noop("the document is empty"))])
     reader = _Reader()
-    data = reader.python(node, "")
+    try:
+        data = reader.python(node, "", 0)
+    except _TooLarge as error:
+        raise PolicyInvalid([error.problem]) from None
     policy = reader.policy(data)
+    if not reader.problems and policy is not None:
+        policy = reader.analysed(policy, saved=saved)
     if reader.problems:
         raise PolicyInvalid(sorted(reader.problems, key=lambda p: p.line))
     assert policy is not None
@@ -123,25 +148,52 @@ class _Reader:
     def __init__(self) -> None:
         self.lines: dict[str, int] = {}
         self.problems: list[Problem] = []
+        self.nodes = 0
 
     # -- YAML nodes to plain values, remembering where each field is -----------------------------
 
-    def python(self, node: yaml.Node, path: str) -> Any:
+    def count(self, node: yaml.Node, depth: int) -> None:
+        """One more value read; past the limits, the whole document is refused at once."""
+        self.nodes += 1
+        line = node.start_mark.line + 1
+        if self.nodes > MAX_NODES:
+            raise _TooLarge(
+                Problem(
+                    line,
+                    "",
+                    gettext_noop(
+                        "the document expands to more than %(count)d values (YAML aliases repeat what they "
+                        "point to): write it out, or use fewer aliases"
+                    ),
+                    (("count", MAX_NODES),),
+                )
+            )
+        if depth > MAX_DEPTH:
+            raise _TooLarge(
+                Problem(
+                    line,
+                    "",
+                    gettext_noop("the document nests too deeply (at most %(depth)d levels)"),
+                    (("depth", MAX_DEPTH),),
+                )
+            )
+
+    def python(self, node: yaml.Node, path: str, depth: int) -> Any:
+        self.count(node, depth)
         self.lines.setdefault(path, node.start_mark.line + 1)
         if isinstance(node, yaml.MappingNode):
-            explicit = [str(key.value) for key, _value in node.value if key.value != "<<"]
-            _MERGER.flatten_mapping(node)  # YAML merge keys (<<: *anchor); the node's own keys win
+            explicit = [str(key.value) for key, _value in node.value if key.tag != MERGE]
             result: dict[str, Any] = {}
-            for key_node, value_node in node.value:
+            for key_node, value_node in self.pairs(node, path, depth):
                 key = str(key_node.value)
                 child = f"{path}.{key}" if path else key
                 self.lines[child] = key_node.start_mark.line + 1
-                result[key] = self.python(value_node, child)
+                result[key] = self.python(value_node, child, depth + 1)
             for key in {key for key in explicit if explicit.count(key) > 1}:
                 self.error(f"{path}.{key}" if path else key, gettext_noop("the field is given twice"))
             return result
         if isinstance(node, yaml.SequenceNode):
-            return [self.python(item, f"{path}[{index}]") for index, item in enumerate(node.value)]
+            return [self.python(item, f"{path}[{index}]", depth + 1) for index, item in enumerate(node.value)]
         # Scalars stay text, typed by the field that reads them: "4.95" must not become a float, and
         # Norway's code NO must not become false (YAML 1.1 reads yes/no/on/off as booleans).
         value = node.value
@@ -152,13 +204,30 @@ class _Reader:
             return None
         return value
 
+    def pairs(self, node: yaml.MappingNode, path: str, depth: int) -> list[tuple[yaml.Node, yaml.Node]]:
+        """The mapping's key and value nodes, merge keys (``<<: *anchor``) resolved: its own keys win,
+        then the mappings merged, the first listed first. Every merged pair counts towards the limit."""
+        own = [(key, value) for key, value in node.value if key.tag != MERGE]
+        seen = {str(key.value) for key, _value in own}
+        merged: list[tuple[yaml.Node, yaml.Node]] = []
+        for key, value in node.value:
+            if key.tag != MERGE:
+                continue
+            sources = value.value if isinstance(value, yaml.SequenceNode) else [value]
+            for source in sources:
+                if not isinstance(source, yaml.MappingNode):
+                    self.error(path, gettext_noop("a merge key (<<) takes a mapping or a list of mappings"))
+                    continue
+                for pair in self.pairs(source, path, depth + 1):
+                    self.count(pair[0], depth)
+                    name = str(pair[0].value)
+                    if name not in seen:
+                        seen.add(name)
+                        merged.append(pair)
+        return own + merged
+
     def error(self, path: str, message: str, **params: object) -> None:
-        line = self.lines.get(path)
-        parent = path
-        while line is None and parent:
-            parent = parent.rsplit(".", 1)[0] if "." in parent else ""
-            line = self.lines.get(parent)
-        self.problems.append(Problem(line or 1, path, message, tuple(params.items())))
+        self.problems.append(self.problem(path, message, tuple(params.items())))
 
     def fields(
         self, data: Any, path: str, allowed: set[str], required: frozenset[str] | set[str] = frozenset()
@@ -220,7 +289,6 @@ class _Reader:
             return ()
         rules: list[Rule] = []
         seen: set[str] = set()
-        catch_all: str | None = None
         for index, item in enumerate(data):
             where = f"{path}[{index}]"
             fields = self.fields(item, where, {"id", "when", "then", "adjust"}, {"id", "then"})
@@ -230,15 +298,7 @@ class _Reader:
             if rule_id in seen:
                 self.error(f"{where}.id", gettext_noop("the rule id %(id)s is used twice"), id=rule_id)
             seen.add(rule_id)
-            if catch_all is not None:
-                self.error(
-                    where,
-                    gettext_noop("unreachable: rule %(id)s applies to every case before it"),
-                    id=catch_all,
-                )
             when = self.condition(fields.get("when"), f"{where}.when") if "when" in fields else ALWAYS
-            if not fields.get("when"):  # no condition at all, not a condition that failed to read
-                catch_all = rule_id
             outcome = self.outcome(fields.get("then"), f"{where}.then", fee_names)
             adjust = tuple(
                 adjustment
@@ -264,6 +324,7 @@ class _Reader:
                 "photo_required",
                 "return_methods",
                 "explain",
+                "explain_keep",
             },
             {"eligible", "code"},
         )
@@ -302,6 +363,13 @@ class _Reader:
             self.error(
                 path, gettext_noop("a line that is not eligible is offered no resolution and charged no fee")
             )
+        if "explain_keep" in fields and "keep_item_max" not in fields:
+            self.error(
+                f"{path}.explain_keep",
+                gettext_noop(
+                    "explain_keep is the explanation of a returnless refund: give keep_item_max too"
+                ),
+            )
         approval = fields.get("approval", "auto")
         if approval not in APPROVALS:
             self.error(
@@ -328,6 +396,7 @@ class _Reader:
                 )
             ),
             explain=self.text(fields.get("explain"), f"{path}.explain"),
+            explain_keep=self.text(fields.get("explain_keep"), f"{path}.explain_keep"),
         )
 
     def adjustment(self, data: Any, path: str, outcome: Outcome) -> Adjustment | None:
@@ -480,13 +549,25 @@ class _Reader:
                     gettext_noop("expected two days of the year, e.g. [11-01, 12-31]"),
                 )
                 continue
-            extensions.append(
-                Extension(
-                    self.day(pair[0], where),
-                    self.day(pair[1], where),
-                    self.day(ext.get("until"), f"{where}.until"),
-                )
+            extension = Extension(
+                self.day(pair[0], f"{where}.delivered_between[0]"),
+                self.day(pair[1], f"{where}.delivered_between[1]"),
+                self.day(ext.get("until"), f"{where}.until"),
             )
+            start, end, until = extension.delivered_from, extension.delivered_to, extension.until
+            inside = start <= until <= end if start <= end else (until >= start or until <= end)
+            if inside and until != end:
+                # The return-by day is the first `until` on or after the delivery: items delivered
+                # after it in the period would be returnable until the next year's.
+                self.error(
+                    f"{where}.until",
+                    gettext_noop(
+                        "%(until)s falls inside the delivery period it extends: choose a later day, or "
+                        "the period's last day"
+                    ),
+                    until=ext.get("until"),
+                )
+            extensions.append(extension)
         return ReturnWindow(self.integer(fields.get("days"), f"{path}.days", 0, 3650), tuple(extensions))
 
     def overrides(self, data: Any, path: str) -> tuple[Override, ...]:
@@ -585,14 +666,41 @@ class _Reader:
         return number
 
     def day(self, value: Any, path: str) -> tuple[int, int]:
+        """A day of the year; 29 February is refused, as most years have none: a period or a return-by
+        day on it would mean a different thing three years in four."""
         match = _DAY.match(str(value))
         if match:
             month, day = int(match.group(1)), int(match.group(2))
-            if 1 <= month <= 12 and 1 <= day <= 31:
+            if (month, day) == (2, 29):
+                self.error(path, gettext_noop("02-29 is not a day of every year: use 02-28 or 03-01"))
+                return (2, 28)
+            if 1 <= month <= 12 and 1 <= day <= _MONTH_DAYS[month - 1]:
                 return (month, day)
+            if 1 <= month <= 12 and 1 <= day <= 31:
+                self.error(path, gettext_noop("there is no day %(value)s in the year"), value=value)
+                return (1, 1)
         self.error(path, gettext_noop("expected a day of the year as MM-DD, not %(value)s"), value=value)
         return (1, 1)
 
+    # -- contradictions and unreachable rules ----------------------------------------------------
 
-_MERGER = yaml.SafeLoader("")
+    def analysed(self, policy: Policy, *, saved: bool = False) -> Policy:
+        """The policy with the analysis's warnings; its errors are added to the problems."""
+        warnings = []
+        for note in analysis.check(policy):
+            if note.error and not saved:
+                self.error(note.path, note.message, **dict(note.params))
+            else:
+                warnings.append(self.problem(note.path, note.message, note.params))
+        return replace(policy, warnings=tuple(sorted(warnings, key=lambda p: p.line)))
+
+    def problem(self, path: str, message: str, params: tuple[tuple[str, object], ...]) -> Problem:
+        line = self.lines.get(path)
+        parent = path
+        while line is None and parent:
+            parent = parent.rsplit(".", 1)[0] if "." in parent else ""
+            line = self.lines.get(parent)
+        return Problem(line or 1, path, message, params)
+
+
 PLACEHOLDERS = {"percent", "refund", "fee", "days", "return_by", "item"}

@@ -1,38 +1,165 @@
 """The legal floor: for shoppers in the EU/EEA and the UK, the statutory right of withdrawal and the
 legal guarantee of conformity apply whatever a store's own policy says.
 
-The floor is itself a policy (the ``statutory-minimum`` template): a decision is replaced by the
-statutory one when that is eligible on a legal basis and strictly more generous.
+The floor is itself a policy (the ``statutory-minimum`` template). Where it is eligible on a legal basis
+and the store's decision is not eligible, or refunds a lower percentage, the floor *raises* the decision:
+eligible, the law's percentage, code and legal basis, and otherwise what the store's own policy gives:
+its return shipping fee (spec rule 5: the fee still applies under the right of withdrawal, from the
+store's fee table), its resolutions and its store-credit bonus. Under the legal guarantee the remedy is
+free of charge (Directive (EU) 2019/771 art. 14; UK Consumer Rights Act 2015 s. 23), so there the floor
+also steps in to take a fee off, and charges none.
+
+The floor is compiled into the policy's own decision function (``CompiledPolicy.with_floor``): only the
+rules under which the floor may give more (``analysis.floor_needed``) ask it, so that for a policy that
+already gives what the law does, such as ``marketplace-standard``, a decision costs what it costs alone.
 """
 
 from __future__ import annotations
 
-from decimal import Decimal
+from collections.abc import Callable
+from decimal import ROUND_HALF_UP, Decimal
+from functools import partial
 
-from retour.policies.domain.compiler import CompiledPolicy
+from retour.policies.domain import analysis
+from retour.policies.domain.compiler import _STEPS, HUNDRED, ZERO, CompiledPolicy, _step
 from retour.policies.domain.decision import Decision
 from retour.policies.domain.facts import Facts
+from retour.policies.domain.model import Text
+
+GUARANTEE = "legal_guarantee"
+WITHDRAWAL_FULL = Text(
+    "You are within your 14-day right of withdrawal: the item is refunded in full, {refund} after the "
+    "return shipping.",
+    "Vous êtes dans votre délai de rétractation de 14 jours : l’article est remboursé en totalité, soit "
+    "{refund} après les frais de retour.",
+)
+WITHDRAWAL_FULL_FREE = Text(
+    "You are within your 14-day right of withdrawal: the item is refunded in full, {refund}.",
+    "Vous êtes dans votre délai de rétractation de 14 jours : l’article est remboursé en totalité, soit "
+    "{refund}.",
+)
+WITHDRAWAL_HANDLED = Text(
+    "You are within your right of withdrawal, but the item was handled beyond what is needed to try it: "
+    "{percent} % of its price is refunded, {refund} after the return shipping.",
+    "Vous êtes dans votre délai de rétractation, mais l’article a été manipulé au-delà de ce qu’il faut "
+    "pour l’essayer : {percent} % de son prix est remboursé, soit {refund} après les frais de retour.",
+)
+WITHDRAWAL_HANDLED_FREE = Text(
+    "You are within your right of withdrawal, but the item was handled beyond what is needed to try it: "
+    "{percent} % of its price is refunded, {refund}.",
+    "Vous êtes dans votre délai de rétractation, mais l’article a été manipulé au-delà de ce qu’il faut "
+    "pour l’essayer : {percent} % de son prix est remboursé, soit {refund}.",
+)
 
 
 def decide(policy: CompiledPolicy, facts: Facts, floor: CompiledPolicy | None) -> Decision:
-    args = policy.args(facts)
-    decision = policy.decide(facts, args)
-    if floor is None or args[5] == "other":  # args[5]: the shopper's region
+    """The decision under ``policy``, never below ``floor`` for EU/EEA and UK shoppers."""
+    if floor is None:
+        return policy.decide(facts)
+    cached = policy.floored
+    if cached[0] is floor:
+        return cached[1](facts)  # type: ignore[no-any-return]
+    return floored(policy, floor)(facts)
+
+
+def floored(policy: CompiledPolicy, floor: CompiledPolicy) -> Callable[[Facts], Decision]:
+    """The policy's decision function with ``floor`` inside (made once per floor, then kept)."""
+    needed = analysis.floor_needed(policy.policy, floor.policy)
+    return policy.with_floor(floor, partial(step_in, policy, floor), needed)
+
+
+def step_in(
+    policy: CompiledPolicy, floor: CompiledPolicy, decision: Decision, facts: Facts, rule: int
+) -> Decision:
+    """``decision`` (made by the policy's rule ``rule``, -1 for none), raised to the floor's when the law
+    gives the shopper more."""
+    law = floor.decide(facts)
+    if not (law.eligible and law.legal_basis):
         return decision
-    if decision.eligible and decision.refund_percent == 100 and not decision.fees_total:
-        return decision  # nothing is more generous: no need to ask the law
-    floor_args = floor.args(facts) if floor.needs_return_by else args
-    # The floor's rule, percentage and fees tell whether the law wins, before its decision is built.
-    bound = floor.legal_bound(floor_args)
-    if bound is None or (decision.eligible, decision.refund_percent, -decision.fees_total) >= (
-        True,
-        *_negated(bound),
+    guarantee = law.legal_basis == GUARANTEE
+    if (
+        decision.eligible
+        and law.refund_percent <= decision.refund_percent
+        and not (guarantee and decision.fees_total)
     ):
         return decision
-    statutory = floor.decide(facts, floor_args)
-    trace = (*decision.trace, f"legal_floor:{statutory.code}")
-    return statutory._replace(policy=decision.policy, trace=trace)
+    percent = max(law.refund_percent, decision.refund_percent if decision.eligible else 0)
+    currency = facts.currency
+    step = _STEPS.get(currency) or _step(currency)
+    line_total = facts.unit_price * facts.quantity
+    item_refund = (line_total * percent / HUNDRED).quantize(step, ROUND_HALF_UP)
+    fees = () if guarantee else _fees(policy, floor, decision, law, facts, rule, item_refund)
+    refund = item_refund - sum((amount for _name, amount in fees), ZERO)
+    bonus = policy.policy.store_credit_bonus_percent
+    credit = (refund * (HUNDRED + bonus) / HUNDRED).quantize(step, ROUND_HALF_UP) if bonus else refund
+    if decision.eligible:
+        resolutions, approval, photo, methods = (
+            decision.resolutions,
+            decision.approval,
+            decision.photo_required,
+            decision.return_methods,
+        )
+        keep = decision.keep_item
+    else:
+        chosen = policy.override(facts)
+        overrides = policy.policy.resolution_overrides
+        resolutions = overrides[chosen].resolutions if chosen >= 0 else law.resolutions
+        approval, photo, methods, keep = law.approval, law.photo_required, law.return_methods, False
+    return Decision(
+        True,
+        law.code,
+        percent,
+        currency,
+        item_refund,
+        fees,
+        refund,
+        credit,
+        keep,
+        law.legal_basis,
+        resolutions,
+        approval,
+        photo,
+        methods,
+        decision.policy,
+        (*decision.trace, f"legal_floor:{law.code}"),
+        law.explain if guarantee else _withdrawal_text(percent, fees),
+        decision.return_by,
+        decision.days_since_delivery,
+    )
 
 
-def _negated(bound: tuple[int, Decimal]) -> tuple[int, Decimal]:
-    return bound[0], -bound[1]
+def _fees(
+    policy: CompiledPolicy,
+    floor: CompiledPolicy,
+    decision: Decision,
+    law: Decision,
+    facts: Facts,
+    rule: int,
+    item_refund: Decimal,
+) -> tuple[tuple[str, Decimal], ...]:
+    """The store's own fees on the raised refund: those its rule charges, or, when it refused, those the
+    law's decision names, from the store's table of that name when it has one (the floor's otherwise)."""
+    names = (
+        policy.policy.rules[rule].then.fees
+        if decision.eligible and rule >= 0
+        else tuple(n for n, _a in law.fees)
+    )
+    left = item_refund
+    charged = []
+    for name in names:
+        owner = policy if name in policy.policy.fees else floor
+        table = owner.policy.fees.get(name)
+        if table is None or owner.waived[name](facts):
+            amount = ZERO
+        else:
+            amount = min(table.amounts.get(facts.currency, ZERO), left)
+        left -= amount
+        charged.append((name, amount))
+    return tuple(charged)
+
+
+def _withdrawal_text(percent: int, fees: tuple[tuple[str, Decimal], ...]) -> Text:
+    charged = any(amount for _name, amount in fees)
+    if percent >= 100:
+        return WITHDRAWAL_FULL if charged else WITHDRAWAL_FULL_FREE
+    return WITHDRAWAL_HANDLED if charged else WITHDRAWAL_HANDLED_FREE

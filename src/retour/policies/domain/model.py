@@ -21,6 +21,31 @@ Condition = tuple[Any, ...]
 ALWAYS: Condition = ("all", ())
 
 
+def gettext_noop(message: str) -> str:
+    """Mark a message for extraction (xgettext knows this name); ``policies.services`` translates it.
+
+    The domain does not import Django, so this stands in for ``django.utils.translation.gettext_noop``.
+    """
+    return message
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """Something wrong (or worth a warning) in a policy document, with its line and field.
+
+    ``message`` is English with ``%(name)s`` placeholders, marked for translation where it is written;
+    ``policies.services`` translates it.
+    """
+
+    line: int
+    field: str
+    message: str
+    params: tuple[tuple[str, object], ...] = ()
+
+    def text(self) -> str:
+        return self.message % dict(self.params) if self.params else self.message
+
+
 @dataclass(frozen=True, slots=True)
 class Text:
     """A sentence for shoppers in English and French; ``{percent}``, ``{refund}``… are filled in."""
@@ -45,6 +70,7 @@ class Outcome:
     photo_required: bool = False
     return_methods: tuple[str, ...] = ("label", "drop_off")
     explain: Text | None = None
+    explain_keep: Text | None = None  # the explanation when the shopper keeps the item (returnless)
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,7 +104,7 @@ class Extension:
 
     delivered_from: tuple[int, int]
     delivered_to: tuple[int, int]
-    until: tuple[int, int]  # in the year after delivery when earlier in the year than delivered_from
+    until: tuple[int, int]  # the first such day on or after the delivery
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,6 +131,7 @@ class Policy:
     store_credit_bonus_percent: int = 0
     resolution_overrides: tuple[Override, ...] = ()
     fallback: Text | None = None  # the explanation when no rule applies
+    warnings: tuple[Problem, ...] = ()  # what the load found worth saying, though not wrong
 
     @property
     def currencies(self) -> frozenset[str]:

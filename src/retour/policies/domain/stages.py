@@ -4,6 +4,8 @@ from the graded condition. Both are kept; this explains the difference to the sh
 from __future__ import annotations
 
 from dataclasses import replace
+from decimal import Decimal
+from typing import Protocol
 
 from retour.core.money import Money
 from retour.policies.domain.decision import Decision
@@ -12,12 +14,26 @@ from retour.policies.domain.model import Text
 from retour.policies.domain.vocabulary import CONDITION_WORDS
 
 
+class Told(Protocol):
+    """What the shopper was told at request time: a ``Decision``, or the stored row of one."""
+
+    @property
+    def eligible(self) -> bool: ...
+    @property
+    def refund_percent(self) -> int: ...
+    @property
+    def refund_amount(self) -> Decimal: ...
+    @property
+    def currency(self) -> str: ...
+
+
 def at_inspection(facts: Facts, graded_condition: str) -> Facts:
     return replace(facts, condition=graded_condition, stage="inspection")
 
 
-def difference(before: Decision, after: Decision, reported: str, graded: str) -> Text:
-    """One sentence per language saying what the inspection changed, or that it changed nothing."""
+def difference(before: Told, after: Decision, reported: str, graded: str) -> Text:
+    """One sentence per language saying what the inspection changed from what the shopper was told,
+    or that it changed nothing."""
     reported_en, reported_fr = CONDITION_WORDS.get(reported, (reported, reported))
     graded_en, graded_fr = CONDITION_WORDS.get(graded, (graded, graded))
     if (before.eligible, before.refund_percent, before.refund_amount) == (
@@ -28,6 +44,14 @@ def difference(before: Decision, after: Decision, reported: str, graded: str) ->
         return Text(
             "The inspection confirmed the decision: nothing changes.",
             "L’inspection a confirmé la décision : rien ne change.",
+        )
+    if not before.eligible:
+        new_en, new_fr = _money(after, "en_GB"), _money(after, "fr_FR")
+        return Text(
+            f"At inspection the item was found {graded_en} (you reported it {reported_en}): it can be "
+            f"refunded after all, {after.refund_percent} % ({new_en}).",
+            f"À l’inspection, l’article a été jugé {graded_fr} (vous l’aviez déclaré {reported_fr}) : il "
+            f"peut finalement être remboursé, à {after.refund_percent} % ({new_fr}).",
         )
     if not after.eligible:
         return Text(
@@ -46,5 +70,5 @@ def difference(before: Decision, after: Decision, reported: str, graded: str) ->
     )
 
 
-def _money(decision: Decision, locale: str) -> str:
+def _money(decision: Told, locale: str) -> str:
     return Money(decision.refund_amount, decision.currency).format(locale)

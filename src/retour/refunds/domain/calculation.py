@@ -6,7 +6,8 @@ order. However the units of a line come back (one return or several), the refund
 to exactly what was paid for the line, to the cent. Fees come off the total, never below zero; they are
 waived for seller-fault reasons. The outbound shipping is refunded once, with the return that brings the
 last units of the order back, when the reason is the seller's fault or the withdrawal right applies, and
-only the standard delivery's price.
+only the standard delivery's price: an order shipped express gets back what the standard delivery costs,
+never more than was paid.
 """
 
 from __future__ import annotations
@@ -72,6 +73,16 @@ def refund_outbound_shipping(
         and not already_refunded
         and (seller_fault or (legal_basis or "") in WITHDRAWAL_BASES)
     )
+
+
+def outbound_shipping_refund(paid: Money, *, express: bool, standard_price: Money | None) -> Money:
+    """The outbound shipping a refund pays back (see ``refund_outbound_shipping`` for when): the price paid
+    for a standard delivery; for an express one, the standard delivery's price, never more than was paid.
+    A store that has not said what its standard delivery costs refunds what was paid: more than the law
+    asks, never less."""
+    if not express or standard_price is None:
+        return paid
+    return min(paid, standard_price, key=lambda m: m.amount)
 
 
 def breakdown(

@@ -12,15 +12,15 @@ from retour.core.money import Money
 
 SALES_RETURNS = "sales_returns"  # contra-revenue: what goes back to shoppers
 PAYMENT_CLEARING = "payment_clearing"  # money leaving through a payment provider or by hand
-REFUNDS_PAYABLE = "refunds_payable"  # promised, not yet paid (manual refunds, pending providers)
+REFUNDS_PAYABLE = "refunds_payable"  # promised when asked for, settled as each tender is paid
 STORE_CREDIT_LIABILITY = "store_credit_liability"
 GIFT_CARD_LIABILITY = "gift_card_liability"
 FEE_INCOME = "fee_income"
 MARKETING_EXPENSE = "marketing_expense"  # store-credit bonuses
-SHIPPING_COST = "shipping_cost"
+SHIPPING_COST = "shipping_cost"  # outbound shipping refunded, return labels paid
 SELLER_RECEIVABLE = "seller_receivable"
 STORE_CREDIT_BREAKAGE = "store_credit_breakage"  # income: store credit that expired unused
-SALES = "sales"  # a purchase paid with store credit
+SALES = "sales"  # a purchase paid with store credit or a gift card, an exchange charged
 ACCOUNTS = (
     SALES_RETURNS,
     PAYMENT_CLEARING,
@@ -54,7 +54,7 @@ class Transaction:
 
     def __post_init__(self) -> None:
         currencies = {p.debit.currency for p in self.postings} | {p.credit.currency for p in self.postings}
-        if len(currencies) != 1:
+        if self.postings and len(currencies) != 1:  # no postings: nothing moved (nothing to save)
             raise Unbalanced(f"one currency per transaction, not {sorted(currencies)}")
         if any(p.account not in ACCOUNTS for p in self.postings):
             raise Unbalanced("unknown account")
@@ -76,19 +76,54 @@ def _non_zero(postings: Iterable[Posting]) -> tuple[Posting, ...]:
     return tuple(p for p in postings if p.debit.amount or p.credit.amount)
 
 
-def refund(amount: Money, fees: Money, *, paid_to: str = PAYMENT_CLEARING) -> Transaction:
-    """Goods back: the sale is reversed for amount + fees; the fees are income; ``amount`` leaves by
-    ``paid_to`` (the provider, store credit, a gift card, or refunds payable until confirmed)."""
+def refund_promised(goods: Money, shipping: Money, fees: Money) -> Transaction:
+    """A refund is asked for: the sale of the goods (merchandise and tax) is reversed, the outbound
+    shipping paid back is a shipping cost, the fees kept are income, and the rest is owed to the shopper
+    (refunds payable) until each tender is paid."""
+    owed = goods + shipping - fees
     return Transaction(
-        "refund",
-        _non_zero([_debit(SALES_RETURNS, amount + fees), _credit(FEE_INCOME, fees), _credit(paid_to, amount)])
-        or (_debit(SALES_RETURNS, amount), _credit(paid_to, amount)),
+        "refund promised",
+        _non_zero(
+            [
+                _debit(SALES_RETURNS, goods),
+                _debit(SHIPPING_COST, shipping),
+                _credit(FEE_INCOME, fees),
+                _credit(REFUNDS_PAYABLE, owed),
+            ]
+        ),
     )
 
 
-def settle_payable(amount: Money) -> Transaction:
-    """A refund promised (manual) is paid out."""
-    return Transaction("refund paid", (_debit(REFUNDS_PAYABLE, amount), _credit(PAYMENT_CLEARING, amount)))
+def settle_payable(amount: Money, *, paid_to: str = PAYMENT_CLEARING) -> Transaction:
+    """A tender of a promised refund is paid: through a provider or by hand (payment clearing), or as
+    store credit or back to a gift card (their liabilities)."""
+    return Transaction("refund paid", (_debit(REFUNDS_PAYABLE, amount), _credit(paid_to, amount)))
+
+
+def refund_failed(amount: Money) -> Transaction:
+    """A tender could not be paid: that part of the promise is withdrawn."""
+    return Transaction("refund failed", (_debit(REFUNDS_PAYABLE, amount), _credit(SALES_RETURNS, amount)))
+
+
+def closing(memo: str, balances: dict[str, Money]) -> Transaction:
+    """What brings each account of ``balances`` (debit minus credit) back to zero: a promise withdrawn."""
+    return Transaction(
+        memo,
+        _non_zero(
+            _credit(account, amount) if amount.amount > 0 else _debit(account, -amount)
+            for account, amount in sorted(balances.items())
+        ),
+    )
+
+
+def label_cost(amount: Money) -> Transaction:
+    """A prepaid return label the store pays the carrier for."""
+    return Transaction("return label", (_debit(SHIPPING_COST, amount), _credit(PAYMENT_CLEARING, amount)))
+
+
+def charge_collected(amount: Money) -> Transaction:
+    """The shopper paid for an exchange (a dearer item's difference, an instant exchange kept)."""
+    return Transaction("charge collected", (_debit(PAYMENT_CLEARING, amount), _credit(SALES, amount)))
 
 
 def store_credit_bonus(bonus: Money) -> Transaction:
@@ -99,6 +134,10 @@ def store_credit_bonus(bonus: Money) -> Transaction:
 
 def store_credit_used(amount: Money) -> Transaction:
     return Transaction("store credit used", (_debit(STORE_CREDIT_LIABILITY, amount), _credit(SALES, amount)))
+
+
+def gift_card_used(amount: Money) -> Transaction:
+    return Transaction("gift card used", (_debit(GIFT_CARD_LIABILITY, amount), _credit(SALES, amount)))
 
 
 def store_credit_expired(amount: Money) -> Transaction:
@@ -112,6 +151,15 @@ def seller_charged_back(amount: Money) -> Transaction:
     return Transaction(
         "seller charged back", (_debit(SELLER_RECEIVABLE, amount), _credit(SALES_RETURNS, amount))
     )
+
+
+def balances(transactions: Iterable[Transaction]) -> dict[str, Money]:
+    """Debits minus credits per account (one currency)."""
+    totals: dict[str, Money] = {}
+    for transaction in transactions:
+        for p in transaction.postings:
+            totals[p.account] = totals.get(p.account, Money.zero(p.debit.currency)) + p.debit - p.credit
+    return totals
 
 
 def trial_balance(transactions: Iterable[Transaction]) -> dict[str, Money]:

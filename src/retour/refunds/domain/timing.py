@@ -89,6 +89,17 @@ def legal_refund_deadline(withdrawal_on: date, *, trader_collects: bool = False)
     return LegalDeadline(withdrawal_on + timedelta(days=WITHDRAWAL_REFUND_DAYS), not trader_collects)
 
 
+def refund_due_by(deadline: LegalDeadline, goods_or_proof_on: date | None) -> date | None:
+    """The day a withdrawal's refund is late from. The trader may hold it until the goods are back or the
+    shopper shows proof of sending them, whichever comes first (Directive 2011/83/EU art. 13(3); CCR 2013
+    reg. 34(12)): it is then owed by ``due``, or on that day if later. None while it may still wait."""
+    if not deadline.may_wait_for_goods:
+        return deadline.due
+    if goods_or_proof_on is None:
+        return None
+    return max(deadline.due, goods_or_proof_on)
+
+
 # France, Code de la consommation art. L242-4: a late refund is increased by the legal interest rate up to
 # 10 days late, then by 5 % (10 to 20 days), 10 % (20 to 30), 20 % (30 to 60), 50 % (60 to 90), and by
 # five more points per new month of delay, up to the price of the product.

@@ -1,10 +1,11 @@
-"""Where refund money goes: one small interface, one adapter per way of paying back."""
+"""Where money goes and comes from: one small interface, one adapter per way of paying."""
 
 from __future__ import annotations
 
 from django.conf import settings
 
 from retour.refunds.gateways.base import Gateway, GatewayResult
+from retour.refunds.gateways.gift_card import GiftCardGateway
 from retour.refunds.gateways.manual import ManualGateway
 from retour.refunds.gateways.store_credit import StoreCreditGateway
 from retour.refunds.gateways.stripe import StripeGateway
@@ -13,13 +14,17 @@ __all__ = ["Gateway", "GatewayResult", "for_payment", "named"]
 
 STORE_CREDIT = "store_credit"
 GIFT_CARD = "gift_card"
+MANUAL = "manual"
+STRIPE = "stripe"
 
 
 def named(name: str) -> Gateway:
-    if name == "stripe":
+    if name == STRIPE:
         return StripeGateway(settings.STRIPE_API_KEY, settings.STRIPE_API_BASE)
-    if name in (STORE_CREDIT, GIFT_CARD):
-        return StoreCreditGateway(name)
+    if name == STORE_CREDIT:
+        return StoreCreditGateway()
+    if name == GIFT_CARD:
+        return GiftCardGateway()
     return ManualGateway()
 
 
@@ -30,8 +35,8 @@ def gateway_name(method: str, gateway: str) -> str:
     if "gift" in words:
         return GIFT_CARD
     if "stripe" in words and settings.STRIPE_API_KEY:
-        return "stripe"
-    return "manual"
+        return STRIPE
+    return MANUAL
 
 
 def for_payment(method: str, gateway: str) -> Gateway:

@@ -1,4 +1,4 @@
-"""The gateway interface: pay back a ``Refund`` row, or ask what became of it."""
+"""The gateway interface: pay back a ``Refund`` row or collect a ``Charge`` row, or ask what became of it."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
-    from retour.refunds.models import Refund
+    from retour.refunds.models import Charge, Refund
 
 SUCCEEDED = "succeeded"
 PENDING = "pending"
@@ -29,4 +29,12 @@ class Gateway(Protocol):
 
     def retrieve(self, refund: Refund) -> GatewayResult:
         """What became of a refund left pending (a crash, a timeout, a manual refund)."""
+        ...
+
+    def charge(self, charge: Charge) -> GatewayResult:
+        """Collect ``charge`` from the shopper. Safe to call again for the same row (its idempotency key)."""
+        ...
+
+    def retrieve_charge(self, charge: Charge) -> GatewayResult:
+        """What became of a charge left pending."""
         ...

@@ -1,4 +1,5 @@
-"""Refunds made by hand (a bank transfer, the shop's card terminal): pending until staff confirm."""
+"""Money moved by hand (a bank transfer, the shop's card terminal): a refund to send or a payment to
+collect, pending until staff confirm it."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from typing import TYPE_CHECKING
 from retour.refunds.gateways.base import PENDING, GatewayResult
 
 if TYPE_CHECKING:
-    from retour.refunds.models import Refund
+    from retour.refunds.models import Charge, Refund
 
 
 class ManualGateway:
@@ -17,4 +18,10 @@ class ManualGateway:
         return GatewayResult(PENDING)
 
     def retrieve(self, refund: Refund) -> GatewayResult:
+        return GatewayResult(PENDING)
+
+    def charge(self, charge: Charge) -> GatewayResult:
+        return GatewayResult(PENDING)  # a payment due: staff mark it collected
+
+    def retrieve_charge(self, charge: Charge) -> GatewayResult:
         return GatewayResult(PENDING)

@@ -1,10 +1,13 @@
 """Paying a refund exactly once.
 
 1. Under row locks (the return, then the order's payments), with the idempotency key checked again
-   inside them: compute the amount, check it against what is still refundable on each payment
-   (captured - succeeded - pending refunds, cumulatively), and save the request with one pending
-   ``Refund`` per tender, in priority order (gift card back to gift card, then the rest in payment order).
-   Commit: from here nothing can be paid that is not written down.
+   inside them: compute the amount (the accepted units no earlier refund of the return covered), check it
+   against what is still refundable on each payment (captured - succeeded - pending refunds,
+   cumulatively), and save the request with one pending ``Refund`` per tender, in priority order (gift
+   card back to gift card, then the rest in payment order). Store credit is counted against the payments
+   in the same order, so it never exceeds what they captured; the policy's bonus comes on top. The
+   request is promised in the ledger (refunds payable). Commit: from here nothing can be paid that is not
+   written down.
 2. Call each gateway (outside any transaction: a provider call never holds a lock), then record the
    result and its ledger transaction. A crash between the two leaves the refund pending; the
    ``reconcile_pending_refunds`` task asks the provider with the same idempotency key and completes it.
@@ -28,14 +31,14 @@ from retour.core.errors import DomainError
 from retour.core.money import Money
 from retour.orders.models import Payment
 from retour.refunds import gateways
-from retour.refunds.domain import ledger
 from retour.refunds.domain.timing import expected_refund_date
+from retour.refunds.errors import IdempotencyKeyRequired as IdempotencyKeyRequired
+from retour.refunds.errors import IdempotencyKeyReused as IdempotencyKeyReused
 from retour.refunds.gateways.base import FAILED, PENDING, SUCCEEDED, GatewayResult
-from retour.refunds.models import LedgerEntry, LedgerTransaction, Refund, RefundRequest
+from retour.refunds.models import Refund, RefundRequest
+from retour.refunds.services import deadlines, labels, refund_ledger, settle
 from retour.refunds.services.amounts import REFUNDABLE_STATES, compute
-from retour.returns.domain import states
 from retour.returns.models import Return
-from retour.returns.services import handling
 from retour.returns.services.timeline import Actor, locked, record_event, user_of
 
 METHODS = ("original", "store_credit")
@@ -50,16 +53,6 @@ class RefundRefused(DomainError):
 class RefundExceedsRefundable(DomainError):
     code = "refund_exceeds_refundable"
     status = 409
-
-
-class IdempotencyKeyRequired(DomainError):
-    code = "idempotency_key_required"
-    status = 400
-
-
-class IdempotencyKeyReused(DomainError):
-    code = "idempotency_key_reused"
-    status = 422
 
 
 def refundable(payment: Payment) -> Decimal:
@@ -120,16 +113,16 @@ def _create(ret: Return, key: str, method: str, actor: Actor) -> RefundRequest |
     )
     if RefundRequest.objects.filter(store_id=current.store_id, idempotency_key=key).exists():
         return None
-    if current.state not in REFUNDABLE_STATES:
-        raise RefundRefused(
-            _("A return that is %(state)s cannot be refunded.") % {"state": Return.State(current.state).label}
-        )
-    if RefundRequest.objects.filter(ret=current, refunds__status__in=[PENDING, SUCCEEDED]).exists():
-        raise RefundRefused(_("This return has already been refunded."))
+    _check(current, method)
     computed = compute(current)
+    if not computed.anything:
+        refunded = RefundRequest.objects.filter(ret=current, refunds__status__in=[PENDING, SUCCEEDED])
+        raise RefundRefused(
+            _("Everything accepted in this return has already been refunded.")
+            if refunded.exists()
+            else _("Nothing in this return has been accepted for a refund yet.")
+        )
     total = computed.breakdown.total
-    if not computed.units and not total.amount:
-        raise RefundRefused(_("Nothing in this return has been accepted for a refund yet."))
     request = RefundRequest.objects.create(
         store_id=current.store_id,
         ret=current,
@@ -141,11 +134,10 @@ def _create(ret: Return, key: str, method: str, actor: Actor) -> RefundRequest |
         breakdown=computed.as_json(),
         requested_by=user_of(actor),
     )
-    if method == "store_credit":
-        credit = total + computed.bonus
-        _add(request, None, gateways.STORE_CREDIT, credit.amount, 0)
-    else:
-        _split(request, payments, total)
+    credit = method == "store_credit"
+    _split(request, payments, total, store_credit=credit, bonus=computed.bonus if credit else None)
+    refund_ledger.promised(request, computed)
+    labels.book_label_cost(current)
     record_event(
         current,
         "refund_requested",
@@ -155,7 +147,26 @@ def _create(ret: Return, key: str, method: str, actor: Actor) -> RefundRequest |
     return request
 
 
-def _split(request: RefundRequest, payments: Sequence[Payment], total: Money) -> None:
+def _check(current: Return, method: str) -> None:
+    if current.state not in REFUNDABLE_STATES:
+        raise RefundRefused(
+            _("A return that is %(state)s cannot be refunded.") % {"state": Return.State(current.state).label}
+        )
+    if method == "store_credit" and current.order.customer_id is None:
+        raise RefundRefused(_("Store credit needs a customer account, and this order has none."))
+
+
+def _split(
+    request: RefundRequest,
+    payments: Sequence[Payment],
+    total: Money,
+    *,
+    store_credit: bool = False,
+    bonus: Money | None = None,
+) -> None:
+    """One pending refund per payment, in priority order, each at most what is left on it: back to the
+    payment's own gateway, or all as store credit (which is counted against the payments all the same, so
+    it can never exceed what they captured; the bonus comes on top, with the first tender)."""
     left = total.amount
     available = sum((refundable(p) for p in payments), Decimal(0))
     if left > available:
@@ -168,20 +179,32 @@ def _split(request: RefundRequest, payments: Sequence[Payment], total: Money) ->
             amount=str(total.amount),
             refundable=str(available),
         )
+    extra = bonus.amount if bonus is not None and total.amount > 0 else Decimal(0)
     for index, payment in enumerate(sorted(payments, key=_priority)):
         if left <= 0:
             break
         share = min(left, refundable(payment))
         if share > 0:
-            _add(request, payment, gateways.gateway_name(payment.method, payment.gateway), share, index)
+            gateway = (
+                gateways.STORE_CREDIT
+                if store_credit
+                else gateways.gateway_name(payment.method, payment.gateway)
+            )
+            _add(request, payment, gateway, share, index, bonus=extra)
             left -= share
-    if left > 0 or total.amount == 0:
-        # No captured payment (an order paid elsewhere) or nothing to pay: one manual row says so.
-        _add(request, None, "manual", left, len(payments))
+            extra = Decimal(0)
+    if total.amount == 0:  # nothing to pay (the fees took it all): one row says so
+        _add(request, None, gateways.MANUAL, Decimal(0), len(payments))
 
 
 def _add(
-    request: RefundRequest, payment: Payment | None, gateway: str, amount: Decimal, index: int
+    request: RefundRequest,
+    payment: Payment | None,
+    gateway: str,
+    amount: Decimal,
+    index: int,
+    *,
+    bonus: Decimal = Decimal(0),
 ) -> Refund:
     return Refund.objects.create(
         request=request,
@@ -189,6 +212,7 @@ def _add(
         payment=payment,
         gateway=gateway,
         amount=amount,
+        bonus=bonus,
         currency=request.currency,
         idempotency_key=f"retour-{request.store_id}-{request.idempotency_key}-{index}",
     )
@@ -208,6 +232,8 @@ def attempt(refund: Refund) -> Refund:
 
 def _record(refund: Refund, result: GatewayResult) -> Refund:
     with transaction.atomic():
+        ret_id = Refund.objects.filter(pk=refund.pk).values_list("request__ret_id", flat=True).get()
+        Return.objects.select_for_update().filter(pk=ret_id).first()  # the return first, as _create does
         row = Refund.objects.select_for_update().select_related("request", "order").get(pk=refund.pk)
         if row.status != PENDING:
             return row
@@ -219,87 +245,37 @@ def _record(refund: Refund, result: GatewayResult) -> Refund:
             row.completed_at = timezone.now()
         row.save()
         if row.status == SUCCEEDED:
-            _post(row)
-            _resolve_when_paid(row)
+            refund_ledger.paid(row)
+            _when_all_paid(row.request)
         elif row.status == FAILED:
+            refund_ledger.failed(row)
             record_event(row.request.ret, "refund_failed", data={"amount": str(row.amount)})
-        elif row.gateway != "manual" and row.attempts == 1:  # the provider answers later: ask again
+        elif row.gateway != gateways.MANUAL and row.attempts == 1:  # the provider answers later: ask again
             transaction.on_commit(enqueue_reconcile)
     return row
 
 
-def _post(refund: Refund) -> None:
-    currency = refund.currency
-    amount = Money(Decimal(refund.amount), currency)
-    request = refund.request
-    first = not LedgerTransaction.objects.filter(refund__request=request, memo="refund").exists()
-    fees = Money(Decimal(request.fees), currency) if first else Money.zero(currency)
-    if refund.gateway in (gateways.STORE_CREDIT, gateways.GIFT_CARD):
-        bonus = Money(Decimal(request.breakdown.get("store_credit_bonus", "0")), currency)
-        bonus = (
-            bonus
-            if refund.gateway == gateways.STORE_CREDIT and request.method == "store_credit"
-            else Money.zero(currency)
-        )
-        account = (
-            ledger.STORE_CREDIT_LIABILITY
-            if refund.gateway == gateways.STORE_CREDIT
-            else ledger.GIFT_CARD_LIABILITY
-        )
-        _save(refund, ledger.refund(amount - bonus, fees, paid_to=account))
-        if bonus.amount:
-            _save(refund, ledger.store_credit_bonus(bonus))
-    else:
-        _save(refund, ledger.refund(amount, fees))
-    if first:  # a marketplace seller's items: the platform recovers what it paid back from the seller
-        for code, owed in request.breakdown.get("sellers", {}).items():
-            if Decimal(owed) > 0:
-                _save(
-                    refund, ledger.seller_charged_back(Money(Decimal(owed), currency)), memo=f"seller {code}"
-                )
-
-
-def _save(refund: Refund, entry: ledger.Transaction, memo: str = "") -> None:
-    row = LedgerTransaction.objects.create(
-        memo=(memo or entry.memo)[:64],
-        store_id=refund.request.store_id,
-        refund=refund,
-        currency=refund.currency,
-    )
-    LedgerEntry.objects.bulk_create(
-        LedgerEntry(transaction=row, account=p.account, debit=p.debit.amount, credit=p.credit.amount)
-        for p in entry.postings
-    )
-
-
-def _resolve_when_paid(refund: Refund) -> None:
-    request = refund.request
+def _when_all_paid(request: RefundRequest) -> None:
     if request.refunds.exclude(status=SUCCEEDED).exists():
         return
+    refund_ledger.charged_back_to_sellers(request)
     ret = request.ret
-    order = ret.order
-    country = (order.shipping_country or order.billing_country or order.store.country).upper()
+    store = ret.store
+    paid_on = timezone.localdate(timezone.now(), store.zone)
+    late = deadlines.record_paid(request, paid_on)
     slowest = max(
-        (
-            expected_refund_date(r.gateway, timezone.localdate(), country).latest
-            for r in request.refunds.all()
-        ),
-        default=timezone.localdate(),
+        (expected_refund_date(r.gateway, paid_on, store.country).latest for r in request.refunds.all()),
+        default=paid_on,
     )
-    record_event(
-        ret,
-        "refunded",
-        data={
-            "amount": str(request.amount),
-            "method": request.method,
-            "expected_by": slowest.isoformat(),
-        },
-    )
-    current = Return.objects.get(pk=ret.pk)
-    kept = all(line.resolution == "keep" for line in current.lines.all())
-    outcome = "kept" if kept else "store_credit" if request.method == "store_credit" else "refunded"
-    if states.can_resolve(current.state, outcome):  # a partial refund before inspection leaves it open
-        handling.resolve(current, outcome)
+    data: dict[str, object] = {
+        "amount": str(request.amount),
+        "method": request.method,
+        "expected_by": slowest.isoformat(),
+    }
+    if late is not None:
+        data |= {"days_late": late.days_late, "late_surcharge": str(late.amount.amount)}
+    record_event(ret, "refunded", data=data)
+    settle.resolve_if_settled(ret)
 
 
 def enqueue_reconcile() -> None:
@@ -311,7 +287,7 @@ def enqueue_reconcile() -> None:
 
 def confirm_manual(refund: Refund, *, actor: Actor) -> Refund:
     """Staff say the money was sent by hand."""
-    if refund.gateway != "manual":
+    if refund.gateway != gateways.MANUAL:
         raise RefundRefused(_("Only a manual refund is confirmed by hand."))
     row = _record(refund, GatewayResult(SUCCEEDED, reference=f"manual-{refund.pk}"))
     Refund.objects.filter(pk=row.pk, confirmed_by__isnull=True).update(confirmed_by=user_of(actor))

@@ -2,7 +2,8 @@
 
 The balance is the sum of the account's movements (credits from refunds and bonuses, minus uses and
 expiries); uses come out of the oldest credits first, so what is left past a credit's date is written
-off. Every movement posts to the ledger.
+off. Every movement posts to the ledger. Spending is once per reference: asking again with it returns
+the first use.
 """
 
 from __future__ import annotations
@@ -19,7 +20,9 @@ from retour.core.errors import DomainError
 from retour.core.money import Money
 from retour.orders.models import Customer
 from retour.refunds.domain import ledger
-from retour.refunds.models import LedgerEntry, LedgerTransaction, StoreCreditAccount, StoreCreditMovement
+from retour.refunds.errors import ReferenceReused
+from retour.refunds.models import StoreCreditAccount, StoreCreditMovement
+from retour.refunds.services import books
 
 
 class NotEnoughStoreCredit(DomainError):
@@ -31,39 +34,61 @@ def balance(customer: Customer, currency: str, today: date | None = None) -> Mon
     account = StoreCreditAccount.objects.filter(customer=customer, currency=currency).first()
     if account is None:
         return Money.zero(currency)
+    return _balance(account)
+
+
+def _balance(account: StoreCreditAccount) -> Money:
     total = account.movements.aggregate(total=AmountSum("amount"))["total"] or Decimal(0)
-    return Money(Decimal(total), currency).rounded()
+    return Money(Decimal(total), account.currency).rounded()
 
 
-def _post(account: StoreCreditAccount, entry: ledger.Transaction) -> None:
-    row = LedgerTransaction.objects.create(
-        memo=entry.memo, store_id=account.customer.store_id, currency=account.currency
-    )
-    LedgerEntry.objects.bulk_create(
-        LedgerEntry(transaction=row, account=p.account, debit=p.debit.amount, credit=p.credit.amount)
-        for p in entry.postings
-    )
+def balances(customer: Customer) -> list[Money]:
+    """Every currency the customer holds credit in (zero balances too: the account exists)."""
+    return [_balance(account) for account in customer.store_credit_accounts.order_by("currency")]
+
+
+def _post(account: StoreCreditAccount, entry: ledger.Transaction, reference: str = "") -> None:
+    books.post(entry, store_id=account.customer.store_id, currency=account.currency, reference=reference)
 
 
 def use(customer: Customer, amount: Money, *, reference: str) -> StoreCreditMovement:
     """Spend ``amount`` of the customer's store credit (an order paid with it); never below zero."""
+    return spend(customer, amount, reference=reference)[0]
+
+
+def spend(customer: Customer, amount: Money, *, reference: str) -> tuple[StoreCreditMovement, bool]:
+    """``use``, saying whether this call spent it (False: the reference was spent already)."""
+    reference = reference.strip()
     if amount.amount <= 0:
         raise NotEnoughStoreCredit(_("The amount to use must be positive."))
+    if not reference or len(reference) > 300:
+        raise ReferenceReused(_("Say what the store credit pays for (a reference of 1 to 300 characters)."))
     with transaction.atomic():
         account = (
             StoreCreditAccount.objects.select_for_update()
+            .select_related("customer")
             .filter(customer=customer, currency=amount.currency)
             .first()
         )
-        available = balance(customer, amount.currency) if account is not None else Money.zero(amount.currency)
+        earlier = account.movements.filter(reference=reference).first() if account else None
+        if earlier is not None:
+            if -Decimal(earlier.amount) != amount.rounded().amount:
+                raise ReferenceReused(
+                    _("This reference already spent a different amount of store credit."),
+                    reference=reference,
+                )
+            return earlier, False
+        available = _balance(account) if account is not None else Money.zero(amount.currency)
         if account is None or available.amount < amount.amount:
             raise NotEnoughStoreCredit(
                 _("Only %(available)s of store credit is available.") % {"available": available.format()},
                 available=str(available.amount),
             )
-        movement = StoreCreditMovement.objects.create(account=account, amount=-amount.amount, reason="used")
-        _post(account, ledger.store_credit_used(amount))
-    return movement
+        movement = StoreCreditMovement.objects.create(
+            account=account, amount=-amount.rounded().amount, reason="used", reference=reference
+        )
+        _post(account, ledger.store_credit_used(amount.rounded()), reference=f"{account.pk}:{reference}")
+    return movement, True
 
 
 def expire(today: date | None = None) -> int:

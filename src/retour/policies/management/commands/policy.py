@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import sys
 from typing import Any
 
 from django.core.management.base import CommandParser
@@ -27,5 +29,20 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         for module in (load, evaluate, simulate):
             if options["action"] in {name for name, _help, _add in module.SUBCOMMANDS}:
-                module.run(self, options)
+                try:
+                    module.run(self, options)
+                    self.stdout.flush()
+                except BrokenPipeError:
+                    _quiet_exit()
                 return
+
+
+def _quiet_exit() -> None:
+    """The reader of standard output went away (``retour policy evaluate … | head``): stop, without a
+    traceback, and without another one when Python flushes standard output on the way out."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # standard output is not a file (tests give a StringIO)
+        pass
+    raise SystemExit(1)

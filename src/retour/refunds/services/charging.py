@@ -1,0 +1,245 @@
+"""Charging a shopper for an exchange, exactly once: a dearer item's difference, or an instant exchange
+whose return never came back.
+
+The same two steps as a refund. Under the exchange's row lock, with the key checked again inside it, what
+is still owed (the exchange order's total less the charges pending or collected) is written down as one
+pending ``Charge``; after commit the gateway is called outside any transaction and the result recorded:
+collected, it becomes a payment of the exchange order and is posted to the ledger. A crash in between
+leaves the charge pending; ``reconcile_pending`` asks the provider again with the same idempotency key.
+Manual charges are payments due that staff mark as collected.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from retour.core.aggregates import AmountSum
+from retour.core.errors import DomainError
+from retour.core.money import Money
+from retour.orders.models import Customer, Order, Payment
+from retour.refunds import gateways
+from retour.refunds.domain import ledger
+from retour.refunds.errors import IdempotencyKeyRequired, IdempotencyKeyReused
+from retour.refunds.gateways.base import FAILED, PENDING, SUCCEEDED, GatewayResult
+from retour.refunds.models import Charge
+from retour.refunds.services import books
+from retour.refunds.services.store_credit import NotEnoughStoreCredit, balance
+from retour.returns.models import Exchange, Return
+from retour.returns.services.timeline import Actor, record_event, user_of
+
+METHODS = ("original", "store_credit", "manual")
+PAYMENT_METHODS = {gateways.STORE_CREDIT: "store_credit", gateways.STRIPE: "card", gateways.MANUAL: "manual"}
+
+
+class ChargeRefused(DomainError):
+    code = "charge_refused"
+    status = 409
+
+
+class ExchangeUnpaid(DomainError):
+    code = "exchange_unpaid"
+    status = 409
+
+
+def _charged(exchange: Exchange, total: Money, *statuses: str) -> Money:
+    """``total`` less the exchange's charges in ``statuses``."""
+    rows = Charge.objects.filter(exchange=exchange, status__in=statuses)
+    return total - Money(Decimal(rows.aggregate(t=AmountSum("amount"))["t"] or 0), total.currency)
+
+
+def _total(exchange: Exchange) -> Money:
+    """What the exchange order costs the shopper, as the database has it now."""
+    total, currency = Order.objects.values_list("total", "currency").get(pk=exchange.order_id)
+    return Money(Decimal(total), currency)
+
+
+def owed(exchange: Exchange) -> Money:
+    """What the shopper still has to pay for the exchange (pending charges included)."""
+    return _charged(exchange, _total(exchange), SUCCEEDED)
+
+
+def outstanding(exchange: Exchange) -> Money:
+    """What no charge asks for yet."""
+    return _charged(exchange, _total(exchange), SUCCEEDED, PENDING)
+
+
+def unpaid_on(ret: Return) -> bool:
+    return any(owed(x).amount > 0 for x in ret.exchanges.select_related("order"))
+
+
+def _tender(exchange: Exchange, method: str) -> tuple[str, str]:
+    """The gateway for ``method`` and, for the original payment, the payment it charges again."""
+    if method == "store_credit":
+        return gateways.STORE_CREDIT, ""
+    if method == "original":
+        for payment in exchange.ret.order.payments.order_by("position"):
+            if gateways.gateway_name(payment.method, payment.gateway) == gateways.STRIPE:
+                return gateways.STRIPE, payment.reference
+    return gateways.MANUAL, ""
+
+
+def check_method(customer: Customer | None, method: str, amount: Money) -> None:
+    """Refuse a way of paying that cannot pay ``amount`` (before anything is written down)."""
+    if method not in METHODS:
+        raise ChargeRefused(_("Pay with the original payment, store credit or by hand."))
+    if method == "store_credit" and amount.amount > 0:
+        available = balance(customer, amount.currency) if customer else Money.zero(amount.currency)
+        if available.amount < amount.amount:
+            raise NotEnoughStoreCredit(
+                _("Only %(available)s of store credit is available.") % {"available": available.format()},
+                available=str(available.amount),
+            )
+
+
+def open_charge(
+    exchange: Exchange, *, reason: str, key: str, method: str = "original", actor: Actor = None
+) -> Charge | None:
+    """Write down what is still to be asked for on ``exchange`` as one pending charge. Call inside a
+    transaction holding the exchange's row lock. The same key returns its charge; None when nothing is
+    outstanding."""
+    found = Charge.objects.filter(idempotency_key=key).first()
+    if found is not None:
+        return found
+    amount = outstanding(exchange)
+    if amount.amount <= 0:
+        return None
+    gateway, source = _tender(exchange, method)
+    return Charge.objects.create(
+        store_id=exchange.ret.store_id,
+        exchange=exchange,
+        order_id=exchange.order_id,
+        reason=reason,
+        gateway=gateway,
+        amount=amount.rounded().amount,
+        currency=amount.currency,
+        idempotency_key=key,
+        source_reference=source,
+        requested_by=user_of(actor),
+    )
+
+
+def charge_exchange(
+    exchange: Exchange, *, idempotency_key: str, method: str = "original", actor: Actor = None
+) -> tuple[Charge, bool]:
+    """Ask for what is still owed on ``exchange`` (after a failed charge, or to pay another way), once
+    per key. Returns the charge and whether this call made it."""
+    key = (idempotency_key or "").strip()
+    if not key or len(key) > 255:
+        raise IdempotencyKeyRequired(_("An Idempotency-Key of 1 to 255 characters is required."))
+    full = f"retour-charge-{exchange.ret.store_id}-{key}"
+    try:
+        with transaction.atomic():
+            row = (
+                Exchange.objects.select_for_update().select_related("order", "ret__order").get(pk=exchange.pk)
+            )
+            found = Charge.objects.filter(idempotency_key=full).first()
+            if found is not None:
+                if found.exchange_id != row.pk:
+                    raise IdempotencyKeyReused(_("This idempotency key was used for another exchange."))
+                return found, False
+            check_method(row.ret.order.customer, method, outstanding(row))
+            reason = Charge.Reason.UNRETURNED if row.charged_at else Charge.Reason.DIFFERENCE
+            charge = open_charge(row, reason=reason, key=full, method=method, actor=actor)
+            if charge is None:
+                raise ChargeRefused(_("Nothing is owed on this exchange."))
+    except IntegrityError:  # the same key, made by another process between our check and our insert
+        return Charge.objects.get(idempotency_key=full), False
+    return attempt(charge), True
+
+
+def attempt(charge: Charge) -> Charge:
+    """Ask the charge's gateway to collect it (again: idempotent on the row), then record the result."""
+    if charge.status != PENDING:
+        return charge
+    gateway = gateways.named(charge.gateway)
+    first = charge.attempts == 0 and not charge.provider_reference
+    result = gateway.charge(charge) if first else gateway.retrieve_charge(charge)
+    return _record(charge, result)
+
+
+def _record(charge: Charge, result: GatewayResult) -> Charge:
+    with transaction.atomic():
+        row = (
+            Charge.objects.select_for_update()
+            .select_related("order", "exchange__ret", "exchange__line")
+            .get(pk=charge.pk)
+        )
+        if row.status != PENDING:
+            return row
+        row.attempts += 1
+        row.provider_reference = result.reference or row.provider_reference
+        row.last_error = result.error
+        if result.status in (SUCCEEDED, FAILED):
+            row.status = result.status
+            row.completed_at = timezone.now()
+        if row.status == SUCCEEDED:
+            row.payment = _collected(row)
+        row.save()
+        if row.status == PENDING and row.gateway != gateways.MANUAL and row.attempts == 1:
+            transaction.on_commit(_reconcile_soon)  # the provider answers later: ask again
+        if row.status != PENDING:
+            record_event(
+                row.exchange.ret,
+                "exchange_paid" if row.status == SUCCEEDED else "exchange_charge_failed",
+                line=row.exchange.line,
+                reason=row.last_error,
+                data={"order": row.order.number, "amount": str(row.amount), "gateway": row.gateway},
+            )
+    return row
+
+
+def _collected(charge: Charge) -> Payment:
+    """The charge as a payment of the exchange order, in the ledger (store credit books its own use)."""
+    order = Order.objects.select_for_update().get(pk=charge.order_id)
+    payment = Payment.objects.create(
+        order=order,
+        position=order.payments.count(),
+        method=PAYMENT_METHODS.get(charge.gateway, "manual"),
+        gateway=charge.gateway,
+        reference=charge.provider_reference,
+        amount=charge.amount,
+        captured_at=timezone.now(),
+    )
+    if charge.gateway != gateways.STORE_CREDIT:
+        books.post(
+            ledger.charge_collected(Money(Decimal(charge.amount), charge.currency)),
+            store_id=charge.store_id,
+            currency=charge.currency,
+            charge=charge,
+        )
+    paid = Decimal(order.payments.aggregate(t=AmountSum("amount"))["t"] or 0)
+    order.financial_status = (
+        Order.FinancialStatus.PAID if paid >= Decimal(order.total) else Order.FinancialStatus.PARTIALLY_PAID
+    )
+    order.save(update_fields=["financial_status", "updated_at"])
+    return payment
+
+
+def _reconcile_soon() -> None:
+    from retour.refunds.services.paying import enqueue_reconcile  # paying builds on this module
+
+    enqueue_reconcile()
+
+
+def confirm_collected(charge: Charge, *, actor: Actor) -> Charge:
+    """Staff say the shopper paid a manual charge."""
+    if charge.gateway != gateways.MANUAL:
+        raise ChargeRefused(_("Only a manual charge is marked as collected by hand."))
+    row = _record(charge, GatewayResult(SUCCEEDED, reference=f"manual-charge-{charge.pk}"))
+    Charge.objects.filter(pk=row.pk, confirmed_by__isnull=True).update(confirmed_by=user_of(actor))
+    return row
+
+
+def reconcile_pending(limit: int = 500) -> int:
+    """Ask providers about pending charges (manual ones wait for staff). Safe to run twice."""
+    done = 0
+    for charge in (
+        Charge.objects.filter(status=PENDING).exclude(gateway=gateways.MANUAL).order_by("id")[:limit]
+    ):
+        if attempt(charge).status != PENDING:
+            done += 1
+    return done
