@@ -56,7 +56,7 @@ demo: migrate ## Load the demo store (DEMO_ORDERS, DEMO_SEED, DEMO_RETURNS past 
 run: demo ## Install, migrate, load the demo store, start the web server and the worker
 	@echo
 	@echo "  Retour is starting:"
-	@echo "    shopper portal   http://$(HOST):$(PORT)/"
+	@echo "    shopper portal   http://$(HOST):$(PORT)/   (an order number and its email: see 'Shopper portal' above)"
 	@echo "    back office      http://$(HOST):$(PORT)/admin/   (admin / retour-demo)"
 	@echo "    API docs         http://$(HOST):$(PORT)/api/docs"
 	@echo "    receive parcels  http://$(HOST):$(PORT)/backoffice/returns/receive/   (warehouse)"
