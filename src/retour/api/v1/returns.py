@@ -375,14 +375,15 @@ def get_return(request: HttpRequest, number: str, store: str | None = None) -> R
 
 
 PROBLEM_CONTENT = {"application/problem+json": {"schema": {"type": "object"}}}
+# Integer codes, as ninja keys its own responses: "200" beside 200 would be a duplicate key in the JSON.
 LABEL_RESPONSES = {
-    "200": {
+    200: {
         "description": "The label (page 1) and the packing slip (page 2)",
         "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
     },
-    "403": {"description": "The user may not see returns (`permission_denied`)", "content": PROBLEM_CONTENT},
-    "404": {"description": "No such return (`return_not_found`)", "content": PROBLEM_CONTENT},
-    "409": {
+    403: {"description": "The user may not see returns (`permission_denied`)", "content": PROBLEM_CONTENT},
+    404: {"description": "No such return (`return_not_found`)", "content": PROBLEM_CONTENT},
+    409: {
         "description": "The return has no label (`no_label`): not approved yet, sent back another way, "
         "or closed",
         "content": PROBLEM_CONTENT,
