@@ -188,6 +188,7 @@ def test_more_units_than_the_order_has_cannot_be_chosen(shopper: Client, order: 
     response = choose_items(shopper, order, pick(pull, 3))
     assert response.status_code == 400
     assert alert(response) == "Some answers are missing: see the items marked below."
+    assert f'id="id_l{pull.pk}-quantity-error"' in response.content.decode()  # said next to the field
     assert DRAFT_KEY not in shopper.session or not shopper.session[DRAFT_KEY]
     options = shopper.get(reverse("portal:options", args=[order.pk]))
     assert options["Location"] == reverse("portal:order", args=[order.pk])  # nothing to confirm
