@@ -3,7 +3,7 @@ arrive; the French L242-4 surcharge recorded when a refund is paid late; busines
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 import pytest
@@ -55,7 +55,11 @@ def paid_late(order, days_ago: int = 40) -> Return:
     """A withdrawal asked for ``days_ago`` days ago, sent back at once, refunded today."""
     ret = withdrawn(order)
     handling.mark_in_transit(ret)
-    back = timezone.now() - timedelta(days=days_ago)
+    # Noon, store time, ``days_ago`` calendar days before today: the same count of days at any hour and
+    # across a change of summer time (a plain "now - 40 days" is the day before after 22:00 in winter).
+    zone = ret.store.zone
+    day = timezone.localdate(timezone.now(), zone) - timedelta(days=days_ago)
+    back = datetime.combine(day, time(12), zone)
     Return.objects.filter(pk=ret.pk).update(created_at=back)
     ReturnEvent.objects.filter(ret=ret).update(at=back + timedelta(days=5))
     ret = inspect_all(Return.objects.get(pk=ret.pk))

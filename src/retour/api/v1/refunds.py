@@ -53,7 +53,8 @@ def _amount(value: Decimal, currency: str) -> Decimal:
 
 
 def _tender(refund: Refund, country: str) -> TenderOut:
-    sent = timezone.localdate(refund.completed_at) if refund.completed_at else timezone.localdate()
+    zone = refund.order.store.zone  # the store's day, not the server's
+    sent = timezone.localdate(refund.completed_at or timezone.now(), zone)
     expected = (
         expected_refund_date(refund.gateway, sent, country).latest if refund.status != "failed" else None
     )

@@ -27,7 +27,8 @@ class StoreCreditGateway:
         customer = refund.order.customer
         if customer is None:
             return GatewayResult(FAILED, error="the order has no customer to credit")
-        expires = timezone.localdate() + timedelta(days=settings.STORE_CREDIT_DAYS)
+        today = timezone.localdate(timezone=refund.order.store.zone)  # the store's day, not the server's
+        expires = today + timedelta(days=settings.STORE_CREDIT_DAYS)
         try:
             with transaction.atomic():
                 account, _created = StoreCreditAccount.objects.get_or_create(

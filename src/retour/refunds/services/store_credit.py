@@ -94,18 +94,20 @@ def spend(customer: Customer, amount: Money, *, reference: str) -> tuple[StoreCr
 def expire(today: date | None = None) -> int:
     """Write off each account's balance that only expired credits still hold. Safe to run twice a day:
     what was written off is no longer in the balance."""
-    today = today or timezone.localdate()
     written = 0
     for account_id in StoreCreditAccount.objects.values_list("pk", flat=True):
         with transaction.atomic():
             account = (
-                StoreCreditAccount.objects.select_for_update().select_related("customer").get(pk=account_id)
+                StoreCreditAccount.objects.select_for_update(of=("self",))
+                .select_related("customer__store")
+                .get(pk=account_id)
             )
+            day = today or timezone.localdate(timezone=account.customer.store.zone)  # the store's day
             movements = account.movements.all()
             total = Decimal(movements.aggregate(total=AmountSum("amount"))["total"] or 0)
             live = Decimal(
                 movements.filter(amount__gt=0)
-                .exclude(expires_on__lt=today)
+                .exclude(expires_on__lt=day)
                 .aggregate(total=AmountSum("amount"))["total"]
                 or 0
             )
