@@ -181,7 +181,7 @@ class ReturnStart(models.Model):
 
     visitor = models.CharField(_("visitor"), max_length=64)
     return_number = models.CharField(_("return number"), max_length=16)
-    started_at = models.DateTimeField(_("started at"), auto_now_add=True)
+    started_at = models.DateTimeField(_("return started at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("return started")
