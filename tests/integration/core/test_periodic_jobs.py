@@ -4,16 +4,15 @@ runs them: reminders and expiry, refunds to reconcile, instant exchanges, store 
 from __future__ import annotations
 
 import json
-import threading
 from datetime import timedelta
 from typing import Any
 
 import pytest
 from django.core.management import call_command
-from django.db import connection, connections
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from concurrency import run_at_once
 from fakes.stripe_server import FakeStripe
 from retour.config.schedule import JOBS
 from retour.core.models import PeriodicRun
@@ -51,32 +50,12 @@ def test_several_workers_looking_at_once_queue_each_job_once(db):
     """On PostgreSQL, 8 threads on their own connections at the same instant; the SQLite test database
     lives in memory, one connection that cannot wait for a lock, so there the same calls queue up."""
     now = timezone.now()
-    concurrent = connection.vendor == "postgresql"
-    workers = 8
-    barrier = threading.Barrier(workers)
     claimed: list[str] = []
-    errors: list[BaseException] = []
 
     def look() -> None:
-        try:
-            if concurrent:
-                barrier.wait()
-            claimed.extend(queue_due(JOBS, now))
-        except BaseException as error:
-            errors.append(error)
-        finally:
-            if concurrent:
-                connections.close_all()
+        claimed.extend(queue_due(JOBS, now))
 
-    if concurrent:
-        threads = [threading.Thread(target=look) for _ in range(workers)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-    else:
-        for _ in range(workers):
-            look()
+    errors = run_at_once(look, 8)
     assert not errors, errors
     assert sorted(claimed) == sorted(job.name for job in JOBS)
     assert DBTaskResult.objects.count() == len(JOBS)

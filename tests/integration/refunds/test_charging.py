@@ -3,12 +3,11 @@ payment is recorded on the exchange order and in the ledger, and the exchange cl
 
 from __future__ import annotations
 
-import threading
 from decimal import Decimal
 
 import pytest
-from django.db import connection, connections
 
+from concurrency import at_once_possible, run_at_once
 from integration.refunds.helpers import account, balanced, returned
 from retour.catalog.models import Product, Variant
 from retour.core.money import Money
@@ -175,35 +174,14 @@ def test_concurrent_charges_with_one_key_charge_once(make_order, policy_store, f
     """On PostgreSQL, threads on their own connections; on SQLite (one in-memory connection) in turn."""
     fake_stripe.fail_next = True
     _ret, made = dearer(stripe_order(make_order), policy_store)
-    concurrent = connection.vendor == "postgresql"
-    workers = 20 if concurrent else 5
-    barrier = threading.Barrier(workers)
+    workers = 20 if at_once_possible() else 5
     results: list[int] = []
-    errors: list[BaseException] = []
 
     def pay() -> None:
-        try:
-            if concurrent:
-                barrier.wait()
-            charge, _created = charging.charge_exchange(
-                Exchange.objects.get(pk=made.pk), idempotency_key="race"
-            )
-            results.append(charge.pk)
-        except BaseException as error:
-            errors.append(error)
-        finally:
-            if concurrent:
-                connections.close_all()
+        charge, _created = charging.charge_exchange(Exchange.objects.get(pk=made.pk), idempotency_key="race")
+        results.append(charge.pk)
 
-    if concurrent:
-        threads = [threading.Thread(target=pay) for _ in range(workers)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-    else:
-        for _ in range(workers):
-            pay()
+    errors = run_at_once(pay, workers)
     assert not errors, errors
     assert len(set(results)) == 1
     assert fake_stripe.charges_made == 1

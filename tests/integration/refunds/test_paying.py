@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import threading
 from decimal import Decimal
 
 import pytest
-from django.db import connection, connections
 
+from concurrency import at_once_possible, run_at_once
 from factories import delivered_line
 from retour.core.aggregates import AmountSum
 from retour.orders.models import Order
@@ -207,35 +206,14 @@ def test_fifty_concurrent_requests_with_one_key_make_one_refund(make_order, fake
     """On PostgreSQL, 50 threads on their own connections; the SQLite test database lives in memory,
     shared by one connection per thread that cannot wait for a lock, so there the same requests queue."""
     ret = inspected(stripe_order(make_order))
-    concurrent = connection.vendor == "postgresql"
-    workers = 50 if concurrent else 8
-    barrier = threading.Barrier(workers)
+    workers = 50 if at_once_possible() else 8
     results: list[int] = []
-    errors: list[BaseException] = []
 
     def ask() -> None:
-        try:
-            if concurrent:
-                barrier.wait()
-            request, _created = request_refund(
-                Return.objects.get(pk=ret.pk), idempotency_key="race", actor=None
-            )
-            results.append(request.pk)
-        except BaseException as error:
-            errors.append(error)
-        finally:
-            if concurrent:
-                connections.close_all()
+        request, _created = request_refund(Return.objects.get(pk=ret.pk), idempotency_key="race", actor=None)
+        results.append(request.pk)
 
-    if concurrent:
-        threads = [threading.Thread(target=ask) for _ in range(workers)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-    else:
-        for _ in range(workers):
-            ask()
+    errors = run_at_once(ask, workers)
     assert not errors, errors
     assert len(results) == workers
     assert len(set(results)) == 1
