@@ -11,9 +11,15 @@ import pytest
 from django.contrib.auth.models import Permission, User
 from django.test import Client
 from django.utils import translation
+from hypothesis import settings as hypothesis_settings
 
 from retour.api.models import ApiToken
 from retour.catalog.models import Store
+
+# Tests never assert on wall-clock time: Hypothesis's per-example deadline (200 ms) would fail a correct
+# property on a busy machine. A failure prints the blob that reproduces it.
+hypothesis_settings.register_profile("retour", deadline=None, print_blob=True)
+hypothesis_settings.load_profile("retour")
 
 TESTS_DIR = Path(__file__).resolve().parent
 # --import-mode=importlib puts no test directory on sys.path; this one is, so tests can import factories.
