@@ -118,6 +118,16 @@ MESSAGES: dict[str, tuple[Any, Any, Any]] = {
         _("Your refund has been paid: keep the item."),
         _("Nothing more is needed from you. Thank you!"),
     ),
+    "exchange_paid": (
+        _("Payment received for your exchange order %(order)s"),
+        _("We received %(amount)s, the price difference of your exchange."),
+        _("Your new item ships as soon as the return allows; you will receive the tracking details."),
+    ),
+    "exchange_charge_failed": (
+        _("The payment for your exchange order %(order)s did not go through"),
+        _("We could not take %(amount)s, the price difference of your exchange."),
+        _("We will write to you about another way to pay; nothing has been charged."),
+    ),
     "exchange_charged": (
         _("Your exchange order %(order)s is now charged"),
         _(

@@ -73,6 +73,10 @@ EVENTS: dict[str, Promise] = {
     "replacement": _("Your replacement is being prepared."),
     "repair": _("Your item was repaired."),
     "withdrawal": _("You withdrew from the contract."),
+    "exchange_paid": _("The price difference of your exchange was paid."),
+    "exchange_charge_failed": _("The payment for your exchange did not go through."),
+    "exchange_charged": _("Your exchange was charged: the item never came back."),
+    "refund_failed": _("A problem came up with your refund; we are on it."),
 }
 
 

@@ -187,3 +187,17 @@ def test_concurrent_charges_with_one_key_charge_once(make_order, policy_store, f
     assert fake_stripe.charges_made == 1
     assert Charge.objects.filter(status="succeeded").count() == 1
     assert balanced()
+
+
+def test_the_shopper_is_told_in_their_language_when_the_difference_is_paid(order, policy_store, agent):
+    from retour.notifications.emails import render
+    from retour.notifications.models import Notification
+
+    ret, made = dearer(order, policy_store)
+    charging.confirm_collected(Charge.objects.get(exchange=made), actor=agent)
+    paid = ret.events.get(kind="exchange_paid")
+    assert Notification.objects.filter(event=paid, kind="exchange_paid").exists()
+    email = render(paid)
+    assert email.language == "fr"
+    assert email.subject == f"Paiement reçu pour votre commande d’échange {made.order.number}"
+    assert "30,00" in email.text
