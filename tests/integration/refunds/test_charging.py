@@ -11,6 +11,8 @@ from concurrency import at_once_possible, run_at_once
 from integration.refunds.helpers import account, balanced, returned
 from retour.catalog.models import Product, Variant
 from retour.core.money import Money
+from retour.notifications.emails import render
+from retour.notifications.models import Notification
 from retour.orders.models import Order
 from retour.refunds.models import Charge, StoreCreditAccount, StoreCreditMovement
 from retour.refunds.services import charging, store_credit
@@ -190,9 +192,6 @@ def test_concurrent_charges_with_one_key_charge_once(make_order, policy_store, f
 
 
 def test_the_shopper_is_told_in_their_language_when_the_difference_is_paid(order, policy_store, agent):
-    from retour.notifications.emails import render
-    from retour.notifications.models import Notification
-
     ret, made = dearer(order, policy_store)
     charging.confirm_collected(Charge.objects.get(exchange=made), actor=agent)
     paid = ret.events.get(kind="exchange_paid")
