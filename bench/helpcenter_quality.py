@@ -1,6 +1,7 @@
-"""Help-center search: quality on labelled query sets over shared/kb, and latency over 10,000 articles.
+"""Help-center search: quality on labelled query sets over the demo's help center, and latency over 10,000
+articles.
 
-    .venv/bin/python bench/helpcenter_quality.py [--kb ../shared/kb]
+    .venv/bin/python bench/helpcenter_quality.py [--kb src/retour/helpcenter/sample]
         [--sets tuning,held-out,test,test2] [--articles 10000] [--latency-queries 2000] [--seed 1]
         [--misses]
 
@@ -177,7 +178,8 @@ def latency(corpus: dict[str, list[Doc]], queries: list[str], options: argparse.
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
-    parser.add_argument("--kb", default=str(ROOT.parent / "shared" / "kb"))
+    # The help center Retour ships for the demo (the 20 articles the labelled queries were written for).
+    parser.add_argument("--kb", default=str(ROOT / "src" / "retour" / "helpcenter" / "sample"))
     parser.add_argument("--sets", default=",".join(SETS), help="which labelled sets, comma-separated")
     parser.add_argument("--articles", type=int, default=10_000)
     parser.add_argument("--latency-queries", type=int, default=2_000)

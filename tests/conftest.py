@@ -1,8 +1,8 @@
-"""Fixtures shared by every test suite: the shared fixture files, stores, staff and API access."""
+"""Fixtures shared by every test suite: the fixture files, the help center's articles, stores, staff and
+API access."""
 
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,6 +15,7 @@ from hypothesis import settings as hypothesis_settings
 
 from retour.api.models import ApiToken
 from retour.catalog.models import Store
+from retour.helpcenter.services.articles import SAMPLE_DIR
 
 # Tests never assert on wall-clock time: Hypothesis's per-example deadline (200 ms) would fail a correct
 # property on a busy machine. A failure prints the blob that reproduces it.
@@ -26,8 +27,8 @@ TESTS_DIR = Path(__file__).resolve().parent
 if str(TESTS_DIR) not in sys.path:
     sys.path.insert(0, str(TESTS_DIR))
 
-# shared/ sits beside the repository (as in CI); RETOUR_SHARED_DIR names another place.
-FIXTURES_DIR = Path(os.environ.get("RETOUR_SHARED_DIR", TESTS_DIR.parents[1] / "shared")) / "fixtures"
+# Public sample data, in the repository (tests/fixtures/SOURCES.md says where each file comes from).
+FIXTURES_DIR = TESTS_DIR / "fixtures"
 
 
 @pytest.fixture(autouse=True)
@@ -39,13 +40,14 @@ def _default_language() -> Iterator[None]:
 
 @pytest.fixture(scope="session")
 def fixtures_dir() -> Path:
-    """The public sample data in shared/fixtures, cloned beside the repository."""
-    if not (FIXTURES_DIR / "shopify").is_dir():
-        pytest.fail(
-            f"The shared fixtures are missing: expected {FIXTURES_DIR}. Clone the shared/ directory "
-            "beside the repository (../shared/fixtures)."
-        )
+    """The public sample data in tests/fixtures."""
     return FIXTURES_DIR
+
+
+@pytest.fixture(scope="session")
+def kb_dir() -> Path:
+    """The help center's articles in English and French, as the demo loads them (shipped with Retour)."""
+    return SAMPLE_DIR
 
 
 @pytest.fixture

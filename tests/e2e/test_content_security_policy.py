@@ -10,8 +10,8 @@ from playwright.sync_api import Page, expect
 
 
 @pytest.fixture
-def articles(fixtures_dir: Path) -> None:
-    call_command("helpcenter", "import", str(fixtures_dir.parent / "kb"))
+def articles(kb_dir: Path) -> None:
+    call_command("helpcenter", "import", str(kb_dir))
 
 
 @pytest.mark.parametrize("language", ["fr"])

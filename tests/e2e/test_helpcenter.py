@@ -16,8 +16,8 @@ BOTH = pytest.mark.parametrize("language", ["en", "fr"])
 
 
 @pytest.fixture
-def articles(fixtures_dir: Path) -> None:
-    call_command("helpcenter", "import", str(fixtures_dir.parent / "kb"))
+def articles(kb_dir: Path) -> None:
+    call_command("helpcenter", "import", str(kb_dir))
 
 
 @BOTH

@@ -31,7 +31,7 @@ AMOUNTS = {
     "fees": {"en": "€4.95", "fr": "4,95 €"},
     "credit": {"en": "€60.56", "fr": "60,56 €"},
 }
-# The items screen's help articles (portal.help.STEPS["items"]), as ../shared/kb titles them.
+# The items screen's help articles (portal.help.STEPS["items"]), as the help center's articles title them.
 ITEMS_HELP = {
     "en": [
         "Items that can't be returned",
@@ -60,8 +60,8 @@ def order(shop: Store, language: str) -> Order:
 
 
 @pytest.fixture
-def articles(fixtures_dir: Path) -> None:
-    report = import_folder(fixtures_dir.parent / "kb")
+def articles(kb_dir: Path) -> None:
+    report = import_folder(kb_dir)
     assert not report.errors, report.errors
 
 

@@ -1,7 +1,7 @@
 """A local HTTP server that speaks enough of Stripe's API for the real ``stripe`` package.
 
 Refunds:
-- ``POST /v1/refunds`` (form-encoded) creates a refund shaped like shared/fixtures/stripe/refund.*.json;
+- ``POST /v1/refunds`` (form-encoded) creates a refund shaped like tests/fixtures/stripe/refund.*.json;
   the same ``Idempotency-Key`` replays the first response, as Stripe does.
 - ``GET /v1/refunds/{id}`` returns it.
 

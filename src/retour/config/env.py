@@ -82,7 +82,6 @@ class Env:
     stripe_api_base: str = ""
     store_credit_days: int = 365
     fr_legal_interest_rate: str = ""
-    shared_dir: Path | None = None
     return_reminder_days: tuple[int, ...] = (3, 7)
     return_expiry_days: int = 14
     instant_exchange_days: int = 14
@@ -130,8 +129,4 @@ def read_env(env: Mapping[str, str] | None = None, base_dir: Path | None = None)
         return_reminder_days=_days(env, "RETURN_REMINDER_DAYS", "3,7"),
         return_expiry_days=_positive(env, "RETURN_EXPIRY_DAYS", 14),
         instant_exchange_days=_positive(env, "INSTANT_EXCHANGE_DAYS", 14),
-        # The shared samples beside the repository (the help-center corpus the demo loads when present).
-        shared_dir=Path(
-            env.get("RETOUR_SHARED_DIR", str(Path(__file__).resolve().parents[3].parent / "shared"))
-        ),
     )

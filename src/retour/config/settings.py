@@ -160,7 +160,6 @@ STORE_CREDIT_DAYS = ENV.store_credit_days
 # for the first step of the late-refund surcharge (Code de la consommation L242-4). Empty: that step is
 # shown without an amount.
 FR_LEGAL_INTEREST_RATE = ENV.fr_legal_interest_rate
-SHARED_DIR = ENV.shared_dir
 # Chasing approved returns not sent back: reminders on these days after the approval, expiry after
 # RETURN_EXPIRY_DAYS; an instant exchange is charged when its return has not shipped within
 # INSTANT_EXCHANGE_DAYS.

@@ -7,8 +7,8 @@ from django.utils import translation
 from retour.helpcenter.models import Article
 from retour.helpcenter.services import reading
 
-# Articles of the help center (slugs of ../shared/kb's layout) per step; the most popular ones stand in
-# for a step whose articles the store has not published.
+# Articles of the help center per step (slugs of the demo's, in helpcenter/sample: a test checks that each
+# exists); the most popular ones stand in for a step whose articles the store has not published.
 STEPS: dict[str, tuple[str, ...]] = {
     "lookup": ("start-a-return-online", "return-window", "return-a-gift"),
     "items": ("non-returnable-items", "return-window", "damaged-parcel-or-missing-items"),

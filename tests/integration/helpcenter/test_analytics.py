@@ -19,8 +19,8 @@ URL = reverse("backoffice:help-analytics")
 
 
 @pytest.fixture
-def activity(fixtures_dir):
-    call_command("helpcenter", "import", str(fixtures_dir.parent / "kb"))
+def activity(kb_dir):
+    call_command("helpcenter", "import", str(kb_dir))
     _r, found = reading.searched("remboursement carte", "fr", "v1")
     reading.searched("Remboursement carte", "fr", "v2")
     reading.clicked(found, "refund-methods", "v1")

@@ -11,9 +11,9 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def imported(fixtures_dir):
+def imported(kb_dir):
     cache.clear()
-    call_command("helpcenter", "import", str(fixtures_dir.parent / "kb"))
+    call_command("helpcenter", "import", str(kb_dir))
     yield
     cache.clear()
 

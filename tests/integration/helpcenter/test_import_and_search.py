@@ -1,4 +1,4 @@
-"""Importing shared/kb (twice changes nothing; a bad file imports nothing) and searching it."""
+"""Importing the help center (twice changes nothing; a bad file imports nothing) and searching it."""
 
 from __future__ import annotations
 
@@ -16,8 +16,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def kb(fixtures_dir):
-    return fixtures_dir.parent / "kb"
+def kb(kb_dir):
+    return kb_dir
 
 
 @pytest.fixture
@@ -125,16 +125,9 @@ def test_editing_in_the_admin_renders_safely_and_keeps_a_revision(imported, admi
     assert translation.revisions.first().source == "admin"
 
 
-def test_the_bundled_sample_articles_import(capsys):
-    from retour.helpcenter.services.articles import SAMPLE_DIR
-
-    call_command("helpcenter", "import", str(SAMPLE_DIR))
-    assert "4 created" in capsys.readouterr().out
-    assert search("remboursé", "fr")[0].slug == "refund-timing"
-
-
-def test_the_demo_loads_shared_kb_when_it_is_there(settings, fixtures_dir, capsys):
-    settings.SHARED_DIR = fixtures_dir.parent
+def test_the_demo_loads_the_whole_bilingual_help_center(capsys):
     call_command("demo", "--orders", "3", "--now", "2026-03-01")
-    assert "Help center" in capsys.readouterr().out
+    assert "Help center: 40 articles created" in capsys.readouterr().out
     assert Article.objects.count() == 20
+    assert Translation.objects.filter(language="fr").count() == 20
+    assert search("remboursé", "fr")[0].slug in {"refund-timelines", "late-or-missing-refund"}

@@ -13,8 +13,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def imported(fixtures_dir):
-    call_command("helpcenter", "import", str(fixtures_dir.parent / "kb"))
+def imported(kb_dir):
+    call_command("helpcenter", "import", str(kb_dir))
 
 
 def get(client, url, lang="fr", **extra):

@@ -22,8 +22,8 @@ ANALYTICS = reverse("backoffice:help-analytics")
 
 
 @pytest.fixture
-def imported(fixtures_dir):
-    call_command("helpcenter", "import", str(fixtures_dir.parent / "kb"))
+def imported(kb_dir):
+    call_command("helpcenter", "import", str(kb_dir))
 
 
 def test_a_new_help_center_has_the_default_synonyms_in_both_languages(imported):

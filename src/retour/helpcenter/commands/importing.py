@@ -14,7 +14,7 @@ from retour.helpcenter.services.articles import import_folder
 
 
 def add(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("folder", help=_("A folder laid out like shared/kb: en/<slug>.md, fr/<slug>.md."))
+    parser.add_argument("folder", help=_("A folder of articles: en/<slug>.md, fr/<slug>.md."))
 
 
 SUBCOMMANDS = [("import", gettext_lazy("Import help-center articles from a folder."), add)]

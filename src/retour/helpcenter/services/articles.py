@@ -16,7 +16,8 @@ from retour.helpcenter.domain.markdown import render
 from retour.helpcenter.models import Article, Category, Revision, Translation
 
 MAX_FILE_BYTES = 1_000_000
-SAMPLE_DIR = Path(__file__).resolve().parents[1] / "sample"  # the demo's articles without shared/kb
+# The demo's help center, shipped in the package: 20 articles in English and French (sample/README.md).
+SAMPLE_DIR = Path(__file__).resolve().parents[1] / "sample"
 CATEGORY_TITLES = {
     "starting-a-return": ("Starting a return", "Faire un retour"),
     "refunds": ("Refunds", "Remboursements"),

@@ -158,21 +158,16 @@ class Command(BaseCommand):
         )
 
     def _load_help_center(self) -> None:
-        """shared/kb when it is beside the repository, else the help center's own sample articles."""
+        """The help center Retour ships for the demo store: every article the portal links to, in both
+        languages."""
         from retour.helpcenter.services.articles import SAMPLE_DIR, import_folder
 
-        kb = settings.SHARED_DIR / "kb" if settings.SHARED_DIR is not None else None
-        folder = kb if kb is not None and kb.is_dir() else SAMPLE_DIR
-        report = import_folder(folder)
+        report = import_folder(SAMPLE_DIR)
         if report.errors:
             raise CommandError("\n".join(report.errors))
         self.stdout.write(
-            _(
-                "Help center (%(folder)s): %(created)d articles created, %(updated)d updated, "
-                "%(unchanged)d unchanged."
-            )
+            _("Help center: %(created)d articles created, %(updated)d updated, %(unchanged)d unchanged.")
             % {
-                "folder": folder,
                 "created": report.created,
                 "updated": report.updated,
                 "unchanged": report.unchanged,
