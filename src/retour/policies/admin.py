@@ -59,7 +59,9 @@ def lint_findings(version: PolicyVersion) -> list[Finding]:
 
 def lint_notes(version: PolicyVersion) -> list[str]:
     """Every warning a version has: the document's own, then where the legal floor steps in."""
-    return [*warning_messages(services.compiled(version)), *lint_messages(lint_findings(version))]
+    policy = services.compiled(version)
+    law = services.law_notes(policy, services.selling_countries(version.policy.store))
+    return [*warning_messages(policy), *law, *lint_messages(lint_findings(version))]
 
 
 def _is_active(version: PolicyVersion) -> bool:

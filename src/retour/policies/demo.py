@@ -261,7 +261,7 @@ def _band(bands: tuple[tuple[int, int, int], ...], roll: float) -> tuple[int, in
 
 def _write(store: Store, version: PolicyVersion, requests: Iterator[tuple[datetime, Facts]]) -> None:
     policy = services.compiled(version)
-    floor = services.floor()
+    floor = services.floor(policy)
     explained = _Explanations()
     batch: list[tuple[Any, ...]] = []
     for when, facts in requests:

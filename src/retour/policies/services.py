@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from hashlib import sha256
@@ -15,7 +16,8 @@ from django.utils.translation import ngettext
 
 from retour.catalog.models import Seller, Store
 from retour.core.errors import DomainError
-from retour.policies.domain import document, legal, stages
+from retour.orders.models import Order
+from retour.policies.domain import document, law, legal, stages
 from retour.policies.domain.compiler import CompiledPolicy, compile_policy
 from retour.policies.domain.decision import Decision
 from retour.policies.domain.facts import Facts
@@ -87,8 +89,17 @@ def compiled_template(name: str) -> CompiledPolicy:
     return parse(template_text(name))
 
 
-def floor() -> CompiledPolicy:
-    return compiled_template(FLOOR)
+def floor(policy: CompiledPolicy | None = None) -> CompiledPolicy:
+    """The legal floor (the ``statutory-minimum`` template), with ``policy``'s own legal guarantee
+    periods where it sets them (a store in Scotland, longer periods by category in NL or FI)."""
+    return _floor_with(policy.policy.legal_guarantee if policy is not None else ())
+
+
+@lru_cache(maxsize=32)
+def _floor_with(periods: law.Periods) -> CompiledPolicy:
+    if not periods:
+        return compiled_template(FLOOR)
+    return compile_policy(document.load(template_text(FLOOR), periods=periods))
 
 
 @lru_cache(maxsize=256)
@@ -102,7 +113,31 @@ def compiled(version: PolicyVersion) -> CompiledPolicy:
 
 def lint(policy: CompiledPolicy) -> list[Finding]:
     """Where the policy promises EU/EEA or UK shoppers less than the law (the floor then applies)."""
-    return below_floor(policy, floor())
+    return below_floor(policy, floor(policy))
+
+
+def selling_countries(store: Store) -> set[str]:
+    """The countries a store sells to: its own, and those its orders were shipped or billed to."""
+    countries = {store.country}
+    for pair in (
+        Order.objects.filter(store=store).values_list("shipping_country", "billing_country").distinct()
+    ):
+        countries.update(code for code in pair if code)
+    return countries
+
+
+def law_notes(policy: CompiledPolicy, countries: set[str]) -> list[str]:
+    """What the law of the countries a store sells to asks the store to set itself: where the legal
+    guarantee follows the product's expected life (NL, FI), longer periods by category."""
+    return [
+        _(
+            "For shoppers in %(country)s the legal guarantee lasts as long as a product may be expected to "
+            "last, not two years: set longer periods by category in the policy's legal_guarantee section "
+            "(for example %(country)s: {electronics: 1826, home: 1826})."
+        )
+        % {"country": country}
+        for country in law.expected_life_unset(countries, policy.policy.legal_guarantee)
+    ]
 
 
 def warnings(policy: CompiledPolicy) -> list[Problem]:
@@ -165,7 +200,8 @@ def load_policy(
 def _refuse_less_generous_than_store(store: Store, candidate: CompiledPolicy) -> None:
     store_version = active_version(store)
     if store_version is not None:
-        findings = compare(candidate, compiled(store_version), floor=floor())
+        store_policy = compiled(store_version)
+        findings = compare(candidate, store_policy, floor=floor(store_policy))
         if findings:
             raise PolicyRefused(
                 _("A marketplace seller's policy may not be less generous than the store's."),
@@ -192,7 +228,13 @@ def activate(version: PolicyVersion) -> PolicyVersion:
 
 def decide(version: PolicyVersion, facts: Facts) -> Decision:
     """The decision under ``version``, never below the legal floor."""
-    return legal.decide(compiled(version), facts, floor())
+    policy = compiled(version)
+    return legal.decide(policy, facts, floor(policy))
+
+
+def store_credit_bonus(version: PolicyVersion) -> int:
+    """The bonus (in %) the version's policy gives on a refund taken as store credit."""
+    return compiled(version).policy.store_credit_bonus_percent
 
 
 def record(
@@ -280,19 +322,26 @@ def facts_of(row: PolicyDecision) -> Facts:
 
 
 def redecide_at_inspection(
-    request: PolicyDecision, graded_condition: str, *, when: Any
+    request: PolicyDecision,
+    graded_condition: str,
+    *,
+    when: Any,
+    amounts: Callable[[Decision], Decision] | None = None,
 ) -> tuple[PolicyDecision, Text]:
     """Decide again from the graded condition, under the version the request was decided under.
 
     Both decisions are kept (the new one points to the request's); the returned text explains, in
     English and French, the difference from what the shopper was told: the stored request decision, not
-    a decision made again now.
+    a decision made again now. ``amounts`` gives the new decision the amounts its return line refunds (as
+    the request's were quoted for the whole return) before it is stored and compared.
     """
     if request.stage != PolicyDecision.Stage.REQUEST:
         raise PolicyInvalid(_("Only a decision made at request time can be revised at inspection."))
     reported = facts_of(request)
     graded = stages.at_inspection(reported, graded_condition)
     after = decide(request.version, graded)
+    if amounts is not None:
+        after = amounts(after)
     row = record(
         request.store, request.version, graded, after, when=when, stage="inspection", previous=request
     )

@@ -818,7 +818,7 @@ def replayed(
 ) -> Iterator[Replay]:
     """Each group of past requests, decided once under each policy."""
     counts, last = _group(rows, plan.days)
-    floor = services.floor()
+    active_floor, draft_floor = services.floor(active), services.floor(draft)
     for key, count in counts.items():
         facts, recorded = _facts(key, plan)
         yield Replay(
@@ -826,8 +826,8 @@ def replayed(
             last[key],
             facts,
             recorded,
-            legal.decide(active, facts, floor),
-            legal.decide(draft, facts, floor),
+            legal.decide(active, facts, active_floor),
+            legal.decide(draft, facts, draft_floor),
         )
 
 
@@ -849,7 +849,7 @@ def simulate(
             raise services.NoActivePolicy(_("The store has no active policy to compare with."))
         baseline = services.compiled(version)
         active_name = f"{version.name} v{version.number}"
-    plan = _plan((baseline, draft, services.floor()))
+    plan = _plan((baseline, draft, services.floor(baseline), services.floor(draft)))
     rows = _requests(store, since).values_list(*plan.expressions()).iterator(chunk_size=CHUNK)
     report = aggregate(replayed(rows, plan, baseline, draft), examples=examples, top=top)
     report.active_policy = active_name or baseline.policy.name
@@ -864,7 +864,7 @@ def _with_real_examples(report: SimulationReport, active: CompiledPolicy, draft:
     policy looks at), decided again; the outcomes are the group's by construction."""
     ids = {example.request_id for change in report.rules for example in change.examples}
     rows = {row.pk: row for row in PolicyDecision.objects.filter(pk__in=ids)}
-    floor = services.floor()
+    active_floor, draft_floor = services.floor(active), services.floor(draft)
     for index, change in enumerate(report.rules):
         examples = []
         for example in change.examples:
@@ -874,8 +874,8 @@ def _with_real_examples(report: SimulationReport, active: CompiledPolicy, draft:
                     example.request_id,
                     example.count,
                     facts,
-                    legal.decide(active, facts, floor),
-                    legal.decide(draft, facts, floor),
+                    legal.decide(active, facts, active_floor),
+                    legal.decide(draft, facts, draft_floor),
                 )
             )
         report.rules[index] = RuleChange(change.active_rule, change.draft_rule, change.count, tuple(examples))

@@ -8,6 +8,7 @@ import os
 import shutil
 import subprocess
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,7 @@ from django.core.management import CommandError, call_command
 from django.utils import translation
 
 from retour.catalog.models import Seller, Store
+from retour.orders.models import Order
 from retour.policies import services
 from retour.policies.models import PolicyVersion
 
@@ -167,3 +169,39 @@ def test_evaluate_piped_into_head_stops_quietly(tmp_path: Path):
     assert json.loads(first.stdout)["id"] == "a"
     assert errors == ""
     assert status == 1
+
+
+DUTCH = """\
+format: retour-policy/1
+name: dutch
+legal_guarantee:
+  NL: {electronics: 1826, home: 1826}
+rules:
+  - id: fault
+    when: {seller_fault: true, within_legal_guarantee: true}
+    then: {eligible: true, code: legal_guarantee, legal_basis: legal_guarantee, resolutions: [repair]}
+  - id: rest
+    then: {eligible: false, code: final}
+"""
+
+
+def test_lint_tells_a_store_selling_in_nl_or_fi_to_set_its_guarantee_periods(tmp_path: Path, store: Store):
+    Order.objects.create(
+        store=store, number="FI-1", currency="EUR", ordered_at=datetime.now(UTC), shipping_country="FI"
+    )
+    path = tmp_path / "dutch.yaml"
+    path.write_text(DUTCH, encoding="utf-8")
+    template = ["lint", "marketplace-standard", "--template"]
+
+    assert not any("expected to last" in line for line in run(*template))  # FR, GB, US...: nothing to set
+    lines = run(*template, "--countries", "nl")
+    assert any(line.startswith("For shoppers in NL the legal guarantee lasts as long") for line in lines)
+    # the store sells in France (its own country) and Finland (an order shipped there)
+    lines = run(*template, "--store", store.code)
+    assert next(line for line in lines if "expected to last" in line).startswith("For shoppers in FI")
+    # periods set for NL: only FI is left
+    lines = run("lint", str(path), "--countries", "NL,FI")
+    assert [line[:22] for line in lines if "expected to last" in line] == ["For shoppers in FI the"]
+    with translation.override("fr"):
+        lines = run(*template, "--countries", "NL")
+    assert any(line.startswith("Pour les clients du pays NL, la garantie légale dure") for line in lines)

@@ -174,7 +174,9 @@ LEGAL_GUARANTEE = rows(
     ("GB day 730", gb(730, reason="not_as_described"), ok("legal_guarantee", 100, FREE)),
     ("FR day 731", fr(731, reason="defective"), refused("window_expired")),
     ("NO day 731", case(731, country="NO", currency="EUR", reason="defective"), refused("window_expired")),
-    ("GB day 731", gb(731, reason="defective"), refused("window_expired")),
+    ("GB day 731: six years in the UK", gb(731, reason="defective"), ok("legal_guarantee", 100, FREE)),
+    ("GB day 2191", gb(2191, reason="defective"), ok("legal_guarantee", 100, FREE)),
+    ("GB day 2192", gb(2192, reason="defective"), refused("window_expired")),
     (
         "not blocked by final sale, personalised, used beauty",
         fr(

@@ -210,9 +210,10 @@ def test_the_policies_are_seen_through_their_thresholds():
     )
 
     assert {"region", "seller_fault", "category", "condition", "member", "is_gift"} <= seen.facts
-    assert "country" not in seen.facts  # regions only: a group holds every country of a region
-    # "at most 14 / 30 / 90 / 730 days" flip the day after
-    assert {15, 31, 91, 731} <= set(seen.cuts["days_since_delivery"])
+    # the legal guarantee periods differ by country (SE, IE, GB, NO, IS): those countries are named
+    assert "country" in seen.facts
+    # "at most 14 / 30 / 90 / 730 / 1095 / 1826 / 2191 days" flip the day after
+    assert {15, 31, 91, 731, 1096, 1827, 2192} <= set(seen.cuts["days_since_delivery"])
     # each policy its own return-by thresholds: late from day 1, too late from day 31; none for the floor
     assert seen.return_by_cuts == ((1, 31), ())
 

@@ -104,7 +104,12 @@ SELLER_FAULT = rows(
     ],
     ("GB day 730", gb(730, reason="wrong_item"), ok("legal_guarantee", 100, FREE, resolutions=GUARANTEE)),
     ("FR day 731", case(731, reason="defective"), refused("window_expired")),
-    ("GB day 731", gb(731, reason="not_as_described"), refused("window_expired")),
+    (
+        "GB day 731: six years in the UK",
+        gb(731, reason="not_as_described"),
+        ok("legal_guarantee", 100, FREE, resolutions=GUARANTEE),
+    ),
+    ("GB day 2192", gb(2192, reason="not_as_described"), refused("window_expired")),
     (
         "EU: final sale, personalised, used beauty do not block",
         case(

@@ -52,7 +52,7 @@ SUBCOMMANDS = [
 
 def run(command: BaseCommand, options: dict[str, Any]) -> None:
     policy = _policy(options)
-    floor = services.floor()
+    floor = services.floor(policy)
     # A policy without a fee table prices any currency; otherwise only those its fees name.
     currencies = policy.policy.currencies if policy.policy.fees else None
     errors = 0

@@ -28,6 +28,12 @@ def _add_load(parser: argparse.ArgumentParser) -> None:
 def _add_lint(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("file", help=_("The policy document (YAML), or a template name with --template."))
     parser.add_argument("--template", action="store_true", help=_("FILE names a built-in template."))
+    parser.add_argument(
+        "--store", help=_("A store's code: also check the law of every country the store sells to.")
+    )
+    parser.add_argument(
+        "--countries", default="", help=_("Countries the store sells to, comma-separated (e.g. NL,FI).")
+    )
 
 
 def _add_versions(parser: argparse.ArgumentParser) -> None:
@@ -84,7 +90,7 @@ def _lint(command: BaseCommand, options: dict[str, Any]) -> None:
     except services.PolicyInvalid as error:
         raise invalid(error) from None
     findings = services.lint(policy)
-    notes = warning_messages(policy)
+    notes = [*warning_messages(policy), *services.law_notes(policy, _countries(options))]
     for note in notes:
         command.stdout.write(note)
     for finding in findings:
@@ -98,6 +104,17 @@ def _lint(command: BaseCommand, options: dict[str, Any]) -> None:
             "warnings": ngettext("%(count)d warning", "%(count)d warnings", warnings) % {"count": warnings},
         }
     )
+
+
+def _countries(options: dict[str, Any]) -> set[str]:
+    """The countries named by --countries, and those the --store sells to."""
+    countries = {code.strip().upper() for code in options.get("countries", "").split(",") if code.strip()}
+    if options.get("store"):
+        try:
+            countries |= services.selling_countries(find_store(options["store"]))
+        except StoreNotFound as error:
+            raise CommandError(error.message) from None
+    return countries
 
 
 def _load(command: BaseCommand, options: dict[str, Any]) -> None:
@@ -121,7 +138,8 @@ def _load(command: BaseCommand, options: dict[str, Any]) -> None:
         _("%(name)s version %(number)d is active.") % {"name": version.name, "number": version.number}
     )
     policy = services.compiled(version)
-    for line in [*warning_messages(policy), *lint_messages(services.lint(policy))]:
+    notes = services.law_notes(policy, services.selling_countries(store))
+    for line in [*warning_messages(policy), *notes, *lint_messages(services.lint(policy))]:
         command.stdout.write(line)
 
 

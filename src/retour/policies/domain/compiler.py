@@ -20,9 +20,10 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from retour.core.money import minor_units
+from retour.policies.domain import law
 from retour.policies.domain.decision import GENERIC_ELIGIBLE, GENERIC_REFUSED, Decision
 from retour.policies.domain.facts import Facts
-from retour.policies.domain.model import Condition, Policy, ReturnWindow, Rule
+from retour.policies.domain.model import Condition, Policy, ReturnWindow, Rule, Text
 from retour.policies.domain.vocabulary import EU_EEA, SELLER_FAULT_REASONS, region_of
 
 # Names of what the generated function derives from the facts ``f`` (each only when used).
@@ -106,15 +107,26 @@ class _ReturnBy(dict[date, date]):
 
 
 class _Source:
-    def __init__(self) -> None:
+    def __init__(self, periods: law.Periods = ()) -> None:
         self.constants: dict[str, Any] = {}
         self.lines: list[str] = []
         self.used: set[str] = set()  # derived names the conditions read
+        self.periods = periods
+        self.law: str | None = None
 
     def constant(self, value: Any) -> str:
         name = f"_k{len(self.constants)}"
         self.constants[name] = value
         return name
+
+    def text(self, text: Text) -> str:
+        """An explanation: a constant, or, when it names the shopper's legal guarantee (``{guarantee}``),
+        the same text with the words of the shopper's country and category filled in."""
+        if not law.mentions_law(text):
+            return self.constant(text)
+        if self.law is None:
+            self.law = self.constant(law.LawTexts(self.periods))
+        return f"{self.law}({self.constant(text)}, f.country, f.category)"
 
     def add(self, indent: int, line: str) -> None:
         self.lines.append("    " * indent + line)
@@ -285,7 +297,7 @@ def _condition_function(
 def _generate(
     policy: Policy, *, step: Step | None = None, needed: Mapping[tuple[int, int], bool] | None = None
 ) -> tuple[Callable[[Facts], Decision], str]:
-    src = _Source()
+    src = _Source(policy.legal_guarantee)
     body: list[str] = []
     name = src.constant(policy.name)
     floor = src.constant(step) if step is not None else None
@@ -298,7 +310,7 @@ def _generate(
         if rule.then.eligible:
             _eligible(src, policy, rule, name)
         else:
-            explain = src.constant(rule.then.explain or GENERIC_REFUSED)
+            explain = src.text(rule.then.explain or GENERIC_REFUSED)
             trace = src.constant((rule.id,))
             code = src.constant(rule.then.code)
             src.add(
@@ -309,7 +321,7 @@ def _generate(
         _finish(src, floor, flagged, index)
         body += src.lines[before:]
         del src.lines[before:]
-    explain = src.constant(policy.fallback or GENERIC_REFUSED)
+    explain = src.text(policy.fallback or GENERIC_REFUSED)
     src.add(
         1,
         f"dn = _new(_D, (False, 'no_rule', 0, cur, ZERO, (), ZERO, ZERO, False, None, (), 'auto', False, "
@@ -346,7 +358,7 @@ def _finish(src: _Source, floor: str | None, flagged: tuple[bool, ...] | None, i
 def _eligible(src: _Source, policy: Policy, rule: Rule, name: str) -> None:
     """The branch of an eligible rule: percentage, amounts, fees, resolutions, trace, explanation."""
     outcome = rule.then
-    explain = src.constant(outcome.explain or GENERIC_ELIGIBLE)
+    explain = src.text(outcome.explain or GENERIC_ELIGIBLE)
     if rule.adjust:
         src.add(2, f"p = {outcome.refund_percent}; a = -1; c = -1; code = {src.constant(outcome.code)}")
         percent_name, code_name = "p", "code"
@@ -356,7 +368,7 @@ def _eligible(src: _Source, policy: Policy, rule: Rule, name: str) -> None:
     for j, adjustment in enumerate(rule.adjust):
         # Every adjustment that applies is looked at: the lowest percentage wins, and the first code
         # (e.g. late_return) names the decision even when another adjustment set the percentage.
-        chosen = src.constant(adjustment.explain) if adjustment.explain is not None else explain
+        chosen = src.text(adjustment.explain) if adjustment.explain is not None else explain
         percent = adjustment.refund_percent
         if adjustment.code:
             src.add(2, f"if {src.expr(adjustment.when)}:")
@@ -407,7 +419,7 @@ def _eligible(src: _Source, policy: Policy, rule: Rule, name: str) -> None:
         src.add(2, f"keep = lt <= {src.constant(keep_max)}.get(cur, {default})")
         methods = f"KEEP if keep else {src.constant(outcome.return_methods)}"
         if outcome.explain_keep is not None:
-            src.add(2, f"if keep and ex is {explain}: ex = {src.constant(outcome.explain_keep)}")
+            src.add(2, f"if keep and ex is {explain}: ex = {src.text(outcome.explain_keep)}")
     else:
         src.add(2, "keep = False")
         methods = src.constant(outcome.return_methods)

@@ -65,6 +65,7 @@ class Decision(NamedTuple):
             "days": self.days_since_delivery if self.days_since_delivery is not None else "",
             "return_by": self.return_by.isoformat() if self.return_by else "",
             "item": "",
+            "guarantee": "",  # filled in by the compiled policy for the shopper's country (law.LawTexts)
         }
         return self.explain.get(language).format(**values)
 

@@ -21,7 +21,7 @@ from typing import Any
 import yaml
 
 from retour.core.money import is_currency, minor_units
-from retour.policies.domain import analysis
+from retour.policies.domain import analysis, law
 from retour.policies.domain.model import (
     ALWAYS,
     Adjustment,
@@ -69,6 +69,12 @@ BOOL_FACTS = {"delivered", "seller_fault", "is_gift", "member", "final_sale", "p
 NUMBER_FACTS = {"days_since_delivery", "days_since_order", "days_past_return_by", "quantity"}
 AMOUNT_FACTS = {"unit_price", "line_total"}
 DATE_FACTS = {"requested_on", "delivered_on", "ordered_on"}
+# Conditions the law of the shopper's country defines (policies/domain/law.py), read as the country,
+# category and days since delivery they stand for.
+LAW_FACTS = {
+    "within_legal_guarantee": law.guarantee_condition,
+    "within_right_to_reject": lambda _periods: law.reject_condition(),
+}
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 _DAY = re.compile(r"^(\d\d)-(\d\d)$")
 # Days in each month; 29 February is refused (see ``_Reader.day``).
@@ -91,11 +97,13 @@ class PolicyInvalid(ValueError):
         self.problems = problems
 
 
-def load(text: str, *, saved: bool = False) -> Policy:
+def load(text: str, *, saved: bool = False, periods: law.Periods = ()) -> Policy:
     """Parse and validate; raise ``PolicyInvalid`` with every problem found.
 
     ``saved``: the document is a version saved before the contradiction checks grew; what they find is
     kept as warnings, so that decisions under it go on as they did.
+    ``periods``: legal guarantee periods that replace the document's own for the same country and
+    category (a store's, given to the legal floor).
     """
     if len(text.encode()) > MAX_SIZE:
         raise PolicyInvalid(
@@ -130,7 +138,7 @@ def load(text: str, *, saved: bool = False) -> Policy:
         ) from None
     if node is None:
         raise PolicyInvalid([Problem(1, "", gettext_noop("the document is empty"))])
-    reader = _Reader()
+    reader = _Reader(periods)
     try:
         data = reader.python(node, "", 0)
     except _TooLarge as error:
@@ -145,10 +153,12 @@ def load(text: str, *, saved: bool = False) -> Policy:
 
 
 class _Reader:
-    def __init__(self) -> None:
+    def __init__(self, periods: law.Periods = ()) -> None:
         self.lines: dict[str, int] = {}
         self.problems: list[Problem] = []
         self.nodes = 0
+        self.given = periods
+        self.periods: law.Periods = periods
 
     # -- YAML nodes to plain values, remembering where each field is -----------------------------
 
@@ -258,6 +268,7 @@ class _Reader:
                 "rules",
                 "resolution_overrides",
                 "fallback",
+                "legal_guarantee",
             },
             {"format", "name", "rules"},
         )
@@ -266,6 +277,9 @@ class _Reader:
         if top.get("format") not in (None, FORMAT):
             self.error("format", gettext_noop("the format must be %(format)s"), format=FORMAT)
         name = self.slug(top.get("name"), "name")
+        own = self.guarantee_periods(top.get("legal_guarantee") or {}, "legal_guarantee")
+        given = {(country, category) for country, category, _days in self.given}
+        self.periods = tuple(sorted({*self.given, *(p for p in own if (p[0], p[1]) not in given)}))
         fees = self.fee_tables(top.get("fees") or {}, "fees")
         rules = self.rules(top.get("rules"), "rules", set(fees))
         return Policy(
@@ -281,7 +295,43 @@ class _Reader:
                 top.get("resolution_overrides") or [], "resolution_overrides"
             ),
             fallback=self.text(top.get("fallback"), "fallback"),
+            legal_guarantee=self.periods,
         )
+
+    def guarantee_periods(self, data: Any, path: str) -> law.Periods:
+        """A store's own legal guarantee periods: ``{GB: 1826, NL: {default: 730, electronics: 1826}}``,
+        never shorter than the law's (specs/policy-templates.md, "Legal guarantee period by country")."""
+        if not isinstance(data, dict):
+            self.error(path, gettext_noop("expected a mapping of countries to days"))
+            return ()
+        periods: list[tuple[str, str, int]] = []
+        for key, value in data.items():
+            where = f"{path}.{key}"
+            country = str(key).upper()
+            if law.law_of(country) is None:
+                self.error(
+                    where,
+                    gettext_noop("%(country)s has no legal guarantee in Retour's table of countries"),
+                    country=key,
+                )
+                continue
+            by_category = value if isinstance(value, dict) else {"default": value}
+            for category, days in by_category.items():
+                place = f"{where}.{category}" if isinstance(value, dict) else where
+                name = law.DEFAULT if category == "default" else self.slug(category, place)
+                count = self.integer(days, place, 1, law.MAX_GUARANTEE_DAYS)
+                least = law.too_short(country, name, count)
+                if least is not None:
+                    self.error(
+                        place,
+                        gettext_noop(
+                            "the law gives at least %(days)d days here: a store may set longer, never shorter"
+                        ),
+                        days=least,
+                    )
+                    continue
+                periods.append((country, name, count))
+        return tuple(periods)
 
     def rules(self, data: Any, path: str, fee_names: set[str]) -> tuple[Rule, ...]:
         if not isinstance(data, list) or not data:
@@ -449,6 +499,9 @@ class _Reader:
                 parts.append(self.between_condition(key, value, where))
             elif key == "tags":
                 parts.append(("tags", frozenset(self.strings(value, where))))
+            elif key in LAW_FACTS:
+                within = LAW_FACTS[key](self.periods)
+                parts.append(within if self.boolean(value, where) else ("not", within))
             else:
                 self.error(where, gettext_noop("unknown fact %(name)s"), name=key)
         return parts[0] if len(parts) == 1 else ("all", tuple(parts))
@@ -703,4 +756,4 @@ class _Reader:
         return Problem(line or 1, path, message, params)
 
 
-PLACEHOLDERS = {"percent", "refund", "fee", "days", "return_by", "item"}
+PLACEHOLDERS = {"percent", "refund", "fee", "days", "return_by", "item", "guarantee"}

@@ -131,6 +131,8 @@ class Policy:
     store_credit_bonus_percent: int = 0
     resolution_overrides: tuple[Override, ...] = ()
     fallback: Text | None = None  # the explanation when no rule applies
+    # The store's own legal guarantee periods, (country, category or "*", days): law.Periods.
+    legal_guarantee: tuple[tuple[str, str, int], ...] = ()
     warnings: tuple[Problem, ...] = ()  # what the load found worth saying, though not wrong
 
     @property
