@@ -213,6 +213,17 @@ def region(country: str) -> str:
     return "gb" if country == "GB" else "other"
 
 
+def guarantee_days(country: str, category: str) -> int:
+    """The legal guarantee period of the spec's table ("Legal guarantee period by country"); -1: none."""
+    if country in ("GB", "IE"):
+        return 2191
+    if country == "SE":
+        return 1095
+    if country in ("NO", "IS") and category in ("electronics", "home"):
+        return 1826
+    return 730 if country in EU_EEA else -1
+
+
 def return_by(delivered: date) -> date:
     """Delivery + 30 days; delivered 1 November to 31 December: at least 31 January of the next year."""
     by = delivered + THIRTY_DAYS
@@ -264,7 +275,7 @@ def hand_written(f: Facts) -> Result:
     if f.reason in SELLER_FAULT:  # rule 3
         if days <= 90:
             code, resolutions = "seller_fault", SELLER_FAULT_RESOLUTIONS
-        elif where != "other" and days <= 730:
+        elif days <= guarantee_days(f.country, category):
             code, legal_basis, resolutions = "legal_guarantee", "legal_guarantee", GUARANTEE_RESOLUTIONS
         else:
             return refused("window_expired")
@@ -343,7 +354,7 @@ RULE_ENGINE_RULES: tuple[tuple[str, Outcome], ...] = (
         Outcome(True, "seller_fault", 100, keep_item=True, resolutions=SELLER_FAULT_RESOLUTIONS),
     ),
     (
-        "seller_fault and region in ['eu', 'gb'] and days_since_delivery <= 730",
+        "seller_fault and days_since_delivery <= guarantee_days",
         Outcome(
             True, "legal_guarantee", 100, "legal_guarantee", keep_item=True, resolutions=GUARANTEE_RESOLUTIONS
         ),
@@ -419,6 +430,7 @@ class RuleEngineMarketplace:
             "days_since_delivery": days,
             "days_past_return_by": late,
             "region": region(f.country),
+            "guarantee_days": guarantee_days(f.country, f.category),
             "seller_fault": f.reason in SELLER_FAULT,
             "line_total": f.unit_price * f.quantity,
             "category": f.category,

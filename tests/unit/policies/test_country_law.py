@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, timedelta
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -248,3 +249,8 @@ def test_a_store_period_is_what_the_shopper_reads() -> None:
     decision = decide("legal_guarantee: {NL: {electronics: 1826}}", "NL", 1000, "electronics")
     assert "5 years" in decision.explanation("en")
     assert "5 ans" in decision.explanation("fr")
+
+
+def test_docs_legal_shows_the_table_the_floor_reads() -> None:
+    page = (Path(__file__).resolve().parents[3] / "docs" / "legal.md").read_text(encoding="utf-8")
+    assert law.markdown_table() in page

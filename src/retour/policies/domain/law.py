@@ -328,3 +328,24 @@ class LawTexts:
 
 def _braces(words: str) -> str:
     return words.replace("{", "{{").replace("}", "}}")
+
+
+def markdown_table() -> str:
+    """The table as docs/legal.md shows it (a test keeps the page and this module the same)."""
+    lines = [
+        "| country | withdrawal | guarantee (days) | by category | a store may set | presumption (days) "
+        "| right to reject | guarantee source | presumption source |",
+        "|---|---:|---:|---|---:|---:|---:|---|---|",
+    ]
+    for code, row in sorted(COUNTRIES.items()):
+        categories = ", ".join(f"{name} {days}" for name, days in sorted(row.guarantee_categories.items()))
+        if row.expected_life:
+            categories = "expected life: set by the store"
+        least = f"≥ {row.shortest_allowed}"
+        reject = f"{row.reject_days} days" if row.reject_days else ""
+        lines.append(
+            f"| {code} | {row.withdrawal_days} days ({row.withdrawal_basis}) | {row.guarantee_days} "
+            f"| {categories} | {least} | {row.proof_days} | {reject} | {row.guarantee_source} "
+            f"| {row.proof_source} |"
+        )
+    return "\n".join(lines) + "\n"
