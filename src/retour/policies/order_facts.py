@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
 
 from django.db.models import QuerySet
 
+from retour.core.fields import AMOUNT_PLACES
 from retour.orders.models import Order, OrderLine, Shipment
 from retour.policies.domain.facts import Facts
 
@@ -35,8 +36,9 @@ def facts_for_line(
 ) -> Facts:
     """The facts of returning ``quantity`` units (all of them by default) of ``line``.
 
-    Prices are the line's unit price before discounts: what was actually paid is for the refund to
-    work out later. Dates are calendar dates in the store's time zone.
+    The unit price is what the shopper paid for a unit (``paid_unit_price``): the policy's conditions and
+    thresholds look at that, and the amounts of the decision come from the same paid parts (the services
+    replace them with ``refunds.services.amounts``' quote). Dates are calendar dates in the store's time zone.
     """
     order = line.order
     store = order.store
@@ -48,7 +50,7 @@ def facts_for_line(
         country=_country(order),
         currency=order.currency,
         category=category.slug if category is not None else "",
-        unit_price=Decimal(line.unit_price),
+        unit_price=paid_unit_price(line),
         quantity=line.quantity if quantity is None else quantity,
         ordered_at=_local_date(order.ordered_at, zone),
         delivered_at=_delivered_on(line, order, zone),
@@ -64,6 +66,15 @@ def facts_for_line(
         payment_method=_payment_method(order),
         segment=customer.segment if customer is not None else "",
     )
+
+
+def paid_unit_price(line: OrderLine) -> Decimal:
+    """What the shopper paid for one unit of ``line``: its price after its own discount and its share of
+    the order's, with the tax added on top when prices exclude it; to the places an amount is stored with
+    (so that a decision replayed from its stored facts sees the same price)."""
+    paid = line.net + (Decimal(0) if line.order.tax_included else Decimal(line.tax))
+    step = Decimal(1).scaleb(-AMOUNT_PLACES)
+    return (paid / max(line.quantity, 1)).quantize(step, ROUND_HALF_UP)
 
 
 def _country(order: Order) -> str:

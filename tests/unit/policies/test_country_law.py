@@ -145,7 +145,7 @@ rules:
 """
 
 
-def decide(section: str, country: str, day: int, category: str = "apparel") -> Any:
+def decide(section: str, country: str, day: int, category: str = "apparel", reason: str = "defective") -> Any:
     policy = services.parse(STINGY.format(section=section))
     facts = Facts(
         country=country,
@@ -157,7 +157,7 @@ def decide(section: str, country: str, day: int, category: str = "apparel") -> A
         delivered_at=DELIVERED,
         requested_at=DELIVERED + timedelta(days=day),
         condition="used",
-        reason="defective",
+        reason=reason,
     )
     return legal.decide(policy, facts, services.floor(policy))
 
@@ -254,3 +254,26 @@ def test_a_store_period_is_what_the_shopper_reads() -> None:
 def test_docs_legal_shows_the_table_the_floor_reads() -> None:
     page = (Path(__file__).resolve().parents[3] / "docs" / "legal.md").read_text(encoding="utf-8")
     assert law.markdown_table() in page
+
+
+@pytest.mark.parametrize("template", ["marketplace-standard", "statutory-minimum"])
+def test_a_uk_shopper_reads_the_uks_right_to_cancel(
+    evaluate: Callable[..., dict[str, Any]], template: str
+) -> None:
+    uk = evaluate(template, {**case("GB", 5), "reason": "changed_mind", "condition": "unopened"})
+    assert uk["legal_basis"] == "uk_cancellation"
+    assert "cancellation period of the UK's Consumer Contracts Regulations" in uk["explanation"]["en"]
+    assert "délai d’annulation de 14 jours" in uk["explanation"]["fr"]
+    handled = evaluate(template, {**case("GB", 5), "reason": "changed_mind"})
+    assert "cancellation period" in handled["explanation"]["en"]
+    eu = evaluate(template, {**case("FR", 5), "reason": "changed_mind", "condition": "unopened"})
+    assert "right of withdrawal" in eu["explanation"]["en"]
+    assert "délai de rétractation" in eu["explanation"]["fr"]
+
+
+def test_when_the_floor_steps_in_a_uk_shopper_reads_the_right_to_cancel() -> None:
+    decision = decide("", "GB", 5, reason="changed_mind")
+    assert decision.legal_basis == "uk_cancellation"
+    assert "cancellation period" in decision.explanation("en")
+    assert "délai d’annulation" in decision.explanation("fr")
+    assert "rétractation" in decide("", "FR", 5, reason="changed_mind").explanation("fr")

@@ -52,6 +52,42 @@ WITHDRAWAL_HANDLED_FREE = Text(
 )
 
 
+UK_CANCELLATION_FULL = Text(
+    "You are within the 14-day cancellation period of the UK's Consumer Contracts Regulations: the item is "
+    "refunded in full, {refund} after the return shipping.",
+    "Vous êtes dans le délai d’annulation de 14 jours prévu par les Consumer Contracts Regulations (droit "
+    "britannique) : l’article est remboursé en totalité, soit {refund} après les frais de retour.",
+)
+UK_CANCELLATION_FULL_FREE = Text(
+    "You are within the 14-day cancellation period of the UK's Consumer Contracts Regulations: the item is "
+    "refunded in full, {refund}.",
+    "Vous êtes dans le délai d’annulation de 14 jours prévu par les Consumer Contracts Regulations (droit "
+    "britannique) : l’article est remboursé en totalité, soit {refund}.",
+)
+UK_CANCELLATION_HANDLED = Text(
+    "You are within the 14-day cancellation period, but the item was handled beyond what is needed to try "
+    "it: {percent} % of its price is refunded, {refund} after the return shipping.",
+    "Vous êtes dans le délai d’annulation de 14 jours, mais l’article a été manipulé au-delà de ce qu’il "
+    "faut pour l’essayer : {percent} % de son prix est remboursé, soit {refund} après les frais de retour.",
+)
+UK_CANCELLATION_HANDLED_FREE = Text(
+    "You are within the 14-day cancellation period, but the item was handled beyond what is needed to try "
+    "it: {percent} % of its price is refunded, {refund}.",
+    "Vous êtes dans le délai d’annulation de 14 jours, mais l’article a été manipulé au-delà de ce qu’il "
+    "faut pour l’essayer : {percent} % de son prix est remboursé, soit {refund}.",
+)
+# The words of each right of withdrawal: (full, full and free, handled, handled and free).
+_WITHDRAWAL_TEXTS = {
+    "eu_withdrawal": (WITHDRAWAL_FULL, WITHDRAWAL_FULL_FREE, WITHDRAWAL_HANDLED, WITHDRAWAL_HANDLED_FREE),
+    "uk_cancellation": (
+        UK_CANCELLATION_FULL,
+        UK_CANCELLATION_FULL_FREE,
+        UK_CANCELLATION_HANDLED,
+        UK_CANCELLATION_HANDLED_FREE,
+    ),
+}
+
+
 def decide(policy: CompiledPolicy, facts: Facts, floor: CompiledPolicy | None) -> Decision:
     """The decision under ``policy``, never below ``floor`` for EU/EEA and UK shoppers."""
     if floor is None:
@@ -122,7 +158,7 @@ def step_in(
         methods,
         decision.policy,
         (*decision.trace, f"legal_floor:{law.code}"),
-        law.explain if guarantee else _withdrawal_text(percent, fees),
+        law.explain if guarantee else _withdrawal_text(percent, fees, law.legal_basis),
         decision.return_by,
         decision.days_since_delivery,
     )
@@ -158,8 +194,12 @@ def _fees(
     return tuple(charged)
 
 
-def _withdrawal_text(percent: int, fees: tuple[tuple[str, Decimal], ...]) -> Text:
+def _withdrawal_text(percent: int, fees: tuple[tuple[str, Decimal], ...], basis: str | None) -> Text:
+    """The right of withdrawal in the shopper's terms: the EU's, or the UK's right to cancel."""
+    full, full_free, handled, handled_free = _WITHDRAWAL_TEXTS.get(
+        basis or "", _WITHDRAWAL_TEXTS["eu_withdrawal"]
+    )
     charged = any(amount for _name, amount in fees)
     if percent >= 100:
-        return WITHDRAWAL_FULL if charged else WITHDRAWAL_FULL_FREE
-    return WITHDRAWAL_HANDLED if charged else WITHDRAWAL_HANDLED_FREE
+        return full if charged else full_free
+    return handled if charged else handled_free
