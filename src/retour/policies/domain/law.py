@@ -97,7 +97,8 @@ _CHANGES: dict[str, dict[str, object]] = {
     },
     "ES": {
         "proof_days": 730,
-        "proof_source": "Real Decreto Legislativo 1/2007 art. 121 (as amended by Real Decreto-ley 7/2021)",
+        "proof_source": "Real Decreto Legislativo 1/2007 art. 121 (as amended by Real Decreto-ley 7/2021): "
+        "two years",
     },
     "PT": {
         "proof_days": 730,
@@ -105,13 +106,14 @@ _CHANGES: dict[str, dict[str, object]] = {
     },
     "SE": {
         "guarantee_days": 1095,
-        "guarantee_source": "Konsumentköplagen (2022:260) ch. 5 § 4: three years to complain",
+        "guarantee_source": "Konsumentköplagen (2022:260) ch. 5 § 2: three years to complain",
         "proof_days": 730,
-        "proof_source": "Konsumentköplagen (2022:260) ch. 5 § 5: two years",
+        "proof_source": "Konsumentköplagen (2022:260) ch. 4 § 7: two years",
     },
     "IE": {
         "guarantee_days": 2191,
-        "guarantee_source": "Consumer Rights Act 2022 with the Statute of Limitations 1957: six years",
+        "guarantee_source": "Statute of Limitations 1957 s. 11(1)(a): six years (Consumer Rights Act 2022)",
+        "proof_source": "Consumer Rights Act 2022 s. 22(1): twelve months",
         "right": Text(
             "the Consumer Rights Act 2022",
             "Consumer Rights Act 2022 (loi irlandaise sur les droits des consommateurs)",
@@ -120,8 +122,9 @@ _CHANGES: dict[str, dict[str, object]] = {
     "NO": {
         "guarantee_categories": _DURABLE,
         "guarantee_source": "Forbrukerkjøpsloven § 27: two years, five for goods meant to last much longer",
-        "proof_source": "Forbrukerkjøpsloven § 18 as amended by Prop. 49 LS (2022–2023) "
-        "(Directive (EU) 2019/771 art. 11)",
+        "proof_days": 730,
+        "proof_source": "Forbrukerkjøpsloven § 18(2) as amended by Prop. 49 LS (2022–2023), in force "
+        "1 January 2024: two years",
     },
     "IS": {
         "guarantee_categories": _DURABLE,
@@ -131,7 +134,7 @@ _CHANGES: dict[str, dict[str, object]] = {
     "NL": {
         "expected_life": True,
         "guarantee_source": "Burgerlijk Wetboek 7:17 and 7:23: as long as the product may be expected "
-        "to last",
+        "to last (notice within two months of finding the fault, claim within two years of the notice)",
     },
     "FI": {
         "expected_life": True,
