@@ -6,6 +6,7 @@ operator reads one file to know what can be set.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -60,6 +61,19 @@ def _positive(env: Mapping[str, str], name: str, default: int) -> int:
     return value
 
 
+def _networks(env: Mapping[str, str], name: str) -> tuple[str, ...]:
+    """Addresses or networks (CIDR), comma-separated: each checked, kept as the text given."""
+    networks = _list(env, name, "")
+    for item in networks:
+        try:
+            ipaddress.ip_network(item, strict=False)
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"{name} must be IP addresses or networks (e.g. 10.0.0.0/8,127.0.0.1), not {item!r}"
+            ) from None
+    return tuple(networks)
+
+
 @dataclass(frozen=True)
 class Env:
     debug: bool
@@ -85,6 +99,7 @@ class Env:
     return_reminder_days: tuple[int, ...] = (3, 7)
     return_expiry_days: int = 14
     instant_exchange_days: int = 14
+    trusted_proxies: tuple[str, ...] = ()
 
 
 def read_env(env: Mapping[str, str] | None = None, base_dir: Path | None = None) -> Env:
@@ -129,4 +144,5 @@ def read_env(env: Mapping[str, str] | None = None, base_dir: Path | None = None)
         return_reminder_days=_days(env, "RETURN_REMINDER_DAYS", "3,7"),
         return_expiry_days=_positive(env, "RETURN_EXPIRY_DAYS", 14),
         instant_exchange_days=_positive(env, "INSTANT_EXCHANGE_DAYS", 14),
+        trusted_proxies=_networks(env, "TRUSTED_PROXIES"),
     )

@@ -19,4 +19,6 @@ JOBS = (
     Job("reconcile-refunds", "retour.refunds.tasks.reconcile_pending_refunds", timedelta(minutes=15)),
     # Emails that failed (SMTP down) are tried again.
     Job("retry-notifications", "retour.notifications.tasks.retry_failed_notifications", timedelta(hours=1)),
+    # The portal's lookup attempts older than a day count for nothing: they are deleted.
+    Job("prune-lookups", "retour.portal.tasks.prune_lookup_attempts", timedelta(hours=1)),
 )

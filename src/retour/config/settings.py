@@ -18,6 +18,8 @@ DEBUG = ENV.debug
 SECRET_KEY = ENV.secret_key
 ALLOWED_HOSTS = ENV.allowed_hosts
 CSRF_TRUSTED_ORIGINS = ENV.csrf_trusted_origins
+# Reverse proxies whose X-Forwarded-For is believed: the client is the last address before them.
+TRUSTED_PROXIES = ENV.trusted_proxies
 DATA_DIR = ENV.data_dir
 
 INSTALLED_APPS = [
@@ -196,7 +198,14 @@ CONTENT_SECURITY_POLICY = {
 STAFF_CSP_PREFIXES = ("/admin/", "/backoffice/")
 STAFF_CSP_UPDATE = {"style-src": [UNSAFE_INLINE]}
 PERMISSIONS_POLICY_DISABLED = (
-    "accelerometer", "camera", "geolocation", "gyroscope", "magnetometer", "microphone", "payment", "usb",
+    "accelerometer",
+    "camera",
+    "geolocation",
+    "gyroscope",
+    "magnetometer",
+    "microphone",
+    "payment",
+    "usb",
 )
 
 LOGGING = {

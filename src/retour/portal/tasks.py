@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 
 from retour.catalog.models import Store
-from retour.portal import access
+from retour.portal import access, throttle
 
 
 @task()
@@ -35,3 +35,9 @@ def send_access_link(store_id: int, number: str, email: str, language: str, site
     message.attach_alternative(html, "text/html")
     message.send(fail_silently=False)
     return "sent"
+
+
+@task()
+def prune_lookup_attempts() -> int:
+    """Delete lookup attempts too old to count (periodic: ``config/schedule.py``)."""
+    return throttle.prune()

@@ -15,10 +15,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from integration.portal.steps import alert, french, look_up, run_tasks, text
+from retour.config.schedule import JOBS
 from retour.orders.models import Order
 from retour.portal import access
 from retour.portal.models import LookupAttempt
-from retour.portal.tasks import send_access_link
+from retour.portal.tasks import prune_lookup_attempts, send_access_link
 
 pytestmark = pytest.mark.django_db
 
@@ -198,17 +199,6 @@ def test_a_link_asked_in_french_is_written_in_french(order: Order):
     assert mail.outbox[0].subject == "Votre lien vers la commande #1001"
 
 
-def test_asking_for_links_is_slowed_down_like_lookups(order: Order):
-    client = Client(REMOTE_ADDR="203.0.113.9")
-    for n in range(10):
-        assert ask_for_link(client, order, f"#9{n:03}", "1001@example.com").status_code == 302
-    refused = ask_for_link(client, order, "#1001", "1001@example.com")
-    assert refused.status_code == 429
-    assert alert(refused).startswith("Too many attempts.")
-    run_tasks(send_access_link)
-    assert mail.outbox == []  # the refused request queued nothing; the ten others matched nothing
-
-
 def test_a_tampered_link_is_refused_with_a_clear_message(order: Order):
     token = access.link_token(order)
     tampered = token[:-1] + ("A" if token[-1] != "A" else "B")
@@ -247,3 +237,70 @@ def test_an_expired_link_is_refused_with_a_clear_message_in_both_languages(order
     assert granted(client) == []
     in_french = french().get(reverse("portal:access", args=[old]))
     assert alert(in_french) == "Ce lien a expiré ou n’est pas valide. Demandez-en un nouveau ci-dessous."
+
+
+def lookups_until_refused(order: Order, **meta: str) -> int:
+    """How many lookups with the right details one client gets before a 429 (at most 12 tried)."""
+    for n in range(12):
+        if look_up(Client(**meta), order).status_code == 429:
+            return n
+    return 12
+
+
+def test_behind_a_trusted_proxy_the_shoppers_own_address_is_counted(order: Order, settings):
+    settings.TRUSTED_PROXIES = ("10.0.0.0/8",)
+    proxy = {"REMOTE_ADDR": "10.1.2.3"}
+    assert lookups_until_refused(order, **proxy, HTTP_X_FORWARDED_FOR="203.0.113.7") == 10
+    # another shopper behind the same proxy is not slowed down by the first
+    assert look_up(Client(**proxy, HTTP_X_FORWARDED_FOR="203.0.113.8"), order).status_code == 302
+    # what a client writes before the address its proxy appends changes nothing
+    forged = {**proxy, "HTTP_X_FORWARDED_FOR": "198.51.100.1, 203.0.113.7"}
+    assert look_up(Client(**forged), order).status_code == 429
+    # two proxies in a row: the last address before them is the shopper's
+    chained = {**proxy, "HTTP_X_FORWARDED_FOR": "203.0.113.7, 10.9.9.9"}
+    assert look_up(Client(**chained), order).status_code == 429
+
+
+def test_without_trusted_proxies_a_forwarded_header_is_not_believed(order: Order, settings):
+    settings.TRUSTED_PROXIES = ()
+    for n in range(10):
+        look_up(Client(REMOTE_ADDR="203.0.113.7", HTTP_X_FORWARDED_FOR=f"198.51.100.{n}"), order)
+    fresh_header = Client(REMOTE_ADDR="203.0.113.7", HTTP_X_FORWARDED_FOR="198.51.100.200")
+    assert look_up(fresh_header, order).status_code == 429
+
+
+def test_a_shopper_who_used_up_their_lookups_can_still_ask_for_the_link(order: Order):
+    client = Client(REMOTE_ADDR="203.0.113.7")
+    for n in range(10):
+        look_up(client, order, proof=f"typo{n}@example.com")
+    assert look_up(client, order).status_code == 429
+    asked = ask_for_link(client, order, "#1001", "1001@example.com")
+    assert asked.status_code == 302
+    assert run_tasks(send_access_link) == ["sent"]
+
+
+def test_links_are_limited_apart_per_address_and_per_order(order: Order):
+    client = Client(REMOTE_ADDR="203.0.113.7")
+    for n in range(5):  # five different numbers: no order gets three
+        assert ask_for_link(client, order, f"#8{n:03}", "1001@example.com").status_code == 302
+    refused = ask_for_link(client, order, "#1001", "1001@example.com")
+    assert refused.status_code == 429
+    assert alert(refused).startswith("Too many attempts.")
+    for n in range(3):  # three links for one order, each from another address
+        ask_for_link(Client(REMOTE_ADDR=f"198.51.100.{n + 1}"), order, "#1001", "1001@example.com")
+    flooded = ask_for_link(Client(REMOTE_ADDR="198.51.100.50"), order, "#1001", "1001@example.com")
+    assert flooded.status_code == 429
+    assert sorted(set(run_tasks(send_access_link))) == ["no match", "sent"]
+    assert len(mail.outbox) == 3  # the order's mailbox got three links, not more
+
+
+def test_the_periodic_job_deletes_attempts_older_than_a_day(order: Order):
+    look_up(Client(REMOTE_ADDR="203.0.113.7"), order, proof="wrong@example.com")
+    old = LookupAttempt.objects.create(scope="client", key="0" * 64)
+    LookupAttempt.objects.filter(pk=old.pk).update(at=timezone.now() - timedelta(days=1, minutes=1))
+    assert LookupAttempt.objects.count() == 3
+    prune_lookup_attempts.enqueue()  # as `retour worker` queues it (config/schedule.py)
+    assert run_tasks(prune_lookup_attempts) == [1]
+    assert LookupAttempt.objects.count() == 2
+    assert not LookupAttempt.objects.filter(pk=old.pk).exists()
+    assert "retour.portal.tasks.prune_lookup_attempts" in {job.task for job in JOBS}

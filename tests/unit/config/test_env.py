@@ -103,3 +103,11 @@ def test_chasing_days_are_read_and_checked(tmp_path: Path):
             read_env({**PRODUCTION, "RETURN_REMINDER_DAYS": bad}, base_dir=tmp_path)
     with pytest.raises(ImproperlyConfigured, match="RETURN_EXPIRY_DAYS must be 1 or more"):
         read_env({**PRODUCTION, "RETURN_EXPIRY_DAYS": "0"}, base_dir=tmp_path)
+
+
+def test_trusted_proxies_are_addresses_or_networks(tmp_path: Path):
+    assert read_env(PRODUCTION, base_dir=tmp_path).trusted_proxies == ()
+    env = read_env({**PRODUCTION, "TRUSTED_PROXIES": "10.0.0.0/8, 127.0.0.1,::1"}, base_dir=tmp_path)
+    assert env.trusted_proxies == ("10.0.0.0/8", "127.0.0.1", "::1")
+    with pytest.raises(ImproperlyConfigured, match="TRUSTED_PROXIES must be IP addresses or networks"):
+        read_env({**PRODUCTION, "TRUSTED_PROXIES": "proxy.local"}, base_dir=tmp_path)

@@ -69,11 +69,11 @@ def send_link(request: HttpRequest) -> HttpResponse:
         return _home(request, store, LookupForm(), link_form, status=400)
     number, email = link_form.cleaned_data["number"], link_form.cleaned_data["email"]
     client, order_key = throttle.client_key(request), throttle.order_key(store.code, number)
-    verdict = throttle.check(client, order_key)
+    verdict = throttle.check_link(client, order_key)  # the lookup limit does not block the link
     if not verdict.allowed:
         link_form.add_error(None, _too_many(verdict))
         return _home(request, store, LookupForm(), link_form, status=429)
-    throttle.record(client, None, succeeded=True)
+    throttle.record_link(client, order_key)
     site = f"{request.scheme}://{request.get_host()}"
     send_access_link.enqueue(store.pk, number, email, translation.get_language() or "en", site)
     messages.info(
