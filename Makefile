@@ -50,8 +50,8 @@ migrate: install ## Create or upgrade the embedded SQLite database (var/retour.s
 	@mkdir -p var
 	$(RUN_ENV) $(BIN)/retour migrate --no-input
 
-demo: migrate ## Load the demo store (DEMO_ORDERS, DEMO_SEED, DEMO_RETURNS past return requests)
-	$(RUN_ENV) $(BIN)/retour demo --orders $(DEMO_ORDERS) --seed $(DEMO_SEED) --returns $(DEMO_RETURNS)
+demo: migrate ## Load the demo store (DEMO_ORDERS, DEMO_SEED, DEMO_RETURNS past requests, returns in every state)
+	$(RUN_ENV) $(BIN)/retour demo --orders $(DEMO_ORDERS) --seed $(DEMO_SEED) --returns $(DEMO_RETURNS) --lifecycle
 
 run: demo ## Install, migrate, load the demo store, start the web server and the worker
 	@echo
@@ -63,11 +63,19 @@ run: demo ## Install, migrate, load the demo store, start the web server and the
 	@echo "    policy what-if   http://$(HOST):$(PORT)/backoffice/policies/simulate/"
 	@echo "    help center      http://$(HOST):$(PORT)/help/   (analytics: /backoffice/help/analytics/)"
 	@echo "    demo staff       agent, warehouse, finance   (password: retour-demo)"
+	@echo "    emails, tasks    var/worker.log   (the worker's log, with every email it sends)"
 	@echo "  Press Ctrl+C to stop the server and the worker."
 	@echo
-	@$(RUN_ENV) $(BIN)/retour worker & worker=$$!; \
-	  trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
-	  $(RUN_ENV) $(BIN)/retour runserver --noreload $(HOST):$(PORT)
+# Ctrl+C reaches make, this shell and (in their own process group) neither server nor worker: the shell
+# stops both with one SIGTERM each and waits for them, so the worker finishes the task it is running (a
+# second signal would cut it short) and nothing is left behind. The server stopping by itself (its port is
+# taken) stops the worker too.
+	@set -m; $(RUN_ENV) $(BIN)/retour worker >>var/worker.log 2>&1 & worker=$$!; \
+	  $(RUN_ENV) $(BIN)/retour runserver --noreload $(HOST):$(PORT) & server=$$!; set +m; \
+	  stop() { trap - INT TERM EXIT; kill -TERM $$server $$worker 2>/dev/null; wait $$server $$worker 2>/dev/null; }; \
+	  trap 'stop; echo; echo "  Retour stopped: the web server and the worker have exited."; exit 0' INT TERM; \
+	  trap stop EXIT; \
+	  wait $$server
 
 messages: install ## Extract translatable strings into the French catalogue
 	cd src/retour && DEBUG=1 ../../$(BIN)/retour makemessages -l fr --no-obsolete --add-location file --ignore '.venv'

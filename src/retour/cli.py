@@ -7,6 +7,7 @@ interchangeable in the command name so that the documented spelling (dashes) wor
 from __future__ import annotations
 
 import os
+import signal
 import sys
 
 # What a shell reports for a program stopped by SIGPIPE (128 + 13), as `yes | head` would be.
@@ -35,6 +36,12 @@ def main(argv: list[str] | None = None) -> None:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         sys.exit(EXIT_BROKEN_PIPE)
+    except KeyboardInterrupt:
+        # Ctrl+C (`make run` stopped while the demo loads, say): no traceback; what was not committed is
+        # rolled back. Stopped by SIGINT again, as the caller (a shell, make) expects, so that it stops too.
+        sys.stderr.write("\n")
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
+        os.kill(os.getpid(), signal.SIGINT)
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 
@@ -73,3 +74,28 @@ def test_a_closed_pipe_at_the_final_flush_stops_quietly_too(monkeypatch: pytest.
         assert exit_.value.code == EXIT_BROKEN_PIPE
         # stdout now writes to /dev/null, so closing it (and Python's flush at exit) raises nothing.
         print("more output", file=closed)
+
+
+def test_ctrl_c_stops_a_command_without_a_traceback_and_as_interrupted():
+    """Ctrl+C while a command works (the demo loading under `make run`): no traceback, and the command
+    ends as interrupted by SIGINT, so that the shell or make that started it stops too."""
+    command = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "retour.cli",
+            "shell",
+            "--no-imports",
+            "-c",
+            "print('working', flush=True); import time; time.sleep(60)",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert command.stdout is not None
+    assert command.stdout.readline() == "working\n"  # started: Django is set up, the command runs
+    command.send_signal(signal.SIGINT)
+    _out, err = command.communicate(timeout=60)
+    assert "Traceback" not in err
+    assert command.returncode == -signal.SIGINT

@@ -8,13 +8,15 @@ from django.utils import timezone
 
 from retour.catalog.models import Store
 from retour.orders.models import Order
-from retour.returns.services.creating import returnable_units
+from retour.policies.order_facts import delivered_on
+from retour.returns.services.creating import LineRequest, decide_lines, returnable_units
 from retour.returns.services.withdrawing import withdrawable
 
 
 def sample_orders(store: Store, *, limit: int = 200) -> dict[str, Order]:
     """A recent French order the right of withdrawal still covers ("withdrawal"), and a recent English
-    one with something to return ("english"), when the demo has them."""
+    one with something to return ("english"), when the demo has them: each has a line the portal's items
+    screen lets the shopper pick and the policy takes back."""
     recent = (
         Order.objects.filter(store=store, ordered_at__gte=timezone.now() - timedelta(days=25))
         .exclude(email="")
@@ -34,8 +36,20 @@ def sample_orders(store: Store, *, limit: int = 200) -> dict[str, Order]:
 
 
 def _withdrawable(order: Order) -> bool:
-    return any(item.decision.legal_basis == "eu_withdrawal" for item in withdrawable(order))
+    return _returnable(order) and any(
+        item.decision.legal_basis == "eu_withdrawal" for item in withdrawable(order)
+    )
 
 
 def _returnable(order: Order) -> bool:
-    return any(returnable_units(line) for line in order.lines.all())
+    """Whether the items screen lets the shopper pick a line (delivered, units left) that the policy takes
+    back for a reason any shopper may give."""
+    for line in order.lines.select_related("shipment").order_by("position"):
+        line.order = order
+        units = returnable_units(line)
+        if not units or delivered_on(line) is None:
+            continue
+        request = LineRequest(line.pk, units, "changed_mind", "unopened")
+        if decide_lines(order, [request], now=timezone.now())[0].decision.eligible:
+            return True
+    return False

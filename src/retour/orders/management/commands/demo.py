@@ -31,6 +31,7 @@ from retour.orders.importers.records import ImportedOrder
 from retour.orders.models import Customer, Order, OrderLine
 from retour.orders.services.importing import ImportReport, import_orders
 from retour.policies.demo import NoDeliveredLines, add_past_requests
+from retour.returns.models import Return
 
 MAX_ORDERS = 5_000_000
 MAX_RETURNS = 5_000_000
@@ -61,6 +62,14 @@ class Command(BaseCommand):
             help=_("How many past return requests the store has over the last 90 days (0 to 5,000,000)."),
         )
         parser.add_argument(
+            "--lifecycle",
+            action="store_true",
+            help=_(
+                "Also make real returns in every state (requested to resolved, cancelled, expired), "
+                "through the same services as staff and shoppers."
+            ),
+        )
+        parser.add_argument(
             "--progress",
             choices=["auto", "on", "off"],
             default="auto",
@@ -86,6 +95,8 @@ class Command(BaseCommand):
             )
         if fmt != "db" and options["returns"]:
             raise CommandError(_("--returns goes with loading the database (--format db)."))
+        if fmt != "db" and options["lifecycle"]:
+            raise CommandError(_("--lifecycle goes with loading the database (--format db)."))
         show = options["progress"] == "on" or (options["progress"] == "auto" and sys.stderr.isatty())
         bar = tqdm(total=count, unit=_("orders"), disable=not show, file=sys.stderr)
         now = demo_now(options["now"])
@@ -95,11 +106,14 @@ class Command(BaseCommand):
                 self._load(records, bar)
             else:
                 self._write(_counted(records, bar), fmt, output, count)
+        if fmt == "db":
+            self._ensure_policy()
         if options["returns"]:
             self._add_returns(options["returns"], options["seed"], now)
         if fmt == "db":
-            self._ensure_policy()
             self._load_help_center()
+            if options["lifecycle"]:
+                self._add_lifecycle(now)
             self._report_shoppers()
 
     def _load(self, records: Iterable[ImportedOrder], bar: tqdm[Any]) -> None:
@@ -175,16 +189,36 @@ class Command(BaseCommand):
         )
 
     def _ensure_policy(self) -> None:
-        """The store decides returns under marketplace-standard unless it already has a policy."""
+        """The store decides returns under the demo's policy unless it already has one."""
         from retour.policies import services as policies
-        from retour.policies.demo import DEFAULT_TEMPLATE
 
         store = Store.objects.get(code=DEMO_STORE["code"])
         if policies.active_version(store) is None:
-            version = policies.load_policy(store, policies.template_text(DEFAULT_TEMPLATE), note="demo")
+            version = policies.load_policy(store, demo_policy_text(), note="demo")
             self.stdout.write(
-                _("Return policy: %(policy)s version %(number)d.")
+                _("Return policy: %(policy)s version %(number)d (returns of faulty items are reviewed).")
                 % {"policy": version.name, "number": version.number}
+            )
+
+    def _add_lifecycle(self, now: datetime) -> None:
+        """Returns in every state, each taken there through the services (returns.demo)."""
+        from retour.returns.demo import add_past_returns
+
+        store = Store.objects.get(code=DEMO_STORE["code"])
+        report = add_past_returns(store, now=now)
+        made = sorted({ret.state for ret in report.created}, key=Return.State.values.index)
+        self.stdout.write(
+            _("Returns in every state: %(created)d made (%(states)s), %(existing)d already there.")
+            % {
+                "created": len(report.created),
+                "states": ", ".join(str(Return.State(state).label) for state in made) or "-",
+                "existing": report.existing,
+            }
+        )
+        if report.missing:
+            self.stderr.write(
+                _("No order line fits these returns, left out: %(stages)s.")
+                % {"stages": ", ".join(report.missing)}
             )
 
     def _report_shoppers(self) -> None:
@@ -243,6 +277,16 @@ class Command(BaseCommand):
             _("Wrote %(orders)d orders (%(lines)d lines) to %(path)s.")
             % {"orders": count, "lines": lines, "path": output}
         )
+
+
+def demo_policy_text() -> str:
+    """The demo store's policy: marketplace-standard, where a return of a faulty item (the seller's fault)
+    waits for an agent to approve it, so that the back office's review queue has something to show."""
+    from retour.policies import services as policies
+    from retour.policies.demo import DEFAULT_TEMPLATE
+
+    rule = "      code: seller_fault\n"
+    return policies.template_text(DEFAULT_TEMPLATE).replace(rule, rule + "      approval: review\n", 1)
 
 
 def demo_now(day: str | None) -> datetime:
