@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 import pytest
+from django.contrib.auth.models import Permission
 from django.test import Client
 
 pytestmark = pytest.mark.django_db
@@ -74,7 +77,9 @@ def test_warehouse_cannot_approve_and_agent_cannot_receive(order, agent, warehou
     [
         ({"quantity": 3}, 409, "quantity_unavailable"),
         ({"order_line": 10**9}, 422, "return_invalid"),
-        ({"reason": "bored"}, 422, "return_invalid"),
+        ({"reason": "bored"}, 422, "invalid_request"),  # an enum in the OpenAPI document
+        ({"condition": "like new"}, 422, "invalid_request"),
+        ({"quantity": 0}, 422, "invalid_request"),
         ({"quantity": "two"}, 422, "invalid_request"),
     ],
 )
@@ -224,3 +229,45 @@ def test_photos_are_uploaded_per_line_and_judged_by_their_bytes(order, agent, cl
     assert refused.json()["reason"] == "not_an_image"
     forged = client.post(f"/api/v1/returns/{number}/lines/999999/photos", {"file": png})
     assert forged.status_code == 422
+
+
+def test_explanations_come_in_the_language_the_client_asks(order, agent, client_for):
+    client = client_for(agent)
+    number = post(client, "/api/v1/returns", body(order)).json()["number"]
+    english = client.get(f"/api/v1/returns/{number}", headers={"Accept-Language": "en"}).json()
+    french = client.get(f"/api/v1/returns/{number}", headers={"Accept-Language": "fr"}).json()
+    assert "refunded" in english["lines"][0]["decisions"][0]["explanation"]
+    assert "remboursé" in french["lines"][0]["decisions"][0]["explanation"]
+
+
+def may_read_orders(user):
+    user.user_permissions.add(Permission.objects.get(content_type__app_label="orders", codename="view_order"))
+    return user
+
+
+def test_an_order_read_through_the_api_says_what_can_go_back(order, agent, client_for):
+    client = client_for(may_read_orders(agent))
+    line = order.lines.order_by("position").first()
+    read = client.get(f"/api/v1/orders/{quote(order.number)}")
+    assert read.status_code == 200, read.content
+    data = read.json()
+    first = data["lines"][0]
+    assert first["id"] == line.pk
+    assert (first["delivered_units"], first["in_returns"], first["returnable_units"]) == (2, 0, 2)
+    assert first["not_returnable_because"] == ""
+    post(client, "/api/v1/returns", body(order, 2))
+    after = client.get(f"/api/v1/orders/{quote(order.number)}").json()
+    assert (after["lines"][0]["returnable_units"], after["lines"][0]["in_returns"]) == (0, 2)
+    assert after["lines"][0]["not_returnable_because"] == "in_return"
+    assert len(after["returns"]) == 1
+    # what the order says can go back is what a return may ask for
+    refused = post(client, "/api/v1/returns", body(order, 1))
+    assert refused.status_code == 409
+
+
+def test_an_unknown_order_is_404_and_reading_orders_needs_the_permission(order, agent, warehouse, client_for):
+    missing = client_for(may_read_orders(agent)).get("/api/v1/orders/NO-SUCH-ORDER")
+    assert missing.status_code == 404
+    assert missing.json()["code"] == "order_not_found"
+    assert Client().get(f"/api/v1/orders/{quote(order.number)}").status_code == 401
+    assert client_for(warehouse).get(f"/api/v1/orders/{quote(order.number)}").status_code == 403

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Literal
 
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
+from django.utils import translation
 from django.utils.translation import gettext as _
-from ninja import File, Router, Schema
+from ninja import Field, File, Router, Schema
 from ninja.files import UploadedFile
 from ninja.responses import Status
 
@@ -43,19 +45,35 @@ def require(request: HttpRequest, permission: str, message: str) -> None:
         raise PermissionDenied(message)
 
 
+Reason = Literal[
+    "changed_mind",
+    "no_longer_needed",
+    "size_fit",
+    "better_price",
+    "arrived_late",
+    "defective",
+    "damaged_in_transit",
+    "wrong_item",
+    "not_as_described",
+]
+Condition = Literal["unopened", "opened", "used", "damaged", "missing_parts"]
+Resolution = Literal["refund", "store_credit", "exchange", "replacement", "repair", "keep"]
+Language = Literal["", "en", "fr"]
+
+
 class LineIn(Schema):
     order_line: int
-    quantity: int = 1
-    reason: str
-    condition: str
-    resolution: str = "refund"
-    reason_text: str = ""
+    quantity: int = Field(1, ge=1, le=10_000)
+    reason: Reason
+    condition: Condition
+    resolution: Resolution = "refund"
+    reason_text: str = Field("", max_length=2000)
 
 
 class ReturnIn(Schema):
     order: str
-    lines: list[LineIn]
-    language: str = ""
+    lines: list[LineIn] = Field(min_length=1)
+    language: Language = ""
 
 
 class DecisionOut(Schema):
@@ -173,7 +191,19 @@ def _money(value: Decimal, currency: str) -> Decimal:
     return Money(Decimal(value), currency).rounded().amount
 
 
-def present(ret: Return) -> ReturnOut:
+def asked_language(request: HttpRequest) -> str:
+    """The language the client asked for with ``Accept-Language`` (``en`` or ``fr``), or "" when it did
+    not ask: the return's own language (the shopper's) is then used."""
+    if not request.headers.get("Accept-Language"):
+        return ""
+    return "fr" if (translation.get_language() or "").startswith("fr") else "en"
+
+
+def present_for(request: HttpRequest, ret: Return) -> ReturnOut:
+    return present(ret, asked_language(request))
+
+
+def present(ret: Return, language: str = "") -> ReturnOut:
     from retour.refunds.services.paying import refunds_for
 
     ret = Return.objects.select_related("order").get(pk=ret.pk)
@@ -205,7 +235,7 @@ def present(ret: Return) -> ReturnOut:
                 disposition=line.disposition,
                 inspection_change=line.inspection_change,
                 decisions=[
-                    _decision(row, ret.language)
+                    _decision(row, language or ret.language)
                     for row in (line.decision, line.inspection_decision)
                     if row is not None
                 ],
@@ -305,9 +335,9 @@ def post_return(request: HttpRequest, body: ReturnIn, store: str | None = None) 
         ],
         channel=Return.Channel.API,
         actor=request.user,
-        language=body.language,
+        language=body.language or asked_language(request),
     )
-    return Status(201, present(ret))
+    return Status(201, present_for(request, ret))
 
 
 class ReturnSummary(Schema):
@@ -371,7 +401,7 @@ def list_returns(
 
 @router.get("/{number}", response=ReturnOut, summary="A return with its lines, decisions and timeline")
 def get_return(request: HttpRequest, number: str, store: str | None = None) -> ReturnOut:
-    return present(find_return(request, number, store))
+    return present_for(request, find_return(request, number, store))
 
 
 PROBLEM_CONTENT = {"application/problem+json": {"schema": {"type": "object"}}}
@@ -440,18 +470,19 @@ def approve(
     request: HttpRequest, number: str, body: Note | None = None, store: str | None = None
 ) -> ReturnOut:
     require(request, "returns.approve_return", _("You may not approve returns."))
-    return present(
+    return present_for(
+        request,
         handling.approve(
             find_return(request, number, store), actor=request.user, note=body.note if body else ""
-        )
+        ),
     )
 
 
 @router.post("/{number}/reject", response=ReturnOut, summary="Reject a return, saying why")
 def reject(request: HttpRequest, number: str, body: Rejection, store: str | None = None) -> ReturnOut:
     require(request, "returns.approve_return", _("You may not reject returns."))
-    return present(
-        handling.reject(find_return(request, number, store), actor=request.user, reason=body.reason)
+    return present_for(
+        request, handling.reject(find_return(request, number, store), actor=request.user, reason=body.reason)
     )
 
 
@@ -465,14 +496,18 @@ def receive(
     lost line can still be received later, until the return is inspected."""
     require(request, "returns.receive_return", _("You may not receive returns."))
     receipts = [handling.Receipt(r.line, r.status, r.quantity) for r in (body.lines if body else [])]
-    return present(handling.receive(find_return(request, number, store), receipts, actor=request.user))
+    return present_for(
+        request, handling.receive(find_return(request, number, store), receipts, actor=request.user)
+    )
 
 
 @router.post("/{number}/inspect", response=ReturnOut, summary="Grade received lines")
 def inspect(request: HttpRequest, number: str, body: Inspection, store: str | None = None) -> ReturnOut:
     require(request, "returns.receive_return", _("You may not inspect returns."))
     gradings = [handling.Grading(g.line, g.condition, g.result, g.disposition) for g in body.lines]
-    return present(handling.inspect(find_return(request, number, store), gradings, actor=request.user))
+    return present_for(
+        request, handling.inspect(find_return(request, number, store), gradings, actor=request.user)
+    )
 
 
 @router.post("/{number}/cancel", response=ReturnOut, summary="Cancel a return not yet received")
@@ -480,10 +515,11 @@ def cancel(
     request: HttpRequest, number: str, body: Note | None = None, store: str | None = None
 ) -> ReturnOut:
     require(request, "returns.approve_return", _("You may not cancel returns."))
-    return present(
+    return present_for(
+        request,
         handling.cancel(
             find_return(request, number, store), actor=request.user, reason=body.note if body else ""
-        )
+        ),
     )
 
 
@@ -510,7 +546,7 @@ def exchange(request: HttpRequest, number: str, body: ExchangeIn, store: str | N
         if variant is None:
             raise ReturnInvalid(_("The store has no item with SKU %(sku)s.") % {"sku": body.variant_sku})
     make_exchange(ret, line, variant, actor=request.user, instant=body.instant, pay_with=body.pay_with)
-    return present(ret)
+    return present_for(request, ret)
 
 
 class ResolveIn(Schema):
@@ -532,7 +568,7 @@ def resolve(request: HttpRequest, number: str, body: ResolveIn, store: str | Non
         close_exchanged(ret, actor=request.user)
     else:
         raise ReturnInvalid(_("Resolve as exchanged, replaced or repaired; refunds go through /refund."))
-    return present(ret)
+    return present_for(request, ret)
 
 
 class PhotoOut(Schema):

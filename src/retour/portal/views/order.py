@@ -16,7 +16,7 @@ from retour.policies.order_facts import delivered_on
 from retour.portal import access, wording
 from retour.portal.forms import PickForm
 from retour.portal.views.common import draft, page, save_draft
-from retour.returns.domain import states
+from retour.returns.domain import returnable, states
 from retour.returns.errors import NoPolicy
 from retour.returns.models import Return, ReturnLine
 from retour.returns.services.creating import delivered_units, units_in_returns
@@ -31,10 +31,10 @@ class Row:
     help_url: str = ""  # what else is possible, when nothing can go back
 
 
-def _why_not(line: OrderLine, delivered: int, taken: int) -> str:
-    if delivered == 0 or delivered_on(line) is None:
+def _why_not(why: str) -> str:
+    if why == returnable.NOT_DELIVERED:
         return _("Not delivered yet: you can return it once it has arrived.")
-    if taken >= delivered:
+    if why == returnable.IN_RETURN:
         return _("Already in a return.")
     return ""
 
@@ -47,12 +47,14 @@ def _rows(request: HttpRequest, order: Order) -> list[Row]:
     rows = []
     for line in lines:
         line.order = order  # the facts and units read it; one order, no query per line
-        delivered = delivered_units(line)
-        available = delivered - taken.get(line.pk, 0) if delivered_on(line) is not None else 0
+        can = returnable.returnable(
+            returnable.LineUnits(delivered_units(line), delivered_on(line), taken.get(line.pk, 0))
+        )
+        available = can.units
         if available <= 0:
-            on_its_way = delivered_on(line) is None
+            on_its_way = can.why_not == returnable.NOT_DELIVERED
             guarantee = reverse("helpcenter:article", args=["marketplace-guarantee"]) if on_its_way else ""
-            rows.append(Row(line, None, _why_not(line, delivered, taken.get(line.pk, 0)), guarantee))
+            rows.append(Row(line, None, _why_not(can.why_not), guarantee))
             continue
         before = saved.get(line.pk)
         initial = {"selected": True, **before} if before else {"quantity": available}
