@@ -249,6 +249,8 @@ def render(event: ReturnEvent) -> Email:
     subject_text, headline, next_step = MESSAGES[message_key(event) or event.kind]
     with translation.override(language):
         amount = event.data.get("amount")
+        if amount and event.data.get("bonus"):  # store credit: what the shopper gets, bonus included
+            amount = str(Decimal(amount) + Decimal(event.data["bonus"]))
         values = {
             "number": ret.number,
             "reason": event.reason or ret.rejection_reason,

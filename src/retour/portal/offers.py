@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
 
 from django.urls import reverse
 from django.utils import translation
@@ -16,11 +15,12 @@ from retour.catalog.models import Variant
 from retour.catalog.services import exchange_options, variant_label
 from retour.core.money import Money
 from retour.orders.models import Order
+from retour.policies import services as policies
 from retour.policies.domain.vocabulary import SELLER_FAULT_REASONS, region_of
 from retour.portal import wording
 from retour.refunds.services import deadlines
-from retour.refunds.services.amounts import Estimate, Pick, estimate
-from retour.returns.services.creating import KEEP, Decided, allowed_methods
+from retour.refunds.services.amounts import Estimate
+from retour.returns.services.creating import KEEP, Decided, allowed_methods, quote
 
 LOCALES = {"fr": "fr_FR", "en": "en_GB"}
 
@@ -37,7 +37,7 @@ def shopper_language() -> str:
 class Choice:
     resolution: str
     label: str
-    detail: str  # what it gives: "60,00 € back to your card", "66,00 € in store credit (10 % more)"
+    detail: str  # what it gives: "55,05 € back to your card", "10 % more than a refund, to spend…"
 
 
 @dataclass(frozen=True)
@@ -78,16 +78,15 @@ def _money(amount: Money) -> str:
     return amount.format(locale())
 
 
-def _choices(item: Decided, refund: Money, pay_to: str, fees: bool) -> list[Choice]:
+def _choices(item: Decided, refund: Money, pay_to: str) -> list[Choice]:
     """The resolutions offered; an item the policy lets the shopper keep is only offered that (it has no
-    way back to the store)."""
+    way back to the store). ``refund``: what the item refunds, its share of the return shipping deducted
+    (its decision's refund amount)."""
     choices = []
     for resolution in (KEEP,) if item.decision.keep_item else item.resolutions:
         detail = ""
         if resolution in ("refund", KEEP):
             detail = _("%(amount)s back to %(where)s") % {"amount": _money(refund), "where": pay_to}
-            if fees:
-                detail += " " + _("(before return shipping)")
         elif resolution == "store_credit":
             bonus = _bonus_percent(item)
             detail = (
@@ -136,11 +135,8 @@ def _alternatives(item: Decided, order: Order) -> list[tuple[str, str]]:
 
 
 def _bonus_percent(item: Decided) -> int:
-    """The store-credit bonus the decision offers, in whole per cent (10 for 10 % more)."""
-    decision = item.decision
-    if not decision.refund_amount or decision.store_credit_amount <= decision.refund_amount:
-        return 0
-    return round((Decimal(decision.store_credit_amount) / Decimal(decision.refund_amount) - 1) * 100)
+    """The store-credit bonus the line's policy gives, in whole per cent (10 for 10 % more)."""
+    return policies.store_credit_bonus(item.version)
 
 
 def offers(order: Order, decided: Sequence[Decided]) -> tuple[list[Offer], Summary | None]:
@@ -148,19 +144,18 @@ def offers(order: Order, decided: Sequence[Decided]) -> tuple[list[Offer], Summa
     payment = order.payments.order_by("position").first()
     pay_to = wording.payment_method(payment.method if payment is not None else "card")
     eligible = [item for item in decided if item.decision.eligible]
-    guess: Estimate = estimate(
-        order, [Pick(i.line, i.request.quantity, i.decision, i.request.reason) for i in eligible]
-    )
+    guess: Estimate = quote(order, decided)  # the same quote as the decisions' amounts
     language = shopper_language()
     result = []
     for item in decided:
         ok = item.decision.eligible
-        refund = guess.per_line.get(item.line.pk, Money.zero(order.currency))
+        part = guess.per_line.get(item.line.pk)
+        refund = part.refund if part is not None else Money.zero(order.currency)
         variants: list[tuple[int, str]] = []
         if ok and "exchange" in item.resolutions and item.line.variant_id is not None:
             current = Variant.objects.select_related("product").get(pk=item.line.variant_id)
             variants = [(v.pk, variant_label(v)) for v in exchange_options(current)]
-        choices = _choices(item, refund, pay_to, bool(guess.breakdown.fees.amount)) if ok else []
+        choices = _choices(item, refund, pay_to) if ok else []
         if not variants:
             choices = [c for c in choices if c.resolution != "exchange"]
         result.append(

@@ -66,12 +66,16 @@ def test_a_line_accepted_after_a_first_refund_is_refunded_by_a_second(order):
 def test_the_return_fee_is_kept_once_across_refunds_of_one_parcel(make_order):
     order = make_order("#F001", payments=[{"method": "card", "amount": "145.00"}])
     ret = one_line_to_review(order, reason="size_fit")  # not the seller's fault: the 4.95 fee applies
+    # One fee for the parcel, shared by its lines as each was quoted: 120.00 bears 4.10, 25.00 bears 0.85.
+    shares = [line.decision.fees for line in ret.lines.order_by("id")]
+    assert shares == [Decimal("4.10"), Decimal("0.85")]
     first, _ = request_refund(ret, idempotency_key="first")
-    assert (first.amount, first.fees) == (Decimal("115.05"), Decimal("4.95"))
+    assert (first.amount, first.fees) == (Decimal("115.90"), Decimal("4.10"))
     review = ret.lines.get(inspection="review")
     ret = handling.inspect(ret, [handling.Grading(review.pk, "unopened")], actor=None)
     second, _ = request_refund(ret, idempotency_key="second")
-    assert (second.amount, second.fees) == (Decimal("25.00"), Decimal("0"))
+    assert (second.amount, second.fees) == (Decimal("24.15"), Decimal("0.85"))
+    assert first.fees + second.fees == Decimal("4.95")  # kept once in all
 
 
 def test_a_further_refund_never_exceeds_what_was_captured(make_order):

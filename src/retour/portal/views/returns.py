@@ -43,8 +43,9 @@ def _timeline(ret: Return) -> list[tuple[datetime, str, str]]:
 
 
 def _refunds(ret: Return) -> list[tuple[str, str]]:
+    """Each refund sent or on its way: what the shopper gets, store credit with its bonus."""
     return [
-        (Money(refund.amount, refund.currency).rounded().format(locale()), refund.status)
+        (Money(refund.amount + refund.bonus, refund.currency).rounded().format(locale()), refund.status)
         for refund in refunds_for(ret)
         if refund.status in REFUNDED
     ]

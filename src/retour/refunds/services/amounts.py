@@ -1,4 +1,11 @@
-"""What a return refunds, read from the order and the decisions, computed by ``domain.calculation``."""
+"""What a return refunds, read from the order and the decisions, computed by ``domain.calculation``.
+
+One computation for what the shopper is told and what is paid: ``estimate`` quotes the lines a shopper is
+about to send back (the return's one fee shared over them, each line's refund and store-credit bonus), and
+``settled`` writes a line's quote into its policy decision, so that the decision's explanation, the
+portal's choices and summary, the API and what is stored all read the same amounts; ``compute`` pays the
+units accepted with the same functions, from the amounts the stored decisions carry.
+"""
 
 from __future__ import annotations
 
@@ -10,14 +17,19 @@ from typing import Any
 from retour.catalog.models import Seller
 from retour.core.money import Money
 from retour.orders.models import Order, OrderLine
+from retour.policies import services as policies
 from retour.policies.domain.decision import Decision
 from retour.policies.domain.vocabulary import SELLER_FAULT_REASONS
+from retour.policies.models import PolicyDecision
 from retour.refunds.domain.calculation import (
     Breakdown,
+    LineRefund,
     PaidLine,
     Units,
-    breakdown,
+    add_up,
+    line_refund,
     outbound_shipping_refund,
+    quote,
     refund_outbound_shipping,
 )
 from retour.refunds.models import DeliveryPrices, RefundRequest
@@ -37,6 +49,7 @@ class Computed:
     sellers: dict[str, Money]  # marketplace seller code -> what the seller owes back for its items
     bonus: Money  # store-credit bonus the decisions offer on top, if the shopper takes credit
     exchanges: dict[int, Money]  # return line id -> a cheaper exchange's difference this refund pays back
+    line_fees: dict[int, Money]  # order line id -> its share of the return's fee this refund keeps
 
     def as_json(self) -> dict[str, Any]:
         b = self.breakdown
@@ -49,6 +62,7 @@ class Computed:
             "total": str(b.total.amount),
             "store_credit_bonus": str(self.bonus.amount),
             "units": {str(k): v for k, v in self.units.items()},
+            "line_fees": {str(k): str(amount.amount) for k, amount in self.line_fees.items()},
             "sellers": {code: str(amount.amount) for code, amount in self.sellers.items()},
             "exchanges": {str(k): str(amount.amount) for k, amount in self.exchanges.items()},
         }
@@ -59,9 +73,12 @@ class Computed:
         return bool(self.units or self.exchanges)
 
 
+DECISION_RELATIONS = ("decision__version", "inspection_decision__version")
+
+
 def refundable_lines(ret: Return) -> list[ReturnLine]:
     """Lines whose goods came back and passed inspection, or that the shopper keeps (returnless)."""
-    lines = ret.lines.select_related("order_line__seller", "decision", "inspection_decision", "exchange")
+    lines = ret.lines.select_related("order_line__seller", *DECISION_RELATIONS, "exchange")
     return [
         line
         for line in lines
@@ -77,7 +94,7 @@ class Covered:
     units: dict[int, int]  # order line id -> units refunded
     shipping: bool  # the outbound shipping was refunded
     exchanges: frozenset[int]  # return lines whose exchange difference was refunded
-    fees: Decimal  # fees kept
+    fees: dict[int, Decimal]  # order line id -> its share of the fee kept
 
 
 def _live(order_id: int) -> list[RefundRequest]:
@@ -90,22 +107,34 @@ def _live(order_id: int) -> list[RefundRequest]:
 
 def _covered(requests: Sequence[RefundRequest]) -> Covered:
     units: dict[int, int] = {}
+    fees: dict[int, Decimal] = {}
     exchanges: set[int] = set()
     for row in requests:
         for line_id, count in row.breakdown.get("units", {}).items():
             units[int(line_id)] = units.get(int(line_id), 0) + int(count)
+        for line_id, fee in row.breakdown.get("line_fees", {}).items():
+            fees[int(line_id)] = fees.get(int(line_id), Decimal(0)) + Decimal(fee)
         exchanges |= {int(line_id) for line_id in row.breakdown.get("exchanges", {})}
     return Covered(
         units,
         any(Decimal(row.breakdown.get("outbound_shipping", "0")) > 0 for row in requests),
         frozenset(exchanges),
-        sum((Decimal(row.fees) for row in requests), Decimal(0)),
+        fees,
     )
+
+
+def bonus_percent(decision: PolicyDecision) -> int:
+    """The store-credit bonus (in %) of the policy version a stored decision was made under."""
+    return policies.store_credit_bonus(decision.version) if decision.eligible else 0
 
 
 def compute(ret: Return) -> Computed:
     """What a refund of ``ret`` pays now: the accepted units (and cheaper exchanges' differences) that no
-    earlier refund of the return covered, so a line accepted after a first refund is refunded by a second."""
+    earlier refund of the return covered, so a line accepted after a first refund is refunded by a second.
+
+    Each line refunds as its decision was quoted (``estimate``): its units at the decision's percentage,
+    less the share of the return's fee its decision carries (kept once, by the first refund of the line),
+    with the bonus of its policy as store credit."""
     order = ret.order
     currency = order.currency
     zero = Money.zero(currency)
@@ -114,10 +143,10 @@ def compute(ret: Return) -> Computed:
     everyone = _covered(live)
     own = _covered([row for row in live if row.ret_id == ret.pk])
     done = dict(own.units)  # this return's refunded units, still to match with its lines
-    units: list[Units] = []
+    parts: list[LineRefund] = []
     covered: dict[int, int] = {}
+    line_fees: dict[int, Money] = {}
     sellers: dict[str, Money] = {}
-    bonus = zero
     exchanges: dict[int, Money] = {}
     kept = [line for line in lines if getattr(line, "exchange", None) is None]
     for line in lines:
@@ -132,52 +161,35 @@ def compute(ret: Return) -> Computed:
         count = accepted - already
         if count <= 0:
             continue
+        decision = line.final_decision
         before = everyone.units.get(ordered.pk, 0) + covered.get(ordered.pk, 0)
-        part = _units(ordered, before, count, line.final_decision.refund_percent)
-        units.append(part)
+        fee_left = max(Decimal(decision.fees) - own.fees.get(ordered.pk, Decimal(0)), Decimal(0))
+        part = line_refund(
+            _units(ordered, before, count, decision.refund_percent),
+            Money(fee_left, currency),
+            bonus_percent(decision),
+        )
+        parts.append(part)
         covered[ordered.pk] = covered.get(ordered.pk, 0) + count
+        if part.fee:
+            line_fees[ordered.pk] = line_fees.get(ordered.pk, zero) + part.fee
         _seller_share(sellers, ordered, part)
-        bonus += _bonus(line, count)
     seller_fault = bool(lines) and all(line.reason in SELLER_FAULT_REASONS for line in lines)
     legal_basis = next((b for b in (x.final_decision.legal_basis for x in kept) if b), "")
     outbound = _outbound(order, everyone.units, covered, seller_fault, legal_basis, everyone.shipping)
-    result = breakdown(
-        units,
-        currency=currency,
-        fees=_fees(kept, own.fees, currency),
-        seller_fault=seller_fault,
-        outbound_shipping=outbound,
-    )
+    result = add_up(parts, currency=currency, outbound_shipping=outbound, fees_waived=seller_fault)
     credit = sum(exchanges.values(), zero)
     if credit.amount:
         result = replace(result, merchandise=result.merchandise + credit, total=result.total + credit)
-    return Computed(result, covered, sellers, bonus.rounded(), exchanges)
+    return Computed(result, covered, sellers, result.bonus, exchanges, line_fees)
 
 
-def _fees(lines: Sequence[ReturnLine], kept_already: Decimal, currency: str) -> Money:
-    """One parcel, one fee (the largest the decisions set), less what earlier refunds of it kept."""
-    fee = max((Decimal(line.final_decision.fees) for line in lines), default=Decimal(0))
-    return Money(max(fee - kept_already, Decimal(0)), currency)
-
-
-def _seller_share(sellers: dict[str, Money], ordered: OrderLine, part: Units) -> None:
+def _seller_share(sellers: dict[str, Money], ordered: OrderLine, part: LineRefund) -> None:
     """A marketplace seller owes back what its units refund (merchandise and tax, no fees)."""
     if ordered.seller.kind != Seller.Kind.MARKETPLACE:
         return
-    currency = ordered.order.currency
-    alone = breakdown([part], currency=currency, fees=Money.zero(currency), seller_fault=True)
     code = ordered.seller.code
-    sellers[code] = sellers.get(code, Money.zero(currency)) + alone.merchandise + alone.tax
-
-
-def _bonus(line: ReturnLine, count: int) -> Money:
-    """The store-credit bonus the line's decision offers for ``count`` of its units."""
-    decision = line.final_decision
-    currency = line.order_line.order.currency
-    if not decision.refund_amount or decision.store_credit_amount <= decision.refund_amount:
-        return Money.zero(currency)
-    ratio = Decimal(decision.store_credit_amount) / Decimal(decision.refund_amount) - 1
-    return Money(Decimal(decision.refund_amount) * ratio * count / max(line.quantity, 1), currency)
+    sellers[code] = sellers.get(code, Money.zero(ordered.order.currency)) + part.item
 
 
 def left_to_refund(ret: Return) -> bool:
@@ -225,51 +237,120 @@ def standard_delivery(order: Order) -> Money | None:
 
 @dataclass(frozen=True)
 class Pick:
-    """Units of an order line a shopper is about to send back, with the policy's decision on them."""
+    """Units of an order line a shopper is about to send back, with the policy's decision on them (as the
+    policy made it for the line alone) and the store-credit bonus of that policy."""
 
     line: OrderLine
     count: int
     decision: Decision
     reason: str
+    bonus_percent: int = 0
 
 
 @dataclass(frozen=True)
 class Estimate:
     breakdown: Breakdown  # every pick together: one parcel, one fee
-    per_line: dict[int, Money]  # order line id -> what its units refund before fees
+    per_line: dict[int, LineRefund]  # order line id -> what its units refund: its decision's amounts
     store_credit: Money  # the total as store credit, with the decisions' bonus
 
 
 def estimate(order: Order, picks: Sequence[Pick]) -> Estimate:
-    """What a return of ``picks`` would refund if every unit came back as reported: the same calculation
-    as ``compute``, before the return exists (the portal shows it before the shopper confirms)."""
+    """What a return of ``picks`` refunds if every unit comes back as reported: the same calculation as
+    ``compute``, before the return exists. The portal shows it before the shopper confirms, and each
+    pick's decision is ``settled`` with its line's part."""
     currency = order.currency
-    zero = Money.zero(currency)
     everyone = _covered(_live(order.pk))
     before, shipping_done = everyone.units, everyone.shipping
     units = [_units(p.line, before.get(p.line.pk, 0), p.count, p.decision.refund_percent) for p in picks]
-    per_line = {
-        p.line.pk: breakdown([u], currency=currency, fees=zero, seller_fault=True).total
-        for p, u in zip(picks, units, strict=True)
-    }
-    fees = max((Money(p.decision.fees_total, currency) for p in picks), default=zero, key=lambda m: m.amount)
     seller_fault = bool(picks) and all(p.reason in SELLER_FAULT_REASONS for p in picks)
     legal_basis = next((p.decision.legal_basis for p in picks if p.decision.legal_basis), "") or ""
     covered = {p.line.pk: p.count for p in picks}
     outbound = _outbound(order, before, covered, seller_fault, legal_basis, shipping_done)
-    result = breakdown(
-        units, currency=currency, fees=fees, seller_fault=seller_fault, outbound_shipping=outbound
+    result = quote(
+        units,
+        currency=currency,
+        fees=[Money(p.decision.fees_total, currency) for p in picks],
+        seller_fault=seller_fault,
+        bonus_percents=[p.bonus_percent for p in picks],
+        outbound_shipping=outbound,
     )
-    # The bonus as ``compute`` will pay it: on each decision's refund, what its store credit adds.
-    bonus = sum(
-        (
-            Money(p.decision.store_credit_amount - p.decision.refund_amount, currency)
-            for p in picks
-            if p.decision.store_credit_amount > p.decision.refund_amount
-        ),
-        zero,
+    per_line = {p.line.pk: part for p, part in zip(picks, result.lines, strict=True)}
+    return Estimate(result, per_line, result.total + result.bonus)
+
+
+def settled(decision: Decision, part: LineRefund) -> Decision:
+    """``decision`` with the amounts its line was quoted: the item refund, its share of the return's fee
+    (spread over the decision's own fees), the refund and the store credit. Its explanation, the API, the
+    stored decision and the refund then all say the same."""
+    if not decision.eligible:
+        return decision
+    currency = decision.currency
+    names = [name for name, _amount in decision.fees]
+    if names:
+        weights = [Money(amount, currency).minor() for _name, amount in decision.fees]
+        fees = tuple(zip(names, (m.amount for m in part.fee.allocate(weights)), strict=True))
+    else:
+        fees = ()
+    return decision._replace(
+        item_refund=part.item.amount,
+        fees=fees,
+        refund_amount=part.refund.amount,
+        store_credit_amount=part.store_credit.amount,
     )
-    return Estimate(result, per_line, (result.total + bonus).rounded())
+
+
+def _before_this_return(line: ReturnLine) -> int:
+    """Units of the line's order line that refunds of other returns cover: where this return's units
+    start, as when it was quoted."""
+    others = _covered([row for row in _live(line.ret.order_id) if row.ret_id != line.ret_id])
+    return others.units.get(line.order_line_id, 0)
+
+
+def at_inspection(line: ReturnLine, decision: Decision) -> Decision:
+    """The decision made again at inspection, with the line's amounts worked out as at request: its units
+    at the new percentage, less the share of the return's fee it was quoted (never more than the new
+    decision charges alone), with its policy's bonus."""
+    if not decision.eligible:
+        return decision
+    quoted = line.decision
+    fee = min(Decimal(quoted.fees), decision.fees_total)
+    part = line_refund(
+        _units(line.order_line, _before_this_return(line), line.quantity, decision.refund_percent),
+        Money(fee, decision.currency),
+        policies.store_credit_bonus(quoted.version),
+    )
+    return settled(decision, part)
+
+
+def owed(ret: Return) -> Money:
+    """What the return refunds in all, as its decisions were quoted (every line not refused at inspection
+    or exchanged coming back whole): what the French late-refund surcharge is counted on."""
+    order = ret.order
+    currency = order.currency
+    lines = [
+        line
+        for line in ret.lines.select_related("order_line", *DECISION_RELATIONS, "exchange")
+        if line.inspection != ReturnLine.Inspection.REJECTED and getattr(line, "exchange", None) is None
+    ]
+    others = _covered([row for row in _live(order.pk) if row.ret_id != ret.pk])
+    parts = [
+        line_refund(
+            _units(
+                line.order_line,
+                others.units.get(line.order_line_id, 0),
+                line.quantity,
+                line.final_decision.refund_percent,
+            ),
+            Money(Decimal(line.final_decision.fees), currency),
+            bonus_percent(line.final_decision),
+        )
+        for line in lines
+    ]
+    seller_fault = bool(lines) and all(line.reason in SELLER_FAULT_REASONS for line in lines)
+    legal_basis = next((b for b in (x.final_decision.legal_basis for x in lines) if b), "")
+    covered = {line.order_line_id: line.quantity for line in lines}
+    outbound = _outbound(order, others.units, covered, seller_fault, legal_basis, others.shipping)
+    return add_up(parts, currency=currency, outbound_shipping=outbound).total
 
 
 REFUNDABLE_STATES = frozenset({states.INSPECTED, states.APPROVED, states.RECEIVED})

@@ -33,6 +33,7 @@ from retour.refunds.domain.timing import (
     surcharge_schedule,
 )
 from retour.refunds.models import RefundRequest
+from retour.refunds.services import amounts
 from retour.returns.domain import states
 from retour.returns.models import Return, Withdrawal
 
@@ -132,17 +133,9 @@ def for_return(ret: Return, today: date | None = None) -> Deadlines:
 
 def _schedule(ret: Return, due: date) -> list[tuple[date, Surcharge]]:
     """The surcharge's steps from ``due`` (the 14-day date while the trader may still wait: the earliest
-    they can start), on what the decisions refund."""
-    amount = Money(
-        sum(
-            (
-                Decimal(line.final_decision.refund_amount)
-                for line in ret.lines.select_related("decision", "inspection_decision")
-            ),
-            Decimal(0),
-        ),
-        ret.order.currency,
-    )
+    they can start), on what the return refunds as it was quoted (``amounts.owed``): the amount a refund
+    pays, one fee for the return."""
+    amount = amounts.owed(ret)
     rate = _legal_rate()
     schedule = surcharge_schedule(amount, due, legal_rate=rate if rate is not None else Decimal(0))
     if rate is None:  # the first step needs the legal rate, which the operator has not set

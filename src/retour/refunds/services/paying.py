@@ -272,6 +272,9 @@ def _when_all_paid(request: RefundRequest) -> None:
         "method": request.method,
         "expected_by": slowest.isoformat(),
     }
+    bonus = sum((Decimal(r.bonus) for r in request.refunds.all()), Decimal(0))
+    if bonus:  # store credit: the policy's bonus comes on top of the amount, as the shopper was told
+        data["bonus"] = str(bonus)
     if late is not None:
         data |= {"days_late": late.days_late, "late_surcharge": str(late.amount.amount)}
     record_event(ret, "refunded", data=data)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -19,6 +19,7 @@ from retour.policies.domain.facts import Facts
 from retour.policies.domain.vocabulary import CONDITIONS, REASONS, RESOLUTIONS
 from retour.policies.models import PolicyVersion
 from retour.policies.order_facts import facts_for_line, with_fact_relations
+from retour.refunds.services.amounts import Estimate, Pick, estimate, settled
 from retour.returns.domain import states
 from retour.returns.errors import LineNotReturnable, NoPolicy, QuantityUnavailable, ReturnInvalid
 from retour.returns.models import Return, ReturnLine
@@ -82,7 +83,8 @@ class Decided:
     line: OrderLine
     version: PolicyVersion
     facts: Facts
-    decision: Decision
+    decision: Decision  # with the amounts the line refunds in this return (``quote``)
+    alone: Decision | None = None  # the policy's decision on the line alone, before the return's quote
 
     @property
     def resolutions(self) -> tuple[str, ...]:
@@ -134,7 +136,36 @@ def decide_lines(order: Order, requests: Sequence[LineRequest], *, now: datetime
             quantity=request.quantity,
         )
         decided.append(Decided(request, line, version, facts, policies.decide(version, facts)))
-    return decided
+    return _settle(order, decided)
+
+
+def quote(order: Order, decided: Sequence[Decided]) -> Estimate:
+    """What the eligible lines refund together, as one return: each line's part and the total (one
+    fee for the return, each policy's store-credit bonus)."""
+    picks = [
+        Pick(
+            item.line,
+            item.request.quantity,
+            item.alone or item.decision,
+            item.request.reason,
+            policies.store_credit_bonus(item.version),
+        )
+        for item in decided
+        if item.decision.eligible
+    ]
+    return estimate(order, picks)
+
+
+def _settle(order: Order, decided: Sequence[Decided]) -> list[Decided]:
+    """The decisions with the amounts the return's quote gives each line: what the shopper is told (the
+    explanation, the choices, the summary), what is stored with the return, and what a refund pays."""
+    parts = quote(order, decided).per_line
+    return [
+        replace(item, decision=settled(item.decision, parts[item.line.pk]), alone=item.decision)
+        if item.decision.eligible and item.alone is None
+        else item
+        for item in decided
+    ]
 
 
 def _refuse_what_the_policy_refuses(decided: Sequence[Decided], language: str) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 
 from django.db import transaction
 from django.utils import timezone
@@ -13,6 +14,7 @@ from django.utils.translation import pgettext_lazy
 
 from retour.policies import services as policies
 from retour.policies.domain.vocabulary import CONDITIONS
+from retour.refunds.services import amounts
 from retour.returns.domain import states
 from retour.returns.errors import ReturnInvalid, ReturnNotFound, TransitionRefused
 from retour.returns.models import Return, ReturnLine
@@ -201,7 +203,10 @@ def inspect(ret: Return, gradings: Sequence[Grading], *, actor: Actor, at: datet
                 target=states.INSPECTED,
             )
         lines = {
-            line.pk: line for line in current.lines.select_for_update().select_related("decision__version")
+            line.pk: line
+            for line in current.lines.select_for_update(of=("self",)).select_related(
+                "decision__version", "order_line__order"
+            )
         }
         for grading in gradings:
             line = lines.get(grading.line_id)
@@ -221,7 +226,9 @@ def inspect(ret: Return, gradings: Sequence[Grading], *, actor: Actor, at: datet
                     % {"line": line.pk, "state": ReturnLine.Inspection(line.inspection).label},
                     line=line.pk,
                 )
-            row, change = policies.redecide_at_inspection(line.decision, grading.condition, when=at)
+            row, change = policies.redecide_at_inspection(
+                line.decision, grading.condition, when=at, amounts=partial(amounts.at_inspection, line)
+            )
             explained = change.get(shopper_language(current))
             source = line.inspection
             line.inspection_decision = row
