@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import ipaddress
+import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import lru_cache
@@ -27,8 +28,11 @@ from retour.portal.models import LookupAttempt
 WINDOW = timedelta(minutes=15)
 PER_CLIENT = 10  # lookups by one address in a window, whatever their outcome
 FAILURES_PER_ORDER = 5  # failed lookups of one order number in a window, from anywhere
+# A postal code is easier to guess than an email address: fewer failures, over a longer window.
+POSTAL_WINDOW = timedelta(hours=1)
+POSTAL_FAILURES_PER_ORDER = 3
 LINKS_PER_CLIENT = 5  # emailed links asked by one address in a window
-LINKS_PER_ORDER = 3  # emailed links asked for one order number in a window, from anywhere
+LINKS_PER_EMAIL = 3  # emailed links asked for one email address in a window, from anywhere
 KEPT = timedelta(days=1)  # attempts older than this count for nothing: the periodic job deletes them
 
 
@@ -43,6 +47,7 @@ def _hash(*parts: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
+_ALPHANUMERIC = re.compile(r"[^0-9A-Z]")
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 
@@ -82,51 +87,81 @@ def client_key(request: HttpRequest) -> str:
 
 
 def order_key(store_code: str, number: str) -> str:
-    return _hash("order", store_code, number.strip().lstrip("#").upper())
+    """The order number as a shopper may type it: spaces, case and punctuation do not make another."""
+    return _hash("order", store_code, _ALPHANUMERIC.sub("", number.upper()))
 
 
-def check(client: str, order: str | None) -> Verdict:
-    since = timezone.now() - WINDOW
-    recent = LookupAttempt.objects.filter(at__gte=since)
-    by_client = recent.filter(scope="client", key=client)
-    if by_client.count() >= PER_CLIENT:
-        return _wait(by_client)
-    if order is not None:
-        failures = recent.filter(scope="order", key=order, succeeded=False)
-        if failures.count() >= FAILURES_PER_ORDER:
-            return _wait(failures)
-    return Verdict(True)
+def email_key(store_code: str, email: str) -> str:
+    return _hash("email", store_code, email.strip().casefold())
 
 
-def _wait(attempts: QuerySet[LookupAttempt]) -> Verdict:
-    first = attempts.order_by("at").values_list("at", flat=True).first()
-    left = (first + WINDOW - timezone.now()) if first else WINDOW
-    return Verdict(False, max(1, int(left.total_seconds() // 60) + 1))
+@dataclass(frozen=True)
+class Attempt:
+    """A lookup, counted before it is tried, and the verdict on it."""
+
+    ids: tuple[int, ...]
+    verdict: Verdict
 
 
-def record(client: str, order: str | None, *, succeeded: bool) -> None:
-    LookupAttempt.objects.create(scope="client", key=client, succeeded=succeeded)
-    if order is not None:
-        LookupAttempt.objects.create(scope="order", key=order, succeeded=succeeded)
+def begin(client: str, order: str, *, postal: bool) -> Attempt:
+    """Record a lookup as a failure until it succeeds, then count.
+
+    Counting after recording is what makes the limits hold under parallel guesses: each request's count
+    sees its own row and every row committed before it, so the request whose row is the limit's n-th + 1
+    sees more than the limit, whatever the interleaving. A refused request takes its rows back, so that
+    hammering does not lengthen the wait of the shopper who owns the order.
+    """
+    rows = [LookupAttempt(scope="client", key=client), LookupAttempt(scope="order", key=order)]
+    if postal:
+        rows.append(LookupAttempt(scope="postal", key=order))
+    ids = _save(rows)
+    now = timezone.now()
+    recent = LookupAttempt.objects.filter(at__gte=now - WINDOW)
+    limits: list[tuple[QuerySet[LookupAttempt], int, timedelta]] = [
+        (recent.filter(scope="client", key=client), PER_CLIENT, WINDOW),
+        (recent.filter(scope="order", key=order, succeeded=False), FAILURES_PER_ORDER, WINDOW),
+    ]
+    if postal:
+        slower = LookupAttempt.objects.filter(at__gte=now - POSTAL_WINDOW, scope="postal", key=order)
+        limits.append((slower.filter(succeeded=False), POSTAL_FAILURES_PER_ORDER, POSTAL_WINDOW))
+    verdict = _over(limits, ids)
+    return Attempt(() if not verdict.allowed else ids, verdict)
 
 
-def check_link(client: str, order: str) -> Verdict:
-    """May this client ask for the emailed link to this order number now (lookups do not count)?"""
+def succeeded(attempt: Attempt) -> None:
+    """The lookup found the order: it is no failure."""
+    LookupAttempt.objects.filter(pk__in=attempt.ids).update(succeeded=True)
+
+
+def ask_link(client: str, email: str) -> Verdict:
+    """May this client have a link emailed to this address now? Lookups and guesses at order numbers do
+    not count: only the links asked, per address and per email address, counted as ``begin`` counts."""
+    ids = _save([LookupAttempt(scope="link", key=client), LookupAttempt(scope="link-email", key=email)])
     recent = LookupAttempt.objects.filter(at__gte=timezone.now() - WINDOW)
-    for scope, key, limit in (("link", client, LINKS_PER_CLIENT), ("link-order", order, LINKS_PER_ORDER)):
-        asked = recent.filter(scope=scope, key=key)
-        if asked.count() >= limit:
-            return _wait(asked)
-    return Verdict(True)
-
-
-def record_link(client: str, order: str) -> None:
-    LookupAttempt.objects.bulk_create(
+    return _over(
         [
-            LookupAttempt(scope="link", key=client, succeeded=True),
-            LookupAttempt(scope="link-order", key=order),
-        ]
+            (recent.filter(scope="link", key=client), LINKS_PER_CLIENT, WINDOW),
+            (recent.filter(scope="link-email", key=email), LINKS_PER_EMAIL, WINDOW),
+        ],
+        ids,
     )
+
+
+def _save(rows: list[LookupAttempt]) -> tuple[int, ...]:
+    for row in rows:
+        row.save()  # one by one, each committed (autocommit) before anything is counted
+    return tuple(row.pk for row in rows)
+
+
+def _over(limits: list[tuple[QuerySet[LookupAttempt], int, timedelta]], ids: tuple[int, ...]) -> Verdict:
+    """Refused (the rows ``ids`` taken back) when a count is over its limit; how long to wait."""
+    for attempts, limit, window in limits:
+        if attempts.count() > limit:
+            LookupAttempt.objects.filter(pk__in=ids).delete()
+            first = attempts.order_by("at").values_list("at", flat=True).first()
+            left = (first + window - timezone.now()) if first else window
+            return Verdict(False, max(1, int(left.total_seconds() // 60) + 1))
+    return Verdict(True)
 
 
 def prune(now: datetime | None = None) -> int:

@@ -279,19 +279,60 @@ def test_a_shopper_who_used_up_their_lookups_can_still_ask_for_the_link(order: O
     assert run_tasks(send_access_link) == ["sent"]
 
 
-def test_links_are_limited_apart_per_address_and_per_order(order: Order):
+def test_links_are_limited_apart_per_address_and_per_email_address(order: Order):
     client = Client(REMOTE_ADDR="203.0.113.7")
-    for n in range(5):  # five different numbers: no order gets three
-        assert ask_for_link(client, order, f"#8{n:03}", "1001@example.com").status_code == 302
+    for n in range(5):  # five different email addresses: none gets three links
+        assert ask_for_link(client, order, "#1001", f"someone{n}@example.com").status_code == 302
     refused = ask_for_link(client, order, "#1001", "1001@example.com")
     assert refused.status_code == 429
     assert alert(refused).startswith("Too many attempts.")
-    for n in range(3):  # three links for one order, each from another address
+    for n in range(3):  # three links to the order's address, each asked from another address
         ask_for_link(Client(REMOTE_ADDR=f"198.51.100.{n + 1}"), order, "#1001", "1001@example.com")
-    flooded = ask_for_link(Client(REMOTE_ADDR="198.51.100.50"), order, "#1001", "1001@example.com")
+    flooded = ask_for_link(Client(REMOTE_ADDR="198.51.100.50"), order, "#1001", " 1001@EXAMPLE.com")
     assert flooded.status_code == 429
     assert sorted(set(run_tasks(send_access_link))) == ["no match", "sent"]
     assert len(mail.outbox) == 3  # the order's mailbox got three links, not more
+
+
+def test_someone_elses_guesses_never_lock_the_shopper_out_of_the_emailed_link(order: Order):
+    for n in range(6):
+        look_up(Client(REMOTE_ADDR=f"198.51.100.{n + 1}"), order, proof=f"guess{n}@example.com")
+    assert look_up(Client(REMOTE_ADDR="203.0.113.80"), order).status_code == 429  # the number is locked
+    shopper = Client(REMOTE_ADDR="203.0.113.80")
+    assert ask_for_link(shopper, order, "#1001", "1001@example.com").status_code == 302
+    run_tasks(send_access_link)
+    path = re.search(r"http://testserver(/access/[^/\s]+/)", mail.outbox[0].body).group(1)
+    assert shopper.get(path).status_code == 302
+    assert granted(shopper) == [order.pk]
+
+
+@pytest.mark.parametrize("typed", ["1001", "#1001", " # 10-01 ", "1 0 0 1"])
+def test_failures_count_against_the_order_number_however_it_is_typed(order: Order, typed: str):
+    variants = ["#1001", "1001", "10 01", "#10-01", "1001."]
+    for n, number in enumerate(variants):
+        response = Client(REMOTE_ADDR=f"198.51.100.{n + 1}").post(
+            reverse("portal:home"),
+            {"store": order.store.code, "number": number, "proof": f"x{n}@example.com"},
+        )
+        assert response.status_code == 400
+    locked = Client(REMOTE_ADDR="203.0.113.99").post(
+        reverse("portal:home"), {"store": order.store.code, "number": typed, "proof": order.email}
+    )
+    assert locked.status_code == 429
+
+
+def test_postal_codes_have_a_slower_limit_of_their_own(make_order: Callable[..., Order]):
+    order = make_order("#1003", shipping_postal_code="75011")
+    for n in range(3):
+        wrong = look_up(Client(REMOTE_ADDR=f"198.51.100.{n + 1}"), order, proof=f"7500{n}")
+        assert wrong.status_code == 400
+    # a fourth postal code, even the right one, waits an hour
+    refused = look_up(Client(REMOTE_ADDR="198.51.100.77"), order, proof="75011")
+    assert refused.status_code == 429
+    assert re.search(r"try again in (\d+) minutes", alert(refused))
+    assert int(re.search(r"try again in (\d+) minutes", alert(refused)).group(1)) > 15
+    # the email address still opens it: three postal failures are not five failures
+    assert look_up(Client(REMOTE_ADDR="198.51.100.78"), order).status_code == 302
 
 
 def test_the_periodic_job_deletes_attempts_older_than_a_day(order: Order):

@@ -41,12 +41,13 @@ def home(request: HttpRequest) -> HttpResponse:
         )
     number, proof = form.cleaned_data["number"], form.cleaned_data["proof"]
     client, order_key = throttle.client_key(request), throttle.order_key(store.code, number)
-    verdict = throttle.check(client, order_key)
-    if not verdict.allowed:
-        form.add_error(None, _too_many(verdict))
+    attempt = throttle.begin(client, order_key, postal="@" not in proof)
+    if not attempt.verdict.allowed:
+        form.add_error(None, _too_many(attempt.verdict))
         return _home(request, store, form, LinkForm(), status=429)
     order = access.find_order(store, number, proof)
-    throttle.record(client, order_key, succeeded=order is not None)
+    if order is not None:
+        throttle.succeeded(attempt)
     if order is None:
         # The same answer whether the number is unknown or the email does not match it.
         form.add_error(
@@ -68,12 +69,11 @@ def send_link(request: HttpRequest) -> HttpResponse:
     if store is None or not link_form.is_valid():
         return _home(request, store, LookupForm(), link_form, status=400)
     number, email = link_form.cleaned_data["number"], link_form.cleaned_data["email"]
-    client, order_key = throttle.client_key(request), throttle.order_key(store.code, number)
-    verdict = throttle.check_link(client, order_key)  # the lookup limit does not block the link
+    # Lookups and guesses at the order number never block the link: it goes to the order's own address.
+    verdict = throttle.ask_link(throttle.client_key(request), throttle.email_key(store.code, email))
     if not verdict.allowed:
         link_form.add_error(None, _too_many(verdict))
         return _home(request, store, LookupForm(), link_form, status=429)
-    throttle.record_link(client, order_key)
     site = f"{request.scheme}://{request.get_host()}"
     send_access_link.enqueue(store.pk, number, email, translation.get_language() or "en", site)
     messages.info(
