@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "retour.policies",
     "retour.returns",
     "retour.refunds",
+    "retour.claims",
     "retour.logistics",
     "retour.notifications",
     "retour.helpcenter",
