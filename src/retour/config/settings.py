@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "retour.logistics",
     "retour.notifications",
     "retour.helpcenter",
+    "retour.insights",
     "retour.api",
     "retour.portal",
     "retour.backoffice",

@@ -10,6 +10,7 @@ from retour.api.v1.balances import customers_router, gift_cards_router
 from retour.api.v1.charges import router as charges_router
 from retour.api.v1.helpcenter import router as help_router
 from retour.api.v1.orders import router as orders_router
+from retour.api.v1.past_returns import router as past_returns_router
 from retour.api.v1.refunds import router as refunds_router
 from retour.api.v1.returns import router as returns_router
 from retour.api.v1.withdrawals import router as withdrawals_router
@@ -26,6 +27,7 @@ errors.install(api)
 api.add_router("/v1/orders", orders_router)
 api.add_router("/v1/orders", withdrawals_router)
 api.add_router("/v1/help", help_router)
+api.add_router("/v1/returns", past_returns_router)
 api.add_router("/v1/returns", returns_router)
 api.add_router("/v1/returns", refunds_router)
 api.add_router("/v1/returns", charges_router)

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date
 from decimal import Decimal
-from typing import Annotated, Literal, TextIO
+from typing import Annotated, Literal, TextIO, TypeVar
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -70,6 +70,7 @@ FinancialStatus = Literal[
 FulfillmentStatus = Literal["unfulfilled", "partial", "fulfilled", "restocked"]
 # The columns of the fields the writer may refuse an order for (see ImportedOrder.columns).
 COLUMNS = {"email": "customer.email"}
+T = TypeVar("T")
 
 
 class _Strict(BaseModel):
@@ -293,6 +294,12 @@ def validation_errors(error: ValidationError, row: int) -> list[RowError]:
 
 def read(stream: TextIO) -> Iterator[ImportedOrder | list[RowError]]:
     """Yield each order of a JSON array or JSON Lines file; the row is the array index or line number."""
+    return read_items(stream, parse_one)
+
+
+def read_items(stream: TextIO, parse: Callable[[object, int], T]) -> Iterator[T | list[RowError]]:
+    """Yield ``parse(item, row)`` for each item of a JSON array or JSON Lines file; the row is the array
+    index or line number. A syntax error is a list of one ``RowError``."""
     first = stream.read(1)
     line, column = 1, 1  # where ``first`` is in the file; blank lines still count in the line numbers
     while first and first.isspace():
@@ -308,7 +315,7 @@ def read(stream: TextIO) -> Iterator[ImportedOrder | list[RowError]]:
             yield [_syntax_error(error, line, column)]
             return
         for index, item in enumerate(items, start=1):
-            yield parse_one(item, index)
+            yield parse(item, index)
         return
     for number, text in enumerate(_lines(first, stream), start=line):
         if not text.strip():
@@ -318,7 +325,7 @@ def read(stream: TextIO) -> Iterator[ImportedOrder | list[RowError]]:
         except json.JSONDecodeError as error:
             yield [_syntax_error(error, number, column if number == line else 1)]
             continue
-        yield parse_one(item, number)
+        yield parse(item, number)
 
 
 def _syntax_error(error: json.JSONDecodeError, line: int, column: int) -> RowError:

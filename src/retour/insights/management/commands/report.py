@@ -1,0 +1,75 @@
+"""``retour report metrics``: the return metrics of a store's orders placed in a period."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.core.management.base import CommandError, CommandParser
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from retour.catalog.services import StoreNotFound, find_store
+from retour.core.management.base import BaseCommand
+from retour.insights import text_report
+from retour.insights.queries import store_metrics
+
+
+def _day(raw: str) -> date:
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        raise argparse.ArgumentTypeError(_("%(value)s is not a date (YYYY-MM-DD)") % {"value": raw}) from None
+
+
+def _cost(raw: str) -> Decimal:
+    try:
+        value = Decimal(raw)
+    except InvalidOperation:
+        value = Decimal("NaN")
+    if not value.is_finite() or value < 0:
+        raise argparse.ArgumentTypeError(_("%(value)s is not an amount of zero or more") % {"value": raw})
+    return value
+
+
+class Command(BaseCommand):
+    help = gettext_lazy("Reports on a store's returns.")
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        sub = parser.add_subparsers(dest="report", required=True, parser_class=type(parser))
+        metrics = sub.add_parser(
+            "metrics",
+            help=_("Return rates, outcomes and costs of the orders placed in a period."),
+            called_from_command_line=parser.called_from_command_line,
+        )
+        metrics.add_argument(
+            "--from", dest="start", required=True, type=_day, help=_("The period's first day (YYYY-MM-DD).")
+        )
+        metrics.add_argument(
+            "--to", dest="end", required=True, type=_day, help=_("The day after the period (YYYY-MM-DD).")
+        )
+        metrics.add_argument("--json", action="store_true", help=_("Print the figures as one JSON object."))
+        metrics.add_argument("--store", help=_("The store's code (needed when there are several stores)."))
+        metrics.add_argument(
+            "--handling-cost-per-unit",
+            dest="handling",
+            type=_cost,
+            help=_("What handling one received unit costs, for this report (default: the store's setting)."),
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        try:
+            store = find_store(options["store"])
+        except StoreNotFound as error:
+            raise CommandError(error.message) from None
+        start, end = options["start"], options["end"]
+        if end <= start:
+            raise CommandError(_("--to must be a day after --from."))
+        figures = store_metrics(store, start, end, handling_cost=options["handling"])
+        if options["json"]:
+            self.stdout.write(json.dumps(figures.as_dict(), indent=2, ensure_ascii=False))
+        else:
+            self.stdout.write(text_report.render(figures))
