@@ -236,12 +236,14 @@ def test_ordered_at_plus_30_days_at_its_boundary(evaluate):
     fields = {"max_delivery_at": "2026-04-15T12:00:00Z"}
     assert evaluate(**fields, filed_at="2026-03-31T11:59:59Z")["code"] == "too_early"
     assert evaluate(**fields, filed_at="2026-03-31T12:00:00Z")["code"] == "eligible"
+    assert evaluate(**fields, filed_at="2026-03-31T12:00:01Z")["code"] == "eligible"
 
 
 def test_a_parcel_marked_delivered_may_be_claimed_at_the_scan(evaluate):
     fields = {"delivered_at": "2026-03-05T08:30:00Z"}
     assert evaluate(**fields, filed_at="2026-03-05T08:29:59Z")["code"] == "too_early"
     assert evaluate(**fields, filed_at="2026-03-05T08:30:00Z")["code"] == "eligible"
+    assert evaluate(**fields, filed_at="2026-03-05T08:30:01Z")["code"] == "eligible"
 
 
 def test_windows_are_elapsed_hours_across_a_change_of_clocks(evaluate):

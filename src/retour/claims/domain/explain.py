@@ -6,6 +6,7 @@ The sentences live here rather than in the gettext catalogue because the domain 
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -181,5 +182,7 @@ def when(instant: datetime | None, *, fr: bool, up: bool = False) -> str:
     return f"{instant.day} {MONTHS_EN[instant.month - 1]} {instant.year} at {clock}"
 
 
+# Formatting for a locale (babel) costs more than the rest of an evaluation; payouts repeat (the caps).
+@functools.lru_cache(maxsize=4096)
 def money(amount: Decimal, currency: str, *, fr: bool) -> str:
     return Money(amount, currency).format("fr_FR" if fr else "en_GB")

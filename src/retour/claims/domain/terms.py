@@ -36,7 +36,7 @@ class Terms:
     """What a claim pays at most, per currency, and how long each window lasts, in hours."""
 
     # The most a claim pays, shipping included, in each currency the marketplace takes claims in.
-    caps: Mapping[str, Decimal] = field(default_factory=lambda: DEFAULT_CAPS)
+    caps: Mapping[str, Decimal] = field(default_factory=lambda: DEFAULT_CAPS, hash=False)
     # A claim is too late after max_delivery_at + this (90 days).
     filing_hours: int = 90 * 24
     # return_not_refunded: also not too late until return_delivered_at + this (30 days).
