@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.db import DatabaseError, InterfaceError, OperationalError
+from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -14,6 +16,8 @@ from retour.core.schema_errors import translated_message
 
 PROBLEM = "application/problem+json"
 NOT_JSON = "Cannot parse request body"
+RETRY_AFTER = "30"  # seconds: what a client waits before trying again when the database is away
+logger = logging.getLogger("retour.api")
 
 
 class PermissionDenied(DomainError):
@@ -56,6 +60,24 @@ def install(api: NinjaAPI) -> None:
         if title.startswith(NOT_JSON):  # ninja's own words (with the parser's reason under DEBUG)
             title = _("The request body is not valid JSON.")
         return problem(api, request, error.status_code, "http_error", title)
+
+    @api.exception_handler(Http404)
+    def not_found(request: HttpRequest, error: Http404) -> HttpResponse:
+        return problem(api, request, 404, "not_found", _("Not found."))
+
+    @api.exception_handler(Exception)
+    def unexpected(request: HttpRequest, error: Exception) -> HttpResponse:
+        if isinstance(error, OperationalError | InterfaceError):
+            # The database is away (restarting, unreachable, out of connections): try again later.
+            logger.warning("Database unavailable during %s %s: %s", request.method, request.path, error)
+            response = problem(
+                api, request, 503, "unavailable", _("The service is unavailable for a moment: try again.")
+            )
+            response["Retry-After"] = RETRY_AFTER
+            return response
+        level = logging.ERROR if not isinstance(error, DatabaseError) else logging.WARNING
+        logger.log(level, "Unexpected error during %s %s", request.method, request.path, exc_info=error)
+        return problem(api, request, 500, "internal_error", _("Something went wrong on our side: try again."))
 
 
 def _field(location: tuple[object, ...] | list[object]) -> str:

@@ -1,9 +1,15 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin
+from django.http import HttpRequest, HttpResponse
 from django.urls import include, path
+from django.utils.translation import gettext as _
+from django.views import defaults
 
 from retour.api.v1 import api
+from retour.core.clean_input import refuse
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
@@ -13,3 +19,21 @@ urlpatterns = [
     path("api/", api.urls),
     path("", include("retour.portal.urls")),
 ]
+
+
+def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """An unknown address: problem+json under /api/, the site's page elsewhere."""
+    if request.path.startswith("/api/"):
+        return refuse(request, 404, "not_found", _("Not found."))
+    return defaults.page_not_found(request, exception)
+
+
+def server_error(request: HttpRequest, *args: Any) -> HttpResponse:
+    """An unexpected error outside the API's own handlers: problem+json under /api/ too."""
+    if request.path.startswith("/api/"):
+        return refuse(request, 500, "internal_error", _("Something went wrong on our side: try again."))
+    return defaults.server_error(request)
+
+
+handler404 = not_found
+handler500 = server_error

@@ -6,8 +6,10 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.http import HttpRequest, HttpResponseBase
 from django.utils.translation import gettext as _
+
+from retour.core.clean_input import refuse
 
 
 class RequestSizeLimitMiddleware:
@@ -24,5 +26,5 @@ class RequestSizeLimitMiddleware:
             message = _("This request is too large (at most %(size)d MB): send fewer or smaller files.") % {
                 "size": limit // 1_048_576
             }
-            return HttpResponse(message, status=413, content_type="text/plain; charset=utf-8")
+            return refuse(request, 413, "request_too_large", message)
         return self.get_response(request)

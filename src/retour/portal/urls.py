@@ -17,4 +17,5 @@ urlpatterns = [
     path("returns/<str:number>/label.pdf", returns.label, name="label"),
     path("returns/<str:number>/photos/<int:photo_id>/", returns.photo, name="photo"),
     path("healthz", health.health, name="health"),
+    path("readyz", health.ready, name="ready"),  # ready to serve: the database answers
 ]
