@@ -18,7 +18,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.core.management import CommandError, call_command
+from django.core.management import CommandError, call_command, load_command_class
+from django.utils import translation
 from pytest_django.fixtures import Settings
 
 from retour.claims.domain.terms import Terms
@@ -278,3 +279,34 @@ def test_the_retour_command_refuses_terms_it_cannot_apply():
     assert result.returncode == 1
     assert "CLAIM_CAPS must list CURRENCY=AMOUNT pairs" in result.stderr
     assert result.stdout == ""
+
+
+def test_a_reader_that_goes_away_stops_the_command_quietly(tmp_path: Path):
+    """``retour claims evaluate … | head -1``: no traceback once nobody reads the results."""
+    cases = jsonl(tmp_path, *(line(index) for index in range(2000)))
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        finished = subprocess.run(  # noqa: S603 - our own command, fixed arguments
+            [str(RETOUR), "claims", "evaluate", "--cases", cases],
+            stdout=write_end,
+            stderr=subprocess.PIPE,
+            text=True,
+            env={**os.environ, "DATABASE_URL": "sqlite:////nonexistent/retour/db.sqlite3"},
+            check=False,
+            timeout=120,
+        )
+    finally:
+        os.close(write_end)
+    assert (finished.returncode, finished.stderr) == (141, "")
+
+
+def test_the_command_s_help_is_in_the_operator_s_language():
+    command = load_command_class("retour.claims", "claims")
+    with translation.override("fr"):
+        french = " ".join(command.create_parser("retour", "claims").format_help().split())
+    english = " ".join(command.create_parser("retour", "claims").format_help().split())
+    assert "Évalue des réclamations au titre de la garantie de la place de marché." in french
+    assert "Évalue des réclamations (JSON Lines) selon les conditions de garantie" in french
+    assert "Evaluate marketplace guarantee claims." in english
+    assert "Evaluate claims (JSON Lines) under the marketplace's guarantee terms." in english

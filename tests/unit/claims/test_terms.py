@@ -3,6 +3,7 @@ changed, and refused when it cannot be applied."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
@@ -11,6 +12,8 @@ from django.core.exceptions import ImproperlyConfigured
 from pytest_django.fixtures import Settings
 
 from retour.claims.config import configured_terms, read_terms
+from retour.claims.domain.cases import parse_case
+from retour.claims.domain.rules import assess
 from retour.claims.domain.terms import MAX_HOURS, WINDOWS, Terms, TermsError
 
 pytestmark = pytest.mark.unit
@@ -179,3 +182,11 @@ def test_settings_that_are_not_terms_are_refused(settings: Settings):
     settings.CLAIM_TERMS = {"response_hours": 24}
     with pytest.raises(ImproperlyConfigured, match="CLAIM_TERMS must be"):
         configured_terms()
+
+
+def test_a_claim_in_a_currency_without_a_cap_cannot_be_assessed(make_case):
+    claim = replace(parse_case(make_case(), Terms()), currency="CHF")
+    with pytest.raises(TermsError, match=r"no claim cap in 'CHF' \(claims are capped in: USD, EUR"):
+        assess(claim, Terms())
+    # Refused before any amount is computed: no cap is needed.
+    assert assess(replace(claim, sold_by_marketplace=True), Terms()).code == "not_third_party"

@@ -35,7 +35,7 @@ def assess(claim: Claim, terms: Terms) -> Assessment:
     if refused is not None:
         return Assessment(eligible=False, code=refused, currency=currency)
     claimable = EXACT.subtract(EXACT.add(claim.item_price, claim.shipping_paid), claim.already_refunded)
-    cap = terms.caps[currency]
+    cap = terms.cap(currency)
     file_from = filing_opens(claim, terms)
     deadline = filing_deadline(claim, terms)
     if claim.filed_at > deadline:

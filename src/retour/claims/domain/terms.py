@@ -70,6 +70,15 @@ class Terms:
                     f"{name} must be a whole number of hours from 0 to {MAX_HOURS}, not {hours!r}"
                 )
 
+    def cap(self, currency: str) -> Decimal:
+        """The most a claim in ``currency`` pays; a currency without a cap takes no claims."""
+        try:
+            return self.caps[currency]
+        except KeyError:
+            raise TermsError(
+                f"no claim cap in {currency!r} (claims are capped in: {', '.join(self.caps)})"
+            ) from None
+
     @property
     def longest_window(self) -> timedelta:
         """The most any rule adds to an instant: no instant may come so close to year 9999."""
