@@ -86,7 +86,7 @@ def load_orders(store: Store, period: metrics.Period) -> Iterator[metrics.Order]
             "unit_price",
             "line_discount",
             "order_discount_share",
-            "product__category__slug",
+            "category",
             "seller__code",
             "seller__kind",
         )

@@ -195,6 +195,9 @@ class OrderLine(models.Model):
     )
     sku = models.CharField(_("SKU"), max_length=100, blank=True)
     title = models.CharField(_("title"), max_length=255)
+    # The line's own category, as the order gave it: the product keeps the category it was first imported
+    # with, and the return metrics count each line in its own.
+    category = models.CharField(_("category"), max_length=64, blank=True)
     quantity = models.PositiveIntegerField(_("quantity"))
     unit_price = amount_field(_("unit price"))
     line_discount = amount_field(_("line discount"))

@@ -21,6 +21,7 @@ from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.test import Client
 from django.utils import translation
 
 from factories import json_line, json_order
@@ -390,3 +391,52 @@ def test_a_period_that_ends_before_it_starts_is_refused(orders: Store):
         "report", "metrics", "--from", "2026-03-01", "--to", "2026-02-01", "--json"
     )
     assert message == "--to must be a day after --from."
+
+
+def test_a_refusal_is_listed_in_french_when_french_is_active(orders: Store, tmp_path: Path):
+    path = write_lines(tmp_path / "bad.jsonl", [past("B-1", "A-1", "refunded", [back("SH-M", 1, "25.71")])])
+    with translation.override("fr"):
+        message, errors = run_failing("import_returns", "--format", "json", str(path))
+    assert message == "1 erreur : rien n’a été importé."
+    assert errors == [
+        "ligne 1, colonne lines[0].amount : 25.71 n’est pas la valeur payée de 1 × SH-M : 25.72"
+    ]
+
+
+def test_the_other_tools_reasons_and_conditions_are_kept_as_given(orders: Store, tmp_path: Path):
+    line = {**back("SH-M", 1, "25.72", reason="Too small"), "condition": "like new"}
+    path = write_lines(tmp_path / "words.jsonl", [past("W-1", "A-1", "refunded", [line])])
+    run("import_returns", "--format", "json", str(path))
+    stored = PastReturnLine.objects.get()
+    assert (stored.reason, stored.condition) == ("Too small", "like new")
+    assert list(metrics()["by_reason"]) == ["Too small"]
+
+
+def test_past_returns_are_shown_read_only_in_the_back_office(imported: Path, admin_client: Client):
+    listing = admin_client.get("/admin/insights/pastreturn/", {"q": "A-2"})
+    assert listing.status_code == 200
+    assert [row.number for row in listing.context["cl"].result_list] == ["OLD-2"]
+    old2 = PastReturn.objects.get(number="OLD-2")
+    page = admin_client.get(f"/admin/insights/pastreturn/{old2.pk}/change/")
+    assert page.status_code == 200
+    assert "SH-M" in page.content.decode()
+    assert admin_client.post(f"/admin/insights/pastreturn/{old2.pk}/delete/").status_code == 403
+    assert PastReturn.objects.filter(number="OLD-2").exists()
+
+
+def test_each_line_counts_in_the_category_its_order_gave_it(orders: Store, tmp_path: Path):
+    # The product SH-M was first imported as apparel; this order sells it on sale.
+    sale = json_order(
+        number="A-6",
+        ordered_at="2026-02-20T10:00:00+01:00",
+        lines=[shirt(1, category="sale")],
+        shipments=DELIVERED,
+    )
+    run("import_orders", str(write_lines(tmp_path / "sale.jsonl", [sale])), "--format", "json")
+    by_category = metrics()["by_category"]
+    assert (by_category["sale"]["orders"], by_category["sale"]["units"], by_category["sale"]["value"]) == (
+        1,
+        1,
+        "30.00",
+    )
+    assert by_category["apparel"]["units"] == 4

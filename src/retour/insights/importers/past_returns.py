@@ -21,7 +21,6 @@ from retour.orders.importers.records import RowError
 NonNegative = Annotated[Decimal, Field(ge=0, allow_inf_nan=False)]
 Status = Literal["refunded", "store_credit", "exchanged", "kept", "rejected", "cancelled", "expired", "open"]
 Resolution = Literal["refund", "store_credit", "exchange", "keep", "repair", "replacement"]
-Word = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[-a-zA-Z0-9_]+$")]
 
 
 class _Strict(BaseModel):
@@ -31,8 +30,9 @@ class _Strict(BaseModel):
 class PastReturnLineIn(_Strict):
     sku: Annotated[str, Field(min_length=1, max_length=100)]
     quantity: Annotated[int, Field(ge=1)]
-    reason: Word
-    condition: Annotated[str, Field(max_length=32, pattern=r"^[-a-zA-Z0-9_]*$")] = ""
+    # The other tool's words: kept as given (the metrics group by them), not held to Retour's vocabulary.
+    reason: Annotated[str, Field(min_length=1, max_length=64)]
+    condition: Annotated[str, Field(max_length=32)] = ""
     resolution: Resolution
     amount: NonNegative
 
