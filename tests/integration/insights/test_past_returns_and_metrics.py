@@ -440,3 +440,15 @@ def test_each_line_counts_in_the_category_its_order_gave_it(orders: Store, tmp_p
         "30.00",
     )
     assert by_category["apparel"]["units"] == 4
+
+
+def test_control_characters_and_amounts_beyond_any_column_are_refused(orders: Store, tmp_path: Path):
+    nul = past("OLD-\u0000", "A-1", "refunded", [back("SH-M", 1, "25.72")])
+    huge = past("OLD-9", "A-1", "refunded", [back("SH-M", 1, "25.72")], refunded="1e100")
+    _message, errors = run_failing(
+        "import_returns", "--format", "json", str(write_lines(tmp_path / "odd.jsonl", [nul, huge]))
+    )
+    assert errors[0] == "row 1, column number: contains a control character"
+    assert errors[1].startswith("row 2, column refunded: ")
+    assert len(errors) == 2
+    assert not PastReturn.objects.exists()

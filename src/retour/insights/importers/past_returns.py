@@ -13,12 +13,29 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Annotated, Literal, TextIO
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
+from django.utils.translation import gettext as _
+from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
+from pydantic_core import PydanticCustomError
 
+from retour.core.clean_input import CONTROL
 from retour.orders.importers.json_orders import read_items, validation_errors
 from retour.orders.importers.records import RowError
 
-NonNegative = Annotated[Decimal, Field(ge=0, allow_inf_nan=False)]
+# Below what an amount column holds (15 digits before the point), so that every check stays exact.
+NonNegative = Annotated[Decimal, Field(ge=0, lt=Decimal(10) ** 15, allow_inf_nan=False)]
+
+
+def _printable(value: str) -> str:
+    # Not ValueError: pydantic would prefix our translated message with an English "Value error, ".
+    if CONTROL.search(value):
+        raise PydanticCustomError("control_character", _("contains a control character"))
+    return value
+
+
+Printable = AfterValidator(_printable)
+Code = Annotated[str, Field(min_length=1, max_length=64), Printable]
+Sku = Annotated[str, Field(min_length=1, max_length=100), Printable]
+Condition = Annotated[str, Field(max_length=32), Printable]
 Status = Literal["refunded", "store_credit", "exchanged", "kept", "rejected", "cancelled", "expired", "open"]
 Resolution = Literal["refund", "store_credit", "exchange", "keep", "repair", "replacement"]
 
@@ -28,11 +45,11 @@ class _Strict(BaseModel):
 
 
 class PastReturnLineIn(_Strict):
-    sku: Annotated[str, Field(min_length=1, max_length=100)]
+    sku: Sku
     quantity: Annotated[int, Field(ge=1)]
     # The other tool's words: kept as given (the metrics group by them), not held to Retour's vocabulary.
-    reason: Annotated[str, Field(min_length=1, max_length=64)]
-    condition: Annotated[str, Field(max_length=32)] = ""
+    reason: Code
+    condition: Condition = ""
     resolution: Resolution
     amount: NonNegative
 
@@ -41,8 +58,8 @@ class PastReturnIn(_Strict):
     """One past return, for an order already in Retour. Amounts are decimal strings in the order's
     currency; times carry their offset."""
 
-    number: Annotated[str, Field(min_length=1, max_length=64)]
-    order: Annotated[str, Field(min_length=1, max_length=64)]
+    number: Code
+    order: Code
     requested_at: AwareDatetime
     status: Status
     lines: Annotated[list[PastReturnLineIn], Field(min_length=1, max_length=1000)]
