@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
+from retour.api.openapi import documented
 from retour.core.errors import DomainError
 from retour.core.schema_errors import translated_message
 
@@ -37,6 +38,14 @@ def problem(
 
 
 def install(api: NinjaAPI) -> None:
+    # The OpenAPI document lists these answers on every operation (api/openapi.py).
+    generate = api.get_openapi_schema
+
+    def with_problems(**kwargs: Any) -> Any:
+        return documented(generate(**kwargs))
+
+    api.get_openapi_schema = with_problems  # type: ignore[method-assign]
+
     @api.exception_handler(DomainError)
     def domain_error(request: HttpRequest, error: DomainError) -> HttpResponse:
         return problem(api, request, error.status, error.code, error.message, **error.details)

@@ -61,7 +61,7 @@ Resolution = Literal["refund", "store_credit", "exchange", "replacement", "repai
 Language = Literal["", "en", "fr"]
 
 
-class LineIn(Schema):
+class ReturnLineIn(Schema):
     order_line: int
     quantity: int = Field(1, ge=1, le=10_000)
     reason: Reason
@@ -72,7 +72,7 @@ class LineIn(Schema):
 
 class ReturnIn(Schema):
     order: str
-    lines: list[LineIn] = Field(min_length=1)
+    lines: list[ReturnLineIn] = Field(min_length=1)
     language: Language = ""
 
 
