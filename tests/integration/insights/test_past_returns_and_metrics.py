@@ -380,6 +380,9 @@ def test_the_text_report_is_in_the_active_language(imported: Path):
     with translation.override("fr"):
         french = run("report", "metrics", "--from", "2026-02-01", "--to", "2026-03-01")
     assert (
+        run("report", "metrics", "--from", "2026-02-01", "--to", "2026-03-01", "--language", "fr") == french
+    )
+    assert (
         "Toutes les commandes : commandes : 2, retournées : 2 (100,00\u00a0%) ; unités : 5, retournées : 3 "
         "(60,00\u00a0%) ; valeur : 120,00\u00a0€, retournée : 85,72\u00a0€ (71,43\u00a0%)"
     ) in french

@@ -8,7 +8,9 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import CommandError, CommandParser
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -54,6 +56,11 @@ class Command(BaseCommand):
         metrics.add_argument("--json", action="store_true", help=_("Print the figures as one JSON object."))
         metrics.add_argument("--store", help=_("The store's code (needed when there are several stores)."))
         metrics.add_argument(
+            "--language",
+            choices=[code for code, _name in settings.LANGUAGES],
+            help=_("The language of the text report (default: the active language)."),
+        )
+        metrics.add_argument(
             "--handling-cost-per-unit",
             dest="handling",
             type=_cost,
@@ -71,5 +78,6 @@ class Command(BaseCommand):
         figures = store_metrics(store, start, end, handling_cost=options["handling"])
         if options["json"]:
             self.stdout.write(json.dumps(figures.as_dict(), indent=2, ensure_ascii=False))
-        else:
+            return
+        with translation.override(options["language"] or translation.get_language()):
             self.stdout.write(text_report.render(figures))
