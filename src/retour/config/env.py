@@ -100,6 +100,8 @@ class Env:
     return_expiry_days: int = 14
     instant_exchange_days: int = 14
     trusted_proxies: tuple[str, ...] = ()
+    database_pool_size: int = 10
+    database_pool_timeout: int = 10
 
 
 def read_env(env: Mapping[str, str] | None = None, base_dir: Path | None = None) -> Env:
@@ -145,4 +147,6 @@ def read_env(env: Mapping[str, str] | None = None, base_dir: Path | None = None)
         return_expiry_days=_positive(env, "RETURN_EXPIRY_DAYS", 14),
         instant_exchange_days=_positive(env, "INSTANT_EXCHANGE_DAYS", 14),
         trusted_proxies=_networks(env, "TRUSTED_PROXIES"),
+        database_pool_size=_positive(env, "DATABASE_POOL_SIZE", 10),
+        database_pool_timeout=_positive(env, "DATABASE_POOL_TIMEOUT", 10),
     )

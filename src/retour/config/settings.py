@@ -99,8 +99,17 @@ def _database(url: str) -> dict[str, Any]:
         }
         config["TEST"] = {"NAME": None}  # in-memory for tests unless a path is forced
     else:
-        config["CONN_MAX_AGE"] = 60
+        # A pool per process (psycopg's): connections are taken for a request and given back after it,
+        # and no process ever holds more than DATABASE_POOL_SIZE, however many threads it runs (the
+        # development server's, the worker's). A request that finds the pool empty waits up to
+        # DATABASE_POOL_TIMEOUT seconds, then fails cleanly (the API answers 503).
+        config["CONN_MAX_AGE"] = 0  # the pool keeps the connections, not Django
         config["CONN_HEALTH_CHECKS"] = True
+        config.setdefault("OPTIONS", {})["pool"] = {
+            "min_size": 1,
+            "max_size": ENV.database_pool_size,
+            "timeout": ENV.database_pool_timeout,
+        }  # Django asks the pool to check each connection before handing it out
     return config
 
 

@@ -111,3 +111,12 @@ def test_trusted_proxies_are_addresses_or_networks(tmp_path: Path):
     assert env.trusted_proxies == ("10.0.0.0/8", "127.0.0.1", "::1")
     with pytest.raises(ImproperlyConfigured, match="TRUSTED_PROXIES must be IP addresses or networks"):
         read_env({**PRODUCTION, "TRUSTED_PROXIES": "proxy.local"}, base_dir=tmp_path)
+
+
+def test_the_database_pool_is_bounded_and_checked(tmp_path: Path):
+    env = read_env(PRODUCTION, base_dir=tmp_path)
+    assert (env.database_pool_size, env.database_pool_timeout) == (10, 10)
+    env = read_env({**PRODUCTION, "DATABASE_POOL_SIZE": "4", "DATABASE_POOL_TIMEOUT": "3"}, base_dir=tmp_path)
+    assert (env.database_pool_size, env.database_pool_timeout) == (4, 3)
+    with pytest.raises(ImproperlyConfigured, match="DATABASE_POOL_SIZE must be 1 or more"):
+        read_env({**PRODUCTION, "DATABASE_POOL_SIZE": "0"}, base_dir=tmp_path)
