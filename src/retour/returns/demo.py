@@ -77,7 +77,13 @@ def _stages() -> tuple[Stage, ...]:
             "store-credit", states.RESOLVED, "changed_mind", "unopened", "drop_off", outcome="store_credit"
         ),
         Stage(
-            "reviewed-refunded", states.RESOLVED, "defective", "damaged", "label", True, outcome="refunded"
+            "reviewed-refunded",
+            states.RESOLVED,
+            "defective",
+            "damaged",
+            "label",
+            review=True,
+            outcome="refunded",
         ),
         Stage("cancelled", states.CANCELLED, "better_price", "unopened", "drop_off"),
         Stage("expired", states.EXPIRED, "changed_mind", "unopened", "drop_off", days_ago=expiry + 2),
