@@ -15,8 +15,10 @@ JOBS = (
     Job("charge-instant-exchanges", "retour.returns.tasks.charge_instant_exchanges", DAY),
     # Store credit past its expiry date is written off.
     Job("expire-store-credit", "retour.refunds.tasks.expire_store_credit", DAY),
-    # Refunds a provider left pending (a timeout, a crash) are asked about again.
-    Job("reconcile-refunds", "retour.refunds.tasks.reconcile_pending_refunds", timedelta(minutes=15)),
+    # Refunds a provider left pending (a timeout, a crash) are asked about again, within minutes.
+    Job("reconcile-refunds", "retour.refunds.tasks.reconcile_pending_refunds", timedelta(minutes=2)),
+    # Tasks a worker left RUNNING when it died (its heartbeat stopped) go back to the queue.
+    Job("requeue-orphaned-tasks", "retour.core.tasks.requeue_orphaned_tasks", timedelta(minutes=1)),
     # Emails that failed (SMTP down) are tried again.
     Job("retry-notifications", "retour.notifications.tasks.retry_failed_notifications", timedelta(hours=1)),
     # The portal's lookup attempts older than a day count for nothing: they are deleted.

@@ -1,4 +1,4 @@
-"""Records shared by every domain: when each periodic job was last queued."""
+"""Records shared by every domain: when each periodic job was last queued, and which workers are alive."""
 
 from __future__ import annotations
 
@@ -19,3 +19,19 @@ class PeriodicRun(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class WorkerHeartbeat(models.Model):
+    """A running ``retour worker`` says it is alive every few seconds: a task it claimed while its
+    heartbeat stopped (killed, out of memory, the machine gone) is handed to another worker."""
+
+    worker_id = models.CharField(_("worker"), max_length=64, unique=True)
+    beat_at = models.DateTimeField(_("last heartbeat"))
+
+    class Meta:
+        verbose_name = _("worker heartbeat")
+        verbose_name_plural = _("worker heartbeats")
+        ordering = ["-beat_at"]
+
+    def __str__(self) -> str:
+        return f"{self.worker_id} {self.beat_at:%Y-%m-%d %H:%M:%S}"

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from retour.config.schedule import JOBS
+from retour.core import leases
 from retour.core.management.base import BaseCommand
 from retour.core.scheduling import Scheduler, queue_due
 
@@ -39,13 +40,25 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        worker = ["db_worker", "--interval", str(options["interval"]), "--no-reload"]
+        worker_id = leases.new_worker_id()
+        worker = [
+            "db_worker",
+            "--interval",
+            str(options["interval"]),
+            "--no-reload",
+            "--worker-id",
+            worker_id,
+        ]
+        # What a worker that died held is taken up now, then every minute (a periodic job).
+        leases.requeue_orphans()
         if options["batch"]:
             if not options["no_schedule"]:
                 queue_due(JOBS)
             call_command(*worker, "--batch", "--no-startup-delay", verbosity=options["verbosity"])
             return
         scheduler = None if options["no_schedule"] else Scheduler(JOBS, options["schedule_interval"])
+        heartbeat = leases.Heartbeat(worker_id)
+        heartbeat.start()
         if scheduler is not None:
             scheduler.start()
         try:
@@ -53,3 +66,4 @@ class Command(BaseCommand):
         finally:
             if scheduler is not None:
                 scheduler.stop()
+            heartbeat.stop()
