@@ -40,6 +40,16 @@ ROLE_PERMISSIONS: dict[str, dict[str, list[str]]] = {
         "policies": ["view_returnpolicy", "view_policyversion", "view_policydecision"],
         "notifications": ["view_notification"],
         "refunds": ["view_refundrequest", "view_refund"],
+        # The marketplace's claims queue: file for a buyer, answer for a seller, decide, appeal.
+        "claims": [
+            "view_claim",
+            "add_claim",
+            "respond_claim",
+            "decide_claim",
+            "appeal_claim",
+            "view_claimline",
+            "view_claimevent",
+        ],
     },
     WAREHOUSE: {
         "orders": ["view_order", "view_orderline", "view_shipment", "change_shipment"],
@@ -66,6 +76,8 @@ ROLE_PERMISSIONS: dict[str, dict[str, list[str]]] = {
             "view_ledgertransaction",
             "view_ledgerentry",
         ],
+        # Claim payouts and what sellers owe: recovered from their next payouts.
+        "claims": ["view_claim", "view_claimline", "view_claimevent", "recover_claim"],
     },
 }
 # Administrators (policies, stores, settings, staff) may do everything in these apps.
@@ -77,6 +89,7 @@ ADMINISTRATOR_APPS = (
     "policies",
     "returns",
     "refunds",
+    "claims",
     "logistics",
     "notifications",
     "helpcenter",

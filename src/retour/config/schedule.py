@@ -19,6 +19,8 @@ JOBS = (
     Job("reconcile-refunds", "retour.refunds.tasks.reconcile_pending_refunds", timedelta(minutes=2)),
     # Tasks a worker left RUNNING when it died (its heartbeat stopped) go back to the queue.
     Job("requeue-orphaned-tasks", "retour.core.tasks.requeue_orphaned_tasks", timedelta(minutes=1)),
+    # Guarantee claims whose seller let respond_by pass are granted; paid payouts mark their claims paid.
+    Job("grant-overdue-claims", "retour.claims.tasks.grant_overdue_claims", timedelta(minutes=15)),
     # Emails that failed (SMTP down) are tried again.
     Job("retry-notifications", "retour.notifications.tasks.retry_failed_notifications", timedelta(hours=1)),
     # The portal's lookup attempts older than a day count for nothing: they are deleted.

@@ -17,8 +17,14 @@ class RefundRequest(models.Model):
     """What was asked, once per idempotency key: asking again with the key returns this, unchanged."""
 
     store = models.ForeignKey(Store, on_delete=models.PROTECT, related_name="+", verbose_name=_("store"))
+    # Empty for a payout that is no return's refund (a guarantee claim's): paid the same way, once.
     ret = models.ForeignKey(
-        Return, on_delete=models.PROTECT, related_name="refund_requests", verbose_name=_("return")
+        Return,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="refund_requests",
+        verbose_name=_("return"),
     )
     idempotency_key = models.CharField(_("idempotency key"), max_length=255)
     method = models.CharField(_("method"), max_length=16)  # original | store_credit

@@ -8,6 +8,7 @@ from retour.api import errors
 from retour.api.auth import StaffToken
 from retour.api.v1.balances import customers_router, gift_cards_router
 from retour.api.v1.charges import router as charges_router
+from retour.api.v1.claims import router as claims_router
 from retour.api.v1.helpcenter import router as help_router
 from retour.api.v1.orders import router as orders_router
 from retour.api.v1.past_returns import router as past_returns_router
@@ -33,3 +34,4 @@ api.add_router("/v1/returns", refunds_router)
 api.add_router("/v1/returns", charges_router)
 api.add_router("/v1/customers", customers_router)
 api.add_router("/v1/gift-cards", gift_cards_router)
+api.add_router("/v1/claims", claims_router)

@@ -69,7 +69,7 @@ def _tender(refund: Refund, country: str) -> TenderOut:
 
 
 def present(request: RefundRequest) -> RefundOut:
-    country = request.ret.store.country  # business days of the store's country
+    country = request.store.country  # business days of the store's country
     return RefundOut(
         idempotency_key=request.idempotency_key,
         method=request.method,

@@ -21,6 +21,8 @@ SHIPPING_COST = "shipping_cost"  # outbound shipping refunded, return labels pai
 SELLER_RECEIVABLE = "seller_receivable"
 STORE_CREDIT_BREAKAGE = "store_credit_breakage"  # income: store credit that expired unused
 SALES = "sales"  # a purchase paid with store credit or a gift card, an exchange charged
+CLAIMS_EXPENSE = "claims_expense"  # guarantee claims the marketplace bears itself
+SELLER_PAYABLE = "seller_payable"  # what the marketplace owes its sellers (their next payouts)
 ACCOUNTS = (
     SALES_RETURNS,
     PAYMENT_CLEARING,
@@ -33,6 +35,8 @@ ACCOUNTS = (
     SELLER_RECEIVABLE,
     STORE_CREDIT_BREAKAGE,
     SALES,
+    CLAIMS_EXPENSE,
+    SELLER_PAYABLE,
 )
 
 
@@ -100,9 +104,27 @@ def settle_payable(amount: Money, *, paid_to: str = PAYMENT_CLEARING) -> Transac
     return Transaction("refund paid", (_debit(REFUNDS_PAYABLE, amount), _credit(paid_to, amount)))
 
 
-def refund_failed(amount: Money) -> Transaction:
-    """A tender could not be paid: that part of the promise is withdrawn."""
-    return Transaction("refund failed", (_debit(REFUNDS_PAYABLE, amount), _credit(SALES_RETURNS, amount)))
+def refund_failed(amount: Money, *, charged_to: str = SALES_RETURNS) -> Transaction:
+    """A tender could not be paid: that part of the promise is withdrawn from the account it was charged
+    to (sales returns for a return's refund, the seller or the marketplace for a claim's payout)."""
+    return Transaction("refund failed", (_debit(REFUNDS_PAYABLE, amount), _credit(charged_to, amount)))
+
+
+def payout_promised(amount: Money, *, charged_to: str) -> Transaction:
+    """A payout that is no return's refund (a guarantee claim's) is owed to the buyer, at the cost of
+    ``charged_to``: a receivable from the seller who funds it, or the marketplace's claims expense."""
+    return Transaction("claim payout", (_debit(charged_to, amount), _credit(REFUNDS_PAYABLE, amount)))
+
+
+def claim_reversed(amount: Money) -> Transaction:
+    """An appeal reversed a seller-funded claim: the seller owes nothing for it; the marketplace bears
+    the payout the buyer keeps."""
+    return Transaction("claim reversed", (_debit(CLAIMS_EXPENSE, amount), _credit(SELLER_RECEIVABLE, amount)))
+
+
+def claim_recovered(amount: Money) -> Transaction:
+    """What a seller owes is withheld from the payout the marketplace owes the seller."""
+    return Transaction("claim recovery", (_debit(SELLER_PAYABLE, amount), _credit(SELLER_RECEIVABLE, amount)))
 
 
 def closing(memo: str, balances: dict[str, Money]) -> Transaction:

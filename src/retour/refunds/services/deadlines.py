@@ -146,6 +146,7 @@ def _schedule(ret: Return, due: date) -> list[tuple[date, Surcharge]]:
 def record_paid(request: RefundRequest, paid_on: date) -> Surcharge | None:
     """Write on a request just paid in full the deadline it was held to and, paid late to a French
     shopper, the L242-4 surcharge now owed (shown to staff). Returns the surcharge when one is owed."""
+    assert request.ret is not None  # a return's refund: a payout (no return) has no legal deadline
     found = for_return(request.ret, paid_on)
     request.paid_on = paid_on
     request.legal_due_on = found.refund_due_by

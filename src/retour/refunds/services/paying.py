@@ -29,14 +29,15 @@ from django.utils.translation import gettext as _
 from retour.core.aggregates import AmountSum
 from retour.core.errors import DomainError
 from retour.core.money import Money
-from retour.orders.models import Payment
+from retour.orders.models import Order, Payment
 from retour.refunds import gateways
+from retour.refunds.domain import ledger
 from retour.refunds.domain.timing import expected_refund_date
 from retour.refunds.errors import IdempotencyKeyRequired as IdempotencyKeyRequired
 from retour.refunds.errors import IdempotencyKeyReused as IdempotencyKeyReused
 from retour.refunds.gateways.base import FAILED, PENDING, SUCCEEDED, GatewayResult
 from retour.refunds.models import Refund, RefundRequest
-from retour.refunds.services import deadlines, labels, refund_ledger, settle
+from retour.refunds.services import books, deadlines, labels, refund_ledger, settle
 from retour.refunds.services.amounts import REFUNDABLE_STATES, compute
 from retour.returns.models import Return
 from retour.returns.services.timeline import Actor, locked, record_event, user_of
@@ -135,7 +136,14 @@ def _create(ret: Return, key: str, method: str, actor: Actor) -> RefundRequest |
         requested_by=user_of(actor),
     )
     credit = method == "store_credit"
-    _split(request, payments, total, store_credit=credit, bonus=computed.bonus if credit else None)
+    _split(
+        request,
+        payments,
+        total,
+        order_id=current.order_id,
+        store_credit=credit,
+        bonus=computed.bonus if credit else None,
+    )
     refund_ledger.promised(request, computed)
     labels.book_label_cost(current)
     record_event(
@@ -161,6 +169,7 @@ def _split(
     payments: Sequence[Payment],
     total: Money,
     *,
+    order_id: int,
     store_credit: bool = False,
     bonus: Money | None = None,
 ) -> None:
@@ -190,15 +199,16 @@ def _split(
                 if store_credit
                 else gateways.gateway_name(payment.method, payment.gateway)
             )
-            _add(request, payment, gateway, share, index, bonus=extra)
+            _add(request, order_id, payment, gateway, share, index, bonus=extra)
             left -= share
             extra = Decimal(0)
     if total.amount == 0:  # nothing to pay (the fees took it all): one row says so
-        _add(request, None, gateways.MANUAL, Decimal(0), len(payments))
+        _add(request, order_id, None, gateways.MANUAL, Decimal(0), len(payments))
 
 
 def _add(
     request: RefundRequest,
+    order_id: int,
     payment: Payment | None,
     gateway: str,
     amount: Decimal,
@@ -208,7 +218,7 @@ def _add(
 ) -> Refund:
     return Refund.objects.create(
         request=request,
-        order_id=request.ret.order_id,
+        order_id=order_id,
         payment=payment,
         gateway=gateway,
         amount=amount,
@@ -216,6 +226,58 @@ def _add(
         currency=request.currency,
         idempotency_key=f"retour-{request.store_id}-{request.idempotency_key}-{index}",
     )
+
+
+def open_payout(
+    order: Order,
+    amount: Money,
+    *,
+    idempotency_key: str,
+    charged_to: str,
+    reference: str,
+    actor: Actor = None,
+) -> RefundRequest:
+    """A payout that is no return's refund (a guarantee claim's), written down once per key: paid back to
+    the order's payments like a refund (gift card first, each at most what is left on it, the same
+    gateways and provider keys), promised in the ledger at the cost of ``charged_to`` under
+    ``reference``. Call inside the transaction that decides it; then ``pay`` it once that commits. The
+    same key returns the first request, unchanged."""
+    found = RefundRequest.objects.filter(store_id=order.store_id, idempotency_key=idempotency_key).first()
+    if found is not None:
+        return found
+    payments = list(Payment.objects.select_for_update().filter(order_id=order.pk).order_by("position"))
+    total = amount.rounded()
+    request = RefundRequest.objects.create(
+        store_id=order.store_id,
+        ret=None,
+        idempotency_key=idempotency_key,
+        method="original",
+        amount=total.amount,
+        currency=total.currency,
+        breakdown={
+            "total": str(total.amount),
+            "order": order.number,
+            "charged_to": charged_to,
+            "reference": reference,
+        },
+        requested_by=user_of(actor),
+    )
+    _split(request, payments, total, order_id=order.pk)
+    books.post(
+        ledger.payout_promised(total, charged_to=charged_to),
+        store_id=order.store_id,
+        currency=total.currency,
+        request=request,
+        reference=reference,
+    )
+    return request
+
+
+def pay(request: RefundRequest) -> RefundRequest:
+    """Ask the gateways for every tender of ``request`` still pending (outside any transaction)."""
+    for refund in request.refunds.filter(status=PENDING).order_by("id"):
+        attempt(refund)
+    return request
 
 
 def attempt(refund: Refund) -> Refund:
@@ -233,7 +295,8 @@ def attempt(refund: Refund) -> Refund:
 def _record(refund: Refund, result: GatewayResult) -> Refund:
     with transaction.atomic():
         ret_id = Refund.objects.filter(pk=refund.pk).values_list("request__ret_id", flat=True).get()
-        Return.objects.select_for_update().filter(pk=ret_id).first()  # the return first, as _create does
+        if ret_id is not None:  # the return first, as _create does (a payout has none)
+            Return.objects.select_for_update().filter(pk=ret_id).first()
         row = Refund.objects.select_for_update().select_related("request", "order").get(pk=refund.pk)
         if row.status != PENDING:
             return row
@@ -249,7 +312,8 @@ def _record(refund: Refund, result: GatewayResult) -> Refund:
             _when_all_paid(row.request)
         elif row.status == FAILED:
             refund_ledger.failed(row)
-            record_event(row.request.ret, "refund_failed", data={"amount": str(row.amount)})
+            if row.request.ret is not None:
+                record_event(row.request.ret, "refund_failed", data={"amount": str(row.amount)})
         elif row.gateway != gateways.MANUAL and row.attempts == 1:  # the provider answers later: ask again
             transaction.on_commit(enqueue_reconcile)
     return row
@@ -258,8 +322,12 @@ def _record(refund: Refund, result: GatewayResult) -> Refund:
 def _when_all_paid(request: RefundRequest) -> None:
     if request.refunds.exclude(status=SUCCEEDED).exists():
         return
-    refund_ledger.charged_back_to_sellers(request)
     ret = request.ret
+    if ret is None:  # a payout: its owner (a claim) follows it; no return to resolve, no deadline
+        request.paid_on = timezone.localdate(timezone.now(), request.store.zone)
+        request.save(update_fields=["paid_on"])
+        return
+    refund_ledger.charged_back_to_sellers(request)
     store = ret.store
     paid_on = timezone.localdate(timezone.now(), store.zone)
     late = deadlines.record_paid(request, paid_on)

@@ -43,8 +43,17 @@ def paid(refund: Refund) -> None:
 
 
 def failed(refund: Refund) -> None:
-    _post(refund, ledger.refund_failed(_money(refund.amount, refund)))
     request = refund.request
+    # A payout (no return) was charged to the account its breakdown names, under its reference.
+    charged_to = request.breakdown.get("charged_to", ledger.SALES_RETURNS)
+    reference = request.breakdown.get("reference", "")
+    books.post(
+        ledger.refund_failed(_money(refund.amount, refund), charged_to=charged_to),
+        store_id=request.store_id,
+        currency=refund.currency,
+        refund=refund,
+        reference=f"{reference}:failed:{refund.pk}" if reference else "",
+    )
     if not request.refunds.exclude(status=FAILED).exists():  # nothing of it was paid: no promise left
         books.post(
             ledger.closing("refund withdrawn", books.balances_of(request)),
