@@ -186,14 +186,14 @@ def test_a_decompression_bomb_is_refused_before_it_is_decoded(
     refused = refusal(line, bomb, "bomb.png")
     assert refused.details == {"reason": "too_many_pixels"}
     assert refused.message == (
-        "This image is too large in pixels: at most 40 megapixels. Send a smaller version."
+        "This image is too large in pixels: at most 24 megapixels. Send a smaller version."
     )
 
 
 def test_a_photo_at_the_pixel_limit_is_accepted(line: ReturnLine) -> None:
-    # 8000 by 5000: 40 megapixels exactly, in one colour so the file stays small.
+    # 6000 by 4000: 24 megapixels exactly, in one colour so the file stays small.
     flat = BytesIO()
-    Image.new("L", (8_000, 5_000), 128).save(flat, "PNG")
+    Image.new("L", (6_000, 4_000), 128).save(flat, "PNG")
     assert add_photo(line, upload(flat.getvalue(), "big.png")).content_type == "image/png"
 
 
@@ -218,5 +218,5 @@ def test_refusals_are_in_the_shoppers_language(line: ReturnLine) -> None:
         bomb = refusal(line, png_declaring(20_000, 20_000), "b.png").message
         damaged = refusal(line, image_bytes("JPEG", (300, 200))[:300]).message
     assert not_a_photo.startswith("Ce fichier n’est pas une photo")
-    assert "40 mégapixels" in bomb
+    assert "24 mégapixels" in bomb
     assert "abîmée" in damaged

@@ -2,41 +2,39 @@
 
 A file is accepted when Pillow decodes it completely as a JPEG, PNG, GIF or WebP image of at most
 MAX_PIXELS pixels (checked from the header, before any pixel is decoded: a small file can declare a huge
-image). What is stored is not the upload but a fresh encoding of its pixels, turned upright: no EXIF (the
-phone's GPS position, its serial number, the time), no comments or XMP, nothing appended after the image
+image), in a child process with a memory limit (``returns/imaging.py``). What is stored is not the
+upload but a fresh encoding of its pixels, turned upright: no EXIF (the phone's GPS position, its serial number, the time), no comments or XMP, nothing appended after the image
 (an HTML or script polyglot loses its payload), only the first frame of an animation. Files live in the
 default storage (RETOUR_DATA_DIR/media), outside the web root, under a random name.
 """
 
 from __future__ import annotations
 
-import struct
+import json
+import subprocess
+import sys
 import uuid
 from dataclasses import dataclass
-from io import BytesIO
 
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.translation import gettext as _
-from PIL import Image, ImageOps, UnidentifiedImageError
 
+from retour.returns import imaging
 from retour.returns.errors import PhotoRefused
 from retour.returns.models import ReturnLine, ReturnPhoto
 
 MAX_PHOTO_BYTES = 10 * 1024 * 1024
 MAX_PHOTOS_PER_LINE = 6
-MAX_PIXELS = 40_000_000  # 40 megapixels: more than any phone camera's photo, far less than a bomb
+MAX_PIXELS = imaging.MAX_PIXELS
 FORMATS = {
     "JPEG": ("image/jpeg", ".jpg"),
     "PNG": ("image/png", ".png"),
     "GIF": ("image/gif", ".gif"),
     "WEBP": ("image/webp", ".webp"),
 }
-# What Pillow raises on a file it cannot decode; anything else is a bug of ours and is not hidden.
-UNREADABLE = (OSError, ValueError, SyntaxError, EOFError, IndexError, struct.error)
-# Of the decoder's metadata, only what the pixels need to look the same.
-KEPT_INFO = ("transparency",)
+CLEANING_SECONDS = 30  # a file that takes longer to decode is not a photo a shopper took
 
 
 @dataclass(frozen=True)
@@ -69,49 +67,35 @@ def _damaged() -> PhotoRefused:
     )
 
 
-def _decode(data: bytes) -> tuple[Image.Image, str]:
-    """The upright first frame of the image, fully decoded, and its format; refused if it is none."""
-    try:
-        with Image.open(BytesIO(data), formats=list(FORMATS)) as image:
-            if image.width * image.height > MAX_PIXELS:
-                raise _too_many_pixels()
-            image_format = str(image.format)
-            image.load()
-            upright = ImageOps.exif_transpose(image)
-    # Pillow checks the declared size on opening too: past its own limit (higher than ours) it warns,
-    # which is an exception where warnings are errors (the tests), and past twice that it raises.
-    # warnings.catch_warnings would change the filters of every thread; no need: ours refuses the rest.
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise _too_many_pixels() from None
-    except UnidentifiedImageError:
-        raise _not_a_photo() from None
-    except UNREADABLE:
-        raise _damaged() from None
-    return upright, image_format
-
-
-def _encode(image: Image.Image, image_format: str) -> bytes:
-    image.info = {key: value for key, value in image.info.items() if key in KEPT_INFO}
-    if image_format == "JPEG" and image.mode not in ("L", "RGB", "CMYK"):
-        image = image.convert("RGB")
-    elif image_format == "WEBP" and image.mode not in ("RGB", "RGBA"):
-        image = image.convert("RGBA")
-    out = BytesIO()
-    options = {"JPEG": {"quality": 90}, "WEBP": {"quality": 90}}.get(image_format, {})
-    try:
-        image.save(out, image_format, **options)
-    except UNREADABLE:  # e.g. a JPEG wider than 65,535 pixels decodes as a PNG but cannot be re-encoded
-        raise _damaged() from None
-    return out.getvalue()
+REFUSALS = {"not_an_image": _not_a_photo, "too_many_pixels": _too_many_pixels, "damaged": _damaged}
 
 
 def clean_photo(data: bytes) -> CleanPhoto:
-    """The photo to store for these uploaded bytes, or PhotoRefused saying why not."""
+    """The photo to store for these uploaded bytes, or PhotoRefused saying why not.
+
+    Decoded in a child process with a memory limit (``retour.returns.imaging``): a crafted file costs
+    the child, never the server. A child that runs out of memory or time refuses the file as damaged.
+    """
     if not data:
         raise _not_a_photo()
-    image, image_format = _decode(data)
-    content_type, extension = FORMATS[image_format]
-    return CleanPhoto(_encode(image, image_format), content_type, extension, image.width, image.height)
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "retour.returns.imaging"],
+            input=data,
+            capture_output=True,
+            timeout=CLEANING_SECONDS,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        raise _damaged() from None
+    header, _newline, content = done.stdout.partition(b"\n")
+    if done.returncode != 0 or not header:
+        raise _damaged()
+    answer = json.loads(header)
+    if "refused" in answer:
+        raise REFUSALS.get(answer["refused"], _damaged)()
+    content_type, extension = FORMATS[answer["format"]]
+    return CleanPhoto(content, content_type, extension, answer["width"], answer["height"])
 
 
 def read_photo(upload: UploadedFile) -> CleanPhoto:
