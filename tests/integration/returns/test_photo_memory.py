@@ -1,9 +1,10 @@
 """Eight crafted photos at once cannot exhaust the server's memory.
 
-Each is a valid 116 KB-class PNG of 24 megapixels in one colour: decoded in the server, each would take
-96 MB (RGBA), eight at once most of a gigabyte. A fresh process (the server's stand-in) cleans the eight
-from eight threads at the same time and reports its own peak memory, which must stay under
-150 MB (its own high-water mark, VmHWM): the decoding happens in bounded child processes. A 49-megapixel bomb is refused by the child.
+Each is a valid PNG of about 100 KB and 24 megapixels in one colour: decoded in the server, each would
+take 96 MB (RGBA), eight at once most of a gigabyte. A fresh process (the server's stand-in) cleans the
+eight from eight threads at the same time and reports its own peak memory (its high-water mark, VmHWM),
+which must stay under 150 MB: the decoding happens in bounded child processes. A truncated file is
+refused by the child as damaged.
 """
 
 from __future__ import annotations

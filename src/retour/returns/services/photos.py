@@ -3,9 +3,10 @@
 A file is accepted when Pillow decodes it completely as a JPEG, PNG, GIF or WebP image of at most
 MAX_PIXELS pixels (checked from the header, before any pixel is decoded: a small file can declare a huge
 image), in a child process with a memory limit (``returns/imaging.py``). What is stored is not the
-upload but a fresh encoding of its pixels, turned upright: no EXIF (the phone's GPS position, its serial number, the time), no comments or XMP, nothing appended after the image
-(an HTML or script polyglot loses its payload), only the first frame of an animation. Files live in the
-default storage (RETOUR_DATA_DIR/media), outside the web root, under a random name.
+upload but a fresh encoding of its pixels, turned upright: no EXIF (the phone's GPS position, its serial
+number, the time), no comments or XMP, nothing appended after the image (an HTML or script polyglot
+loses its payload), only the first frame of an animation. Files live in the default storage
+(RETOUR_DATA_DIR/media), outside the web root, under a random name.
 """
 
 from __future__ import annotations
