@@ -260,15 +260,25 @@ def test_a_return_received_at_the_warehouse_cannot_be_cancelled(shopper: Client,
     ret.refresh_from_db()
     assert ret.state == "received"
     assert not ret.events.filter(kind="cancelled").exists()
-    assert "This return can no longer be cancelled: it is on its way or already back." in text(response)
+    assert "This return can no longer be cancelled: part of it has been received." in text(response)
 
 
-def test_a_return_on_its_way_cannot_be_cancelled(shopper: Client, order: Order):
+def test_a_return_on_its_way_cannot_be_cancelled_by_the_portal_the_api_or_the_back_office(
+    shopper: Client, order: Order, agent, client_for
+):
     ret = handling.mark_in_transit(returned(order), actor=None)
+    assert "Cancel this return" not in text(shopper.get(reverse("portal:return", args=[ret.number])))
     response = shopper.post(reverse("portal:cancel", args=[ret.number]), follow=True)
     ret.refresh_from_db()
     assert ret.state == "in_transit"
-    assert "This return can no longer be cancelled" in text(response)
+    assert "This return can no longer be cancelled: its parcel is on its way." in text(response)
+    # the same rule through the API (it used to cancel a parcel on its way)
+    refused = client_for(agent).post(f"/api/v1/returns/{ret.number}/cancel", content_type="application/json")
+    assert refused.status_code == 409
+    assert refused.json()["title"] == "This return can no longer be cancelled: its parcel is on its way."
+    ret.refresh_from_db()
+    assert ret.state == "in_transit"
+    assert not ret.events.filter(kind="cancelled").exists()
 
 
 def test_cancelling_needs_a_post(shopper: Client, order: Order):

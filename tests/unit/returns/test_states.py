@@ -52,10 +52,30 @@ def test_final_states_lead_nowhere():
     assert {"rejected", "resolved", "cancelled", "expired"} == states.FINAL
 
 
-def test_cancelling_is_refused_once_anything_was_received():
-    assert states.cancellable("in_transit", anything_received=False)
-    assert not states.cancellable("in_transit", anything_received=True)
-    assert not states.cancellable("received", anything_received=False)
+@pytest.mark.parametrize(
+    ("state", "received", "expected"),
+    [
+        ("requested", False, (True, "")),
+        ("approved", False, (True, "")),
+        ("label_issued", False, (True, "")),
+        ("label_issued", True, (False, states.RECEIVED_ALREADY)),
+        ("in_transit", False, (False, states.ON_ITS_WAY)),  # the parcel will arrive, cancelled or not
+        ("in_transit", True, (False, states.RECEIVED_ALREADY)),
+        ("received", False, (False, states.RECEIVED_ALREADY)),
+        ("inspected", False, (False, states.RECEIVED_ALREADY)),
+        ("resolved", False, (False, states.CLOSED)),
+        ("cancelled", False, (False, states.CLOSED)),
+        ("expired", False, (False, states.CLOSED)),
+        ("rejected", False, (False, states.CLOSED)),
+    ],
+)
+def test_one_rule_says_whether_a_return_may_be_cancelled_and_why_not(state, received, expected):
+    assert states.cancellation(state, anything_received=received) == expected
+    # the state table agrees with the rule
+    if expected[0]:
+        assert states.can_move(states.TRANSITIONS, state, "cancelled")
+    if expected[1] in (states.ON_ITS_WAY, states.CLOSED):
+        assert not states.can_move(states.TRANSITIONS, state, "cancelled")
 
 
 def test_open_returns_hold_their_units_until_they_end_without_the_goods():

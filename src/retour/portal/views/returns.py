@@ -27,7 +27,6 @@ from retour.returns.models import Return, ReturnLine, ReturnPhoto, Withdrawal
 from retour.returns.services import handling
 
 # Until the parcel is on its way the shopper may change their mind; after that, it is the warehouse's.
-CANCELLABLE = frozenset({states.REQUESTED, states.APPROVED, states.LABEL_ISSUED})
 REFUNDED = frozenset({"pending", "succeeded"})
 
 
@@ -62,7 +61,6 @@ def return_page(request: HttpRequest, number: str) -> HttpResponse:
         ReturnLine.objects.filter(ret=ret).select_related("order_line", "decision", "inspection_decision")
     )
     language = "fr" if (translation.get_language() or "en").startswith("fr") else "en"
-    received = any(line.reception != ReturnLine.Reception.AWAITING for line in lines)
     qr = ""
     if ret.return_method == Return.Method.DROP_OFF and ret.state == states.APPROVED:
         title = _("QR code of return %(number)s") % {"number": ret.number}
@@ -92,7 +90,7 @@ def return_page(request: HttpRequest, number: str) -> HttpResponse:
         "finished": ret.state in states.FINAL,
         "label": has_label(ret),
         "qr": qr,
-        "cancellable": ret.state in CANCELLABLE and not received,
+        "cancellable": handling.can_cancel(ret)[0],
         "new": request.GET.get("new") == "1",
         "withdrawal": _withdrawal(ret),
         "photos": ReturnPhoto.objects.filter(line__ret=ret).order_by("id"),
@@ -103,12 +101,7 @@ def return_page(request: HttpRequest, number: str) -> HttpResponse:
 @require_POST
 def cancel(request: HttpRequest, number: str) -> HttpResponse:
     ret = access.return_for(request, number)
-    if ret.state not in CANCELLABLE:
-        messages.error(
-            request, _("This return can no longer be cancelled: it is on its way or already back.")
-        )
-        return redirect("portal:return", number=ret.number)
-    try:
+    try:  # handling.cancel applies the one rule (returns/domain/states.cancellation) and says why not
         handling.cancel(ret, actor=None, reason=_("Cancelled by the shopper."))
     except DomainError as error:
         messages.error(request, error.message)

@@ -32,13 +32,14 @@ STATES = (
     EXPIRED,
 )
 
-# from state -> the states it may go to. Cancelling stops once anything has been received. An approved
-# return goes straight to resolved only when the shopper keeps every item (see RESOLVED_FROM).
+# from state -> the states it may go to. Cancelling stops once the parcel is on its way (see
+# ``cancellation``). An approved return goes straight to resolved only when the shopper keeps every item
+# (see RESOLVED_FROM).
 TRANSITIONS: dict[str, frozenset[str]] = {
     REQUESTED: frozenset({APPROVED, REJECTED, CANCELLED}),
     APPROVED: frozenset({LABEL_ISSUED, IN_TRANSIT, RECEIVED, RESOLVED, CANCELLED, EXPIRED}),
     LABEL_ISSUED: frozenset({IN_TRANSIT, RECEIVED, CANCELLED, EXPIRED}),
-    IN_TRANSIT: frozenset({RECEIVED, CANCELLED}),
+    IN_TRANSIT: frozenset({RECEIVED}),
     RECEIVED: frozenset({INSPECTED}),
     INSPECTED: frozenset({RESOLVED}),
     REJECTED: frozenset(),
@@ -105,5 +106,19 @@ def all_settled(receptions: Iterable[str]) -> bool:
     return all(reception in SETTLED for reception in receptions)
 
 
-def cancellable(state: str, anything_received: bool) -> bool:
-    return not anything_received and can_move(TRANSITIONS, state, CANCELLED)
+# Why a return cannot be cancelled (``cancellation``).
+RECEIVED_ALREADY = "received"  # part of it is back: the warehouse handles it now
+ON_ITS_WAY = "on_its_way"  # the parcel was handed to the carrier: it will arrive, cancelled or not
+CLOSED = "closed"  # a final state: nothing left to cancel
+
+
+def cancellation(state: str, anything_received: bool) -> tuple[bool, str]:
+    """Whether a return in ``state`` may be cancelled, and why not: one rule for the portal's button, the
+    API, the back office and the services. Until the parcel is on its way, and nothing received."""
+    if anything_received or state in (RECEIVED, INSPECTED):
+        return False, RECEIVED_ALREADY
+    if state == IN_TRANSIT:
+        return False, ON_ITS_WAY
+    if not can_move(TRANSITIONS, state, CANCELLED):
+        return False, CLOSED
+    return True, ""

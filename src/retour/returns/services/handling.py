@@ -79,16 +79,27 @@ def anything_received(ret: Return) -> bool:
 
 
 def cancel(ret: Return, *, actor: Actor, reason: str = "") -> Return:
-    """Cancelling is refused once anything was received: the parcel is then the warehouse's to handle."""
+    """Cancel, as ``states.cancellation`` allows: until the parcel is on its way and nothing received."""
     with transaction.atomic():
         current = locked(ret)
-        if anything_received(current) or current.state in (states.RECEIVED, states.INSPECTED):
-            raise TransitionRefused(
-                _("This return can no longer be cancelled: part of it has been received."),
-                current=current.state,
-                target=states.CANCELLED,
-            )
+        allowed, why = states.cancellation(current.state, anything_received(current))
+        if not allowed:
+            raise TransitionRefused(cannot_cancel(why), current=current.state, target=states.CANCELLED)
         return transition(current, states.CANCELLED, actor=actor, reason=reason)
+
+
+def can_cancel(ret: Return) -> tuple[bool, str]:
+    """Whether ``ret`` may be cancelled now, and if not the sentence saying why (for a page's button)."""
+    allowed, why = states.cancellation(ret.state, anything_received(ret))
+    return allowed, "" if allowed else cannot_cancel(why)
+
+
+def cannot_cancel(why: str) -> str:
+    if why == states.ON_ITS_WAY:
+        return _("This return can no longer be cancelled: its parcel is on its way.")
+    if why == states.RECEIVED_ALREADY:
+        return _("This return can no longer be cancelled: part of it has been received.")
+    return _("This return is closed: there is nothing left to cancel.")
 
 
 def expire(ret: Return, *, days: int, now: datetime | None = None) -> Return | None:
