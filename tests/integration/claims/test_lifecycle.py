@@ -24,7 +24,14 @@ from retour.claims.errors import (
 from retour.claims.models import Claim, ClaimEvent
 from retour.claims.services.deciding import Answer, appeal, decide, grant_overdue, respond
 from retour.claims.services.filing import ClaimedLine, Filing, file_claim
-from retour.claims.services.money import recover, seller_balance, seller_balances, settle_payouts
+from retour.claims.services.money import (
+    pay_again,
+    payout_status,
+    recover,
+    seller_balance,
+    seller_balances,
+    settle_payouts,
+)
 from retour.core.money import Money
 from retour.refunds.errors import IdempotencyKeyReused
 from retour.refunds.models import LedgerEntry, LedgerTransaction, Refund, RefundRequest
@@ -213,7 +220,7 @@ def test_a_seller_who_refunds_in_full_closes_the_claim_at_its_own_cost(marketpla
     claim = file_for(marketplace_order())
     claim = respond(claim, Answer("refund", message="Sorry, refunded."), actor=claims_agent)
     assert (claim.state, claim.funded_by, claim.decision) == ("seller_refunded", "seller", "")
-    assert claim.payout_request.amount == Decimal("85.00")
+    assert claim.payout == claim.payout_request.amount == Decimal("85.00")
     assert seller_balance(claim.seller, EUR) == Money.of("85.00", EUR)
     assert balanced()
     with pytest.raises(TransitionRefused):
@@ -336,4 +343,70 @@ def test_fifty_concurrent_grants_pay_once(marketplace_order, fake_stripe, claims
     assert fake_stripe.creates == 1
     assert fake_stripe.total_refunded() == 8500
     assert claim.events.filter(kind="granted").count() == 1
+    assert balanced()
+
+
+@pytest.mark.django_db
+def test_a_payout_that_failed_is_withdrawn_and_paid_again_under_a_new_key(
+    marketplace_order, fake_stripe, claims_agent
+):
+    order = marketplace_order(
+        payments=[
+            {"method": "card", "gateway": "stripe", "reference": "ch_1PgafuB7WZ01zgkW", "amount": "85.00"}
+        ]
+    )
+    fake_stripe.fail_next = True
+    claim, _ = decide(file_for(order), "granted", note="Lost.", key="d", actor=claims_agent)
+    assert payout_status(claim) == "failed"
+    assert claim.state == "granted"
+    assert seller_balance(claim.seller, EUR) == Money.zero(EUR)  # the promise was withdrawn
+    assert balanced()
+    claim = pay_again(claim, actor=claims_agent)
+    assert (claim.state, payout_status(claim)) == ("paid", "paid")
+    assert RefundRequest.objects.count() == 2  # the failed payout stays
+    assert seller_balance(claim.seller, EUR) == Money.of("85.00", EUR)
+    assert fake_stripe.total_refunded() == 8500
+    assert "payout_retried" in kinds(claim)
+    assert balanced()
+    with pytest.raises(TransitionRefused):
+        pay_again(claim)
+
+
+@pytest.mark.django_db
+def test_the_sellers_claim_rate_counts_grants_against_the_seller_over_60_days(
+    marketplace_order, claims_agent
+):
+    from retour.claims.queries import claim_rate
+
+    orders = [marketplace_order(f"#6{n:03d}") for n in range(3)]
+    granted, _ = decide(file_for(orders[0]), "granted", note="Lost.", key="g", actor=claims_agent)
+    decide(file_for(orders[1]), "denied", note="Delivered.", key="d", actor=claims_agent)
+    rate = claim_rate(granted.seller)
+    assert (rate.claimed_orders, rate.orders) == (1, 3)
+    assert rate.at_risk
+    assert claim_rate(granted.seller, at=granted.decided_at + timedelta(days=61)).claimed_orders == 0
+    appeal(granted, "seller", reason="Delivered.")
+    decide(granted, "denied", note="Proof shown.", key="a", actor=claims_agent)
+    assert claim_rate(granted.seller).claimed_orders == 0  # reversed: no longer against the seller
+
+
+@pytest.mark.django_db
+def test_only_the_part_of_a_payout_that_failed_is_paid_again(marketplace_order, fake_stripe, claims_agent):
+    order = marketplace_order(
+        payments=[
+            {"method": "gift_card", "amount": "20.00", "reference": "GC-7"},
+            {"method": "card", "gateway": "stripe", "reference": "ch_1PgafuB7WZ01zgkW", "amount": "65.00"},
+        ]
+    )
+    fake_stripe.fail_next = True
+    claim, _ = decide(file_for(order), "granted", note="Lost.", key="d", actor=claims_agent)
+    tenders = sorted(claim.payout_request.refunds.values_list("gateway", "amount", "status"))
+    assert tenders == [("gift_card", Decimal("20.00"), "succeeded"), ("stripe", Decimal("65.00"), "failed")]
+    assert payout_status(claim) == "failed"
+    assert seller_balance(claim.seller, EUR) == Money.of("20.00", EUR)  # only what reached the buyer
+    claim = pay_again(claim, actor=claims_agent)
+    assert claim.payout_request.amount == Decimal("65.00")
+    assert claim.state == "paid"
+    assert seller_balance(claim.seller, EUR) == Money.of("85.00", EUR)
+    assert fake_stripe.total_refunded() == 6500
     assert balanced()

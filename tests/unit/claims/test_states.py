@@ -38,3 +38,11 @@ def test_a_claim_is_decided_once_before_any_appeal():
 
 def test_the_appeal_window_is_thirty_days_of_elapsed_hours():
     assert states.APPEAL_HOURS == 720
+
+
+def test_a_seller_is_at_risk_above_one_percent_of_orders():
+    from retour.claims.domain.rate import ClaimRate
+
+    assert not ClaimRate(1, 100).at_risk
+    assert ClaimRate(2, 199).at_risk
+    assert ClaimRate(0, 0).rate == 0

@@ -77,8 +77,9 @@ def respond(claim: Claim, answer: Answer, *, actor: Actor = None, now: datetime 
         if answer.kind == REFUND:
             current.funded_by = Claim.Funding.SELLER
             amount = current.money(current.claimable)
+            current.payout = amount.amount
             money.open_payout(current, amount, actor=actor)
-            fields += ("funded_by", "payout_request")
+            fields += ("funded_by", "payout", "payout_request")
             data = {"amount": str(amount.amount), "currency": current.currency}
         else:
             current.tracking_number = answer.tracking_number.strip()

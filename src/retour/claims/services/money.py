@@ -24,13 +24,13 @@ from django.utils.translation import gettext as _
 
 from retour.catalog.models import Seller, Store
 from retour.claims.domain import states
-from retour.claims.errors import RecoveryRefused
+from retour.claims.errors import RecoveryRefused, TransitionRefused
 from retour.claims.models import Claim
-from retour.claims.services.timeline import locked, transition
+from retour.claims.services.timeline import locked, record_event, transition
 from retour.core.aggregates import AmountSum
 from retour.core.money import Money
 from retour.refunds.domain import ledger
-from retour.refunds.gateways.base import FAILED, PENDING, SUCCEEDED
+from retour.refunds.gateways.base import FAILED, PENDING
 from retour.refunds.models import LedgerEntry, LedgerTransaction, Refund, RefundRequest
 from retour.refunds.services import books, paying
 from retour.returns.services.timeline import Actor
@@ -51,18 +51,48 @@ def charged_to(claim: Claim) -> str:
     return ledger.SELLER_RECEIVABLE if claim.funded_by == Claim.Funding.SELLER else ledger.CLAIMS_EXPENSE
 
 
-def open_payout(claim: Claim, amount: Money, *, actor: Actor) -> RefundRequest:
-    """Write the claim's payout down (inside the transaction that grants it); ``pay`` it after commit."""
+def open_payout(claim: Claim, amount: Money, *, actor: Actor, attempt: int = 1) -> RefundRequest:
+    """Write the claim's payout down (inside the transaction that grants it); ``pay`` it after commit.
+    One key per claim (and per ``attempt`` after a payout that failed): granted twice, paid once."""
+    suffix = f"-{attempt}" if attempt > 1 else ""
     request = paying.open_payout(
         claim.order,
         amount,
-        idempotency_key=f"claim-{claim.number}",
+        idempotency_key=f"claim-{claim.number}{suffix}",
         charged_to=charged_to(claim),
-        reference=reference(claim),
+        reference=reference(claim) + (f":{attempt}" if attempt > 1 else ""),
         actor=actor,
     )
     claim.payout_request = request
     return request
+
+
+def pay_again(claim: Claim, *, actor: Actor = None) -> Claim:
+    """What failed of a payout (a card closed since) is written down again, under a new key, and paid:
+    the failed tenders stay, withdrawn in the ledger. Refused while nothing failed."""
+    with transaction.atomic():
+        current = locked(claim)
+        if (
+            current.state not in (states.GRANTED, states.SELLER_REFUNDED)
+            or payout_status(current) != "failed"
+        ):
+            raise TransitionRefused(
+                _("Only a granted claim whose payout failed is paid again."), current=current.state
+            )
+        tries = RefundRequest.objects.filter(
+            store_id=current.store_id, idempotency_key__startswith=f"claim-{current.number}"
+        ).count()
+        failed = current.payout_request_id
+        unpaid = Refund.objects.filter(request_id=failed, status=FAILED).aggregate(total=AmountSum("amount"))
+        open_payout(current, current.money(unpaid["total"]), actor=actor, attempt=tries + 1)
+        current.save(update_fields=["payout_request", "updated_at"])
+        record_event(
+            current,
+            "payout_retried",
+            actor=actor,
+            data={"failed_request": failed, "amount": str(unpaid["total"]), "attempt": tries + 1},
+        )
+    return pay(current)
 
 
 def pay(claim: Claim) -> Claim:
@@ -74,16 +104,14 @@ def pay(claim: Claim) -> Claim:
 
 
 def payout_status(claim: Claim) -> str:
-    """``none``, ``pending``, ``paid`` or ``failed`` (every tender failed); a mix is pending until the
-    failed part is paid otherwise."""
+    """``none``, ``pending`` (a tender still on its way), ``paid`` (every tender), or ``failed`` (nothing
+    pending, and a tender failed: what failed is to be paid again)."""
     if claim.payout_request_id is None:
         return "none"
     statuses = set(Refund.objects.filter(request_id=claim.payout_request_id).values_list("status", flat=True))
-    if statuses == {SUCCEEDED}:
-        return "paid"
-    if statuses == {FAILED}:
-        return "failed"
-    return "pending"
+    if PENDING in statuses or not statuses:
+        return "pending"
+    return "failed" if FAILED in statuses else "paid"
 
 
 def settle(claim: Claim) -> Claim:
