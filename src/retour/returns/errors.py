@@ -20,6 +20,13 @@ class QuantityUnavailable(DomainError):
     status = 409
 
 
+class NotDelivered(DomainError):
+    """The line has not arrived (no delivery known): the guarantee's not-received claim, not a return."""
+
+    code = "not_delivered"
+    status = 409
+
+
 class TransitionRefused(DomainError):
     code = "transition_refused"
     status = 409

@@ -271,3 +271,18 @@ def test_an_unknown_order_is_404_and_reading_orders_needs_the_permission(order, 
     assert missing.json()["code"] == "order_not_found"
     assert Client().get(f"/api/v1/orders/{quote(order.number)}").status_code == 401
     assert client_for(warehouse).get(f"/api/v1/orders/{quote(order.number)}").status_code == 403
+
+
+def test_a_line_on_its_way_is_not_returnable_anywhere(make_order, agent, client_for):
+    """One rule: the order view says not delivered, and a return asking for it is refused, not decided."""
+    shipped = make_order(
+        "#1077", shipments=[{"shipped_at": "2026-03-01T10:00:00+00:00", "delivered_at": None}]
+    )
+    client = client_for(may_read_orders(agent))
+    line = client.get(f"/api/v1/orders/{quote(shipped.number)}").json()["lines"][0]
+    assert (line["returnable_units"], line["not_returnable_because"]) == (0, "not_delivered")
+    refused = post(client, "/api/v1/returns", body(shipped))
+    assert refused.status_code == 409
+    assert refused.json()["code"] == "not_delivered"
+    assert "has not been delivered yet" in refused.json()["title"]
+    assert not shipped.returns.exists()

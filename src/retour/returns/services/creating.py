@@ -18,10 +18,16 @@ from retour.policies.domain.decision import Decision
 from retour.policies.domain.facts import Facts
 from retour.policies.domain.vocabulary import CONDITIONS, REASONS, RESOLUTIONS
 from retour.policies.models import PolicyVersion
-from retour.policies.order_facts import facts_for_line, with_fact_relations
+from retour.policies.order_facts import delivered_on, facts_for_line, with_fact_relations
 from retour.refunds.services.amounts import Estimate, Pick, estimate, settled
-from retour.returns.domain import states
-from retour.returns.errors import LineNotReturnable, NoPolicy, QuantityUnavailable, ReturnInvalid
+from retour.returns.domain import returnable, states
+from retour.returns.errors import (
+    LineNotReturnable,
+    NoPolicy,
+    NotDelivered,
+    QuantityUnavailable,
+    ReturnInvalid,
+)
 from retour.returns.models import Return, ReturnLine
 from retour.returns.services.timeline import Actor, record_event, transition, user_of
 
@@ -57,8 +63,13 @@ def units_in_returns(line_ids: Sequence[int], exclude: int | None = None) -> dic
     return {row["order_line_id"]: int(row["units"]) for row in rows}
 
 
+def units_of(line: OrderLine, in_returns: int) -> returnable.Returnable:
+    """What of ``line`` can go back now (the one rule, ``returns/domain/returnable.py``)."""
+    return returnable.returnable(returnable.LineUnits(delivered_units(line), delivered_on(line), in_returns))
+
+
 def returnable_units(line: OrderLine) -> int:
-    return max(0, delivered_units(line) - units_in_returns([line.pk]).get(line.pk, 0))
+    return units_of(line, units_in_returns([line.pk]).get(line.pk, 0)).units
 
 
 def _check_vocabulary(index: int, request: LineRequest) -> None:
@@ -117,7 +128,14 @@ def decide_lines(order: Order, requests: Sequence[LineRequest], *, now: datetime
     decided = []
     for index, request in enumerate(requests):
         line = lines[request.order_line_id]
-        available = delivered_units(line) - taken.get(line.pk, 0)
+        can = units_of(line, taken.get(line.pk, 0))
+        if can.why_not == returnable.NOT_DELIVERED:
+            raise NotDelivered(
+                _("“%(title)s” has not been delivered yet: it can be returned once it has arrived.")
+                % {"title": line.title},
+                line=index,
+            )
+        available = can.units
         if request.quantity > available:
             raise QuantityUnavailable(
                 _("Only %(available)d of “%(title)s” can still be returned, not %(asked)d.")
