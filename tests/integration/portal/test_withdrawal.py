@@ -18,6 +18,8 @@ from django.utils import formats, timezone
 from integration.portal.steps import alert, french, lines, look_up, text
 from retour.notifications.tasks import send_notification
 from retour.orders.models import Order
+from retour.policies import services as policies
+from retour.refunds.services import deadlines
 from retour.returns.models import Return, ReturnEvent, Withdrawal
 
 pytestmark = pytest.mark.django_db
@@ -187,3 +189,39 @@ def test_the_worker_sends_the_acknowledgement_in_the_shopper_s_language(make_ord
     local = timezone.localtime(statement.at, order.store.zone)
     assert format_date(local.date(), "long", locale="fr_FR") in sent.body
     assert local.strftime("%H:%M") in sent.body
+
+
+GENEROUS = """\
+format: retour-policy/1
+name: sixty-days
+rules:
+  - id: sixty-days
+    when: {days_since_delivery: {max: 60}}
+    then: {eligible: true, code: standard, refund_percent: 100, resolutions: [refund, store_credit]}
+  - id: later
+    then: {eligible: false, code: window_expired}
+"""
+
+
+def test_a_store_policy_more_generous_than_the_law_keeps_the_withdrawal_function(
+    shopper: Client, order: Order
+):
+    """It used to vanish: the right existed only when the store's own rule was labelled a withdrawal."""
+    policies.load_policy(order.store, GENEROUS)
+    assert BUTTON in order_page(shopper, order)
+    response = withdraw(shopper, order, [line.pk for line in lines(order)])
+    assert response.status_code == 302
+    ret = Return.objects.get()
+    assert Withdrawal.objects.get().ret == ret
+    # the 14-day legal deadline and the L242-4 surcharge are tracked as under the law's own terms
+    found = deadlines.for_return(ret)
+    requested = timezone.localdate(ret.created_at, ret.store.zone)
+    assert (found.legal_basis, found.legal_due) == ("eu_withdrawal", requested + timedelta(days=14))
+    assert found.surcharge
+    # and the store's own terms decide the money: in full, no fee
+    decision = ret.lines.order_by("id").first().decision
+    assert (decision.code, decision.refund_percent, decision.legal_basis) == (
+        "standard",
+        100,
+        "eu_withdrawal",
+    )

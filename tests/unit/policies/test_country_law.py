@@ -277,3 +277,68 @@ def test_when_the_floor_steps_in_a_uk_shopper_reads_the_right_to_cancel() -> Non
     assert "cancellation period" in decision.explanation("en")
     assert "délai d’annulation" in decision.explanation("fr")
     assert "rétractation" in decide("", "FR", 5, reason="changed_mind").explanation("fr")
+
+
+# A store more generous than the law: everything back for 60 days, free, in full.
+GENEROUS = """\
+format: retour-policy/1
+name: generous
+rules:
+  - id: sixty-days
+    when: {days_since_delivery: {max: 60}}
+    then: {eligible: true, code: standard, refund_percent: 100, resolutions: [refund, store_credit]}
+  - id: later
+    then: {eligible: false, code: window_expired}
+"""
+
+
+def generous(country: str, day: int, **changes: Any) -> Any:
+    policy = services.parse(GENEROUS)
+    values: dict[str, Any] = {
+        "country": country,
+        "currency": CURRENCY.get(country, "EUR"),
+        "category": "apparel",
+        "unit_price": Decimal("40.00"),
+        "quantity": 1,
+        "ordered_at": DELIVERED - timedelta(days=3),
+        "delivered_at": DELIVERED,
+        "requested_at": DELIVERED + timedelta(days=day),
+        "condition": "unopened",
+        "reason": "changed_mind",
+    }
+    values.update(changes)
+    return legal.decide(policy, Facts(**values), services.floor(policy))
+
+
+@pytest.mark.parametrize(
+    ("country", "day", "changes", "basis"),
+    [
+        ("FR", 0, {}, "eu_withdrawal"),
+        ("DE", 14, {}, "eu_withdrawal"),
+        ("GB", 10, {}, "uk_cancellation"),
+        ("FR", 15, {}, None),  # past the 14 days: the store's 60 days only
+        ("US", 5, {}, None),  # no such right there
+        ("FR", 5, {"personalised": True}, None),  # an exception of the law
+        ("FR", 5, {"category": "beauty", "condition": "opened"}, None),
+        ("FR", 5, {"reason": "defective"}, None),  # a fault: the guarantee, not the withdrawal
+    ],
+)
+def test_a_policy_more_generous_than_the_law_keeps_the_right_of_withdrawal(
+    country: str, day: int, changes: dict[str, Any], basis: str | None
+) -> None:
+    decision = generous(country, day, **changes)
+    assert decision.eligible
+    assert (decision.code, decision.refund_percent, decision.fees_total) == (
+        "standard",
+        100,
+        0,
+    )  # the store's terms
+    assert decision.legal_basis == basis
+
+
+@pytest.mark.parametrize("template", ["marketplace-standard", "statutory-minimum"])
+def test_the_templates_name_the_right_of_withdrawal_as_before(
+    evaluate: Callable[..., dict[str, Any]], template: str
+) -> None:
+    within = evaluate(template, {**case("FR", 5), "reason": "changed_mind", "condition": "unopened"})
+    assert (within["code"], within["legal_basis"]) == ("legal_withdrawal", "eu_withdrawal")

@@ -30,7 +30,14 @@ from decimal import Decimal
 from typing import Any
 
 from retour.policies.domain.model import ALWAYS, Condition, Policy, ReturnWindow, gettext_noop
-from retour.policies.domain.vocabulary import CONDITIONS, EU_EEA, REASONS, SELLER_FAULT_REASONS, STAGES
+from retour.policies.domain.vocabulary import (
+    CONDITIONS,
+    EU_EEA,
+    REASONS,
+    SELLER_FAULT_REASONS,
+    STAGES,
+    WITHDRAWAL_BASES,
+)
 
 MAX_BOXES = 4_000
 Box = dict[str, Any]
@@ -596,6 +603,8 @@ def floor_needed(policy: Policy, floor: Policy) -> dict[tuple[int, int], bool] |
                     not mine.eligible
                     or theirs.percent > mine.percent
                     or (theirs.legal_basis == "legal_guarantee" and mine.charges)
+                    # the right of withdrawal exists whatever the policy's wording: the floor names it
+                    or (theirs.legal_basis in WITHDRAWAL_BASES and mine.legal_basis != theirs.legal_basis)
                 )
                 and meets(cases, theirs.boxes, windows)
                 for theirs in generous

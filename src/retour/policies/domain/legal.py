@@ -25,6 +25,7 @@ from retour.policies.domain.compiler import _STEPS, HUNDRED, ZERO, CompiledPolic
 from retour.policies.domain.decision import Decision
 from retour.policies.domain.facts import Facts
 from retour.policies.domain.model import Text
+from retour.policies.domain.vocabulary import WITHDRAWAL_BASES
 
 GUARANTEE = "legal_guarantee"
 WITHDRAWAL_FULL = Text(
@@ -118,6 +119,10 @@ def step_in(
         and law.refund_percent <= decision.refund_percent
         and not (guarantee and decision.fees_total)
     ):
+        if law.legal_basis in WITHDRAWAL_BASES and decision.legal_basis != law.legal_basis:
+            # A policy more generous than the law does not take the right of withdrawal away: the line
+            # keeps the store's terms and carries the legal basis (its button, deadline and surcharge).
+            return decision._replace(legal_basis=law.legal_basis)
         return decision
     percent = max(law.refund_percent, decision.refund_percent if decision.eligible else 0)
     currency = facts.currency
