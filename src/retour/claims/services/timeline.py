@@ -52,7 +52,7 @@ def locked(claim: Claim) -> Claim:
 
 
 def transition(
-    current: Claim,
+    claim: Claim,
     target: str,
     *,
     kind: str = "",
@@ -63,8 +63,11 @@ def transition(
     at: datetime | None = None,
     fields: tuple[str, ...] = (),
 ) -> Claim:
-    """Move ``current`` (a row from ``locked``, changed by the caller in ``fields``) to ``target`` if the
-    state table allows it, save, and say so in the timeline. Call inside ``transaction.atomic``."""
+    """Move ``claim`` to ``target`` if the state table allows it, with the values the caller set on it
+    in ``fields``, and say so in the timeline. Call inside ``transaction.atomic``: the row is locked and
+    read again first (as it is now, not as the caller read it), so two clicks or two workers cannot both
+    move it."""
+    current = locked(claim)
     if not states.can_move(current.state, target):
         raise TransitionRefused(
             _("A claim that is %(current)s cannot become %(target)s.")
@@ -72,8 +75,10 @@ def transition(
             current=current.state,
             target=target,
         )
+    for name in fields:
+        setattr(current, name, getattr(claim, name))
     source = current.state
-    current.state = target
+    current.state = claim.state = target
     current.save(update_fields=["state", "updated_at", *fields])
     record_event(
         current,
