@@ -442,3 +442,43 @@ def test_a_request_body_over_the_limit_is_refused_before_anything_is_read(
     )
     assert not Return.objects.exists()
     assert confirm(shopper, order, {**resolution(pull), "method": "label"}).status_code == 302
+
+
+def test_what_a_line_can_come_back_for_is_said_on_the_items_screen(make_shopper):
+    """A gift card or a final-sale item comes back only if faulty: said before the shopper picks, not
+    refused one screen later."""
+    order, client = make_shopper(
+        "#1088",
+        delivered=datetime.now(UTC) - timedelta(days=20),  # past the 14-day withdrawal period
+        lines=[
+            delivered_line("Pull en laine", 1, "60.00"),
+            delivered_line("Carte cadeau", 1, "50.00", category="gift_cards"),
+            delivered_line("Veste soldée", 1, "80.00", final_sale=True),
+        ],
+    )
+    page = client.get(reverse("portal:order", args=[order.pk]))
+    html, words = page.content.decode(), text(page)
+    for title in ("Carte cadeau", "Veste soldée"):
+        assert f'name="l{order.lines.get(title=title).pk}-selected"' in html  # a fault brings it back
+    assert "gift cards" in words  # the policy's own words: why not for a change of mind
+    assert "final sale" in words
+    assert words.count("It can still come back if it is faulty, damaged or not as ordered.") == 2
+    in_french = text(client.get(reverse("portal:order", args=[order.pk]), headers={"Accept-Language": "fr"}))
+    assert "Il peut toujours être retourné s’il est défectueux, abîmé ou non conforme." in in_french
+
+
+def test_a_line_no_reason_can_bring_back_is_not_offered(make_shopper):
+    """Outside the EU and the UK, 120 days after delivery: neither a change of mind nor a fault."""
+    order, client = make_shopper(
+        "#1089",
+        delivered=datetime.now(UTC) - timedelta(days=120),
+        shipping_country="US",
+        customer={"email": "1089@example.com", "country": "US"},
+    )
+    page = client.get(reverse("portal:order", args=[order.pk]))
+    assert "Nothing in this order can be returned right now." in text(page)
+    assert (
+        'name="l' not in page.content.decode().split("unavailable", 1)[0]
+        or "-selected" not in page.content.decode()
+    )
+    assert "The return period for this item ended on" in text(page)

@@ -8,6 +8,7 @@ from django.db.models import prefetch_related_objects
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -19,7 +20,7 @@ from retour.portal.views.common import draft, page, save_draft
 from retour.returns.domain import returnable, states
 from retour.returns.errors import NoPolicy
 from retour.returns.models import Return, ReturnLine
-from retour.returns.services.creating import delivered_units, units_in_returns
+from retour.returns.services.creating import delivered_units, outlook, units_in_returns
 from retour.returns.services.withdrawing import withdrawable
 
 
@@ -29,6 +30,7 @@ class Row:
     form: PickForm | None  # None: nothing of it can go back now
     why_not: str
     help_url: str = ""  # what else is possible, when nothing can go back
+    note: str = ""  # a limit the shopper should know before picking (e.g. final sale: only if faulty)
 
 
 def _why_not(why: str) -> str:
@@ -43,6 +45,8 @@ def _rows(request: HttpRequest, order: Order) -> list[Row]:
     prefetch_related_objects([order], "shipments")  # one query for every line's delivery
     lines = list(order.lines.select_related("shipment").order_by("position"))
     taken = units_in_returns([line.pk for line in lines])
+    language = "fr" if (translation.get_language() or "").startswith("fr") else "en"
+    outlooks = outlook(order, lines, now=timezone.now())
     saved = {item["line"]: item for item in (draft(request, order.pk) or {}).get("lines", [])}
     rows = []
     for line in lines:
@@ -56,10 +60,23 @@ def _rows(request: HttpRequest, order: Order) -> list[Row]:
             guarantee = reverse("helpcenter:article", args=["marketplace-guarantee"]) if on_its_way else ""
             rows.append(Row(line, None, _why_not(can.why_not), guarantee))
             continue
+        seen = outlooks.get(line.pk)
+        if seen is not None and not seen.returnable:  # final sale, gift card, perishable...: said here
+            rows.append(Row(line, None, seen.change_of_mind.explanation(language)))
+            continue
+        note = ""
+        if seen is not None and seen.only_if_faulty:
+            note = " ".join(
+                (
+                    seen.change_of_mind.explanation(language),
+                    _("It can still come back if it is faulty, damaged or not as ordered."),
+                )
+            )
         before = saved.get(line.pk)
         initial = {"selected": True, **before} if before else {"quantity": available}
         data = request.POST if request.method == "POST" else None
-        rows.append(Row(line, PickForm(data, prefix=f"l{line.pk}", available=available, initial=initial), ""))
+        form = PickForm(data, prefix=f"l{line.pk}", available=available, initial=initial)
+        rows.append(Row(line, form, "", note=note))
     return rows
 
 

@@ -118,6 +118,44 @@ def _checked(order: Order, requests: Sequence[LineRequest]) -> dict[int, OrderLi
     return lines
 
 
+@dataclass(frozen=True)
+class Outlook:
+    """What the policy would say of a line before the shopper picks a reason: for a change of mind (the
+    item unopened) and for a fault. The items screen shows a line no reason can bring back as such."""
+
+    change_of_mind: Decision
+    fault: Decision
+
+    @property
+    def returnable(self) -> bool:
+        return self.change_of_mind.eligible or self.fault.eligible
+
+    @property
+    def only_if_faulty(self) -> bool:
+        return self.fault.eligible and not self.change_of_mind.eligible
+
+
+def outlook(order: Order, lines: Sequence[OrderLine], *, now: datetime) -> dict[int, Outlook]:
+    """Each line's ``Outlook`` today (lines under no active policy are left out)."""
+    requested_on = timezone.localtime(now, order.store.zone).date()
+    found = {}
+    for line in lines:
+        version = policies.active_version(order.store, line.seller)
+        if version is None:
+            continue
+
+        def decided(
+            reason: str, condition: str, line: OrderLine = line, version: PolicyVersion = version
+        ) -> Decision:
+            facts = facts_for_line(
+                line, requested_at=requested_on, condition=condition, reason=reason, quantity=1
+            )
+            return policies.decide(version, facts)
+
+        found[line.pk] = Outlook(decided("changed_mind", "unopened"), decided("defective", "damaged"))
+    return found
+
+
 def decide_lines(order: Order, requests: Sequence[LineRequest], *, now: datetime) -> list[Decided]:
     """The policy's decision on each requested line, eligible or not; refused when a line is unknown or
     asks for more units than the shopper still has. Saves nothing: the portal shows these before the
