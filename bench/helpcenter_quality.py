@@ -2,7 +2,7 @@
 articles.
 
     .venv/bin/python bench/helpcenter_quality.py [--kb src/retour/helpcenter/sample]
-        [--sets tuning,held-out,test,test2] [--articles 10000] [--latency-queries 2000] [--seed 1]
+        [--sets tuning,held-out,test,test2,test3] [--articles 10000] [--latency-queries 2000] [--seed 1]
         [--misses]
 
 Quality: each query of a labelled set (JSON Lines: id, lang, query, relevant slugs best first) is run
@@ -48,6 +48,7 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from retour.helpcenter.domain.engine import BaselineEngine, Doc, Engine  # noqa: E402
 from retour.helpcenter.domain.frontmatter import parse  # noqa: E402
+from retour.helpcenter.domain.semantic import default_embedder  # noqa: E402
 from retour.helpcenter.domain.synonyms import DEFAULTS  # noqa: E402
 
 LANGUAGES = ("en", "fr")
@@ -56,6 +57,15 @@ SETS = {
     "held-out": ROOT / "bench" / "helpcenter_queries_heldout.jsonl",
     "test": ROOT / "bench" / "helpcenter_queries_test.jsonl",
     "test2": ROOT / "bench" / "helpcenter_queries_test2.jsonl",
+    "test3": ROOT / "bench" / "helpcenter_queries_test3.jsonl",
+}
+# The day each set was written (its first commit: git log -- bench/helpcenter_queries*).
+WRITTEN = {
+    "tuning": "2026-11-23",
+    "held-out": "2026-12-01",
+    "test": "2026-12-01",
+    "test2": "2026-12-01",
+    "test3": "2026-12-06",
 }
 
 
@@ -101,7 +111,7 @@ def read_queries(path: Path) -> list[dict[str, Any]]:
 
 
 def row(name: str, label: str, lang: str, count: int, m: dict[str, float]) -> str:
-    return f"{name:<9} {label:<20} {lang:<4} {count:>7} {m['MRR']:>6.3f} {m['P@1']:>6.3f} {m['R@3']:>6.3f}"
+    return f"{name:<9} {label:<21} {lang:<4} {count:>7} {m['MRR']:>6.3f} {m['P@1']:>6.3f} {m['R@3']:>6.3f}"
 
 
 def quality(
@@ -109,8 +119,9 @@ def quality(
 ) -> dict[str, dict[str, float]]:
     """Prints one set's figures for the three engines; returns the overall figures of each."""
     engines = {
-        "retour": lambda lang: Engine(corpus[lang], lang, DEFAULTS[lang]),
-        "retour, no synonyms": lambda lang: Engine(corpus[lang], lang),
+        "retour": lambda lang: Engine(corpus[lang], lang, DEFAULTS[lang], embedder=default_embedder()),
+        "retour, lexical only": lambda lang: Engine(corpus[lang], lang, DEFAULTS[lang]),
+        "retour, no synonyms": lambda lang: Engine(corpus[lang], lang, embedder=default_embedder()),
         "bm25": lambda lang: BaselineEngine(corpus[lang], lang),
     }
     overall: dict[str, dict[str, float]] = {}
@@ -154,7 +165,7 @@ def latency(corpus: dict[str, list[Doc]], queries: list[str], options: argparse.
     for lang in LANGUAGES:
         started = time.perf_counter()
         docs = generated(corpus[lang], options.articles, options.seed) + corpus[lang]
-        big = Engine(docs, lang, DEFAULTS[lang])
+        big = Engine(docs, lang, DEFAULTS[lang], embedder=default_embedder())
         built = time.perf_counter() - started
         mine = [q["query"] for q in queries if q["lang"] == lang]
         for _ in range(options.latency_queries // 2):
@@ -195,9 +206,11 @@ def main() -> int:
     cpu = platform.processor() or platform.machine()
     print(f"  machine: {cpu}, {os.cpu_count()} CPUs, Python {platform.python_version()}")
     print(f"  corpus: {sum(len(d) for d in corpus.values())} articles ({kb})")
-    print(f"  query sets: {', '.join(f'{name} {len(q)}' for name, q in sets.items())}")
+    print(
+        f"  query sets: {', '.join(f'{name} {len(q)} (written {WRITTEN[name]})' for name, q in sets.items())}"
+    )
     print()
-    print(f"{'set':<9} {'engine':<20} {'lang':<4} {'queries':>7} {'MRR':>6} {'P@1':>6} {'R@3':>6}")
+    print(f"{'set':<9} {'engine':<21} {'lang':<4} {'queries':>7} {'MRR':>6} {'P@1':>6} {'R@3':>6}")
     for name, queries in sets.items():
         quality(corpus, name, queries, options.misses)
     if options.articles:

