@@ -410,3 +410,26 @@ def test_only_the_part_of_a_payout_that_failed_is_paid_again(marketplace_order, 
     assert seller_balance(claim.seller, EUR) == Money.of("85.00", EUR)
     assert fake_stripe.total_refunded() == 6500
     assert balanced()
+
+
+@pytest.mark.django_db
+def test_the_worker_job_grants_overdue_claims_and_marks_paid_payouts(marketplace_order, claims_agent):
+    from retour.claims.tasks import grant_overdue_claims
+    from retour.config.schedule import JOBS
+
+    assert "retour.claims.tasks.grant_overdue_claims" in {job.task for job in JOBS}
+    ordered = timezone.now() - timedelta(days=20)
+    order = marketplace_order(
+        ordered_at=ordered.isoformat(),
+        shipments=[{"estimated_delivery_latest": str((ordered + timedelta(days=4)).date())}],
+    )
+    claim = file_for(order, now=timezone.now() - timedelta(hours=73))
+    assert grant_overdue_claims.call() == 1
+    claim.refresh_from_db()
+    assert claim.state == "granted"
+    for refund in claim.payout_request.refunds.all():
+        confirm_manual(refund, actor=claims_agent)  # staff pay it by hand, later
+    assert grant_overdue_claims.call() == 0
+    claim.refresh_from_db()
+    assert claim.state == "paid"
+    assert kinds(claim) == ["filed", "granted", "paid"]
