@@ -21,6 +21,7 @@ from retour.core.money import Money
 from retour.logistics import codes
 from retour.logistics.services import has_label, printed_label
 from retour.returns.models import Return, ReturnEvent, ReturnLine
+from retour.returns.services import handling
 
 LOCALES = {"fr": "fr_FR", "en": "en_GB"}
 
@@ -55,7 +56,7 @@ MESSAGES: dict[str, tuple[Any, Any, Any]] = {
     "label_issued": (
         _("Your return label for %(number)s"),
         _("Your return label is ready."),
-        _("Print it, stick it on the parcel and drop it off."),
+        _("Print it, stick it on the parcel and drop it off by %(ship_by)s."),
     ),
     "received": (
         _("We received your parcel %(number)s"),
@@ -235,6 +236,12 @@ def _decision_changed(line: ReturnLine) -> bool:
     )
 
 
+def _ship_by(ret: Return, language: str) -> str:
+    """The last day to send the parcel, in words ("20 December 2026"), or "" when nothing is awaited."""
+    day = handling.ship_by(ret)
+    return format_date(day, "long", locale=LOCALES[language]) if day else ""
+
+
 def _moment(iso: str, ret: Return, language: str) -> str:
     """A moment of the timeline as the shopper reads it: date and time in the store's time zone."""
     if not iso:
@@ -257,6 +264,7 @@ def render(event: ReturnEvent) -> Email:
             "amount": Money(Decimal(amount), ret.order.currency).format(LOCALES[language]) if amount else "",
             "days_left": event.data.get("days_left", ""),
             "expiry_days": settings.RETURN_EXPIRY_DAYS,
+            "ship_by": _ship_by(ret, language),
             "order": event.data.get("order", "") or ret.order.number,
             "withdrawn_at": _moment(event.data.get("at", ""), ret, language),
             "expected_by": (

@@ -8,11 +8,16 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from babel.dates import format_date
 from django.core.management import call_command
+from django.test import Client
+from django.urls import reverse
+from django.utils import formats, timezone
 
 from fakes.stripe_server import FakeStripe
 from retour.catalog.models import Product, Variant
 from retour.orders.models import Order
+from retour.portal import access
 from retour.returns.models import Return
 from retour.returns.services import handling
 from retour.returns.services.creating import LineRequest, create_return
@@ -156,3 +161,31 @@ def test_a_failed_refund_is_told_to_the_shopper(make_order, fake_stripe, smtp):
     text, html = bodies(failed)
     assert "60,00" in text
     assert "60,00" in html
+
+
+def test_the_label_email_and_the_status_page_give_the_day_to_send_by(order, smtp, settings):
+    settings.RETURN_EXPIRY_DAYS = 21
+    line = order.lines.order_by("position").first()
+    ret = create_return(order, [LineRequest(line.pk, 1, "size_fit", "unopened")], return_method="label")
+    assert ret.state == "label_issued"
+    last_day = handling.ship_by(ret)
+    expires = ret.approved_at + timedelta(days=21)
+    assert last_day == timezone.localdate(expires - timedelta(seconds=1), ret.store.zone)
+    assert handling.expire(ret, days=21, now=expires - timedelta(seconds=1)) is None  # still in time
+    run_worker()
+    (label,) = sent(smtp, "étiquette de retour")
+    text, html = bodies(label)
+    in_words = format_date(last_day, "long", locale="fr_FR")
+    assert f"déposez-le au plus tard le {in_words}" in text
+    assert in_words in html
+    shopper = Client()
+    session = shopper.session
+    session[access.SESSION_KEY] = [order.pk]
+    session.save()
+    page = shopper.get(reverse("portal:return", args=[ret.number]), headers={"Accept-Language": "en"})
+    assert (
+        f"Send it by {formats.date_format(last_day, 'DATE_FORMAT')}: after that day the return expires."
+        in (page.content.decode())
+    )
+    # nothing to send, nothing to say: a return already on its way
+    assert handling.ship_by(handling.mark_in_transit(ret)) is None

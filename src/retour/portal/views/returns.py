@@ -87,6 +87,7 @@ def return_page(request: HttpRequest, number: str) -> HttpResponse:
         "refunds": _refunds(ret),
         "expected": expected,
         "awaiting": ret.state in states.AWAITING_SHIPMENT and ret.return_method != Return.Method.KEEP,
+        "ship_by": handling.ship_by(ret),
         "finished": ret.state in states.FINAL,
         "label": has_label(ret),
         "qr": qr,

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from functools import partial
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -100,6 +101,18 @@ def cannot_cancel(why: str) -> str:
     if why == states.RECEIVED_ALREADY:
         return _("This return can no longer be cancelled: part of it has been received.")
     return _("This return is closed: there is nothing left to cancel.")
+
+
+def ship_by(ret: Return, days: int | None = None) -> date | None:
+    """The last day (store time) to send an approved return before it expires (``expire``, after
+    RETURN_EXPIRY_DAYS); None when nothing is awaited."""
+    if ret.state not in states.AWAITING_SHIPMENT or ret.approved_at is None:
+        return None
+    if ret.return_method == Return.Method.KEEP:
+        return None
+    days = settings.RETURN_EXPIRY_DAYS if days is None else days
+    expires_at = ret.approved_at + timedelta(days=days)
+    return timezone.localdate(expires_at - timedelta(seconds=1), ret.store.zone)
 
 
 def expire(ret: Return, *, days: int, now: datetime | None = None) -> Return | None:
