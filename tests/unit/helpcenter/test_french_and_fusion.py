@@ -86,3 +86,12 @@ def test_without_an_embedder_the_engine_is_the_lexical_one():
     lexical = Engine(EN, "en")
     assert lexical.signals("refund") == []
     assert lexical.search("refund", 3)[0].slug == "refunds"
+
+
+def test_a_query_alone_embeds_like_the_same_text_in_a_batch():
+    embedder = default_embedder()
+    texts = ["ou est mon remboursement", "etiquette perdue", "!!!"]
+    batch = embedder.embed(texts)
+    for i, text in enumerate(texts[:2]):
+        assert np.allclose(embedder.embed([text])[0], batch[i], atol=1e-5)
+    assert not np.isnan(embedder.embed(["!!!"])).any()

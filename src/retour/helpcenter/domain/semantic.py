@@ -67,6 +67,17 @@ class WordLlamaEmbedder:
     def embed(self, texts: Sequence[str]) -> Vectors:
         if not texts:
             return np.zeros((0, 0), dtype=np.float32)
+        if len(texts) == 1:  # a query: the same mean of token vectors, without the batch machinery
+            table = self.model.embedding
+            ids = self.model.tokenizer.encode(texts[0], add_special_tokens=False).ids
+            rows = np.clip(np.asarray(ids, dtype=np.int64), 0, len(table) - 1)
+            mean = (
+                np.asarray(table[rows], np.float32).mean(axis=0)
+                if len(ids)
+                else np.zeros(table.shape[1], dtype=np.float32)
+            )
+            norm = float(np.linalg.norm(mean))
+            return (mean / norm if norm else mean).reshape(1, -1).astype(np.float32)
         vectors = np.asarray(self.model.embed(list(texts), norm=True), dtype=np.float32)
         return vectors.reshape(len(texts), -1)
 
