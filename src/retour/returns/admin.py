@@ -127,6 +127,7 @@ class ReturnAdmin(admin.ModelAdmin[Return]):
     actions = [
         "approve_selected",
         "reject_selected",
+        "mark_in_transit_selected",
         "receive_selected",
         "inspect_selected",
         "refund_selected",
@@ -241,6 +242,18 @@ class ReturnAdmin(admin.ModelAdmin[Return]):
             queryset,
             lambda ret: handling.approve(ret, actor=request.user),
             _("Returns approved: %(count)d."),
+        )
+
+    @admin.action(
+        description=gettext_lazy("Mark the selected returns in transit (the parcel was sent)"),
+        permissions=["receive"],
+    )
+    def mark_in_transit_selected(self, request: HttpRequest, queryset: QuerySet[Return]) -> None:
+        self._each(
+            request,
+            queryset,
+            lambda ret: handling.mark_in_transit(ret, actor=request.user),
+            _("Returns marked in transit: %(count)d."),
         )
 
     @admin.action(description=gettext_lazy("Cancel the selected returns"), permissions=["approve"])

@@ -100,3 +100,14 @@ def test_exchange_for_another_size_then_close_in_the_admin(admin_client, order, 
     assert Exchange.objects.get(ret=ret).variant.sku == "PULL-L"
     act(admin_client, "close_exchanged_selected", ret)
     assert Return.objects.get(pk=ret.pk).outcome == "exchanged"
+
+
+def test_a_parcel_is_marked_in_transit_in_the_admin_and_can_no_longer_be_cancelled(admin_client, order):
+    line = order.lines.order_by("position").first()
+    ret = create_return(order, [LineRequest(line.pk, 1, "size_fit", "unopened")])
+    act(admin_client, "mark_in_transit_selected", ret)
+    ret.refresh_from_db()
+    assert ret.state == "in_transit"
+    act(admin_client, "cancel_selected", ret)
+    ret.refresh_from_db()
+    assert ret.state == "in_transit"

@@ -8,6 +8,8 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.test import Client
 
+from retour.returns.models import Return
+
 pytestmark = pytest.mark.django_db
 
 
@@ -286,3 +288,19 @@ def test_a_line_on_its_way_is_not_returnable_anywhere(make_order, agent, client_
     assert refused.json()["code"] == "not_delivered"
     assert "has not been delivered yet" in refused.json()["title"]
     assert not shipped.returns.exists()
+
+
+def test_a_parcel_marked_in_transit_through_the_api_keeps_its_tracking_number(
+    order, agent, warehouse, client_for
+):
+    number = post(client_for(agent), "/api/v1/returns", body(order)).json()["number"]
+    assert (
+        post(client_for(agent), f"/api/v1/returns/{number}/in-transit").status_code == 403
+    )  # the warehouse's
+    sent = post(client_for(warehouse), f"/api/v1/returns/{number}/in-transit", {"tracking": "6A12345678901"})
+    assert sent.status_code == 200, sent.content
+    assert sent.json()["state"] == "in_transit"
+    assert [e["kind"] for e in sent.json()["timeline"]][-1] == "in_transit"
+    assert Return.objects.get(number=number).tracking_number == "6A12345678901"
+    again = post(client_for(warehouse), f"/api/v1/returns/{number}/in-transit")
+    assert again.status_code == 409  # the state table refuses it twice

@@ -486,6 +486,25 @@ def reject(request: HttpRequest, number: str, body: Rejection, store: str | None
     )
 
 
+class Sent(Schema):
+    tracking: str = Field("", max_length=64)  # the carrier's tracking number, when the shopper gave it
+
+
+@router.post("/{number}/in-transit", response=ReturnOut, summary="Mark a return's parcel as sent")
+def in_transit(
+    request: HttpRequest, number: str, body: Sent | None = None, store: str | None = None
+) -> ReturnOut:
+    """The parcel is on its way (a carrier's scan, the shopper's proof of sending): the return can no longer
+    be cancelled, and is no longer chased or expired."""
+    require(request, "returns.receive_return", _("You may not mark returns in transit."))
+    return present_for(
+        request,
+        handling.mark_in_transit(
+            find_return(request, number, store), actor=request.user, tracking=body.tracking if body else ""
+        ),
+    )
+
+
 @router.post(
     "/{number}/receive", response=ReturnOut, summary="Receive lines (by default every line still awaited)"
 )

@@ -67,8 +67,13 @@ def mark_label_issued(ret: Return, *, actor: Actor = None, tracking: str = "") -
 
 
 def mark_in_transit(ret: Return, *, actor: Actor = None, tracking: str = "") -> Return:
+    """The parcel is on its way; its tracking number kept when given."""
     with transaction.atomic():
-        return transition(ret, states.IN_TRANSIT, actor=actor, data={"tracking": tracking})
+        moved = transition(ret, states.IN_TRANSIT, actor=actor, data={"tracking": tracking})
+        if tracking and moved.tracking_number != tracking:
+            moved.tracking_number = tracking
+            moved.save(update_fields=["tracking_number"])
+        return moved
 
 
 ARRIVED = (ReturnLine.Reception.RECEIVED, ReturnLine.Reception.WRONG_ITEM)
