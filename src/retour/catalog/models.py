@@ -190,3 +190,37 @@ class Variant(models.Model):
     def __str__(self) -> str:
         label = f"{self.product.title} – {self.title}" if self.title else self.product.title
         return f"{label} ({self.sku})" if self.sku else label
+
+
+class StockMovement(models.Model):
+    """One change of a variant's stock and why: a returned unit put back on the shelf, a unit sent out as
+    an exchange. Append-only; a tracked variant's ``stock`` moves with it."""
+
+    class Reason(models.TextChoices):
+        RESTOCK = "restock", _("returned unit restocked")
+        EXCHANGE = "exchange", _("sent out as an exchange")
+
+    variant = models.ForeignKey(
+        Variant, on_delete=models.PROTECT, related_name="movements", verbose_name=_("variant")
+    )
+    quantity = models.IntegerField(_("quantity"), help_text=_("Units in (positive) or out (negative)."))
+    reason = models.CharField(_("reason"), max_length=16, choices=Reason.choices)
+    stock_after = models.IntegerField(_("stock after"), null=True, blank=True)
+    return_line_id = models.BigIntegerField(_("return line"), null=True, blank=True)
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("stock movement")
+        verbose_name_plural = _("stock movements")
+        ordering = ["-at", "-id"]
+        constraints = [
+            # A returned line is restocked once, however often its inspection is saved.
+            models.UniqueConstraint(
+                fields=["return_line_id", "reason"],
+                condition=models.Q(return_line_id__isnull=False),
+                name="stock_movement_once_per_line",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.variant} {self.quantity:+d} ({self.reason})"

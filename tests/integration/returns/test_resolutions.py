@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 from django.db import connection, connections
 
-from retour.catalog.models import Product, Variant
+from retour.catalog.models import Product, StockMovement, Variant
 from retour.orders.models import Order
 from retour.refunds.services.paying import request_refund
 from retour.returns.models import Exchange, Return, ReturnEvent
@@ -329,3 +329,36 @@ def test_a_cheaper_exchange_whose_difference_is_refunded_ends_exchanged(order, p
     confirm_manual(request.refunds.get(), actor=None)
     ret.refresh_from_db()
     assert (ret.state, ret.outcome) == ("resolved", "exchanged")
+
+
+@pytest.mark.django_db
+def test_a_line_restocked_at_inspection_puts_its_units_back_once_with_the_movement(order, policy_store):
+    line = order.lines.order_by("position").first()
+    on_shelf = variant(policy_store, "PULL-M", "60.00", stock=4)
+    line.variant = on_shelf
+    line.save(update_fields=["variant"])
+    ret = create_return(order, [LineRequest(line.pk, 2, "size_fit", "unopened")])
+    ret = handling.receive(ret, actor=None)
+    returned = ret.lines.get()
+    handling.inspect(ret, [handling.Grading(returned.pk, "unopened", "review", "restock")], actor=None)
+    on_shelf.refresh_from_db()
+    assert on_shelf.stock == 4  # to review: not yet back on the shelf
+    handling.inspect(ret, [handling.Grading(returned.pk, "unopened", "accepted", "restock")], actor=None)
+    on_shelf.refresh_from_db()
+    assert on_shelf.stock == 6
+    (movement,) = StockMovement.objects.filter(variant=on_shelf)
+    assert (movement.quantity, movement.reason, movement.stock_after, movement.return_line_id) == (
+        2,
+        "restock",
+        6,
+        returned.pk,
+    )
+
+
+@pytest.mark.django_db
+def test_an_exchange_records_the_unit_sent_out(order, policy_store):
+    ret = inspected(order)
+    size_l = variant(policy_store, "PULL-L", "60.00", stock=5)
+    exchange(ret, ret.lines.get(), size_l, actor=None)
+    (movement,) = StockMovement.objects.filter(variant=size_l)
+    assert (movement.quantity, movement.reason, movement.stock_after) == (-2, "exchange", 3)

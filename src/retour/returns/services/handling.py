@@ -13,6 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
+from retour.catalog import stock
+from retour.catalog.models import StockMovement
 from retour.policies import services as policies
 from retour.policies.domain.vocabulary import CONDITIONS
 from retour.refunds.services import amounts
@@ -274,6 +276,17 @@ def inspect(ret: Return, gradings: Sequence[Grading], *, actor: Actor, at: datet
                     "disposition",
                 ]
             )
+            if (
+                grading.result == ReturnLine.Inspection.ACCEPTED
+                and grading.disposition == ReturnLine.Disposition.RESTOCK
+                and line.order_line.variant_id is not None
+            ):
+                stock.move(
+                    line.order_line.variant_id,
+                    line.received_quantity or line.quantity,
+                    StockMovement.Reason.RESTOCK,
+                    return_line_id=line.pk,
+                )
             record_event(
                 current,
                 "line_inspected",

@@ -18,7 +18,8 @@ from django.db.models import DateTimeField, Exists, ExpressionWrapper, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from retour.catalog.models import Variant
+from retour.catalog import stock as catalog_stock
+from retour.catalog.models import StockMovement, Variant
 from retour.core.errors import DomainError
 from retour.core.money import Money
 from retour.orders.models import Order, OrderLine
@@ -82,7 +83,7 @@ def exchange(
         target = variant or line.order_line.variant
         if target is None:
             raise ReturnInvalid(_("The ordered item has no variant in the catalogue to send again."))
-        stock = _take(target, current.store_id, line.quantity)
+        stock = _take(target, current.store_id, line.quantity, line.pk)
         kind = "exchange" if variant is not None else "replacement"
         price = Money(Decimal(stock.price), current.order.currency) * line.quantity
         difference = (
@@ -130,17 +131,17 @@ def _check_exchangeable(current: Return, line: ReturnLine, instant: bool) -> Non
         raise ReturnInvalid(_("This item has already been exchanged."))
 
 
-def _take(target: Variant, store_id: int, quantity: int) -> Variant:
-    """Take ``quantity`` of ``target`` from stock under its row lock, or refuse with nothing changed."""
+def _take(target: Variant, store_id: int, quantity: int, return_line_id: int) -> Variant:
+    """Take ``quantity`` of ``target`` from stock under its row lock (the movement recorded), or refuse
+    with nothing changed."""
     stock = Variant.objects.select_for_update().get(pk=target.pk, store_id=store_id)
     if stock.stock is not None and stock.stock < quantity:
         raise OutOfStock(
             _("“%(item)s” is out of stock: %(left)d left, %(wanted)d needed.")
             % {"item": str(stock), "left": max(stock.stock, 0), "wanted": quantity}
         )
-    if stock.stock is not None:
-        stock.stock -= quantity
-        stock.save(update_fields=["stock"])
+    catalog_stock.move(stock.pk, -quantity, StockMovement.Reason.EXCHANGE, return_line_id=return_line_id)
+    stock.refresh_from_db(fields=["stock"])
     return stock
 
 
