@@ -226,7 +226,55 @@ def test_an_order_sent_again_in_another_currency_is_refused(store: Store, api_cl
 def test_amounts_finer_than_the_currency_make_the_order_invalid(store: Store, api_client: Client):
     order = json_order(currency="JPY", lines=[{"title": "Board", "quantity": 1, "unit_price": "10.5"}])
     body = assert_problem(post(api_client, order), 422, "order_invalid")
-    assert [error["field"] for error in body["errors"]] == ["lines[0].unit_price"]
+    assert [error["field"] for error in body["errors"]] == ["lines.0.unit_price"]
+
+
+# What the columns cannot hold: the same answer on SQLite and PostgreSQL, never a database error
+
+
+def test_a_quantity_beyond_its_column_makes_the_order_invalid(store: Store, api_client: Client):
+    order = json_order(lines=[{"title": "Board", "quantity": 3_000_000_000, "unit_price": "0.00"}])
+    body = assert_problem(post(api_client, order), 422, "order_invalid")
+    assert body["errors"] == [
+        {
+            "field": "lines.0.quantity",
+            "message": "3000000000 is more than 2147483647, the largest this column holds",
+        }
+    ]
+    assert not Order.objects.exists()
+
+
+def test_an_amount_of_twenty_digits_is_an_invalid_request(store: Store, api_client: Client):
+    order = json_order(lines=[{"title": "Board", "quantity": 1, "unit_price": "12345678901234567890.00"}])
+    body = assert_problem(post(api_client, order), 422, "invalid_request")
+    assert body["errors"] == [
+        {
+            "field": "lines.0.unit_price",
+            "message": "12345678901234567890.00 has more than 15 digits before the decimal point",
+        }
+    ]
+
+
+def test_discount_codes_longer_than_their_column_make_the_order_invalid(store: Store, api_client: Client):
+    order = json_order(discount_codes=[f"SPRING-SALE-CODE-{n:03d}" for n in range(14)])
+    body = assert_problem(post(api_client, order), 422, "order_invalid")
+    assert body["errors"] == [
+        {"field": "discount_codes", "message": "306 characters, more than the 255 this column holds"}
+    ]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        json.dumps(json_order()).replace('"quantity": 1', '"quantity": ' + "9" * 5000),
+        '{"number": "R-1", "lines": ' + "[" * 5000 + "]" * 5000 + "}",
+    ],
+    ids=["a 5000-digit integer", "5000 nested arrays"],
+)
+def test_a_body_no_parser_should_read_is_a_clean_bad_request(store: Store, api_client: Client, body: str):
+    response = api_client.post(URL, body, content_type="application/json")
+    assert assert_problem(response, 400, "http_error")["title"] == "The request body is not valid JSON."
+    assert not Order.objects.exists()
 
 
 # The documentation

@@ -157,7 +157,7 @@ def test_an_unknown_currency_is_rejected():
 
 def test_yen_amounts_with_decimals_are_rejected():
     [error] = rejected(json_order(currency="JPY", lines=[json_line(unit_price="10.5")]))
-    assert error.column == "lines[0].unit_price"
+    assert error.column == "lines.0.unit_price"
     assert error.message == "10.5 has more decimals than JPY allows"
 
 
@@ -168,7 +168,7 @@ def test_whole_yen_amounts_are_accepted():
 
 def test_every_amount_with_too_many_decimals_is_reported():
     errors = rejected(json_order(shipping="4.999", lines=[json_line(unit_price="1.001", discount="0.001")]))
-    assert columns(errors) == ["shipping", "lines[0].unit_price", "lines[0].discount"]
+    assert columns(errors) == ["shipping", "lines.0.unit_price", "lines.0.discount"]
 
 
 def test_a_negative_price_is_rejected():

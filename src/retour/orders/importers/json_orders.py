@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable, Iterator
 from datetime import date
 from decimal import Decimal
-from typing import Annotated, Literal, TextIO, TypeVar
+from typing import Annotated, Any, Literal, TextIO, TypeVar
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -26,8 +26,10 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from retour.catalog.models import Product, Seller
 from retour.core.money import is_currency, minor_units
 from retour.core.schema_errors import translated_message
+from retour.orders.importers.limits import amount_whole_digits, digits_problem, length
 from retour.orders.importers.records import (
     ImportedCustomer,
     ImportedLine,
@@ -36,7 +38,9 @@ from retour.orders.importers.records import (
     ImportedShipment,
     RowError,
     complete,
+    shown,
 )
+from retour.orders.models import Customer, Order, OrderLine, Payment, Shipment
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 COUNTRY = re.compile(r"^([A-Z]{2})?$")
@@ -56,10 +60,21 @@ def _country(value: str) -> str:
     return value
 
 
-NonNegative = Annotated[Decimal, Field(ge=0, allow_inf_nan=False)]
+def _fits_amount_column(value: Decimal) -> Decimal:
+    # Before any arithmetic: 1e999999 is a finite Decimal that no sum or rounding survives.
+    digits = amount_whole_digits()
+    if value and value.adjusted() >= digits:
+        raise PydanticCustomError("amount_too_large", digits_problem(value, digits))
+    return value
+
+
+NonNegative = Annotated[Decimal, Field(ge=0, allow_inf_nan=False), AfterValidator(_fits_amount_column)]
 Email = Annotated[
     str,
-    Field(max_length=254, json_schema_extra={"format": "email", "pattern": EMAIL.pattern}),
+    Field(
+        max_length=length(Customer, "email"),
+        json_schema_extra={"format": "email", "pattern": EMAIL.pattern},
+    ),
     AfterValidator(_email),
 ]
 # A country code, or empty when unknown.
@@ -68,9 +83,22 @@ FinancialStatus = Literal[
     "pending", "authorized", "paid", "partially_paid", "partially_refunded", "refunded", "voided"
 ]
 FulfillmentStatus = Literal["unfulfilled", "partial", "fulfilled", "restocked"]
-# The columns of the fields the writer may refuse an order for (see ImportedOrder.columns).
-COLUMNS = {"email": "customer.email"}
+# The fields the writer may refuse an order for whose name in the JSON is not the record's (see
+# ImportedOrder.columns); the others are called as the record calls them (``lines.0.title``).
+COLUMNS = {
+    "email": "customer.email",
+    "discount": "order_discount",
+    "customer.is_member": "customer.member",
+    "lines.line_discount": "lines.{index}.discount",
+    "lines.order_discount_share": "order_discount",
+    "lines.seller_code": "lines.{index}.seller",
+}
 T = TypeVar("T")
+# What no order needs and a hostile or broken file may hold: refused by name before the schema looks.
+MAX_DEPTH = 10  # objects and arrays inside each other (an order needs 4: order, lines, line, tags)
+MAX_TEXT = 10_000  # characters in one string (no field holds more than 255)
+MAX_INTEGER_DIGITS = 20  # digits of an integer (more than any column holds; int() stops at 4,300)
+MAX_LINE = 1_000_000  # characters on one line of a JSON Lines file (one order)
 
 
 class _Strict(BaseModel):
@@ -79,27 +107,30 @@ class _Strict(BaseModel):
 
 class CustomerIn(_Strict):
     email: Email
-    first_name: Annotated[str, Field(max_length=100)] = ""
-    last_name: Annotated[str, Field(max_length=100)] = ""
+    first_name: Annotated[str, Field(max_length=length(Customer, "first_name"))] = ""
+    last_name: Annotated[str, Field(max_length=length(Customer, "last_name"))] = ""
     language: Literal["", "en", "fr"] = ""
     country: Country = ""
     member: bool = False
-    segment: Annotated[str, Field(max_length=64)] = ""  # the store's kind of customer: vip, new…
-    external_id: Annotated[str, Field(max_length=100)] = ""
+    # the store's kind of customer: vip, new…
+    segment: Annotated[str, Field(max_length=length(Customer, "segment"))] = ""
+    external_id: Annotated[str, Field(max_length=length(Customer, "external_id"))] = ""
 
 
 class LineIn(_Strict):
-    title: Annotated[str, Field(min_length=1, max_length=255)]
+    title: Annotated[str, Field(min_length=1, max_length=length(OrderLine, "title"))]
     quantity: Annotated[int, Field(ge=1)]
     unit_price: NonNegative
-    sku: Annotated[str, Field(max_length=100)] = ""
+    sku: Annotated[str, Field(max_length=length(OrderLine, "sku"))] = ""
     discount: NonNegative = Decimal(0)
     tax: NonNegative | None = None
     taxable: bool = True
-    seller: Annotated[str, Field(max_length=64, pattern=r"^[-a-zA-Z0-9_]*$")] = ""
-    seller_name: Annotated[str, Field(max_length=200)] = ""
-    vendor: Annotated[str, Field(max_length=200)] = ""
-    category: Annotated[str, Field(max_length=64, pattern=r"^[-a-zA-Z0-9_]*$")] = ""
+    seller: Annotated[str, Field(max_length=length(Seller, "code"), pattern=r"^[-a-zA-Z0-9_]*$")] = ""
+    seller_name: Annotated[str, Field(max_length=length(Seller, "name"))] = ""
+    vendor: Annotated[str, Field(max_length=length(Product, "vendor"))] = ""
+    category: Annotated[str, Field(max_length=length(OrderLine, "category"), pattern=r"^[-a-zA-Z0-9_]*$")] = (
+        ""
+    )
     tags: list[Annotated[str, Field(max_length=50)]] = []
     final_sale: bool = False
     personalised: bool = False
@@ -109,17 +140,17 @@ class LineIn(_Strict):
 
 
 class PaymentIn(_Strict):
-    method: Annotated[str, Field(min_length=1, max_length=100)]
+    method: Annotated[str, Field(min_length=1, max_length=length(Payment, "method"))]
     amount: NonNegative
-    gateway: Annotated[str, Field(max_length=100)] = ""
-    reference: Annotated[str, Field(max_length=200)] = ""
+    gateway: Annotated[str, Field(max_length=length(Payment, "gateway"))] = ""
+    reference: Annotated[str, Field(max_length=length(Payment, "reference"))] = ""
     captured_at: AwareDatetime | None = None
 
 
 class ShipmentIn(_Strict):
-    carrier: Annotated[str, Field(max_length=100)] = ""
-    tracking_number: Annotated[str, Field(max_length=100)] = ""
-    method: Annotated[str, Field(max_length=100)] = ""
+    carrier: Annotated[str, Field(max_length=length(Shipment, "carrier"))] = ""
+    tracking_number: Annotated[str, Field(max_length=length(Shipment, "tracking_number"))] = ""
+    method: Annotated[str, Field(max_length=length(Shipment, "method"))] = ""
     shipped_at: AwareDatetime | None = None
     delivered_at: AwareDatetime | None = None
     estimated_delivery_latest: date | None = None
@@ -128,18 +159,18 @@ class ShipmentIn(_Strict):
 class OrderIn(_Strict):
     """One order. Amounts are decimal strings in the order's currency; times carry their offset."""
 
-    number: Annotated[str, Field(min_length=1, max_length=64)]
+    number: Annotated[str, Field(min_length=1, max_length=length(Order, "number"))]
     ordered_at: AwareDatetime
     currency: Annotated[str, Field(min_length=3, max_length=3)]
     lines: Annotated[list[LineIn], Field(min_length=1, max_length=1000)]
-    external_id: Annotated[str, Field(max_length=100)] = ""
+    external_id: Annotated[str, Field(max_length=length(Order, "external_id"))] = ""
     customer: CustomerIn | None = None
     language: Literal["", "en", "fr"] = ""
     is_gift: bool = False
     discount_codes: list[Annotated[str, Field(max_length=100)]] = []
     order_discount: NonNegative = Decimal(0)
     shipping: NonNegative = Decimal(0)
-    shipping_method: Annotated[str, Field(max_length=100)] = ""
+    shipping_method: Annotated[str, Field(max_length=length(Order, "shipping_method"))] = ""
     tax: NonNegative | None = None
     tax_included: bool = False
     duties: NonNegative = Decimal(0)
@@ -148,7 +179,7 @@ class OrderIn(_Strict):
     fulfillment_status: FulfillmentStatus = "unfulfilled"
     cancelled_at: AwareDatetime | None = None
     shipping_country: Country = ""
-    shipping_postal_code: Annotated[str, Field(max_length=20)] = ""
+    shipping_postal_code: Annotated[str, Field(max_length=length(Order, "shipping_postal_code"))] = ""
     billing_country: Country = ""
     payments: list[PaymentIn] = []
     shipments: list[ShipmentIn] = []
@@ -268,11 +299,11 @@ def _check_decimals(order: OrderIn, row: int) -> list[RowError]:
     ]
     for index, line in enumerate(order.lines):
         amounts += [
-            (f"lines[{index}].unit_price", line.unit_price),
-            (f"lines[{index}].discount", line.discount),
-            (f"lines[{index}].tax", line.tax),
+            (f"lines.{index}.unit_price", line.unit_price),
+            (f"lines.{index}.discount", line.discount),
+            (f"lines.{index}.tax", line.tax),
         ]
-    amounts += [(f"payments[{index}].amount", payment.amount) for index, payment in enumerate(order.payments)]
+    amounts += [(f"payments.{index}.amount", payment.amount) for index, payment in enumerate(order.payments)]
     return [
         RowError(
             row,
@@ -293,13 +324,54 @@ def validation_errors(error: ValidationError, row: int) -> list[RowError]:
 
 
 def read(stream: TextIO) -> Iterator[ImportedOrder | list[RowError]]:
-    """Yield each order of a JSON array or JSON Lines file; the row is the array index or line number."""
-    return read_items(stream, parse_one)
+    """Yield each order of a JSON array or JSON Lines file; the row is the array index or line number.
+
+    An order number given twice is an error at its second row (as in a CSV export), whatever the rows say:
+    which of two versions is meant cannot be known.
+    """
+    seen: dict[str, int] = {}
+    for parsed in read_items(stream, parse_one):
+        if isinstance(parsed, ImportedOrder):
+            first = seen.setdefault(parsed.number, parsed.row)
+            if first != parsed.row:
+                yield [
+                    RowError(
+                        parsed.row,
+                        "number",
+                        _(
+                            "order %(number)s is already at row %(row)d of this file; an order may be "
+                            "given once"
+                        )
+                        % {"number": shown(parsed.number), "row": first},
+                    )
+                ]
+                continue
+        yield parsed
+
+
+class _GiantInteger:
+    """A JSON integer with more digits than any column holds, kept for its message: the json module would
+    give it to int(), which refuses more than 4,300 digits with a ValueError."""
+
+    __slots__ = ("digits",)
+
+    def __init__(self, text: str) -> None:
+        self.digits = len(text.lstrip("-"))
+
+
+def _integer(text: str) -> int | _GiantInteger:
+    return _GiantInteger(text) if len(text) > MAX_INTEGER_DIGITS else int(text)
+
+
+def loads(text: str) -> Any:
+    """Parse JSON with exact decimals; a giant integer is kept apart (see ``oversized``)."""
+    return json.loads(text, parse_float=Decimal, parse_int=_integer)
 
 
 def read_items(stream: TextIO, parse: Callable[[object, int], T]) -> Iterator[T | list[RowError]]:
     """Yield ``parse(item, row)`` for each item of a JSON array or JSON Lines file; the row is the array
-    index or line number. A syntax error is a list of one ``RowError``."""
+    index or line number. A syntax error, a line longer than ``MAX_LINE`` or nesting deeper than Python's
+    own parser goes is a list of one ``RowError``."""
     first = stream.read(1)
     line, column = 1, 1  # where ``first`` is in the file; blank lines still count in the line numbers
     while first and first.isspace():
@@ -309,21 +381,41 @@ def read_items(stream: TextIO, parse: Callable[[object, int], T]) -> Iterator[T 
         yield [RowError(1, "", _("the file is empty"))]
         return
     if first == "[":
+        text = first + stream.read()
         try:
-            items = json.loads(first + stream.read(), parse_float=Decimal)
+            items = loads(text)
         except json.JSONDecodeError as error:
             yield [_syntax_error(error, line, column)]
+            return
+        except RecursionError:
+            path = _deep_path(text, outer=1)
+            first_key = path.pop(0) if path else 0
+            yield [_too_deep(first_key + 1 if isinstance(first_key, int) else 1, path)]
             return
         for index, item in enumerate(items, start=1):
             yield parse(item, index)
         return
-    for number, text in enumerate(_lines(first, stream), start=line):
-        if not text.strip():
+    for number, read_line in enumerate(_lines(first, stream), start=line):
+        if read_line is None:
+            yield [
+                RowError(
+                    number,
+                    "",
+                    _("the line is longer than %(limit)d characters: one order per line is expected")
+                    % {"limit": MAX_LINE},
+                )
+            ]
             continue
-        try:  # without its line break, so that an error at the end of the line is placed on it
-            item = json.loads(text.rstrip("\r\n"), parse_float=Decimal)
+        if not read_line.strip():
+            continue
+        text = read_line.rstrip("\r\n")  # so that an error at the end of the line is placed on it
+        try:
+            item = loads(text)
         except json.JSONDecodeError as error:
             yield [_syntax_error(error, number, column if number == line else 1)]
+            continue
+        except RecursionError:
+            yield [_too_deep(number, _deep_path(text))]
             continue
         yield parse(item, number)
 
@@ -356,17 +448,119 @@ _JSON_PROBLEMS = (
     ("Invalid \\escape", gettext_lazy("invalid escape (\\)")),
     ("Extra data", gettext_lazy("more data after the end of the JSON value")),
     ("Illegal trailing comma", gettext_lazy("a comma before the end of an object or array")),
+    (
+        "Unexpected UTF-8 BOM",
+        gettext_lazy("a byte order mark (BOM) in the middle of the file: were two files joined?"),
+    ),
 )
 
 
-def _lines(first: str, stream: TextIO) -> Iterator[str]:
-    yield first + stream.readline()
-    yield from stream
+def _lines(first: str, stream: TextIO) -> Iterator[str | None]:
+    """Each line of ``stream``, the first starting with ``first``; None for a line longer than
+    ``MAX_LINE``, whose rest is read and dropped (memory stays bounded)."""
+    text = first + stream.readline(MAX_LINE)
+    while text:
+        if len(text) > MAX_LINE and not text.endswith("\n"):
+            while (rest := stream.readline(1 << 16)) and not rest.endswith("\n"):
+                pass
+            yield None
+        else:
+            yield text
+        text = stream.readline(MAX_LINE + 1)
+
+
+def _too_deep(row: int, path: list[str | int]) -> RowError:
+    return RowError(
+        row,
+        ".".join(str(part) for part in path),
+        _("nested more than %(limit)d levels deep") % {"limit": MAX_DEPTH},
+    )
+
+
+_TOKENS = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{},:]')
+
+
+def _deep_path(text: str, outer: int = 0) -> list[str | int]:
+    """Where in ``text`` objects and arrays first go deeper than ``MAX_DEPTH`` (below ``outer`` levels
+    that hold the items, such as a file's array), as the keys and indexes that lead there.
+
+    Only for a document the json module could not parse for its depth: slow, and lenient with syntax.
+    """
+    open_: list[str] = []
+    keys: list[str | int] = []  # the current key or index in each open container
+    last = ""
+    for token in _TOKENS.finditer(text):
+        value = token.group()
+        if value in "[{":
+            if len(open_) >= MAX_DEPTH + outer:
+                return keys
+            open_.append(value)
+            keys.append(0 if value == "[" else "")
+        elif value in "]}":
+            if open_:
+                open_.pop()
+                keys.pop()
+        elif value == ",":
+            if open_ and open_[-1] == "[" and isinstance(keys[-1], int):
+                keys[-1] += 1
+        elif value == ":":
+            if keys:
+                keys[-1] = shown(last[1:-1])
+        else:
+            last = value
+    return keys
+
+
+def oversized(item: object, row: int) -> list[RowError]:
+    """What in ``item`` no order needs, by name: nesting deeper than ``MAX_DEPTH``, a string longer than
+    ``MAX_TEXT``, an integer with more than ``MAX_INTEGER_DIGITS`` digits."""
+    errors = []
+    stack: list[tuple[object, tuple[str | int, ...], int]] = [(item, (), 1)]
+    while stack:
+        value, path, depth = stack.pop()
+        column = ".".join(str(part) for part in path)
+        if isinstance(value, dict | list):
+            if depth > MAX_DEPTH:
+                errors.append(_too_deep(row, list(path)))
+                continue
+            children = list(value.items() if isinstance(value, dict) else enumerate(value))
+            stack.extend((child, (*path, key), depth + 1) for key, child in reversed(children))
+        elif isinstance(value, _GiantInteger):
+            errors.append(
+                RowError(
+                    row,
+                    column,
+                    _("a number of %(digits)d digits is far too large") % {"digits": value.digits},
+                )
+            )
+        elif isinstance(value, str) and len(value) > MAX_TEXT:
+            errors.append(
+                RowError(
+                    row,
+                    column,
+                    _("%(length)d characters: far too long for any field (at most %(limit)d)")
+                    % {"length": len(value), "limit": MAX_TEXT},
+                )
+            )
+    return errors
+
+
+def _related(column: str, place: str) -> bool:
+    """Whether ``column`` is ``place``, inside it or holds it (``lines.0`` and ``lines.0.tags.0.0``)."""
+    return (column + ".").startswith(place + ".") or (place + ".").startswith(column + ".")
 
 
 def parse_one(item: object, row: int) -> ImportedOrder | list[RowError]:
     try:
         order = OrderIn.model_validate(item)
     except ValidationError as error:
-        return validation_errors(error, row)
+        errors = validation_errors(error, row)
+        named = oversized(item, row)
+        if not named:
+            return errors
+        # The schema's own complaints about what was refused by name would only repeat it less clearly.
+        places = [error.column for error in named]
+        return named + [
+            error for error in errors if not any(_related(error.column, place) for place in places)
+        ]
     return to_record(order, row)

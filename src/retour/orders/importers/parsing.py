@@ -10,8 +10,14 @@ from functools import lru_cache
 from django.utils.translation import gettext as _
 
 from retour.core.money import is_currency, minor_units
+from retour.orders.importers.limits import amount_whole_digits, digits_problem
+from retour.orders.importers.records import shown
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+# More digits than any integer column holds (PostgreSQL's bigint has 19): refused before int() reads it.
+MAX_INTEGER_DIGITS = 20
 
 
 class FieldError(ValueError):
@@ -29,17 +35,21 @@ def amount(raw: str, currency: str | None = None, *, allow_negative: bool = Fals
     try:
         value = Decimal(raw)  # Decimal() itself ignores surrounding white space
     except InvalidOperation:
-        raise FieldError(_("%(value)s is not a number") % {"value": raw}) from None
+        raise FieldError(_("%(value)s is not a number") % {"value": shown(raw)}) from None
     if not value.is_finite():
-        raise FieldError(_("%(value)s is not a number") % {"value": raw})
+        raise FieldError(_("%(value)s is not a number") % {"value": shown(raw)})
     if value < 0 and not allow_negative:
-        raise FieldError(_("%(value)s is negative") % {"value": raw})
+        raise FieldError(_("%(value)s is negative") % {"value": shown(raw)})
+    # Before any arithmetic: 1e999999 is a finite Decimal that no sum or rounding survives.
+    digits = amount_whole_digits()
+    if value and value.adjusted() >= digits:
+        raise FieldError(digits_problem(raw.strip(), digits))
     if currency is not None:
         step = _smallest_unit(currency)
         if step is not None and value != value.quantize(step):
             raise FieldError(
                 _("%(value)s has more decimals than %(currency)s allows")
-                % {"value": raw, "currency": currency}
+                % {"value": shown(raw), "currency": currency}
             )
     return value
 
@@ -55,10 +65,13 @@ def optional_amount(raw: str, currency: str | None = None) -> Decimal:
 
 def quantity(raw: str) -> int:
     _required(raw)
+    text = raw.strip()
+    if len(text) > MAX_INTEGER_DIGITS and text.isdigit():  # int() refuses more than 4,300 digits itself
+        raise FieldError(_("a number of %(digits)d digits is far too large") % {"digits": len(text)})
     try:
-        value = int(raw.strip())
+        value = int(text)
     except ValueError:
-        raise FieldError(_("%(value)s is not a whole number") % {"value": raw}) from None
+        raise FieldError(_("%(value)s is not a whole number") % {"value": shown(raw)}) from None
     if value < 1:
         raise FieldError(_("the quantity must be at least 1"))
     return value
@@ -68,7 +81,7 @@ def currency(raw: str) -> str:
     _required(raw)
     code = raw.strip().upper()
     if not is_currency(code):
-        raise FieldError(_("%(value)s is not an ISO 4217 currency code") % {"value": raw})
+        raise FieldError(_("%(value)s is not an ISO 4217 currency code") % {"value": shown(raw)})
     return code
 
 
@@ -81,9 +94,9 @@ def aware_datetime(raw: str) -> datetime:
     try:
         value = datetime.fromisoformat(text)
     except ValueError:
-        raise FieldError(_("%(value)s is not a date and time") % {"value": raw}) from None
+        raise FieldError(_("%(value)s is not a date and time") % {"value": shown(raw)}) from None
     if value.tzinfo is None:
-        raise FieldError(_("%(value)s has no time zone offset") % {"value": raw})
+        raise FieldError(_("%(value)s has no time zone offset") % {"value": shown(raw)})
     return value
 
 
@@ -98,20 +111,20 @@ def optional_date(raw: str) -> date | None:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise FieldError(_("%(value)s is not a date (YYYY-MM-DD)") % {"value": raw}) from None
+        raise FieldError(_("%(value)s is not a date (YYYY-MM-DD)") % {"value": shown(raw)}) from None
 
 
 def email(raw: str) -> str:
     text = raw.strip()
     if text and not _EMAIL.match(text):
-        raise FieldError(_("%(value)s is not an email address") % {"value": raw})
+        raise FieldError(_("%(value)s is not an email address") % {"value": shown(raw)})
     return text.lower()
 
 
 def country(raw: str) -> str:
     text = raw.strip().upper()
     if text and not (len(text) == 2 and text.isalpha() and text.isascii()):
-        raise FieldError(_("%(value)s is not a two-letter country code") % {"value": raw})
+        raise FieldError(_("%(value)s is not a two-letter country code") % {"value": shown(raw)})
     return text
 
 
@@ -121,4 +134,4 @@ def boolean(raw: str) -> bool:
         return True
     if text in {"false", "no", "0", ""}:
         return False
-    raise FieldError(_("%(value)s is not true or false") % {"value": raw})
+    raise FieldError(_("%(value)s is not true or false") % {"value": shown(raw)})

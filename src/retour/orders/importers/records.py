@@ -18,6 +18,13 @@ from django.utils.translation import gettext as _
 from retour.core.money import split
 
 ZERO = Decimal(0)
+SHOWN = 40  # characters of a value quoted in a message
+
+
+def shown(value: object) -> str:
+    """``value`` as a message quotes it: a long one cut short (a 100,000-character cell is not repeated)."""
+    text = str(value)
+    return text if len(text) <= SHOWN else text[: SHOWN - 1] + "…"
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +74,8 @@ class ImportedLine:
     fulfilled_quantity: int = 0
     shipment: int | None = None  # index into ImportedOrder.shipments
     order_discount_share: Decimal = ZERO  # set by allocate()
+    # Where the line is in its file when not on its order's row (a CSV row per line), for error messages.
+    row: int = field(default=0, repr=False, compare=False)
 
 
 @dataclass(slots=True)
@@ -132,9 +141,19 @@ class ImportedOrder:
         """A digest of everything imported: equal digests mean re-importing would change nothing."""
         return self.digest or digest_of(repr(self))
 
-    def column(self, name: str) -> str:
-        """What the input calls the field ``name``."""
-        return self.columns.get(name, name) if self.columns else name
+    def column(self, name: str, index: int | None = None) -> str:
+        """What the input calls the field ``name`` (``lines.title`` for a line's: the line at ``index``).
+
+        A reader's ``columns`` give its own names, ``{index}`` standing for the position where it has one;
+        a field it does not name is called as in Retour's JSON (``lines.0.title``).
+        """
+        known = self.columns.get(name) if self.columns else None
+        if known is not None:
+            return known.format(index=index)
+        if index is None:
+            return name
+        collection, _dot, attribute = name.partition(".")
+        return f"{collection}.{index}.{attribute}"
 
 
 def digest_of(text: str) -> str:

@@ -7,12 +7,12 @@ are consecutive. The reader streams: it holds one order at a time.
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from decimal import Decimal
 from typing import TextIO
 
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from retour.orders.importers import parsing
 from retour.orders.importers.parsing import FieldError
@@ -66,8 +66,53 @@ REQUIRED_COLUMNS = (
     "Paid at",
 )
 OPTIONAL_COLUMNS = ("Duties",)
-# The columns of the fields the writer may refuse an order for (see ImportedOrder.columns).
-COLUMNS = {"currency": "Currency", "email": "Email"}
+# The column of each field the writer may refuse an order for (see ImportedOrder.columns): the record's
+# name (``lines.title`` for a line's field), the export's column.
+COLUMNS = {
+    "number": "Name",
+    "external_id": "Id",
+    "email": "Email",
+    "currency": "Currency",
+    "ordered_at": "Created at",
+    "cancelled_at": "Cancelled at",
+    "discount_codes": "Discount Code",
+    "subtotal": "Subtotal",
+    "discount": "Discount Amount",
+    "shipping": "Shipping",
+    "shipping_method": "Shipping Method",
+    "tax": "Taxes",
+    "duties": "Duties",
+    "total": "Total",
+    "refunded_amount": "Refunded Amount",
+    "shipping_country": "Shipping Country",
+    "shipping_postal_code": "Shipping Zip",
+    "billing_country": "Billing Country",
+    "customer.email": "Email",
+    "customer.first_name": "Billing Name",
+    "customer.last_name": "Billing Name",
+    "customer.country": "Shipping Country",
+    "lines.title": "Lineitem name",
+    "lines.sku": "Lineitem sku",
+    "lines.quantity": "Lineitem quantity",
+    "lines.fulfilled_quantity": "Lineitem quantity",
+    "lines.unit_price": "Lineitem price",
+    "lines.line_discount": "Lineitem discount",
+    "lines.order_discount_share": "Discount Amount",
+    "lines.tax": "Taxes",
+    "lines.vendor": "Vendor",
+    "payments.method": "Payment Method",
+    "payments.reference": "Payment Reference",
+    "payments.amount": "Total",
+    "payments.captured_at": "Paid at",
+    "shipments.method": "Shipping Method",
+    "shipments.shipped_at": "Fulfilled at",
+}
+# Separators of spreadsheets set to another locale, to name in a message rather than list every column.
+OTHER_SEPARATORS = {
+    ";": gettext_lazy("semicolons (;)"),
+    "\t": gettext_lazy("tabs"),
+    "|": gettext_lazy("vertical bars (|)"),
+}
 
 FINANCIAL_STATUSES = {
     "pending": "pending",
@@ -95,7 +140,8 @@ class _Columns:
     """Column positions, looked up once from the header (a row is read by index, not by name)."""
 
     def __init__(self, header: list[str]) -> None:
-        self.index = {name.strip(): position for position, name in enumerate(header)}
+        self.header = [name.strip() for name in header]
+        self.index = {name: position for position, name in enumerate(self.header)}
         self.missing = [name for name in REQUIRED_COLUMNS if name not in self.index]
         self.width = len(header)
 
@@ -132,27 +178,81 @@ def read(stream: TextIO) -> Iterator[ParsedOrder]:
     except StopIteration:
         yield [RowError(1, "", _("the file is empty"))]
         return
+    except csv.Error as error:
+        yield [_unreadable(1, error)]
+        return
     if header and header[0].startswith("\ufeff"):
         header[0] = header[0][1:]
     columns = _Columns(header)
     if columns.missing:
+        separator = next(
+            (name for sep, name in OTHER_SEPARATORS.items() if len(header) == 1 and sep in header[0]), None
+        )
+        if separator is not None:
+            yield [
+                RowError(
+                    1,
+                    "",
+                    _(
+                        "the columns are separated by %(separator)s, not by commas: export the file "
+                        "as CSV again"
+                    )
+                    % {"separator": str(separator)},
+                )
+            ]
+            return
         yield [RowError(1, name, _("missing column")) for name in columns.missing]
         return
     yield from _orders(columns, _numbered(reader))
 
 
-def _numbered(reader: Iterable[list[str]]) -> Iterator[tuple[int, list[str]]]:
-    # Row 1 is the header; csv.reader's line_num would count physical lines inside quoted fields.
-    for number, row in enumerate(reader, start=2):
+def _unreadable(number: int, error: csv.Error) -> RowError:
+    if "field limit" in str(error):
+        return RowError(
+            number,
+            "",
+            _(
+                "a field is longer than %(limit)d characters (is a quotation mark left open?); the rest of "
+                "the row was not read"
+            )
+            % {"limit": csv.field_size_limit()},
+        )
+    return RowError(number, "", _("the row cannot be read as CSV: %(problem)s") % {"problem": str(error)})
+
+
+def _numbered(reader: Iterator[list[str]]) -> Iterator[tuple[int, list[str]] | RowError]:
+    # Row 1 is the header; csv.reader's line_num would count physical lines inside quoted fields. A row
+    # the csv module cannot read (a field over its size limit) is an error; the rows after it are read.
+    number = 1
+    while True:
+        number += 1
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            yield _unreadable(number, error)
+            continue
         if row:
             yield number, row
 
 
-def _orders(columns: _Columns, rows: Iterator[tuple[int, list[str]]]) -> Iterator[ParsedOrder]:
+def _orders(columns: _Columns, rows: Iterator[tuple[int, list[str]] | RowError]) -> Iterator[ParsedOrder]:
     name_index = columns.index["Name"]
     seen: set[str] = set()
     group: list[tuple[int, list[str]]] = []
-    for number, row in rows:
+    for item in rows:
+        if isinstance(item, RowError):
+            yield [item]
+            continue
+        number, row = item
+        if [cell.strip().removeprefix("\ufeff") for cell in row] == columns.header:
+            yield [
+                RowError(
+                    number, "", _("the header row is repeated here: were two exports joined into one file?")
+                )
+            ]
+            continue
         if len(row) != columns.width:
             yield [
                 RowError(
@@ -243,6 +343,7 @@ def _order(columns: _Columns, group: list[tuple[int, list[str]]], seen: set[str]
             taxable=bool(cells.parse("Lineitem taxable", parsing.boolean)),
             requires_shipping=bool(cells.parse("Lineitem requires shipping", parsing.boolean)),
             vendor=cells.text("Vendor"),
+            row=row_number,
         )
         if not line.title:
             cells.errors.append(RowError(row_number, "Lineitem name", _("the line has no name")))
@@ -276,8 +377,8 @@ def _order(columns: _Columns, group: list[tuple[int, list[str]]], seen: set[str]
         first, _sep, last = (head.text("Billing Name") or head.text("Shipping Name")).partition(" ")
         customer = ImportedCustomer(
             email=email,
-            first_name=first[:100],
-            last_name=last[:100],
+            first_name=first,
+            last_name=last,
             country=shipping_country or billing_country,
         )
     order = ImportedOrder(
@@ -302,7 +403,7 @@ def _order(columns: _Columns, group: list[tuple[int, list[str]]], seen: set[str]
         fulfillment_status=fulfillment_status or "",
         cancelled_at=cancelled_at,
         shipping_country=shipping_country,
-        shipping_postal_code=head.text("Shipping Zip")[:20],
+        shipping_postal_code=head.text("Shipping Zip"),
         billing_country=billing_country,
         source="shopify-csv",
         payments=payments,

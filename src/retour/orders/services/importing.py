@@ -2,7 +2,16 @@
 
 One writer serves every importer. Orders are written in batches inside a single transaction: new orders
 with bulk inserts, changed orders (a different fingerprint) updated in place, unchanged orders skipped.
-If any record is bad, the whole import is rolled back and every error is reported.
+If any record is bad, the whole import is rolled back and every error is reported. Every record is first
+checked against the columns it will be written to (``importers.limits``: lengths, digits, integer ranges,
+control characters), so that SQLite never stores what PostgreSQL would refuse and neither answers with a
+database error.
+
+Imports into one store are written one at a time: two imports of the same orders at once (two commands,
+twenty identical API calls) would otherwise both find an order missing and both insert it. On PostgreSQL
+the import's transaction first takes a lock of its store (an advisory lock, which nothing else waits
+for); SQLite's transactions already take the database's write lock as they start. The second import then
+reads what the first committed and finds its orders there, unchanged.
 
 An update may change anything but what makes the order the one stored: its currency, and its customer's
 email once both have one. An order number that comes back with another currency or another customer is
@@ -15,12 +24,13 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from retour.catalog.models import Category, Product, Seller, Store, Variant
 from retour.core.bulk import insert_rows, refresh_statistics, reserve_ids, update_rows
+from retour.orders.importers import limits
 from retour.orders.importers.records import (
     ImportedLine,
     ImportedOrder,
@@ -33,6 +43,9 @@ from retour.orders.models import Customer, Order, OrderLine, Payment, Shipment
 BATCH_SIZE = 1000
 MAX_REPORTED_ERRORS = 10_000
 STATISTICS_EVERY = 40  # batches between planner statistics refreshes (PostgreSQL)
+# The first key of the advisory locks that keep two imports out of one store at once (the second is the
+# store's id): "RETO" in ASCII, a namespace of our own.
+IMPORT_LOCK = 0x5245544F
 
 
 @dataclass
@@ -72,11 +85,16 @@ def import_orders(
     report = ImportReport()
     try:
         with transaction.atomic():
+            _one_import_at_a_time(store)
             writer = _Writer(store)
             batch: list[ImportedOrder] = []
             for record in records:
                 if isinstance(record, list):
                     _add_errors(report, record)
+                    continue
+                problems = limits.check(record)
+                if problems:
+                    _add_errors(report, problems)
                     continue
                 # Once there is an error nothing more is written, but batches are still checked against
                 # the stored orders, so that every bad row is reported.
@@ -97,6 +115,13 @@ def import_orders(
     if on_batch:
         on_batch(report)
     return report
+
+
+def _one_import_at_a_time(store: Store) -> None:
+    """Wait until no other import is writing into ``store``, and keep others out until this one ends."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [IMPORT_LOCK, store.pk])
 
 
 def _identity_errors(batch: list[ImportedOrder], stored: dict[str, tuple[str, str]]) -> list[RowError]:
@@ -340,7 +365,7 @@ class _Writer:
             record.financial_status,
             record.fulfillment_status,
             record.is_gift,
-            record.discount_codes[:255],
+            record.discount_codes,
             record.subtotal,
             record.discount,
             record.shipping,
@@ -365,7 +390,7 @@ class _Writer:
             self._seller(line),
             shipment_ids[line.shipment] if line.shipment is not None else None,
             line.sku,
-            line.title[:255],
+            line.title,
             line.category,
             line.quantity,
             line.unit_price,

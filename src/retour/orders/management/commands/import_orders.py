@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from django.core.management.base import CommandError, CommandParser
+from django.db import OperationalError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from tqdm import tqdm
@@ -84,6 +85,16 @@ class Command(BaseCommand):
             return import_orders(store, records)
         except UnicodeDecodeError:
             raise CommandError(_("The file is not UTF-8 text.")) from None
+        except OperationalError as error:
+            # SQLite: another import held the database's write lock longer than the busy timeout.
+            if "locked" not in str(error):
+                raise
+            raise CommandError(
+                _(
+                    "The database is busy with another import: nothing was imported; try again "
+                    "when it is done."
+                )
+            ) from None
 
     def _report(self, report: ImportReport) -> None:
         if not report.ok:
