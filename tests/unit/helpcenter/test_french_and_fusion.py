@@ -95,3 +95,14 @@ def test_a_query_alone_embeds_like_the_same_text_in_a_batch():
     for i, text in enumerate(texts[:2]):
         assert np.allclose(embedder.embed([text])[0], batch[i], atol=1e-5)
     assert not np.isnan(embedder.embed(["!!!"])).any()
+
+
+def test_article_vectors_are_kept_between_index_builds():
+    embedder = default_embedder()
+    texts = ["a text only this test embeds, one", "a text only this test embeds, two"]
+    first = embedder.embed(texts)
+    assert all(text in embedder.cache for text in texts)
+    again = embedder.embed([texts[1], "a text only this test embeds, three", texts[0]])
+    assert np.array_equal(again[0], first[1])
+    assert np.array_equal(again[2], first[0])
+    assert again.shape == (3, first.shape[1])

@@ -53,10 +53,17 @@ class Embedder(Protocol):
         ...
 
 
+CACHE = 20_000  # texts whose vectors are kept between index builds (about 1 KB each)
+
+
 class WordLlamaEmbedder:
-    """WordLlama's static embeddings, loaded from the installed wheel (no download)."""
+    """WordLlama's static embeddings, loaded from the installed wheel (no download). The vectors of
+    batches (articles and sections) are kept, so the index rebuilt after one article's edit embeds only
+    the texts that changed."""
 
     def __init__(self) -> None:
+        self.cache: dict[str, Vectors] = {}
+        self._cache_lock = threading.Lock()
         import wordllama  # type: ignore[import-untyped]
 
         package = Path(wordllama.__file__).parent
@@ -78,8 +85,21 @@ class WordLlamaEmbedder:
             )
             norm = float(np.linalg.norm(mean))
             return (mean / norm if norm else mean).reshape(1, -1).astype(np.float32)
-        vectors = np.asarray(self.model.embed(list(texts), norm=True), dtype=np.float32)
-        return vectors.reshape(len(texts), -1)
+        with self._cache_lock:
+            known = {text: self.cache[text] for text in texts if text in self.cache}
+        missing = list(dict.fromkeys(text for text in texts if text not in known))
+        if missing:
+            # Sorted by length: wordllama pads each batch to its longest text.
+            ordered = sorted(missing, key=len)
+            vectors = np.asarray(self.model.embed(ordered, norm=True), dtype=np.float32)
+            fresh = dict(zip(ordered, vectors.reshape(len(ordered), -1), strict=True))
+            known.update(fresh)
+            with self._cache_lock:
+                if len(self.cache) + len(fresh) > CACHE:
+                    self.cache.clear()
+                if len(fresh) <= CACHE:
+                    self.cache.update(fresh)
+        return np.stack([known[text] for text in texts]).astype(np.float32, copy=False)
 
 
 _lock = threading.Lock()
