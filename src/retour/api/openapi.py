@@ -29,6 +29,10 @@ EVERYWHERE = {
 }
 CHANGES = {409: "The object is not in a state that allows this (e.g. a return already received)."}
 THROTTLED = {429: "Too many requests from this client: try again later."}
+# Operations that move money refuse a request without an Idempotency-Key (400 idempotency_key_required);
+# the views read it as an optional header to answer that with its own code, so the document says it here.
+KEY_REQUIRED = ("/refund", "/charge", "/decide")
+KEY = "Idempotency-Key"
 
 
 class Problem(Schema):
@@ -57,6 +61,15 @@ def documented(schema: dict[str, Any]) -> dict[str, Any]:
                 statuses.update(CHANGES)
             if "/help/" in path:
                 statuses.update(THROTTLED)
+            if path.endswith(KEY_REQUIRED):
+                for parameter in operation.get("parameters", []):
+                    if parameter.get("in") == "header" and parameter.get("name") == KEY:
+                        parameter["required"] = True
+                        parameter["description"] = (
+                            "Required: a key of your own for this payment. The same key again returns the "
+                            "first answer and pays nothing more."
+                        )
+                        parameter.setdefault("schema", {})["minLength"] = 1
             responses = operation.setdefault("responses", {})
             for status, meaning in statuses.items():
                 if status not in responses and str(status) not in responses:

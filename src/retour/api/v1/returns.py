@@ -16,7 +16,7 @@ from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 from django.utils.translation import gettext as _
-from ninja import Field, File, Router, Schema
+from ninja import Field, File, Query, Router, Schema
 from ninja.files import UploadedFile
 from ninja.responses import Status
 
@@ -362,7 +362,11 @@ class ReturnPage(Schema):
 
 @router.get("", response=ReturnPage, summary="List returns (the review queue: ?state=requested)")
 def list_returns(
-    request: HttpRequest, state: str = "", store: str | None = None, limit: int = 50, offset: int = 0
+    request: HttpRequest,
+    state: str = "",
+    store: str | None = None,
+    limit: int = Query(50, ge=1, le=MAX_PAGE),  # type: ignore[type-arg]
+    offset: int = Query(0, ge=0, le=10**9),  # type: ignore[type-arg]
 ) -> ReturnPage:
     """Returns in the stores the request reaches, ``state`` if given. The review queue
     (``state=requested``) comes oldest first, the shopper who waited longest at the top; any other list
