@@ -17,7 +17,7 @@ TEST_ENV := SECRET_KEY=test-secret-key DEBUG=0 RETOUR_DATA_DIR=$(CURDIR)/var/tes
 # The browser tests drive Debian's chromium package by its path (Playwright downloads no browser).
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: help install install-test run migrate demo messages lint typecheck test test-unit test-sqlite \
+.PHONY: help install install-test run serve migrate demo messages lint typecheck test test-unit test-sqlite \
         test-postgres test-e2e browser bench clean
 
 help: ## List the targets
@@ -76,6 +76,15 @@ run: demo ## Install, migrate, load the demo store, start the web server and the
 	  trap 'stop; echo; echo "  Retour stopped: the web server and the worker have exited."; exit 0' INT TERM; \
 	  trap stop EXIT; \
 	  wait $$server
+
+# The production server: gunicorn, WEB_WORKERS processes of WEB_THREADS threads; each process holds at most
+# DATABASE_POOL_SIZE PostgreSQL connections. Set SECRET_KEY, DATABASE_URL and ALLOWED_HOSTS first.
+WEB_WORKERS ?= 2
+WEB_THREADS ?= 8
+serve: install ## Serve in production with gunicorn (migrates first; set SECRET_KEY, DATABASE_URL, ALLOWED_HOSTS)
+	$(BIN)/retour migrate --no-input
+	$(BIN)/gunicorn retour.config.wsgi:application --bind $(HOST):$(PORT) --workers $(WEB_WORKERS) \
+	  --threads $(WEB_THREADS) --access-logfile - --graceful-timeout 30
 
 messages: install ## Extract translatable strings into the French catalogue
 	cd src/retour && DEBUG=1 ../../$(BIN)/retour makemessages -l fr --no-obsolete --add-location file --ignore '.venv'
