@@ -41,6 +41,7 @@ class ReturnLineInline(ReadOnlyInline, admin.TabularInline[ReturnLine, Return]):
         "reason_text",
         "reported_condition",
         "resolution",
+        "exchange_variant",
         "decision",
         "reception",
         "received_quantity",
@@ -335,14 +336,15 @@ class ReturnAdmin(admin.ModelAdmin[Return]):
         sku = request.POST.get("sku", "").strip()
 
         def act(ret: Return) -> None:
-            variant = None
+            typed = None
             if sku:
-                variant = Variant.objects.filter(store_id=ret.store_id, sku=sku).first()
-                if variant is None:
+                typed = Variant.objects.filter(store_id=ret.store_id, sku=sku).first()
+                if typed is None:
                     raise ReturnInvalid(_("The store has no item with SKU %(sku)s.") % {"sku": sku})
             with transaction.atomic():  # every line or none: one out of stock exchanges nothing
-                for line in ret.lines.all():
-                    exchange(ret, line, variant, actor=request.user)
+                for line in ret.lines.select_related("exchange_variant"):
+                    # a SKU typed in the action bar, else the variant the shopper chose, else the same item
+                    exchange(ret, line, typed or line.exchange_variant, actor=request.user)
 
         self._each(request, queryset, act, _("Exchange orders created for %(count)d return(s)."))
 

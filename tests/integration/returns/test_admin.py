@@ -111,3 +111,27 @@ def test_a_parcel_is_marked_in_transit_in_the_admin_and_can_no_longer_be_cancell
     act(admin_client, "cancel_selected", ret)
     ret.refresh_from_db()
     assert ret.state == "in_transit"
+
+
+def test_the_admin_exchange_sends_the_variant_the_shopper_chose(admin_client, order, policy_store):
+    from decimal import Decimal
+
+    from retour.catalog.models import Product, Variant
+    from retour.returns.models import Exchange
+    from retour.returns.services import handling
+
+    chosen = Variant.objects.create(
+        store=policy_store,
+        product=Product.objects.filter(store=policy_store).first(),
+        sku="PULL-S",
+        price=Decimal("60.00"),
+        stock=3,
+    )
+    line = order.lines.order_by("position").first()
+    request = LineRequest(line.pk, 1, "size_fit", "unopened", "exchange", exchange_variant_id=chosen.pk)
+    ret = handling.receive(create_return(order, [request]), actor=None)
+    handling.inspect(ret, [handling.Grading(ret.lines.get().pk, "unopened")], actor=None)
+    page = admin_client.get(reverse("admin:returns_return_change", args=[ret.pk])).content.decode()
+    assert "PULL-S" in page  # staff see what the shopper asked for
+    admin_client.post(CHANGELIST, {"action": "exchange_selected", "_selected_action": [ret.pk]}, follow=True)
+    assert Exchange.objects.get(ret=ret).variant == chosen  # no SKU typed: the shopper's choice

@@ -98,6 +98,7 @@ class LineOut(Schema):
     reason_text: str
     reported_condition: str
     resolution: str
+    exchange_variant: str  # the SKU the shopper chose to get instead ("" when none)
     reception: str
     received_quantity: int
     inspection: str
@@ -207,7 +208,9 @@ def present(ret: Return, language: str = "") -> ReturnOut:
     from retour.refunds.services.paying import refunds_for
 
     ret = Return.objects.select_related("order").get(pk=ret.pk)
-    lines = ReturnLine.objects.filter(ret=ret).select_related("order_line", "decision", "inspection_decision")
+    lines = ReturnLine.objects.filter(ret=ret).select_related(
+        "order_line", "decision", "inspection_decision", "exchange_variant"
+    )
     return ReturnOut(
         number=ret.number,
         state=ret.state,
@@ -228,6 +231,7 @@ def present(ret: Return, language: str = "") -> ReturnOut:
                 reason_text=line.reason_text,
                 reported_condition=line.reported_condition,
                 resolution=line.resolution,
+                exchange_variant=line.exchange_variant.sku if line.exchange_variant else "",
                 reception=line.reception,
                 received_quantity=line.received_quantity,
                 inspection=line.inspection,
