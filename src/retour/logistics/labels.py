@@ -110,7 +110,8 @@ def recipient_lines(ret: Return, language: str) -> list[str]:
 
 
 class ReturnLabel(Flowable):  # type: ignore[misc]  # reportlab ships no type hints
-    """Page 1: from, to, the return number large, its Code 128 barcode, the drop-off QR code, tracking."""
+    """Page 1: from, to, the return number large, its Code 128 barcode, tracking; and the drop-off QR code
+    for a return brought to a drop-off point."""
 
     def __init__(self, ret: Return, language: str) -> None:
         super().__init__()
@@ -135,7 +136,8 @@ class ReturnLabel(Flowable):  # type: ignore[misc]  # reportlab ships no type hi
         canvas.line(PAD, top - 62 * mm, self.width - PAD, top - 62 * mm)
         self._number(top - 70 * mm)
         self._barcode()
-        self._qr()
+        if self.ret.return_method == Return.Method.DROP_OFF:  # a parcel sent by label has no drop-off code
+            self._qr()
 
     def _block(self, heading: str, lines: Sequence[str], x: float, y: float, font: str, size: int) -> None:
         canvas, width = self.canv, self.width / 2 - 2 * PAD

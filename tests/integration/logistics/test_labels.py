@@ -56,3 +56,12 @@ def test_without_a_return_address_the_label_goes_to_the_store_by_name_and_countr
 
 def test_an_unknown_language_falls_back_to_english(labelled: Return):
     assert "Packing slip" in pages(label_pdf(labelled, "de"))[1]
+
+
+def test_the_drop_off_code_is_only_on_a_drop_off_returns_label(labelled: Return):
+    assert labelled.return_method == Return.Method.LABEL
+    label, _slip = pages(label_pdf(labelled, "en"))
+    assert "Drop-off code" not in label  # sent by label: no code to show at a drop-off point
+    Return.objects.filter(pk=labelled.pk).update(return_method=Return.Method.DROP_OFF)
+    label, _slip = pages(label_pdf(Return.objects.get(pk=labelled.pk), "en"))
+    assert "Drop-off code" in label
