@@ -1,4 +1,4 @@
-"""The words policies are written in (../shared/specs/policy-templates.md, "Vocabulary")."""
+"""The words policies are written in (specs/policy-templates.md, "Vocabulary")."""
 
 from __future__ import annotations
 
