@@ -10,23 +10,23 @@ policy documents are files.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
-from collections.abc import Collection, Iterator
+from collections.abc import Collection
 from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy
 
+from retour.core import contract
 from retour.policies import services
 from retour.policies.commands.load import invalid
 from retour.policies.domain import legal
 from retour.policies.domain.cases import CaseError, case_id, parse_case
 from retour.policies.domain.compiler import CompiledPolicy
 
-STDIN = "-"
+STDIN = contract.STDIN
 
 
 def _add(parser: argparse.ArgumentParser) -> None:
@@ -55,21 +55,11 @@ def run(command: BaseCommand, options: dict[str, Any]) -> None:
     floor = services.floor(policy)
     # A policy without a fee table prices any currency; otherwise only those its fees name.
     currencies = policy.policy.currencies if policy.policy.fees else None
-    errors = 0
-    for number, line in enumerate(_lines(options["cases"]), start=1):
-        if not line.strip():
-            continue  # a blank line (e.g. at the end of the file) is no case
-        result = evaluate_line(line, number, policy, floor, currencies)
-        errors += "error" in result
-        command.stdout.write(json.dumps(result, ensure_ascii=False))
-    if errors:
-        command.stderr.write(
-            ngettext("%(count)d case had an error.", "%(count)d cases had an error.", errors)
-            % {"count": errors}
-        )
-        command.stdout.flush()
-        # Not CommandError: every line is already written, only the exit status is left to give.
-        raise SystemExit(1)
+    contract.evaluate_all(
+        command,
+        contract.case_lines(options["cases"]),
+        lambda line, number: evaluate_line(line, number, policy, floor, currencies),
+    )
 
 
 def evaluate_line(
@@ -85,13 +75,9 @@ def evaluate_line(
     read by programs that compare results (see domain/cases.py).
     """
     try:
-        text = line.decode("utf-8") if isinstance(line, bytes) else line
-    except UnicodeDecodeError:
-        return {"id": None, "error": f"line {number} is not UTF-8 text"}
-    try:
-        case = json.loads(text.removeprefix("\ufeff") if number == 1 else text)
-    except json.JSONDecodeError as error:
-        return {"id": None, "error": f"line {number} is not valid JSON: {error.msg}"}
+        case = contract.read_case(line, number)
+    except contract.BadLine as bad:
+        return bad.result
     try:
         facts = parse_case(case, currencies)
     except CaseError as error:
@@ -130,19 +116,3 @@ def _read_policy(path: str) -> str:
         return file.read_text(encoding="utf-8")
     except UnicodeDecodeError:
         raise CommandError(_("The file is not UTF-8 text.")) from None
-
-
-def _lines(path: str) -> Iterator[bytes | str]:
-    """The lines of the cases file (or of standard input), one at a time.
-
-    Read as bytes where possible and decoded line by line (``evaluate_line``), so that a line that is
-    not UTF-8 is one case in error rather than the end of the evaluation.
-    """
-    if path == STDIN:
-        yield from getattr(sys.stdin, "buffer", sys.stdin)
-        return
-    file = Path(path)
-    if not file.is_file():
-        raise CommandError(_("No such file: %(path)s") % {"path": file})
-    with file.open("rb") as stream:
-        yield from stream
