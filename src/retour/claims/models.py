@@ -196,3 +196,24 @@ class ClaimEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.claim_id} {self.kind} {self.from_state}→{self.to_state}"
+
+
+class ClaimPhoto(models.Model):
+    """A photo sent as evidence with a claim, by the buyer (not as described) or the seller (with the
+    answer): checked and re-encoded as a return's photos are (returns/services/photos.py), kept outside the
+    web root under a random name."""
+
+    claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="photos", verbose_name=_("claim"))
+    party = models.CharField(_("sent by"), max_length=16, choices=Claim.Party.choices)
+    file = models.FileField(_("photo"), upload_to="claims/photos/%Y/%m/")
+    content_type = models.CharField(_("content type"), max_length=32)
+    size = models.PositiveIntegerField(_("size in bytes"))
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("claim photo")
+        verbose_name_plural = _("claim photos")
+        ordering = ["claim", "id"]
+
+    def __str__(self) -> str:
+        return str(self.file.name)
