@@ -8,7 +8,9 @@ the label) for the analytics, and the units it took count against what a shopper
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -85,8 +87,28 @@ class PastReturnLine(models.Model):
         return f"{self.quantity} × {self.order_line.sku or self.order_line.title}"
 
 
+AT_LEAST_ZERO = MinValueValidator(Decimal(0), message=_("Enter an amount of zero or more."))
+AT_MOST_ONE = MaxValueValidator(Decimal(1), message=_("Enter a share between 0 and 1."))
+ZERO_TO_ONE = MinValueValidator(Decimal(0), message=_("Enter a share between 0 and 1."))
+
+
+def _amount(name: Any, help_text: Any) -> models.DecimalField[Any, Any]:
+    return amount_field(name, help_text=help_text, validators=[AT_LEAST_ZERO])
+
+
+def _share(name: Any, help_text: Any, default: int = 0) -> models.DecimalField[Any, Any]:
+    return models.DecimalField(
+        name,
+        max_digits=5,
+        decimal_places=4,
+        default=Decimal(default),
+        help_text=help_text,
+        validators=[ZERO_TO_ONE, AT_MOST_ONE],
+    )
+
+
 class InsightsSettings(models.Model):
-    """A store's settings for its analytics."""
+    """A store's settings for its analytics: what a return costs it beyond what the ledger records."""
 
     store = models.OneToOneField(
         Store, on_delete=models.CASCADE, related_name="insights_settings", verbose_name=_("store")
@@ -94,6 +116,40 @@ class InsightsSettings(models.Model):
     handling_cost_per_unit = amount_field(
         _("handling cost per unit"),
         help_text=_("What receiving and processing one returned unit costs the store (return metrics)."),
+        validators=[AT_LEAST_ZERO],
+    )
+    tracking_cost_per_label = _amount(
+        _("tracking cost per label"), _("What tracking one prepaid return label costs.")
+    )
+    insurance_cost_per_label = _amount(
+        _("insurance cost per label"), _("A fixed insurance cost for each prepaid return label.")
+    )
+    insurance_share_of_value = _share(
+        _("insurance as a share of value"),
+        _("Insurance of a labelled return as a share of its returned value (0.01 is 1 %)."),
+    )
+    payment_fee_share = _share(
+        _("payment fees not given back (share)"),
+        _("The share of money refunded to a payment that the payment provider does not give back."),
+    )
+    payment_fee_per_refund = _amount(
+        _("payment fees not given back (per refund)"),
+        _("A fixed payment fee the provider keeps for each return refunded to a payment."),
+    )
+    recovery_refurbish = _share(
+        _("recovery rate when refurbished"),
+        _("The share of the returned value recovered from a refurbished item (1: nothing lost)."),
+        default=1,
+    )
+    recovery_liquidate = _share(
+        _("recovery rate when liquidated"),
+        _("The share of the returned value recovered from a liquidated item (1: nothing lost)."),
+        default=1,
+    )
+    recovery_scrap = _share(
+        _("recovery rate when destroyed"),
+        _("The share of the returned value recovered from a destroyed item (1: nothing lost)."),
+        default=1,
     )
 
     class Meta:

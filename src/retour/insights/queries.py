@@ -56,11 +56,18 @@ def store_metrics(
     """The metrics of ``store``'s orders placed in ``[start, end)`` (calendar days in its time zone)."""
     period = metrics.Period(start, end, store.zone)
     cost = handling_cost_per_unit(store) if handling_cost is None else handling_cost
-    orders = list(load_orders(store, period))
-    ids = [int(order.id) for order in orders if metrics.in_cohort(order, period)]
-    returns = [*load_past_returns(ids), *load_returns(ids, store)]
+    orders, returns = cohort_records(store, period)
     result = metrics.compute(orders, returns, period, handling_cost_per_unit=cost)
     return StoreMetrics(store, period, cost, result)
+
+
+def cohort_records(
+    store: Store, period: metrics.Period
+) -> tuple[list[metrics.Order], list[metrics.ReturnRecord]]:
+    """The orders placed in ``period`` and every return (past or made in Retour) of its cohort."""
+    orders = list(load_orders(store, period))
+    ids = [int(order.id) for order in orders if metrics.in_cohort(order, period)]
+    return orders, [*load_past_returns(ids), *load_returns(ids, store)]
 
 
 def _orders_placed(store: Store, period: metrics.Period) -> Q:
@@ -146,6 +153,7 @@ def load_past_returns(order_ids: list[int]) -> Iterator[metrics.ReturnRecord]:
                 store_credit=credit,
                 fees_charged=fees,
                 label_cost=label,
+                labelled=label > 0,
             )
 
 
@@ -163,7 +171,7 @@ def load_returns(order_ids: list[int], store: Store) -> Iterator[metrics.ReturnR
     for part in _chunks(order_ids):
         returns = list(
             Return.objects.filter(order_id__in=part).values_list(
-                "pk", "number", "order_id", "state", "outcome"
+                "pk", "number", "order_id", "state", "outcome", "return_method", "tracking_number"
             )
         )
         if not returns:
@@ -184,7 +192,7 @@ def load_returns(order_ids: list[int], store: Store) -> Iterator[metrics.ReturnR
             "reference",
             credit_side=False,
         )
-        for pk, number, order_id, state, outcome in returns:
+        for pk, number, order_id, state, outcome, method, tracking in returns:
             yield metrics.ReturnRecord(
                 order=order_id,
                 status=status_of(state, outcome),
@@ -194,6 +202,7 @@ def load_returns(order_ids: list[int], store: Store) -> Iterator[metrics.ReturnR
                 store_credit=credit.get(pk, ZERO),
                 fees_charged=fees.get(pk, ZERO),
                 label_cost=labels_by_number.get(number, ZERO),
+                labelled=method == Return.Method.LABEL and bool(tracking),
             )
 
 
@@ -208,6 +217,7 @@ def _return_lines(ids: list[int], currency: str) -> dict[int, list[metrics.Retur
             "quantity",
             "reason",
             "resolution",
+            "disposition",
             "order_line__quantity",
             "order_line__unit_price",
             "order_line__line_discount",
@@ -221,6 +231,7 @@ def _return_lines(ids: list[int], currency: str) -> dict[int, list[metrics.Retur
             quantity,
             reason,
             resolution,
+            disposition,
             line_quantity,
             price,
             discount,
@@ -229,7 +240,7 @@ def _return_lines(ids: list[int], currency: str) -> dict[int, list[metrics.Retur
         ) = row
         paid = metrics.paid_value(price, line_quantity, discount, share)
         amount = metrics.returned_value(paid, line_quantity, quantity, line_currency or currency)
-        lines[ret_id].append(metrics.ReturnedLine(line_id, quantity, reason, resolution, amount))
+        lines[ret_id].append(metrics.ReturnedLine(line_id, quantity, reason, resolution, amount, disposition))
     return lines
 
 

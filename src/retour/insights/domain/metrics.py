@@ -88,6 +88,7 @@ class ReturnedLine:
     reason: str
     resolution: str
     amount: Decimal  # the paid value of the returned units (``returned_value``)
+    disposition: str = ""  # what the warehouse did with them (restock, refurbish, ...); "" not known
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +101,7 @@ class ReturnRecord:
     store_credit: Decimal = ZERO
     fees_charged: Decimal = ZERO
     label_cost: Decimal = ZERO
+    labelled: bool = False  # sent back with a prepaid label (tracking, insurance: ``cost``)
 
     @property
     def void(self) -> bool:

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from retour.catalog.services import StoreNotFound, find_store
 from retour.core.management.base import BaseCommand
 from retour.insights import text_report
+from retour.insights.cost_report import COST_REPORTS, add_cost_parsers, run_cost_report
 from retour.insights.queries import store_metrics
 
 
@@ -66,12 +67,16 @@ class Command(BaseCommand):
             type=_cost,
             help=_("What handling one received unit costs, for this report (default: the store's setting)."),
         )
+        add_cost_parsers(sub, parser, _day, _cost)
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
             store = find_store(options["store"])
         except StoreNotFound as error:
             raise CommandError(error.message) from None
+        if options["report"] in COST_REPORTS:
+            run_cost_report(store, options, self.stdout.write)
+            return
         start, end = options["start"], options["end"]
         if end <= start:
             raise CommandError(_("--to must be a day after --from."))
