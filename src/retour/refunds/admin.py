@@ -4,6 +4,7 @@ prices set here."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.contrib import admin, messages
@@ -13,8 +14,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from retour.core.admin import ReadOnly
+from retour.core.display import amount, amount_column, label_column, labelled_filter, time_column
 from retour.core.errors import DomainError
-from retour.core.money import Money
 from retour.refunds.models import (
     Charge,
     DeliveryPrices,
@@ -31,6 +32,21 @@ from retour.refunds.services import gift_cards, store_credit
 from retour.refunds.services.charging import confirm_collected
 from retour.refunds.services.paying import confirm_manual
 
+METHOD_LABELS = {
+    "original": gettext_lazy("original payment"),
+    "store_credit": gettext_lazy("store credit"),
+}
+MOVEMENT_LABELS = {
+    "refund": gettext_lazy("refund"),
+    "bonus": gettext_lazy("bonus"),
+    "used": gettext_lazy("used"),
+    "expired": gettext_lazy("expired"),
+}
+
+
+def _order_zone(row: Any) -> Any:
+    return row.order.store.zone
+
 
 class RefundInline(ReadOnly, admin.TabularInline[Refund, RefundRequest]):
     model = Refund
@@ -38,9 +54,8 @@ class RefundInline(ReadOnly, admin.TabularInline[Refund, RefundRequest]):
     fields = [
         "gateway",
         "payment",
-        "amount",
-        "bonus",
-        "currency",
+        "paid",
+        "bonus_paid",
         "status",
         "provider_reference",
         "attempts",
@@ -48,25 +63,36 @@ class RefundInline(ReadOnly, admin.TabularInline[Refund, RefundRequest]):
     ]
     readonly_fields = fields  # type: ignore[assignment]
 
+    paid = amount_column("amount", gettext_lazy("amount"))
+    bonus_paid = amount_column("bonus", gettext_lazy("store-credit bonus"))
+
 
 @admin.register(RefundRequest)
 class RefundRequestAdmin(ReadOnly, admin.ModelAdmin[RefundRequest]):
     list_display = [
         "ret",
-        "method",
-        "amount",
-        "currency",
-        "fees",
-        "created_at",
+        "method_label",
+        "requested_amount",
+        "fees_kept",
+        "requested",
         "paid_on",
         "legal_due_on",
         "days_late",
-        "late_surcharge",
+        "surcharge",
         "requested_by",
     ]
-    list_filter = ["method", "late_surcharge_rule"]
+    list_filter = [labelled_filter("method", gettext_lazy("method"), METHOD_LABELS), "late_surcharge_rule"]
+    list_select_related = ["ret", "store", "requested_by"]
     search_fields = ["ret__number", "idempotency_key"]
     inlines = [RefundInline]
+    exclude = ["amount", "fees", "late_surcharge", "method", "created_at"]
+    readonly_fields = ["method_label", "requested_amount", "fees_kept", "surcharge", "requested"]
+
+    method_label = label_column("method", gettext_lazy("method"), METHOD_LABELS)
+    requested_amount = amount_column("amount", gettext_lazy("amount"))
+    fees_kept = amount_column("fees", gettext_lazy("fees kept"))
+    surcharge = amount_column("late_surcharge", gettext_lazy("late-refund surcharge owed"))
+    requested = time_column("created_at", gettext_lazy("created at"), lambda row: row.store.zone)
 
 
 def _run(
@@ -84,8 +110,16 @@ def _run(
 
 @admin.register(Refund)
 class RefundAdmin(ReadOnly, admin.ModelAdmin[Refund]):
-    list_display = ["id", "order", "gateway", "amount", "currency", "status", "created_at", "completed_at"]
+    list_display = ["id", "order", "gateway", "paid", "status", "created", "completed"]
     list_filter = ["status", "gateway"]
+    list_select_related = ["order__store"]
+    exclude = ["amount", "bonus"]
+    readonly_fields = ["paid", "bonus_paid", "created", "completed"]
+
+    paid = amount_column("amount", gettext_lazy("amount"))
+    bonus_paid = amount_column("bonus", gettext_lazy("store-credit bonus"))
+    created = time_column("created_at", gettext_lazy("created at"), _order_zone)
+    completed = time_column("completed_at", gettext_lazy("completed at"), _order_zone)
     search_fields = ["order__number", "provider_reference", "request__ret__number"]
     actions = ["confirm_selected"]
 
@@ -106,13 +140,19 @@ class ChargeAdmin(ReadOnly, admin.ModelAdmin[Charge]):
         "order",
         "reason",
         "gateway",
-        "amount",
-        "currency",
+        "charged",
         "status",
-        "created_at",
-        "completed_at",
+        "created",
+        "completed",
     ]
     list_filter = ["status", "gateway", "reason"]
+    list_select_related = ["order__store"]
+    exclude = ["amount"]
+    readonly_fields = ["charged", "created", "completed"]
+
+    charged = amount_column("amount", gettext_lazy("amount"))
+    created = time_column("created_at", gettext_lazy("created at"), _order_zone)
+    completed = time_column("completed_at", gettext_lazy("completed at"), _order_zone)
     search_fields = ["order__number", "exchange__ret__number", "provider_reference"]
     actions = ["collected_selected"]
 
@@ -130,8 +170,14 @@ class ChargeAdmin(ReadOnly, admin.ModelAdmin[Charge]):
 class MovementInline(ReadOnly, admin.TabularInline[StoreCreditMovement, StoreCreditAccount]):
     model = StoreCreditMovement
     extra = 0
-    fields = ["created_at", "amount", "reason", "refund", "reference", "expires_on"]
+    fields = ["created", "moved", "reason_label", "refund", "reference", "expires_on"]
     readonly_fields = fields  # type: ignore[assignment]
+
+    moved = amount_column("amount", gettext_lazy("amount"), lambda row: row.account.currency)
+    reason_label = label_column("reason", gettext_lazy("reason"), MOVEMENT_LABELS)
+    created = time_column(
+        "created_at", gettext_lazy("created at"), lambda row: row.account.customer.store.zone
+    )
 
 
 @admin.register(StoreCreditAccount)
@@ -143,14 +189,18 @@ class StoreCreditAccountAdmin(ReadOnly, admin.ModelAdmin[StoreCreditAccount]):
 
     @admin.display(description=gettext_lazy("balance"))
     def balance(self, account: StoreCreditAccount) -> str:
-        return store_credit.balance(account.customer, account.currency).format()
+        return amount(store_credit.balance(account.customer, account.currency).amount, account.currency)
 
 
 class GiftCardMovementInline(ReadOnly, admin.TabularInline[GiftCardMovement, GiftCard]):
     model = GiftCardMovement
     extra = 0
-    fields = ["created_at", "amount", "reason", "refund", "reference"]
+    fields = ["created", "moved", "reason_label", "refund", "reference"]
     readonly_fields = fields  # type: ignore[assignment]
+
+    moved = amount_column("amount", gettext_lazy("amount"), lambda row: row.card.currency)
+    reason_label = label_column("reason", gettext_lazy("reason"), MOVEMENT_LABELS)
+    created = time_column("created_at", gettext_lazy("created at"), lambda row: row.card.store.zone)
 
 
 @admin.register(GiftCard)
@@ -162,7 +212,7 @@ class GiftCardAdmin(ReadOnly, admin.ModelAdmin[GiftCard]):
 
     @admin.display(description=gettext_lazy("balance"))
     def balance(self, card: GiftCard) -> str:
-        return gift_cards.balance(card).format()
+        return amount(gift_cards.balance(card).amount, card.currency)
 
 
 @admin.register(DeliveryPrices)
@@ -172,22 +222,37 @@ class DeliveryPricesAdmin(admin.ModelAdmin[DeliveryPrices]):
 
     @admin.display(description=gettext_lazy("standard delivery price"))
     def standard_delivery_price(self, prices: DeliveryPrices) -> str:
-        return Money(prices.standard_delivery, prices.currency).format()
+        return amount(prices.standard_delivery, prices.currency)
 
     @admin.display(description=gettext_lazy("return label cost"))
     def return_label_cost(self, prices: DeliveryPrices) -> str:
-        return Money(prices.return_label, prices.currency).format()
+        return amount(prices.return_label, prices.currency)
 
 
 class EntryInline(ReadOnly, admin.TabularInline[LedgerEntry, LedgerTransaction]):
     model = LedgerEntry
     extra = 0
-    fields = ["account", "debit", "credit"]
+    fields = ["account", "debit_amount", "credit_amount"]
     readonly_fields = fields  # type: ignore[assignment]
+
+    debit_amount = amount_column("debit", gettext_lazy("debit"), lambda row: row.transaction.currency)
+    credit_amount = amount_column("credit", gettext_lazy("credit"), lambda row: row.transaction.currency)
 
 
 @admin.register(LedgerTransaction)
 class LedgerTransactionAdmin(ReadOnly, admin.ModelAdmin[LedgerTransaction]):
-    list_display = ["id", "memo", "currency", "request", "refund", "charge", "reference", "created_at"]
+    list_display = ["id", "memo", "total", "request", "refund", "charge", "reference", "created", "store"]
     list_filter = ["memo", "currency"]
+    list_select_related = ["store", "request__ret", "refund", "charge"]
     inlines = [EntryInline]
+    readonly_fields = ["total", "created"]
+
+    created = time_column("created_at", gettext_lazy("created at"), lambda row: row.store.zone)
+
+    @admin.display(description=gettext_lazy("amount"))
+    def total(self, row: LedgerTransaction) -> str:
+        """What the posting moved: the sum of its debits (equal to its credits)."""
+        return amount(sum((entry.debit for entry in row.entries.all()), Decimal(0)), row.currency)
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[LedgerTransaction]:
+        return super().get_queryset(request).prefetch_related("entries")

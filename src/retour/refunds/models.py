@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from retour.catalog.models import Store
 from retour.core.fields import amount_field, currency_field
+from retour.core.money import Money
 from retour.orders.models import Customer, Order, Payment
 from retour.returns.models import Exchange, Return
 
@@ -52,7 +53,11 @@ class RefundRequest(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.ret} {self.amount} {self.currency}"
+        return f"{self.ret} {self.total}"
+
+    @property
+    def total(self) -> Money:
+        return Money(self.amount, self.currency)
 
 
 class Refund(models.Model):
@@ -99,7 +104,8 @@ class Refund(models.Model):
         indexes = [models.Index(fields=["status"], name="refund_status")]
 
     def __str__(self) -> str:
-        return f"{self.amount} {self.currency} ({self.gateway}, {self.status})"
+        # staff read this (admin links, checkboxes): the amount rounded to its currency, the status labelled
+        return f"{Money(self.amount, self.currency)} ({self.gateway}, {self.get_status_display()})"
 
 
 class Charge(models.Model):
@@ -157,7 +163,8 @@ class Charge(models.Model):
         indexes = [models.Index(fields=["status"], name="charge_status")]
 
     def __str__(self) -> str:
-        return f"{self.amount} {self.currency} ({self.gateway}, {self.status})"
+        # staff read this (admin links, checkboxes): the amount rounded to its currency, the status labelled
+        return f"{Money(self.amount, self.currency)} ({self.gateway}, {self.get_status_display()})"
 
 
 class StoreCreditAccount(models.Model):

@@ -19,12 +19,40 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from retour.core.admin import ReadOnly
+from retour.core.display import amount, label, label_column, labelled_filter, time_column
 from retour.core.errors import DomainError
+from retour.policies.forms import CONDITION_LABELS, REASON_LABELS, RESOLUTION_LABELS
 from retour.returns.admin_lines import line_view
 from retour.returns.domain import states
 from retour.returns.errors import ReturnInvalid
 from retour.returns.models import Return, ReturnEvent, ReturnLine
 from retour.returns.services import handling
+
+STATE_LABELS = dict(Return.State.choices)
+# What staff read for each kind of event: a move to a state reads as the state, the rest as said here.
+EVENT_LABELS = {
+    **STATE_LABELS,
+    "line_received": gettext_lazy("line received"),
+    "line_lost": gettext_lazy("line lost"),
+    "line_wrong_item": gettext_lazy("wrong item received"),
+    "line_inspected": gettext_lazy("line inspected"),
+    "reminder": gettext_lazy("reminder sent"),
+    "refund_requested": gettext_lazy("refund requested"),
+    "refunded": gettext_lazy("refund paid"),
+    "refund_failed": gettext_lazy("refund failed"),
+    "exchange": gettext_lazy("exchange order created"),
+    "replacement": gettext_lazy("replacement order created"),
+    "repair": gettext_lazy("sent for repair"),
+    "repaired": gettext_lazy("item repaired"),
+    "withdrawal": gettext_lazy("withdrawal from the contract"),
+    "exchange_paid": gettext_lazy("exchange difference paid"),
+    "exchange_charge_failed": gettext_lazy("exchange charge failed"),
+    "exchange_charged": gettext_lazy("exchange charged"),
+}
+
+
+def _zone(row: Any) -> Any:
+    return row.ret.store.zone
 
 
 class ReadOnlyInline(ReadOnly):
@@ -37,28 +65,46 @@ class ReturnLineInline(ReadOnlyInline, admin.TabularInline[ReturnLine, Return]):
     fields = [
         "order_line",
         "quantity",
-        "reason",
+        "reason_label",
         "reason_text",
-        "reported_condition",
-        "resolution",
+        "condition_label",
+        "resolution_label",
         "exchange_variant",
-        "decision",
+        "refund_amount",
         "reception",
         "received_quantity",
         "inspection",
-        "graded_condition",
+        "graded_label",
         "inspection_change",
         "disposition",
     ]
     readonly_fields = fields  # type: ignore[assignment]
 
+    reason_label = label_column("reason", gettext_lazy("reason"), REASON_LABELS)
+    condition_label = label_column("reported_condition", gettext_lazy("reported condition"), CONDITION_LABELS)
+    resolution_label = label_column("resolution", gettext_lazy("resolution chosen"), RESOLUTION_LABELS)
+    graded_label = label_column("graded_condition", gettext_lazy("graded condition"), CONDITION_LABELS)
+
+    @admin.display(description=gettext_lazy("refund decided"))
+    def refund_amount(self, line: ReturnLine) -> str:
+        decision = line.final_decision
+        return f"{amount(decision.refund_amount, decision.currency)} ({decision})"
+
 
 class ReturnEventInline(ReadOnlyInline, admin.TabularInline[ReturnEvent, Return]):
     model = ReturnEvent
-    fields = ["at", "kind", "from_state", "to_state", "actor", "actor_label", "reason", "line"]
+    fields = ["when", "event", "before", "after", "actor", "actor_label", "reason", "line"]
     readonly_fields = fields  # type: ignore[assignment]
     ordering = ["at", "id"]
     verbose_name_plural = gettext_lazy("timeline")
+
+    when = time_column("at", gettext_lazy("at"), _zone)
+    event = label_column("kind", gettext_lazy("event"), EVENT_LABELS)
+    before = label_column("from_state", gettext_lazy("from"), STATE_LABELS)
+    after = label_column("to_state", gettext_lazy("to"), STATE_LABELS)
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[ReturnEvent]:
+        return super().get_queryset(request).select_related("ret__store", "actor", "line__order_line")
 
 
 class ReturnActionForm(ActionForm):
@@ -106,8 +152,15 @@ def reviewing(request: HttpRequest) -> bool:
 @admin.register(Return)
 class ReturnAdmin(admin.ModelAdmin[Return]):
     action_form = ReturnActionForm
-    list_display = ["number", "state", "outcome", "order", "customer", "channel", "created_at", "store"]
-    list_filter = [WaitingFilter, "state", "store", "channel"]
+    list_display = ["number", "state", "outcome_label", "order", "customer", "channel", "requested", "store"]
+    list_filter = [
+        WaitingFilter,
+        "state",
+        labelled_filter("outcome", gettext_lazy("outcome"), handling.OUTCOME_LABELS),
+        "store",
+        "channel",
+    ]
+    list_select_related = ["store", "order", "customer"]
     search_fields = ["number", "order__number", "customer__email"]
     readonly_fields = [
         "number",
@@ -115,15 +168,17 @@ class ReturnAdmin(admin.ModelAdmin[Return]):
         "order",
         "customer",
         "state",
-        "outcome",
+        "outcome_label",
         "language",
         "channel",
         "rejection_reason",
         "created_by",
-        "created_at",
-        "approved_at",
+        "requested",
+        "approved",
+        "refunds",
         "deadlines",
     ]
+    exclude = ["outcome", "approved_at"]  # shown as labels and store times (read-only) above
     inlines = [ReturnLineInline, ReturnEventInline]
     actions = [
         "approve_selected",
@@ -138,6 +193,40 @@ class ReturnAdmin(admin.ModelAdmin[Return]):
         "cancel_selected",
     ]
     show_full_result_count = False
+
+    outcome_label = label_column("outcome", gettext_lazy("outcome"), handling.OUTCOME_LABELS)
+    requested = time_column("created_at", gettext_lazy("requested at"), lambda ret: ret.store.zone)
+    approved = time_column("approved_at", gettext_lazy("approved at"), lambda ret: ret.store.zone)
+
+    @admin.display(description=gettext_lazy("refunds"))
+    def refunds(self, ret: Return) -> str:
+        from django.utils.html import format_html, format_html_join
+
+        from retour.refunds.models import Refund
+        from retour.refunds.services.paying import refunds_for
+
+        found = refunds_for(ret)
+        if not found:
+            return "—"
+        statuses = dict(Refund.Status.choices)
+        return format_html(
+            "<ul>{}</ul>",
+            format_html_join(
+                "",
+                "<li>{}</li>",
+                (
+                    (
+                        _("%(amount)s (%(gateway)s): %(status)s")
+                        % {
+                            "amount": amount(refund.amount, refund.currency),
+                            "gateway": refund.gateway,
+                            "status": label(statuses, refund.status),
+                        },
+                    )
+                    for refund in found
+                ),
+            ),
+        )
 
     @admin.display(description=gettext_lazy("refund dates and legal deadlines"))
     def deadlines(self, ret: Return) -> str:

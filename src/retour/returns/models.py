@@ -230,7 +230,8 @@ class ReturnEvent(models.Model):
         ordering = ["ret", "at", "id"]
 
     def __str__(self) -> str:
-        return f"{self.ret_id} {self.kind} {self.from_state}→{self.to_state}"
+        # Staff read the kind and the states as labels in the timeline's columns, not as codes here.
+        return f"#{self.pk}"
 
 
 class Exchange(models.Model):
