@@ -168,7 +168,26 @@ def test_with_the_new_settings_at_their_defaults_the_net_cost_is_the_specs():
 def test_payment_fees_are_owed_only_on_money_refunded_to_a_payment():
     rates = cost.CostSettings(payment_fee_share=D("0.02"), payment_fee_per_refund=D("0.25"))
     credited = cost.return_costs(R2, rates)
-    assert sum(part.payment_fees for part in credited) == 0
+    assert all("payment_fees" not in part for part in credited)
+    refunded = cost.return_costs(R1, rates)
+    assert sum(cost.Fraction(*part["payment_fees"]) for part in refunded) * cost.Fraction(1, cost.SCALE) == D(
+        "2.39"
+    )
+
+
+def test_a_cost_shared_in_thirds_is_kept_exact_and_sums_back_to_the_whole():
+    order = Order(9, _at(3), tuple(Line(90 + n, 1, D("10.00"), f"c{n}") for n in range(3)), False, (True,))
+    record = ReturnRecord(
+        9,
+        metrics.REFUNDED,
+        tuple(ReturnedLine(90 + n, 1, "size_fit", "refund", D("10.00")) for n in range(3)),
+        label_cost=D("10.00"),
+        labelled=True,
+    )
+    costs = cost.compute([order], [record], MARCH, cost.CostSettings())
+    assert costs.total.labels == 10
+    assert [costs.by_category[f"c{n}"].labels for n in range(3)] == [cost.Fraction(10, 3)] * 3
+    assert cost.report(costs, "EUR")["by_category"]["c0"]["labels"] == "3.33"  # type: ignore[index]
 
 
 def test_restocked_and_unknown_dispositions_lose_nothing():

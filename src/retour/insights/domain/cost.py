@@ -85,24 +85,89 @@ class CostSettings:
         return Fraction(self.recovery.get(disposition, Decimal(1)))
 
 
+SCALE = 10**12  # amounts are counted in integer 10^-12 of the currency: exact, and fast to add
+
+
+def _scaled(value: Decimal) -> int:
+    """``value`` in 10^-12 units, exactly (settings and amounts have at most 4 decimals)."""
+    scaled = Decimal(value).scaleb(12)
+    if scaled != scaled.to_integral_value():
+        raise ValueError(f"{value} has more than 12 decimal places")
+    return int(scaled)
+
+
+class Exact:
+    """A sum of fractions kept as integer numerators per denominator (in 10^-12 units): adding is integer
+    arithmetic, and ``value`` is the exact sum."""
+
+    __slots__ = ("parts",)
+
+    def __init__(self) -> None:
+        self.parts: dict[int, int] = {}
+
+    def add(self, numerator: int, denominator: int = 1) -> None:
+        if numerator:
+            self.parts[denominator] = self.parts.get(denominator, 0) + numerator
+
+    def merge(self, other: Exact) -> None:
+        for denominator, numerator in other.parts.items():
+            self.add(numerator, denominator)
+
+    @property
+    def value(self) -> Fraction:
+        return sum((Fraction(n, d * SCALE) for d, n in self.parts.items()), ZERO)
+
+
+# One line's costs: component -> (numerator, denominator) in 10^-12 units.
+LineCost = dict[str, tuple[int, int]]
+
+
 @dataclass(slots=True)
 class CostCounts:
     """The exact costs of a slice (all returns, a category, a seller, a reason)."""
 
     returns: int = 0
     units: int = 0
-    returned_value: Fraction = ZERO
-    labels: Fraction = ZERO
-    handling: Fraction = ZERO
-    tracking: Fraction = ZERO
-    insurance: Fraction = ZERO
-    payment_fees: Fraction = ZERO
-    disposition_loss: Fraction = ZERO
-    fees_charged: Fraction = ZERO
+    sums: dict[str, Exact] = field(default_factory=lambda: {name: Exact() for name in ("value", *COMPONENTS)})
+
+    def _amount(self, name: str) -> Fraction:
+        return self.sums[name].value
+
+    @property
+    def returned_value(self) -> Fraction:
+        return self._amount("value")
+
+    @property
+    def labels(self) -> Fraction:
+        return self._amount("labels")
+
+    @property
+    def handling(self) -> Fraction:
+        return self._amount("handling")
+
+    @property
+    def tracking(self) -> Fraction:
+        return self._amount("tracking")
+
+    @property
+    def insurance(self) -> Fraction:
+        return self._amount("insurance")
+
+    @property
+    def payment_fees(self) -> Fraction:
+        return self._amount("payment_fees")
+
+    @property
+    def disposition_loss(self) -> Fraction:
+        return self._amount("disposition_loss")
+
+    @property
+    def fees_charged(self) -> Fraction:
+        return self._amount("fees_charged")
 
     @property
     def gross(self) -> Fraction:
-        return sum((getattr(self, name) for name in COMPONENTS if name != "fees_charged"), ZERO)
+        return sum((self._amount(name) for name in COMPONENTS if name != "fees_charged"), ZERO)
 
     @property
     def net(self) -> Fraction:
@@ -120,18 +185,25 @@ class CostCounts:
     def share_of_value(self) -> Fraction:
         return _div(self.net, self.returned_value)
 
-    def add(self, other: CostCounts) -> None:
-        self.units += other.units
-        self.returned_value += other.returned_value
-        for name in COMPONENTS:
-            setattr(self, name, getattr(self, name) + getattr(other, name))
+    def add(self, units: int, line: LineCost) -> None:
+        self.units += units
+        for name, (numerator, denominator) in line.items():
+            self.sums[name].add(numerator, denominator)
 
 
 @dataclass(slots=True)
 class DispositionCounts:
     units: int = 0
-    returned_value: Fraction = ZERO
-    loss: Fraction = ZERO
+    value: Exact = field(default_factory=Exact)
+    lost: Exact = field(default_factory=Exact)
+
+    @property
+    def returned_value(self) -> Fraction:
+        return self.value.value
+
+    @property
+    def loss(self) -> Fraction:
+        return self.lost.value
 
 
 @dataclass(slots=True)
@@ -143,39 +215,48 @@ class Costs:
     by_disposition: dict[str, DispositionCounts] = field(default_factory=dict)
 
 
-def return_costs(record: ReturnRecord, settings: CostSettings) -> list[CostCounts]:
-    """One return's costs, one ``CostCounts`` per line (``returns`` left at 0): the line's own handling
-    and loss, and its share by units of what the return costs as a whole."""
+def return_costs(record: ReturnRecord, settings: CostSettings) -> list[LineCost]:
+    """One return's costs, one ``LineCost`` per line: the line's own value, handling and loss, and its
+    share by units of what the return costs as a whole."""
     units = sum(line.quantity for line in record.lines)
-    value = sum((Fraction(line.amount) for line in record.lines), ZERO)
-    whole = CostCounts(
-        labels=Fraction(record.label_cost),
-        fees_charged=Fraction(record.fees_charged),
-        payment_fees=_payment_fees(Fraction(record.refunded), settings),
-    )
+    amounts = [_scaled(line.amount) for line in record.lines]
+    # The return's shared costs, each as (numerator, denominator) in 10^-12 units.
+    whole: dict[str, tuple[int, int]] = {
+        "labels": (_scaled(record.label_cost), 1),
+        "fees_charged": (_scaled(record.fees_charged), 1),
+        "payment_fees": _payment_fees(_scaled(record.refunded), settings),
+    }
     if record.labelled:
-        whole.tracking = Fraction(settings.tracking_per_label)
-        whole.insurance = Fraction(settings.insurance_per_label) + value * Fraction(
-            settings.insurance_share_of_value
+        whole["tracking"] = (_scaled(settings.tracking_per_label), 1)
+        whole["insurance"] = (
+            _scaled(settings.insurance_per_label) * SCALE
+            + sum(amounts) * _scaled(settings.insurance_share_of_value),
+            SCALE,
         )
-    shared = ("labels", "tracking", "insurance", "payment_fees", "fees_charged")
+    handling = _scaled(settings.handling_per_unit)
     lines = []
-    for line in record.lines:
-        part = CostCounts(units=line.quantity, returned_value=Fraction(line.amount))
-        weight = Fraction(line.quantity, units) if units else ZERO
-        for name in shared:
-            setattr(part, name, getattr(whole, name) * weight)
-        if record.received and line.resolution != KEEP:
-            part.handling = line.quantity * Fraction(settings.handling_per_unit)
-        part.disposition_loss = Fraction(line.amount) * (1 - settings.recovery_of(line.disposition))
+    for line, amount in zip(record.lines, amounts, strict=True):
+        part: LineCost = {"value": (amount, 1)}
+        for name, (numerator, denominator) in whole.items():
+            if numerator and units:
+                part[name] = (numerator * line.quantity, denominator * units)
+        if record.received and line.resolution != KEEP and handling:
+            part["handling"] = (line.quantity * handling, 1)
+        recovery = settings.recovery_of(line.disposition)
+        if recovery != 1:
+            part["disposition_loss"] = (
+                amount * (recovery.denominator - recovery.numerator),
+                recovery.denominator,
+            )
         lines.append(part)
     return lines
 
 
-def _payment_fees(refunded: Fraction, settings: CostSettings) -> Fraction:
+def _payment_fees(refunded: int, settings: CostSettings) -> tuple[int, int]:
     if refunded <= 0:
-        return ZERO
-    return refunded * Fraction(settings.payment_fee_share) + Fraction(settings.payment_fee_per_refund)
+        return (0, 1)
+    share, fixed = _scaled(settings.payment_fee_share), _scaled(settings.payment_fee_per_refund)
+    return (refunded * share + fixed * SCALE, SCALE)
 
 
 def compute(
@@ -208,31 +289,36 @@ def _count(
     settings: CostSettings,
     only: Callable[[Line], bool],
 ) -> None:
-    touched: dict[str, set[str]] = {"total": set(), "category": set(), "seller": set(), "reason": set()}
+    counted = False
+    touched: set[tuple[int, str]] = set()
     for returned, part in zip(record.lines, return_costs(record, settings), strict=True):
         line = lines[returned.order_line]
         if not only(line):
             continue
-        if not touched["total"]:
-            touched["total"].add("")
+        if not counted:
+            counted = True
             costs.total.returns += 1
-        costs.total.add(part)
-        slices = (
-            (costs.by_category, "category", line.category),
-            (costs.by_seller, "seller", line.seller),
-            (costs.by_reason, "reason", returned.reason),
-        )
-        for table, kind, key in slices:
-            counts = table.setdefault(key, CostCounts())
-            counts.add(part)
-            if key not in touched[kind]:
-                touched[kind].add(key)
+        costs.total.add(returned.quantity, part)
+        for kind, (table, key) in enumerate(
+            (
+                (costs.by_category, line.category),
+                (costs.by_seller, line.seller),
+                (costs.by_reason, returned.reason),
+            )
+        ):
+            counts = table.get(key)
+            if counts is None:
+                counts = table[key] = CostCounts()
+            counts.add(returned.quantity, part)
+            if (kind, key) not in touched:
+                touched.add((kind, key))
                 counts.returns += 1
         if returned.disposition in LOSSY_DISPOSITIONS:
             disposition = costs.by_disposition.setdefault(returned.disposition, DispositionCounts())
             disposition.units += returned.quantity
-            disposition.returned_value += Fraction(returned.amount)
-            disposition.loss += part.disposition_loss
+            disposition.value.add(*part["value"])
+            if "disposition_loss" in part:
+                disposition.lost.add(*part["disposition_loss"])
 
 
 # -- rounded, as the report, the CSV and the API give it -----------------------------------------------
