@@ -101,16 +101,16 @@ FRENCH = {
     "We could not find an order with these details. Check the order number and the email address or "
     "postal code, or ask for a link below.": "Nous n’avons pas trouvé de commande avec ces informations. "
     "Vérifiez le numéro de commande et l’adresse e-mail ou le code postal, ou demandez un lien ci-dessous.",
-    "What would you like to return?": "Que souhaitez-vous retourner ?",
+    "What would you like to return?": "Que souhaitez-vous retourner ?",
     "Return this item": "Retourner cet article",
     "Quantity": "Quantité",
-    "Why are you returning it?": "Pourquoi le retournez-vous ?",
-    "What condition is it in?": "Dans quel état est-il ?",
+    "Why are you returning it?": "Pourquoi le retournez-vous ?",
+    "What condition is it in?": "Dans quel état est-il ?",
     "It doesn't fit": "La taille ne convient pas",
     "Unopened, in its packaging": "Non ouvert, dans son emballage",
     "Continue": "Continuer",
     "Choose at least one item to return.": "Choisissez au moins un article à retourner.",
-    "Some answers are missing: see the items marked below.": "Il manque des réponses : voyez les articles "
+    "Some answers are missing: see the items marked below.": "Il manque des réponses : voyez les articles "
     "signalés ci-dessous.",
     "Tell us why you are returning it.": "Dites-nous pourquoi vous le retournez.",
     "Tell us what condition it is in.": "Dites-nous dans quel état il est.",
@@ -125,8 +125,8 @@ FRENCH = {
     "Box-free drop-off with a QR code": "Dépôt sans carton avec un QR code",
     "Photos of the item (required)": "Photos de l’article (obligatoires)",
     "The store needs a photo of this item: add at least one.": "La boutique a besoin d’une photo de cet "
-    "article : ajoutez-en au moins une.",
-    "This file is not a photo: send a JPEG, PNG, GIF or WebP image.": "Ce fichier n’est pas une photo : "
+    "article : ajoutez-en au moins une.",
+    "This file is not a photo: send a JPEG, PNG, GIF or WebP image.": "Ce fichier n’est pas une photo : "
     "envoyez une image JPEG, PNG, GIF ou WebP.",
     "Confirm return": "Confirmer le retour",
     "Your return is confirmed": "Votre retour est confirmé",
@@ -152,7 +152,7 @@ FRENCH = {
         "%(name)s, nous avons reçu votre rétractation du contrat de la commande %(order)s le %(day)s à "
         "%(time)s."
     ),
-    "Questions?": "Des questions ?",
+    "Questions?": "Des questions ?",
     "Search the help center": "Chercher dans le centre d’aide",
     "Returns & refunds": "Retours et remboursements",
     "Language": "Langue",

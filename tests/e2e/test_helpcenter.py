@@ -26,7 +26,7 @@ def test_home_lists_topics_in_the_readers_language_and_is_accessible(
     articles: None, page: Page, language: str
 ) -> None:
     page.goto("/help/")
-    heading = {"en": "Returns & refunds: help center", "fr": "Retours et remboursements : centre d’aide"}
+    heading = {"en": "Returns & refunds: help center", "fr": "Retours et remboursements : centre d’aide"}
     expect(page.get_by_role("heading", level=1)).to_have_text(heading[language])
     expect(page.locator("html")).to_have_attribute("lang", language)
     expect(page.get_by_role("searchbox")).to_be_visible()
@@ -85,7 +85,7 @@ def test_the_results_page_lists_matches_and_logs_the_search(
 @pytest.mark.parametrize(
     ("language", "answer", "thanks"),
     [
-        ("fr", "Oui", "Merci ! Ravis que cela vous ait aidé."),
+        ("fr", "Oui", "Merci ! Ravis que cela vous ait aidé."),
         ("en", "No", "Thank you: we will use your feedback to improve this article."),
     ],
 )

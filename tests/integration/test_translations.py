@@ -27,6 +27,7 @@ from django.test import Client
 from django.utils import translation
 from pytest_django.fixtures import Settings
 
+import typography
 from factories import imported_order
 from retour.catalog.models import Store
 from retour.orders.importers import parsing
@@ -219,6 +220,18 @@ def test_the_compiled_catalogue_matches_the_po_file(po: Path):
     )
 
 
+@pytest.mark.parametrize("po", [FRENCH_PO, VENDOR_PO], ids=["retour", "vendor"])
+def test_the_compiled_french_keeps_its_typography(po: Path):
+    """A no-break space before `: ; ! ?` and inside « », in every compiled French string."""
+    wrong = {
+        msgid: [problem.context for problem in typography.problems(text)]
+        for (_context, msgid), texts in compiled_forms(po.with_suffix(".mo")).items()
+        for text in texts
+        if typography.problems(text)
+    }
+    assert not wrong, f"French punctuation needs a no-break space (U+00A0 or U+202F) before it: {wrong}"
+
+
 def test_a_string_django_translates_too_reads_the_same(catalogue: Catalog):
     """LOCALE_PATHS wins over every app's catalogue, so Retour's "active" would also relabel the user
     admin's "active" checkbox. A msgid Django's own French catalogues know keeps their translation,
@@ -355,7 +368,7 @@ def test_a_command_refuses_in_french(store: Store, tmp_path: Path):
     missing = tmp_path / "missing.json"
     with translation.override("fr"), pytest.raises(CommandError) as error:
         call_command("import_orders", str(missing), "--format", "json", "--store", store.code)
-    assert str(error.value) == f"Fichier introuvable : {missing}"
+    assert str(error.value) == f"Fichier introuvable : {missing}"
     with translation.override("fr"), pytest.raises(CommandError) as error:
         call_command("import_orders", str(missing), "--format", "json", "--store", "nowhere")
     assert str(error.value) == "Aucune boutique ne porte le code nowhere."
@@ -371,7 +384,7 @@ def test_a_policy_problem_is_translated_where_it_is_reported():
         services.parse(document)
     assert error.value.message == "La politique comporte 1 problème."
     assert error.value.details["problems"] == [
-        {"line": 5, "field": "rules[0].then.resolutions", "message": "solution inconnue : cash"}
+        {"line": 5, "field": "rules[0].then.resolutions", "message": "solution inconnue : cash"}
     ]
     with pytest.raises(services.PolicyInvalid) as error:
         services.parse(document)
@@ -386,9 +399,9 @@ def test_an_import_problem_and_its_place_are_translated():
         nowhere = str(RowError(1, "", "le fichier est vide"))
     assert field == "subtotal"
     assert (
-        where == "ligne 3, colonne Subtotal : le sous-total 9.00 ne correspond pas aux lignes (10.00 attendu)"
+        where == "ligne 3, colonne Subtotal : le sous-total 9.00 ne correspond pas aux lignes (10.00 attendu)"
     )
-    assert nowhere == "ligne 1 : le fichier est vide"
+    assert nowhere == "ligne 1 : le fichier est vide"
 
 
 def test_a_command_help_is_translated_when_it_is_shown():

@@ -189,7 +189,7 @@ def test_invalid_fields_are_explained_in_french(store: Store, api_client: Client
         "currency": "Champ obligatoire",
         "ordered_at": "Doit indiquer le décalage horaire, par exemple +01:00",
         "customer.email": "ce n’est pas une adresse e-mail valide",
-        "lines.0.quantity": "Doit être un nombre entier valide ; ce texte n’en est pas un",
+        "lines.0.quantity": "Doit être un nombre entier valide ; ce texte n’en est pas un",
         "lines.0.unit_price": "Doit être un nombre décimal valide",
     }
 

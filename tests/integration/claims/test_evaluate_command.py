@@ -106,7 +106,7 @@ def test_each_case_gives_one_line_in_the_same_order(tmp_path: Path):
         "explanation": {
             "en": "Your claim is accepted: unless the seller refunds you by 18 March 2026 at 12:00 UTC, the "
             "marketplace pays you US$105.00.",
-            "fr": "Votre réclamation est acceptée : si le vendeur ne vous rembourse pas d’ici le 18 mars "
+            "fr": "Votre réclamation est acceptée : si le vendeur ne vous rembourse pas d’ici le 18 mars "
             "2026 à 12:00 UTC, la place de marché vous verse 105,00\xa0$US.",
         },
     }

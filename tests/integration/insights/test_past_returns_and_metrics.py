@@ -383,10 +383,10 @@ def test_the_text_report_is_in_the_active_language(imported: Path):
         run("report", "metrics", "--from", "2026-02-01", "--to", "2026-03-01", "--language", "fr") == french
     )
     assert (
-        "Toutes les commandes : commandes : 2, retournées : 2 (100,00\u00a0%) ; unités : 5, retournées : 3 "
-        "(60,00\u00a0%) ; valeur : 120,00\u00a0€, retournée : 85,72\u00a0€ (71,43\u00a0%)"
+        "Toutes les commandes : commandes : 2, retournées : 2 (100,00\u00a0%) ; unités : 5, retournées : 3 "
+        "(60,00\u00a0%) ; valeur : 120,00\u00a0€, retournée : 85,72\u00a0€ (71,43\u00a0%)"
     ) in french
-    assert "  (la boutique) : commandes : 2, retournées : 2" in french
+    assert "  (la boutique) : commandes : 2, retournées : 2" in french
 
 
 def test_a_period_that_ends_before_it_starts_is_refused(orders: Store):
@@ -400,9 +400,9 @@ def test_a_refusal_is_listed_in_french_when_french_is_active(orders: Store, tmp_
     path = write_lines(tmp_path / "bad.jsonl", [past("B-1", "A-1", "refunded", [back("SH-M", 1, "25.71")])])
     with translation.override("fr"):
         message, errors = run_failing("import_returns", "--format", "json", str(path))
-    assert message == "1 erreur : rien n’a été importé."
+    assert message == "1 erreur : rien n’a été importé."
     assert errors == [
-        "ligne 1, colonne lines[0].amount : 25.71 n’est pas la valeur payée de 1 × SH-M : 25.72"
+        "ligne 1, colonne lines[0].amount : 25.71 n’est pas la valeur payée de 1 × SH-M : 25.72"
     ]
 
 

@@ -57,7 +57,7 @@ def test_lint_speaks_french(tmp_path: Path):
     with translation.override("fr"):
         *warnings, summary = run("lint", str(path))
 
-    assert summary == f"no-returns : valide, 1 règle, {len(warnings)} avertissements."
+    assert summary == f"no-returns : valide, 1 règle, {len(warnings)} avertissements."
     assert any("(abîmé, livré en retard, 0 jour après la livraison)" in line for line in warnings)
 
 

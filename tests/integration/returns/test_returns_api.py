@@ -102,7 +102,7 @@ def test_errors_speak_the_clients_language(order, agent, client_for):
     )
     assert (
         response.json()["title"]
-        == "Seules 2 unités de « Pull en laine » peuvent encore être retournées, pas 3."
+        == "Seules 2 unités de « Pull en laine » peuvent encore être retournées, pas 3."
     )
 
 

@@ -73,14 +73,14 @@ def test_each_outcome_has_its_own_words_in_both_languages(evaluate):
         pytest.param(
             {"filed_at": "2026-03-12T00:00:00Z"},
             "It is too early to claim: you can file this claim from 13 March 2026 at 12:00 UTC.",
-            "Il est trop tôt pour faire une réclamation : vous pourrez la déposer à partir du 13 mars 2026 "
+            "Il est trop tôt pour faire une réclamation : vous pourrez la déposer à partir du 13 mars 2026 "
             "à 12:00 UTC.",
             id="too early",
         ),
         pytest.param(
             {"filed_at": "2026-07-01T00:00:00Z"},
             "The time to claim has passed: this claim had to be filed by 8 June 2026 at 12:00 UTC.",
-            "Le délai de réclamation est dépassé : il fallait la déposer au plus tard le 8 juin 2026 à "
+            "Le délai de réclamation est dépassé : il fallait la déposer au plus tard le 8 juin 2026 à "
             "12:00 UTC.",
             id="too late",
         ),
@@ -88,7 +88,7 @@ def test_each_outcome_has_its_own_words_in_both_languages(evaluate):
             {},
             "Your claim is accepted: unless the seller refunds you by 18 March 2026 at 12:00 UTC, the "
             "marketplace pays you US$105.00.",
-            "Votre réclamation est acceptée : si le vendeur ne vous rembourse pas d’ici le 18 mars 2026 à "
+            "Votre réclamation est acceptée : si le vendeur ne vous rembourse pas d’ici le 18 mars 2026 à "
             "12:00 UTC, la place de marché vous verse 105,00\xa0$US.",
             id="granted",
         ),
@@ -96,7 +96,7 @@ def test_each_outcome_has_its_own_words_in_both_languages(evaluate):
             {"claim_type": "not_as_described"},
             "Ask the seller for a return first: if they refuse, or have not answered within 48 hours, you "
             "can claim.",
-            "Demandez d’abord un retour au vendeur : s’il refuse, ou s’il n’a pas répondu sous 48 heures, "
+            "Demandez d’abord un retour au vendeur : s’il refuse, ou s’il n’a pas répondu sous 48 heures, "
             "vous pourrez faire une réclamation.",
             id="contact the seller first",
         ),
@@ -125,7 +125,7 @@ def test_yen_are_shown_without_decimals(evaluate):
 def test_a_denied_claim_says_why(evaluate):
     proof = evaluate(**OUTCOMES["delivered_with_proof"])["explanation"]
     assert proof["en"].startswith("Your claim is declined: the carrier has proof")
-    assert proof["fr"].startswith("Votre réclamation est refusée : le transporteur a une preuve")
+    assert proof["fr"].startswith("Votre réclamation est refusée : le transporteur a une preuve")
 
 
 def test_the_seller_s_time_in_the_explanation_follows_the_terms(evaluate):

@@ -115,7 +115,7 @@ def test_a_json_problem_is_explained_in_french():
         [errors] = read('{"number": "R-1"} x')
         shown = [str(error) for error in errors]
     assert shown == [
-        "ligne 1 : JSON non valide à la ligne 1, colonne 19 : des données suivent la fin de la valeur JSON"
+        "ligne 1 : JSON non valide à la ligne 1, colonne 19 : des données suivent la fin de la valeur JSON"
     ]
 
 

@@ -137,7 +137,7 @@ def test_the_limits_are_explained_in_french():
             for error in limits.check(imported_order(row=2, lines=[imported_line(title="x" * 256)]))
         ]
     assert found == [
-        "ligne 2, colonne lines.0.title : 256 caractères, plus que les 255 que cette colonne contient"
+        "ligne 2, colonne lines.0.title : 256 caractères, plus que les 255 que cette colonne contient"
     ]
 
 

@@ -224,7 +224,7 @@ def test_the_lint_tells_a_store_selling_in_nl_or_fi_to_set_its_periods() -> None
             "FR",
             400,
             "legal guarantee of conformity, a fault is covered for 2 years",
-            "Garantie légale de conformité : 2 ans",
+            "Garantie légale de conformité : 2 ans",
         ),
         (
             "GB",
@@ -232,7 +232,7 @@ def test_the_lint_tells_a_store_selling_in_nl_or_fi_to_set_its_periods() -> None
             "Under the Consumer Rights Act 2015, a fault is covered for 6 years",
             "Consumer Rights Act 2015",
         ),
-        ("SE", 1000, "covered for 3 years", "Garantie légale de conformité : 3 ans"),
+        ("SE", 1000, "covered for 3 years", "Garantie légale de conformité : 3 ans"),
         ("IE", 2000, "Consumer Rights Act 2022, a fault is covered for 6 years", ": 6 ans"),
     ],
 )

@@ -33,7 +33,7 @@ class Text:
 NOT_ELIGIBLE: dict[Code, Text] = {
     Code.NOT_THIRD_PARTY: Text(
         "The marketplace sold this item itself, so the guarantee does not apply: its own return policy does.",
-        "Cet article est vendu par la place de marché elle-même : la garantie ne s’applique pas, sa "
+        "Cet article est vendu par la place de marché elle-même : la garantie ne s’applique pas, sa "
         "politique de retour s’applique.",
     ),
     Code.NOT_COVERED_ITEM: Text(
@@ -47,7 +47,7 @@ NOT_ELIGIBLE: dict[Code, Text] = {
     ),
     Code.CHARGEBACK_FILED: Text(
         "You have disputed this payment with your bank, so your bank decides on it, not the guarantee.",
-        "Vous avez contesté ce paiement auprès de votre banque : c’est elle qui en décide, pas la garantie.",
+        "Vous avez contesté ce paiement auprès de votre banque : c’est elle qui en décide, pas la garantie.",
     ),
     Code.ALREADY_REFUNDED: Text(
         "The seller has already refunded everything you paid for this item and its delivery.",
@@ -55,12 +55,12 @@ NOT_ELIGIBLE: dict[Code, Text] = {
     ),
     Code.TOO_LATE: Text(
         "The time to claim has passed: this claim had to be filed by {deadline}.",
-        "Le délai de réclamation est dépassé : il fallait la déposer au plus tard le {deadline}.",
+        "Le délai de réclamation est dépassé : il fallait la déposer au plus tard le {deadline}.",
     ),
     Code.CONTACT_SELLER_FIRST: Text(
         "Ask the seller for a return first: if they refuse, or have not answered within {hours} hours, "
         "you can claim.",
-        "Demandez d’abord un retour au vendeur : s’il refuse, ou s’il n’a pas répondu sous {hours} "
+        "Demandez d’abord un retour au vendeur : s’il refuse, ou s’il n’a pas répondu sous {hours} "
         "heures, vous pourrez faire une réclamation.",
     ),
     Code.RETURN_NOT_DELIVERED: Text(
@@ -71,13 +71,13 @@ NOT_ELIGIBLE: dict[Code, Text] = {
     ),
     Code.TOO_EARLY: Text(
         "It is too early to claim: you can file this claim from {file_from}.",
-        "Il est trop tôt pour faire une réclamation : vous pourrez la déposer à partir du {file_from}.",
+        "Il est trop tôt pour faire une réclamation : vous pourrez la déposer à partir du {file_from}.",
     ),
 }
 GRANTED = Text(
     "Your claim is accepted: unless the seller refunds you by {respond_by}, the marketplace pays you "
     "{payout}.",
-    "Votre réclamation est acceptée : si le vendeur ne vous rembourse pas d’ici le {respond_by}, la place "
+    "Votre réclamation est acceptée : si le vendeur ne vous rembourse pas d’ici le {respond_by}, la place "
     "de marché vous verse {payout}.",
 )
 CAPPED = Text(
@@ -88,12 +88,12 @@ CAPPED = Text(
 DENIED: dict[Reason, Text] = {
     Reason.DELIVERED_WITH_PROOF: Text(
         "Your claim is declined: the carrier has proof that the parcel was delivered to your address.",
-        "Votre réclamation est refusée : le transporteur a une preuve de livraison du colis à votre adresse.",
+        "Votre réclamation est refusée : le transporteur a une preuve de livraison du colis à votre adresse.",
     ),
     Reason.ITEM_NOT_RETURNED: Text(
         "Your claim is declined for now: the seller agreed to take the item back, and it has not reached "
         "them. Send it back to be refunded.",
-        "Votre réclamation est refusée pour l’instant : le vendeur a accepté le retour, et l’article ne "
+        "Votre réclamation est refusée pour l’instant : le vendeur a accepté le retour, et l’article ne "
         "lui est pas parvenu. Renvoyez-le pour être remboursé.",
     ),
 }

@@ -11,7 +11,7 @@ from retour.policies.domain.model import Text
 
 GENERIC_ELIGIBLE = Text(
     "You can return this item: {percent} % of its price is refunded, {refund}.",
-    "Vous pouvez retourner cet article : {percent} % de son prix est remboursé, soit {refund}.",
+    "Vous pouvez retourner cet article : {percent} % de son prix est remboursé, soit {refund}.",
 )
 GENERIC_REFUSED = Text(
     "This item cannot be returned under the store's policy.",

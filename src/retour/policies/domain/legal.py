@@ -31,25 +31,25 @@ GUARANTEE = "legal_guarantee"
 WITHDRAWAL_FULL = Text(
     "You are within your 14-day right of withdrawal: the item is refunded in full, {refund} after the "
     "return shipping.",
-    "Vous êtes dans votre délai de rétractation de 14 jours : l’article est remboursé en totalité, soit "
+    "Vous êtes dans votre délai de rétractation de 14 jours : l’article est remboursé en totalité, soit "
     "{refund} après les frais de retour.",
 )
 WITHDRAWAL_FULL_FREE = Text(
     "You are within your 14-day right of withdrawal: the item is refunded in full, {refund}.",
-    "Vous êtes dans votre délai de rétractation de 14 jours : l’article est remboursé en totalité, soit "
+    "Vous êtes dans votre délai de rétractation de 14 jours : l’article est remboursé en totalité, soit "
     "{refund}.",
 )
 WITHDRAWAL_HANDLED = Text(
     "You are within your right of withdrawal, but the item was handled beyond what is needed to try it: "
     "{percent} % of its price is refunded, {refund} after the return shipping.",
     "Vous êtes dans votre délai de rétractation, mais l’article a été manipulé au-delà de ce qu’il faut "
-    "pour l’essayer : {percent} % de son prix est remboursé, soit {refund} après les frais de retour.",
+    "pour l’essayer : {percent} % de son prix est remboursé, soit {refund} après les frais de retour.",
 )
 WITHDRAWAL_HANDLED_FREE = Text(
     "You are within your right of withdrawal, but the item was handled beyond what is needed to try it: "
     "{percent} % of its price is refunded, {refund}.",
     "Vous êtes dans votre délai de rétractation, mais l’article a été manipulé au-delà de ce qu’il faut "
-    "pour l’essayer : {percent} % de son prix est remboursé, soit {refund}.",
+    "pour l’essayer : {percent} % de son prix est remboursé, soit {refund}.",
 )
 
 
@@ -57,25 +57,25 @@ UK_CANCELLATION_FULL = Text(
     "You are within the 14-day cancellation period of the UK's Consumer Contracts Regulations: the item is "
     "refunded in full, {refund} after the return shipping.",
     "Vous êtes dans le délai d’annulation de 14 jours prévu par les Consumer Contracts Regulations (droit "
-    "britannique) : l’article est remboursé en totalité, soit {refund} après les frais de retour.",
+    "britannique) : l’article est remboursé en totalité, soit {refund} après les frais de retour.",
 )
 UK_CANCELLATION_FULL_FREE = Text(
     "You are within the 14-day cancellation period of the UK's Consumer Contracts Regulations: the item is "
     "refunded in full, {refund}.",
     "Vous êtes dans le délai d’annulation de 14 jours prévu par les Consumer Contracts Regulations (droit "
-    "britannique) : l’article est remboursé en totalité, soit {refund}.",
+    "britannique) : l’article est remboursé en totalité, soit {refund}.",
 )
 UK_CANCELLATION_HANDLED = Text(
     "You are within the 14-day cancellation period, but the item was handled beyond what is needed to try "
     "it: {percent} % of its price is refunded, {refund} after the return shipping.",
     "Vous êtes dans le délai d’annulation de 14 jours, mais l’article a été manipulé au-delà de ce qu’il "
-    "faut pour l’essayer : {percent} % de son prix est remboursé, soit {refund} après les frais de retour.",
+    "faut pour l’essayer : {percent} % de son prix est remboursé, soit {refund} après les frais de retour.",
 )
 UK_CANCELLATION_HANDLED_FREE = Text(
     "You are within the 14-day cancellation period, but the item was handled beyond what is needed to try "
     "it: {percent} % of its price is refunded, {refund}.",
     "Vous êtes dans le délai d’annulation de 14 jours, mais l’article a été manipulé au-delà de ce qu’il "
-    "faut pour l’essayer : {percent} % de son prix est remboursé, soit {refund}.",
+    "faut pour l’essayer : {percent} % de son prix est remboursé, soit {refund}.",
 )
 # The words of each right of withdrawal: (full, full and free, handled, handled and free).
 _WITHDRAWAL_TEXTS = {

@@ -43,21 +43,21 @@ def difference(before: Told, after: Decision, reported: str, graded: str) -> Tex
     ):
         return Text(
             "The inspection confirmed the decision: nothing changes.",
-            "L’inspection a confirmé la décision : rien ne change.",
+            "L’inspection a confirmé la décision : rien ne change.",
         )
     if not before.eligible:
         new_en, new_fr = _money(after, "en_GB"), _money(after, "fr_FR")
         return Text(
             f"At inspection the item was found {graded_en} (you reported it {reported_en}): it can be "
             f"refunded after all, {after.refund_percent} % ({new_en}).",
-            f"À l’inspection, l’article a été jugé {graded_fr} (vous l’aviez déclaré {reported_fr}) : il "
+            f"À l’inspection, l’article a été jugé {graded_fr} (vous l’aviez déclaré {reported_fr}) : il "
             f"peut finalement être remboursé, à {after.refund_percent} % ({new_fr}).",
         )
     if not after.eligible:
         return Text(
             f"At inspection the item was found {graded_en} (you reported it {reported_en}): "
             "it can no longer be refunded under the policy.",
-            f"À l’inspection, l’article a été jugé {graded_fr} (vous l’aviez déclaré {reported_fr}) : "
+            f"À l’inspection, l’article a été jugé {graded_fr} (vous l’aviez déclaré {reported_fr}) : "
             "il ne peut plus être remboursé selon la politique.",
         )
     old_en, new_en = _money(before, "en_GB"), _money(after, "en_GB")
@@ -65,7 +65,7 @@ def difference(before: Told, after: Decision, reported: str, graded: str) -> Tex
     return Text(
         f"At inspection the item was found {graded_en} (you reported it {reported_en}): the refund goes from "
         f"{before.refund_percent} % ({old_en}) to {after.refund_percent} % ({new_en}).",
-        f"À l’inspection, l’article a été jugé {graded_fr} (vous l’aviez déclaré {reported_fr}) : le "
+        f"À l’inspection, l’article a été jugé {graded_fr} (vous l’aviez déclaré {reported_fr}) : le "
         f"remboursement passe de {before.refund_percent} % ({old_fr}) à {after.refund_percent} % ({new_fr}).",
     )
 

@@ -1,11 +1,12 @@
 """Charging a shopper for an exchange, exactly once: a dearer item's difference, or an instant exchange
 whose return never came back.
 
-The same two steps as a refund. Under the exchange's row lock, with the key checked again inside it, what
-is still owed (the exchange order's total less the charges pending or collected) is written down as one
-pending ``Charge``; after commit the gateway is called outside any transaction and the result recorded:
-collected, it becomes a payment of the exchange order and is posted to the ledger. A crash in between
-leaves the charge pending; ``reconcile_pending`` asks the provider again with the same idempotency key.
+The same payment-attempt lifecycle as a refund (``attempts``). Under the exchange's row lock, with the
+key checked again inside it, what is still owed (the exchange order's total less the charges pending or
+collected) is written down as one pending ``Charge``; after commit the gateway is called outside any
+transaction and the result recorded: collected, it becomes a payment of the exchange order and is posted
+to the ledger. A crash in between leaves the charge pending; ``reconcile_pending`` asks the provider again
+with the same idempotency key.
 Manual charges are payments due that staff mark as collected.
 """
 
@@ -13,7 +14,6 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,10 +23,10 @@ from retour.core.money import Money
 from retour.orders.models import Customer, Order, Payment
 from retour.refunds import gateways
 from retour.refunds.domain import ledger
-from retour.refunds.errors import IdempotencyKeyRequired, IdempotencyKeyReused
-from retour.refunds.gateways.base import FAILED, PENDING, SUCCEEDED, GatewayResult
+from retour.refunds.errors import IdempotencyKeyReused
+from retour.refunds.gateways.base import PENDING, SUCCEEDED
 from retour.refunds.models import Charge
-from retour.refunds.services import books
+from retour.refunds.services import attempts, books
 from retour.refunds.services.store_credit import NotEnoughStoreCredit, balance
 from retour.returns.models import Exchange, Return
 from retour.returns.services.timeline import Actor, record_event, user_of
@@ -127,69 +127,63 @@ def charge_exchange(
 ) -> tuple[Charge, bool]:
     """Ask for what is still owed on ``exchange`` (after a failed charge, or to pay another way), once
     per key. Returns the charge and whether this call made it."""
-    key = (idempotency_key or "").strip()
-    if not key or len(key) > 255:
-        raise IdempotencyKeyRequired(_("An Idempotency-Key of 1 to 255 characters is required."))
+    key = attempts.require_key(idempotency_key)
     full = f"retour-charge-{exchange.ret.store_id}-{key}"
-    try:
-        with transaction.atomic():
-            row = (
-                Exchange.objects.select_for_update().select_related("order", "ret__order").get(pk=exchange.pk)
-            )
-            found = Charge.objects.filter(idempotency_key=full).first()
-            if found is not None:
-                if found.exchange_id != row.pk:
-                    raise IdempotencyKeyReused(_("This idempotency key was used for another exchange."))
-                return found, False
-            check_method(row.ret.order.customer, method, outstanding(row))
-            reason = Charge.Reason.UNRETURNED if row.charged_at else Charge.Reason.DIFFERENCE
-            charge = open_charge(row, reason=reason, key=full, method=method, actor=actor)
-            if charge is None:
-                raise ChargeRefused(_("Nothing is owed on this exchange."))
-    except IntegrityError:  # the same key, made by another process between our check and our insert
-        return Charge.objects.get(idempotency_key=full), False
-    return attempt(charge), True
+
+    def find() -> Charge | None:
+        found = Charge.objects.filter(idempotency_key=full).first()
+        if found is not None and found.exchange_id != exchange.pk:
+            raise IdempotencyKeyReused(_("This idempotency key was used for another exchange."))
+        return found
+
+    def create() -> Charge | None:
+        row = Exchange.objects.select_for_update().select_related("order", "ret__order").get(pk=exchange.pk)
+        if find() is not None:
+            return None
+        check_method(row.ret.order.customer, method, outstanding(row))
+        reason = Charge.Reason.UNRETURNED if row.charged_at else Charge.Reason.DIFFERENCE
+        charge = open_charge(row, reason=reason, key=full, method=method, actor=actor)
+        if charge is None:
+            raise ChargeRefused(_("Nothing is owed on this exchange."))
+        return charge
+
+    charge, created = attempts.once(find, create)
+    return (attempt(charge), True) if created else (charge, False)
 
 
 def attempt(charge: Charge) -> Charge:
     """Ask the charge's gateway to collect it (again: idempotent on the row), then record the result."""
-    if charge.status != PENDING:
-        return charge
-    gateway = gateways.named(charge.gateway)
-    first = charge.attempts == 0 and not charge.provider_reference
-    result = gateway.charge(charge) if first else gateway.retrieve_charge(charge)
-    return _record(charge, result)
+    return attempts.attempt(LIFECYCLE, charge)
 
 
-def _record(charge: Charge, result: GatewayResult) -> Charge:
-    with transaction.atomic():
-        row = (
-            Charge.objects.select_for_update()
-            .select_related("order", "exchange__ret", "exchange__line")
-            .get(pk=charge.pk)
-        )
-        if row.status != PENDING:
-            return row
-        row.attempts += 1
-        row.provider_reference = result.reference or row.provider_reference
-        row.last_error = result.error
-        if result.status in (SUCCEEDED, FAILED):
-            row.status = result.status
-            row.completed_at = timezone.now()
-        if row.status == SUCCEEDED:
-            row.payment = _collected(row)
-        row.save()
-        if row.status == PENDING and row.gateway != gateways.MANUAL and row.attempts == 1:
-            transaction.on_commit(_reconcile_soon)  # the provider answers later: ask again
-        if row.status != PENDING:
-            record_event(
-                row.exchange.ret,
-                "exchange_paid" if row.status == SUCCEEDED else "exchange_charge_failed",
-                line=row.exchange.line,
-                reason=row.last_error,
-                data={"order": row.order.number, "amount": str(row.amount), "gateway": row.gateway},
-            )
-    return row
+def _lock(charge: Charge) -> Charge:
+    return (
+        Charge.objects.select_for_update()
+        .select_related("order", "exchange__ret", "exchange__line")
+        .get(pk=charge.pk)
+    )
+
+
+def _settled(row: Charge) -> None:
+    if row.status == SUCCEEDED:
+        row.payment = _collected(row)
+        row.save(update_fields=["payment"])
+    record_event(
+        row.exchange.ret,
+        "exchange_paid" if row.status == SUCCEEDED else "exchange_charge_failed",
+        line=row.exchange.line,
+        reason=row.last_error,
+        data={"order": row.order.number, "amount": str(row.amount), "gateway": row.gateway},
+    )
+
+
+LIFECYCLE = attempts.Lifecycle(
+    model=Charge,
+    first=lambda gateway, charge: gateway.charge(charge),
+    again=lambda gateway, charge: gateway.retrieve_charge(charge),
+    lock=_lock,
+    settled=_settled,
+)
 
 
 def _collected(charge: Charge) -> Payment:
@@ -219,27 +213,13 @@ def _collected(charge: Charge) -> Payment:
     return payment
 
 
-def _reconcile_soon() -> None:
-    from retour.refunds.services.paying import enqueue_reconcile  # paying builds on this module
-
-    enqueue_reconcile()
-
-
 def confirm_collected(charge: Charge, *, actor: Actor) -> Charge:
     """Staff say the shopper paid a manual charge."""
     if charge.gateway != gateways.MANUAL:
         raise ChargeRefused(_("Only a manual charge is marked as collected by hand."))
-    row = _record(charge, GatewayResult(SUCCEEDED, reference=f"manual-charge-{charge.pk}"))
-    Charge.objects.filter(pk=row.pk, confirmed_by__isnull=True).update(confirmed_by=user_of(actor))
-    return row
+    return attempts.confirm_by_hand(LIFECYCLE, charge, actor=actor, reference=f"manual-charge-{charge.pk}")
 
 
 def reconcile_pending(limit: int = 500) -> int:
     """Ask providers about pending charges (manual ones wait for staff). Safe to run twice."""
-    done = 0
-    for charge in (
-        Charge.objects.filter(status=PENDING).exclude(gateway=gateways.MANUAL).order_by("id")[:limit]
-    ):
-        if attempt(charge).status != PENDING:
-            done += 1
-    return done
+    return attempts.reconcile_pending(LIFECYCLE, limit)

@@ -13,16 +13,16 @@
    ``reconcile_pending_refunds`` task asks the provider with the same idempotency key and completes it.
 
 The same key again returns the first request, whatever its state; concurrent requests with one key
-queue on the return's row lock and the losers read the winner's request.
+queue on the return's row lock and the losers read the winner's request. The key, the gateway call, the
+recording and the retries are the payment-attempt lifecycle (``attempts``); this module says what a
+refund is: its amount, its tenders, its ledger and its return's events.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import timedelta
 from decimal import Decimal
 
-from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -35,15 +35,16 @@ from retour.refunds.domain import ledger
 from retour.refunds.domain.timing import expected_refund_date
 from retour.refunds.errors import IdempotencyKeyRequired as IdempotencyKeyRequired
 from retour.refunds.errors import IdempotencyKeyReused as IdempotencyKeyReused
-from retour.refunds.gateways.base import FAILED, PENDING, SUCCEEDED, GatewayResult
+from retour.refunds.gateways.base import PENDING, SUCCEEDED
 from retour.refunds.models import Refund, RefundRequest
-from retour.refunds.services import books, deadlines, labels, refund_ledger, settle
+from retour.refunds.services import attempts, books, deadlines, labels, refund_ledger, settle
 from retour.refunds.services.amounts import REFUNDABLE_STATES, compute
+from retour.refunds.services.attempts import RECONCILE_AFTER as RECONCILE_AFTER
+from retour.refunds.services.attempts import enqueue_reconcile as enqueue_reconcile
 from retour.returns.models import Return
 from retour.returns.services.timeline import Actor, locked, record_event, user_of
 
 METHODS = ("original", "store_credit")
-RECONCILE_AFTER = timedelta(minutes=1)
 
 
 class RefundRefused(DomainError):
@@ -82,29 +83,14 @@ def request_refund(
     ret: Return, *, idempotency_key: str, method: str = "original", actor: Actor = None
 ) -> tuple[RefundRequest, bool]:
     """Refund ``ret`` once. Returns the request and whether this call created it."""
-    key = (idempotency_key or "").strip()
-    if not key or len(key) > 255:
-        raise IdempotencyKeyRequired(_("An Idempotency-Key of 1 to 255 characters is required."))
+    key = attempts.require_key(idempotency_key)
     if method not in METHODS:
         raise RefundRefused(_("Refund to the original payment or as store credit."))
-    found = _existing(ret, key)
-    if found is not None:
-        return found, False
-    try:
-        with transaction.atomic():
-            request = _create(ret, key, method, actor)
-    except IntegrityError:  # another process made it between our check and our insert
-        found = _existing(ret, key)
-        if found is None:
-            raise
-        return found, False
-    if request is None:  # made by a concurrent call while we waited for the lock
-        found = _existing(ret, key)
-        assert found is not None
-        return found, False
-    for refund in request.refunds.all():
-        attempt(refund)
-    return request, True
+    request, created = attempts.once(lambda: _existing(ret, key), lambda: _create(ret, key, method, actor))
+    if created:
+        for refund in request.refunds.all():
+            attempt(refund)
+    return request, created
 
 
 def _create(ret: Return, key: str, method: str, actor: Actor) -> RefundRequest | None:
@@ -282,41 +268,33 @@ def pay(request: RefundRequest) -> RefundRequest:
 
 def attempt(refund: Refund) -> Refund:
     """Ask the refund's gateway to pay it (again: the gateway is idempotent on the row), then record it."""
-    if refund.status != PENDING:
-        return refund
-    if refund.amount == 0:
-        return _record(refund, GatewayResult(SUCCEEDED, reference="nothing-to-pay"))
-    gateway = gateways.named(refund.gateway)
-    first = refund.attempts == 0 and not refund.provider_reference
-    result = gateway.refund(refund) if first else gateway.retrieve(refund)
-    return _record(refund, result)
+    return attempts.attempt(LIFECYCLE, refund)
 
 
-def _record(refund: Refund, result: GatewayResult) -> Refund:
-    with transaction.atomic():
-        ret_id = Refund.objects.filter(pk=refund.pk).values_list("request__ret_id", flat=True).get()
-        if ret_id is not None:  # the return first, as _create does (a payout has none)
-            Return.objects.select_for_update().filter(pk=ret_id).first()
-        row = Refund.objects.select_for_update().select_related("request", "order").get(pk=refund.pk)
-        if row.status != PENDING:
-            return row
-        row.attempts += 1
-        row.provider_reference = result.reference or row.provider_reference
-        row.last_error = result.error
-        if result.status in (SUCCEEDED, FAILED):
-            row.status = result.status
-            row.completed_at = timezone.now()
-        row.save()
-        if row.status == SUCCEEDED:
-            refund_ledger.paid(row)
-            _when_all_paid(row.request)
-        elif row.status == FAILED:
-            refund_ledger.failed(row)
-            if row.request.ret is not None:
-                record_event(row.request.ret, "refund_failed", data={"amount": str(row.amount)})
-        elif row.gateway != gateways.MANUAL and row.attempts == 1:  # the provider answers later: ask again
-            transaction.on_commit(enqueue_reconcile)
-    return row
+def _lock(refund: Refund) -> Refund:
+    ret_id = Refund.objects.filter(pk=refund.pk).values_list("request__ret_id", flat=True).get()
+    if ret_id is not None:  # the return first, as _create does (a payout has none)
+        Return.objects.select_for_update().filter(pk=ret_id).first()
+    return Refund.objects.select_for_update().select_related("request", "order").get(pk=refund.pk)
+
+
+def _settled(row: Refund) -> None:
+    if row.status == SUCCEEDED:
+        refund_ledger.paid(row)
+        _when_all_paid(row.request)
+    else:
+        refund_ledger.failed(row)
+        if row.request.ret is not None:
+            record_event(row.request.ret, "refund_failed", data={"amount": str(row.amount)})
+
+
+LIFECYCLE = attempts.Lifecycle(
+    model=Refund,
+    first=lambda gateway, refund: gateway.refund(refund),
+    again=lambda gateway, refund: gateway.retrieve(refund),
+    lock=_lock,
+    settled=_settled,
+)
 
 
 def _when_all_paid(request: RefundRequest) -> None:
@@ -349,29 +327,16 @@ def _when_all_paid(request: RefundRequest) -> None:
     settle.resolve_if_settled(ret)
 
 
-def enqueue_reconcile() -> None:
-    """Ask the providers again in a minute (then the periodic job keeps asking)."""
-    from retour.refunds.tasks import reconcile_pending_refunds  # the task module imports this one
-
-    reconcile_pending_refunds.using(run_after=timezone.now() + RECONCILE_AFTER).enqueue()
-
-
 def confirm_manual(refund: Refund, *, actor: Actor) -> Refund:
     """Staff say the money was sent by hand."""
     if refund.gateway != gateways.MANUAL:
         raise RefundRefused(_("Only a manual refund is confirmed by hand."))
-    row = _record(refund, GatewayResult(SUCCEEDED, reference=f"manual-{refund.pk}"))
-    Refund.objects.filter(pk=row.pk, confirmed_by__isnull=True).update(confirmed_by=user_of(actor))
-    return row
+    return attempts.confirm_by_hand(LIFECYCLE, refund, actor=actor, reference=f"manual-{refund.pk}")
 
 
 def reconcile_pending(limit: int = 500) -> int:
     """Ask providers about pending refunds (not manual ones: those wait for staff). Safe to run twice."""
-    done = 0
-    for refund in Refund.objects.filter(status=PENDING).exclude(gateway="manual").order_by("id")[:limit]:
-        if attempt(refund).status != PENDING:
-            done += 1
-    return done
+    return attempts.reconcile_pending(LIFECYCLE, limit)
 
 
 def refunds_for(ret: Return) -> list[Refund]:
