@@ -19,14 +19,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from retour.core.admin import ReadOnly
-from retour.core.display import amount, label, label_column, labelled_filter, time_column
+from retour.core.display import amount, label, label_column, labelled_filter, moment, time_column
 from retour.core.errors import DomainError
 from retour.policies.forms import CONDITION_LABELS, REASON_LABELS, RESOLUTION_LABELS
+from retour.returns import admin_buttons
 from retour.returns.admin_lines import line_view
 from retour.returns.domain import states
 from retour.returns.errors import ReturnInvalid
 from retour.returns.models import Return, ReturnEvent, ReturnLine
 from retour.returns.services import handling
+from retour.returns.services.notes import MAX_NOTE, NOTE_EVENT, notes_of
 
 STATE_LABELS = dict(Return.State.choices)
 # What staff read for each kind of event: a move to a state reads as the state, the rest as said here.
@@ -48,6 +50,7 @@ EVENT_LABELS = {
     "exchange_paid": gettext_lazy("exchange difference paid"),
     "exchange_charge_failed": gettext_lazy("exchange charge failed"),
     "exchange_charged": gettext_lazy("exchange charged"),
+    NOTE_EVENT: gettext_lazy("internal note written"),
 }
 
 
@@ -176,6 +179,7 @@ class ReturnAdmin(admin.ModelAdmin[Return]):
         "requested",
         "approved",
         "refunds",
+        "internal_notes",
         "deadlines",
     ]
     exclude = ["outcome", "approved_at"]  # shown as labels and store times (read-only) above
@@ -225,6 +229,23 @@ class ReturnAdmin(admin.ModelAdmin[Return]):
                     )
                     for refund in found
                 ),
+            ),
+        )
+
+    @admin.display(description=gettext_lazy("internal notes (staff only)"))
+    def internal_notes(self, ret: Return) -> str:
+        from django.utils.html import format_html, format_html_join
+
+        found = notes_of(ret)
+        if not found:
+            return "—"
+        zone = ret.store.zone
+        return format_html(
+            '<ul class="internal-notes">{}</ul>',
+            format_html_join(
+                "",
+                "<li><strong>{}</strong>, {}: {}</li>",
+                ((note.author.get_username(), moment(note.created_at, zone), note.text) for note in found),
             ),
         )
 
@@ -296,18 +317,29 @@ class ReturnAdmin(admin.ModelAdmin[Return]):
                 lambda request, object_id: line_view(self, request, object_id, step)
             )
 
+        def press(request: HttpRequest, object_id: str) -> HttpResponse:
+            return admin_buttons.press(self, request, object_id)
+
+        def note(request: HttpRequest, object_id: str) -> HttpResponse:
+            return admin_buttons.write_note(self, request, object_id)
+
         return [
             path("<path:object_id>/receive/", view("receive"), name="returns_return_receive"),
             path("<path:object_id>/inspect/", view("inspect"), name="returns_return_inspect"),
+            path("<path:object_id>/act/", self.admin_site.admin_view(press), name="returns_return_act"),
+            path("<path:object_id>/note/", self.admin_site.admin_view(note), name="returns_return_note"),
             *super().get_urls(),
         ]
 
     def change_view(
         self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: Any = None
     ) -> HttpResponse:
+        ret = self.get_queryset(request).filter(pk=object_id).first()
         extra = {
             **(extra_context or {}),
             "can_receive_lines": request.user.has_perm("returns.receive_return"),
+            "buttons": admin_buttons.buttons_for(ret, request.user) if ret is not None else [],
+            "note_limit": MAX_NOTE,
         }
         return super().change_view(request, object_id, form_url, extra)
 

@@ -289,3 +289,26 @@ class Withdrawal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.order} {self.at:%Y-%m-%d %H:%M}"
+
+
+class ReturnNote(models.Model):
+    """A staff member's internal note on a return: who, when, what. Staff read it on the return's page;
+    the shopper never does (no email, no portal page, no API field carries it). Never changed."""
+
+    ret = models.ForeignKey(Return, on_delete=models.CASCADE, related_name="notes", verbose_name=_("return"))
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("author"),
+    )
+    text = models.TextField(_("note"))
+    created_at = models.DateTimeField(_("written at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("internal note")
+        verbose_name_plural = _("internal notes")
+        ordering = ["ret", "created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"#{self.pk}"
