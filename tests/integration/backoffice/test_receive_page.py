@@ -43,3 +43,21 @@ def test_an_unknown_number_is_refused_and_staff_without_the_permission_cannot_sc
     client = Client()
     client.force_login(agent)
     assert client.get(URL).status_code == 403
+
+
+def test_the_warehouse_home_links_to_the_receive_page_and_an_agent_home_does_not(db):
+    from django.contrib.auth.models import Group
+
+    from retour.backoffice.roles import AGENTS, WAREHOUSE
+
+    homes = {}
+    for role in (WAREHOUSE, AGENTS):
+        user = User.objects.create_user(role.lower(), is_staff=True)
+        user.groups.add(Group.objects.get(name=role))
+        client = Client()
+        client.force_login(user)
+        homes[role] = client.get(reverse("admin:index"), headers={"Accept-Language": "fr"}).content.decode()
+    assert f'href="{URL}"' in homes[WAREHOUSE]
+    assert "Réceptionner un colis" in homes[WAREHOUSE]
+    assert f'href="{URL}"' not in homes[AGENTS]
+    assert f'href="{reverse("backoffice:new-return")}"' in homes[AGENTS]
