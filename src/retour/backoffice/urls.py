@@ -10,4 +10,5 @@ urlpatterns = [
     path("returns/receive/", views.receive_parcel, name="receive"),
     path("returns/new/", new_return.new_return, name="new-return"),
     path("help/analytics/", views.help_analytics, name="help-analytics"),
+    path("claims/sellers-at-risk/", views.sellers_at_risk, name="sellers-at-risk"),
 ]

@@ -141,3 +141,34 @@ def help_analytics(request: HttpRequest) -> HttpResponse:
         "backoffice/help_analytics.html",
         {"title": translation.gettext("Help center: what shoppers look for"), "report": report, "days": days},
     )
+
+
+@staff_member_required
+@permission_required("claims.view_claim", raise_exception=True)
+@require_http_methods(["GET"])
+def sellers_at_risk(request: HttpRequest) -> HttpResponse:
+    """The marketplace sellers whose claim rate over 60 days is above 1 %, with their weekly trend."""
+    from retour.claims import queries
+
+    risks = queries.sellers_at_risk()
+    rows = [
+        {
+            "seller": risk.seller,
+            "rate": _percent(risk.rate.rate),
+            "claimed": risk.rate.claimed_orders,
+            "orders": risk.rate.orders,
+            "trend": [(at, _percent(rate.rate)) for at, rate in risk.trend],
+            "rising": risk.rising,
+        }
+        for risk in risks
+    ]
+    weeks = [at for at, _rate in risks[0].trend] if risks else []
+    return render(
+        request,
+        "backoffice/sellers_at_risk.html",
+        {"title": translation.gettext("Sellers at risk: claim rate over 1 %"), "rows": rows, "weeks": weeks},
+    )
+
+
+def _percent(rate: Any) -> str:
+    return f"{rate * 100:.2f} %"

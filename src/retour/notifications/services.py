@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from django.db import IntegrityError, transaction
 
+from retour.claims.models import ClaimEvent
+from retour.notifications import claim_emails
 from retour.notifications.emails import language_of, message_key, recipient_for
-from retour.notifications.models import Notification
+from retour.notifications.models import ClaimNotification, Notification
 from retour.returns.models import ReturnEvent
 
 # An email not sent yet that a later step's email makes pointless: an approval by the policy right after the
@@ -46,4 +48,31 @@ def queue_email(event: ReturnEvent) -> Notification | None:
     from retour.notifications.tasks import send_notification  # the task renders with this app's emails
 
     send_notification.enqueue(row.pk)
+    return row
+
+
+def queue_claim_email(event: ClaimEvent) -> ClaimNotification | None:
+    """The buyer's notification for a claim's ``event``, made once per event, its sending queued for the
+    worker; called in the event's transaction, as ``queue_email`` is for returns."""
+    if claim_emails.buyer_message(event) is None:
+        return None
+    claim = event.claim
+    to = claim_emails.buyer_address(claim)
+    if not to:
+        return None
+    try:
+        with transaction.atomic():
+            row = ClaimNotification.objects.create(
+                claim=claim,
+                event=event,
+                audience=ClaimNotification.Audience.BUYER,
+                kind=event.kind,
+                to=to,
+                language=claim_emails.language_of(claim),
+            )
+    except IntegrityError:
+        return ClaimNotification.objects.get(event=event, audience=ClaimNotification.Audience.BUYER)
+    from retour.notifications.tasks import send_claim_notification  # the task renders with this app's emails
+
+    send_claim_notification.enqueue(row.pk)
     return row

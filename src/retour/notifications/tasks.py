@@ -6,8 +6,9 @@ from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 
+from retour.notifications import claim_emails
 from retour.notifications.emails import render, send
-from retour.notifications.models import Notification
+from retour.notifications.models import ClaimNotification, Notification
 
 
 @task()
@@ -41,4 +42,31 @@ def retry_failed_notifications() -> int:
     )
     for pk in ids:
         send_notification.enqueue(pk)
-    return len(ids)
+    claim_ids = list(
+        ClaimNotification.objects.filter(status=Notification.Status.FAILED, attempts__lt=10).values_list(
+            "pk", flat=True
+        )
+    )
+    for pk in claim_ids:
+        send_claim_notification.enqueue(pk)
+    return len(ids) + len(claim_ids)
+
+
+@task()
+def send_claim_notification(notification_id: int) -> str:
+    """Send one claim email, as ``send_notification`` sends a return's: once, a failure counted."""
+    with transaction.atomic():
+        rows = ClaimNotification.objects.select_for_update().select_related("event__claim")
+        row = rows.get(pk=notification_id)
+        if row.status == Notification.Status.SENT:
+            return "already sent"
+        row.attempts += 1
+        try:
+            send(claim_emails.render_buyer(row.event))
+        except (OSError, ValueError) as error:  # smtplib errors are OSErrors
+            row.status, row.error = Notification.Status.FAILED, str(error)
+            row.save(update_fields=["status", "error", "attempts"])
+            return "failed"
+        row.status, row.error, row.sent_at = Notification.Status.SENT, "", timezone.now()
+        row.save(update_fields=["status", "error", "attempts", "sent_at"])
+    return "sent"

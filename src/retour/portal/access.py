@@ -11,6 +11,7 @@ from django.core import signing
 from django.http import Http404, HttpRequest
 
 from retour.catalog.models import Store
+from retour.claims.models import Claim
 from retour.orders.models import Order
 from retour.returns.models import Return
 
@@ -91,3 +92,16 @@ def order_from_token(token: str) -> Order | None:
     if not isinstance(order_id, int):
         return None
     return Order.objects.filter(pk=order_id).select_related("store").first()
+
+
+def claim_for(request: HttpRequest, number: str) -> Claim:
+    """The guarantee claim, if this session was granted its order; 404 otherwise (as for one that does
+    not exist)."""
+    found = (
+        Claim.objects.filter(number=number.strip().upper(), order_id__in=granted_ids(request))
+        .select_related("store", "order", "seller")
+        .first()
+    )
+    if found is None:
+        raise Http404
+    return found

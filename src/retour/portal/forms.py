@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from retour.portal import wording
 
 MAX_DETAILS = 500
+MAX_CLAIM_MESSAGE = 2000  # as the claims services accept
 
 
 class LookupForm(forms.Form):
@@ -66,4 +67,39 @@ class WithdrawalForm(forms.Form):
         label=_("Email address for the acknowledgement"),
         max_length=254,
         help_text=_("We send the acknowledgement of your withdrawal here."),
+    )
+
+
+class ClaimForm(forms.Form):
+    """The guarantee claim, on one screen: its type, the seller's items, the buyer's words. Photos come
+    with it as files (``photos``), required when the item is not as described."""
+
+    claim_type = forms.ChoiceField(label=_("What went wrong?"), widget=forms.RadioSelect, choices=[])
+    lines = forms.TypedMultipleChoiceField(
+        label=_("Which items?"), coerce=int, widget=forms.CheckboxSelectMultiple, choices=[]
+    )
+    message = forms.CharField(
+        label=_("Tell us what happened"),
+        max_length=MAX_CLAIM_MESSAGE,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": _("Tell us in a few words what happened.")},
+    )
+    key = forms.RegexField(regex=r"\A[0-9a-f]{32}\Z", widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, types: list[tuple[str, Any]], lines: list[tuple[int, str]], **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["claim_type"]).choices = types
+        self.fields["claim_type"].error_messages["required"] = _("Choose what went wrong.")
+        self.fields["claim_type"].error_messages["invalid_choice"] = _("Choose what went wrong.")
+        cast(forms.ChoiceField, self.fields["lines"]).choices = lines
+        self.fields["lines"].error_messages["required"] = _("Choose at least one item.")
+        self.fields["lines"].error_messages["invalid_choice"] = _("Choose among this seller's items.")
+
+
+class AppealForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why should the decision change?"),
+        max_length=MAX_CLAIM_MESSAGE,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Say why the decision should change.")},
     )

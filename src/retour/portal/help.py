@@ -16,6 +16,7 @@ STEPS: dict[str, tuple[str, ...]] = {
     "confirmation": ("print-return-label-and-pack", "box-free-qr-drop-off", "return-shipping-costs"),
     "status": ("track-return-status", "refund-timelines", "late-or-missing-refund"),
     "withdrawal": ("return-window", "refund-timelines", "international-returns"),
+    "claim": ("return-marketplace-item", "damaged-parcel-or-missing-items", "late-or-missing-refund"),
 }
 
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from retour.portal.views import health, lookup, options, order, returns, withdrawal
+from retour.portal.views import claims, health, lookup, options, order, returns, withdrawal
 
 app_name = "portal"
 urlpatterns = [
@@ -12,6 +12,10 @@ urlpatterns = [
     path("orders/<int:order_id>/", order.order_page, name="order"),
     path("orders/<int:order_id>/options/", options.options, name="options"),
     path("orders/<int:order_id>/withdraw/", withdrawal.withdrawal, name="withdraw"),
+    path("orders/<int:order_id>/claim/", claims.claim_new, name="claim_new"),
+    path("claims/<str:number>/", claims.claim_page, name="claim"),
+    path("claims/<str:number>/appeal/", claims.claim_appeal, name="claim_appeal"),
+    path("claims/<str:number>/photos/<int:photo_id>/", claims.claim_photo, name="claim_photo"),
     path("returns/<str:number>/", returns.return_page, name="return"),
     path("returns/<str:number>/cancel/", returns.cancel, name="cancel"),
     path("returns/<str:number>/label.pdf", returns.label, name="label"),

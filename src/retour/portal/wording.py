@@ -90,3 +90,41 @@ def payment_method(method: str) -> str:
     if key in PAYMENT_METHODS:
         return str(PAYMENT_METHODS[key])
     return method or str(PAYMENT_METHODS["card"])
+
+
+# The guarantee, in the buyer's words.
+CLAIM_TYPES: dict[str, Promise] = {
+    "not_received": _("My item never arrived"),
+    "not_as_described": _("It arrived damaged, faulty, wrong or not as described"),
+    "return_not_refunded": _("I sent it back and the seller has not refunded me"),
+}
+CLAIM_STATES: dict[str, Promise] = {
+    "awaiting_seller": _("Waiting for the seller's answer"),
+    "seller_responded": _("The seller answered: the marketplace decides"),
+    "seller_refunded": _("Refunded by the seller"),
+    "granted": _("Granted"),
+    "denied": _("Declined"),
+    "paid": _("Granted and paid"),
+    "appealed": _("Under appeal"),
+}
+# What the seller is asked to show, per type of claim.
+CLAIM_EVIDENCE: dict[str, Promise] = {
+    "not_received": _(
+        "The seller is asked for the parcel's tracking number and a proof of delivery to your address."
+    ),
+    "not_as_described": _(
+        "The seller is asked to answer your message and photos, and whether they take the item back."
+    ),
+    "return_not_refunded": _("The seller is asked to refund you, or to show why they have not."),
+}
+CLAIM_EVENTS: dict[str, Promise] = {
+    "filed": _("Claim filed"),
+    "seller_responded": _("The seller answered"),
+    "seller_refunded": _("The seller refunded you"),
+    "granted": _("Granted by the marketplace"),
+    "denied": _("Declined by the marketplace"),
+    "paid": _("Payout sent"),
+    "appealed": _("Decision appealed"),
+    "appeal_upheld": _("Appeal decided: the decision stands"),
+    "appeal_reversed": _("Appeal decided: the decision is reversed"),
+}

@@ -18,6 +18,8 @@ it (granted becomes denied, denied becomes granted).
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 AWAITING_SELLER = "awaiting_seller"
 SELLER_RESPONDED = "seller_responded"
 SELLER_REFUNDED = "seller_refunded"
@@ -53,3 +55,16 @@ def can_move(current: str, target: str) -> bool:
 
 # Either party may appeal a decision once, within this many hours of it (30 days, elapsed time).
 APPEAL_HOURS = 30 * 24
+
+
+def appeal_open(state: str, decided_at: datetime | None, appealed_at: datetime | None, now: datetime) -> bool:
+    """Whether the decision of a claim in ``state`` may be appealed at ``now``: a decision that stands,
+    never appealed, within the appeal window of when it was taken."""
+    if state not in APPEALABLE or decided_at is None or appealed_at is not None:
+        return False
+    return now <= appeal_until(decided_at)
+
+
+def appeal_until(decided_at: datetime) -> datetime:
+    """The last instant a decision taken at ``decided_at`` may be appealed."""
+    return decided_at + timedelta(hours=APPEAL_HOURS)

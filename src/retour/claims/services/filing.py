@@ -137,6 +137,12 @@ def file_claim(
     return claim, True
 
 
+def filed_with(order: Order, key: str) -> Claim | None:
+    """The claim of ``order`` filed with the client ``key``, if any (a second click finds the first)."""
+    key = (key or "").strip()
+    return Claim.objects.filter(order=order, request_key=key).first() if key else None
+
+
 def _existing(order: Order, key: str) -> Claim | None:
     found = Claim.objects.filter(store_id=order.store_id, request_key=key).first()
     if found is not None and found.order_id != order.pk:

@@ -5,12 +5,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from retour.claims.domain import states
 from retour.claims.errors import ClaimNotFound, TransitionRefused
 from retour.claims.models import Claim, ClaimEvent
+from retour.notifications.services import queue_claim_email
 from retour.returns.services.timeline import Actor, user_of
 
 
@@ -26,9 +28,10 @@ def record_event(
     data: dict[str, Any] | None = None,
     at: datetime | None = None,
 ) -> ClaimEvent:
-    """Append an event to the claim's timeline."""
+    """Append an event to the claim's timeline, and queue the buyer's email about it in the same
+    transaction (the worker sends it once this commits; a rolled-back event sends nothing)."""
     user = user_of(actor)
-    return ClaimEvent.objects.create(
+    event = ClaimEvent.objects.create(
         claim=claim,
         at=at or timezone.now(),
         actor=user,
@@ -39,6 +42,9 @@ def record_event(
         reason=reason,
         data=data or {},
     )
+    with transaction.atomic():
+        queue_claim_email(event)
+    return event
 
 
 def locked(claim: Claim) -> Claim:

@@ -1,8 +1,9 @@
-"""The order page: what can go back (the items screen), the returns already made, the withdrawal button."""
+"""The order page: what can go back (the items screen), the returns already made, the withdrawal button,
+and what the marketplace guarantee can do for the items of third-party sellers."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.db.models import prefetch_related_objects
 from django.http import HttpRequest, HttpResponse
@@ -12,10 +13,12 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from retour.claims.services import outlook as claim_outlook
 from retour.orders.models import Order, OrderLine
 from retour.policies.order_facts import delivered_on
 from retour.portal import access, wording
 from retour.portal.forms import PickForm
+from retour.portal.views.claims import type_sentence
 from retour.portal.views.common import draft, page, save_draft
 from retour.returns.domain import returnable, states
 from retour.returns.errors import NoPolicy
@@ -31,6 +34,8 @@ class Row:
     why_not: str
     help_url: str = ""  # what else is possible, when nothing can go back
     note: str = ""  # a limit the shopper should know before picking (e.g. final sale: only if faulty)
+    claim_text: str = ""  # what the marketplace guarantee can do for a line that cannot go back
+    claim_url: str = ""
 
 
 def _why_not(why: str) -> str:
@@ -80,6 +85,36 @@ def _rows(request: HttpRequest, order: Order) -> list[Row]:
     return rows
 
 
+def _with_guarantee(rows: list[Row], order: Order, outlooks: list[claim_outlook.SellerOutlook]) -> list[Row]:
+    """A line that cannot go back (not delivered, not returnable) says whether and when the buyer can
+    claim under the marketplace guarantee, with the way to the claim."""
+    found = []
+    for row in rows:
+        seller = next((o for o in outlooks if any(line.pk == row.line.pk for line in o.lines)), None)
+        if row.form is not None or seller is None:
+            found.append(row)
+            continue
+        claim = next(
+            (c for c in seller.claims if any(cl.order_line_id == row.line.pk for cl in c.lines.all())), None
+        )
+        if claim is not None:
+            text = _("Under the guarantee: claim %(number)s.") % {"number": claim.number}
+            found.append(
+                replace(row, claim_text=text, claim_url=reverse("portal:claim", args=[claim.number]))
+            )
+            continue
+        wanted = "not_received" if row.help_url else "not_as_described"
+        seen = seller.of(wanted)
+        if seen is None:
+            found.append(row)
+            continue
+        sentence, _link = type_sentence(seen, order)
+        url = reverse("portal:claim_new", args=[order.pk]) + f"?line={row.line.pk}&type={wanted}"
+        text = _("Marketplace Guarantee: %(sentence)s") % {"sentence": sentence}
+        found.append(replace(row, claim_text=text, claim_url=url))
+    return found
+
+
 def withdrawal_offered(order: Order) -> bool:
     """The EU withdrawal function (art. 11a) is shown to EU/EEA shoppers while the right covers an item."""
     try:
@@ -97,7 +132,8 @@ def _returns(order: Order) -> list[tuple[Return, str, list[ReturnLine]]]:
 @require_http_methods(["GET", "POST"])
 def order_page(request: HttpRequest, order_id: int) -> HttpResponse:
     order = access.order_for(request, order_id)
-    rows = _rows(request, order)
+    outlooks = claim_outlook.for_order(order)
+    rows = _with_guarantee(_rows(request, order), order, outlooks)
     error = ""
     focus = ""  # the id of the first field to answer again: the page opens there (autofocus, no script)
     if request.method == "POST":
@@ -131,5 +167,16 @@ def order_page(request: HttpRequest, order_id: int) -> HttpResponse:
         "error": error,
         "focus": focus,
         "open_states": states.OPEN,
+        "guarantee": [
+            (
+                seen,
+                [
+                    (t, wording.label(wording.CLAIM_TYPES, t.claim_type), *type_sentence(t, order))
+                    for t in seen.types
+                ],
+                [(c, wording.label(wording.CLAIM_STATES, c.state)) for c in seen.claims],
+            )
+            for seen in outlooks
+        ],
     }
     return page(request, "portal/order.html", "items", context, status=400 if error else 200)
