@@ -18,7 +18,7 @@ import unicodedata
 from bisect import bisect
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from itertools import accumulate
 from typing import TypeVar
@@ -474,6 +474,35 @@ _LINE_COUNTS = ((1, 20), (2, 30), (3, 30), (4, 20))  # percent of orders; 2.5 li
 _HOUR = 3600
 
 
+# Orders a day through the year, relative to an ordinary day: the run-up to Christmas (Black Friday's week
+# above all) is the peak, the winter and summer sales ("soldes", from the second Wednesday of January and
+# the last Wednesday of June, four weeks) are busy, August and the days after Christmas are quiet.
+_SEASON = (
+    ((1, 1), (1, 6), 0.8),
+    ((1, 7), (2, 3), 1.3),
+    ((6, 24), (7, 21), 1.25),
+    ((8, 1), (8, 25), 0.75),
+    ((11, 1), (11, 20), 1.35),
+    ((11, 21), (12, 1), 2.3),
+    ((12, 2), (12, 20), 1.9),
+    ((12, 21), (12, 24), 1.2),
+    ((12, 25), (12, 31), 0.7),
+)
+
+
+def seasonal_weights(first_day: date, days: int) -> list[float]:
+    """Each day's weight in the orders of ``days`` days from ``first_day`` (``_SEASON``)."""
+    weights = []
+    for offset in range(days):
+        day = first_day + timedelta(days=offset)
+        weight = 1.0
+        for (start_month, start_day), (end_month, end_day), factor in _SEASON:
+            if (start_month, start_day) <= (day.month, day.day) <= (end_month, end_day):
+                weight = factor
+        weights.append(weight)
+    return weights
+
+
 @dataclass(slots=True)
 class _Basket:
     products: list[DemoProduct]
@@ -513,7 +542,8 @@ class _Generator:
         self.no_discount = self.decimal(0)
         self.first_day = now.astimezone(ZONE).date() - timedelta(days=365)
         self.midnight = datetime.combine(self.first_day, time(), tzinfo=ZONE)
-        self.days_per_order = 365 / count
+        self.count = count
+        self.season = tuple(accumulate(seasonal_weights(self.first_day, 365)))
         self.customers = 0
 
     def minor(self, euro_cents: int) -> int:
@@ -646,10 +676,12 @@ class _Generator:
         ]
 
     def ordered_at(self, index: int) -> tuple[int, datetime]:
-        """Orders are spread evenly over the 365 days before ``now``, in order, busier in the evening."""
-        position = (index + self.rng.random()) * self.days_per_order
-        day = int(position)
-        fraction = position - day
+        """Orders are spread over the 365 days before ``now`` as the season goes (``seasonal_weights``),
+        in order, busier in the evening."""
+        position = (index + self.rng.random()) / self.count * self.season[-1]
+        day = min(bisect(self.season, position), len(self.season) - 1)
+        start_of_day = self.season[day - 1] if day else 0.0
+        fraction = min((position - start_of_day) / (self.season[day] - start_of_day), 0.999999)
         hour = bisect(_HOURLY_CUMULATIVE, fraction)
         start = _HOURLY_CUMULATIVE[hour - 1] if hour else 0.0
         seconds = int((hour + (fraction - start) / (_HOURLY_CUMULATIVE[hour] - start)) * _HOUR)

@@ -14,9 +14,10 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from retour.catalog.models import Store
 from retour.catalog.services import StoreNotFound, find_store
 from retour.core.management.base import BaseCommand
-from retour.insights import text_report
+from retour.insights import cashflow, forecast_report, text_report
 from retour.insights.cost_report import COST_REPORTS, add_cost_parsers, run_cost_report
 from retour.insights.queries import store_metrics
 
@@ -69,6 +70,30 @@ class Command(BaseCommand):
         )
         add_cost_parsers(sub, parser, _day, _cost)
 
+        for name, text in (
+            (
+                "forecast",
+                _("What is owed in refunds now, and the cash refunds expected in the next 12 weeks."),
+            ),
+            (
+                "forecast-backtest",
+                _("The refund forecast made each week of the last 6 months against what was then paid."),
+            ),
+        ):
+            cash = sub.add_parser(name, help=text, called_from_command_line=parser.called_from_command_line)
+            cash.add_argument("--json", action="store_true", help=_("Print the figures as one JSON object."))
+            cash.add_argument("--store", help=_("The store's code (needed when there are several stores)."))
+            cash.add_argument(
+                "--today",
+                type=_day,
+                help=_("The day to forecast from (YYYY-MM-DD; default: the store's today)."),
+            )
+            cash.add_argument(
+                "--language",
+                choices=[code for code, _name in settings.LANGUAGES],
+                help=_("The language of the text report (default: the active language)."),
+            )
+
     def handle(self, *args: Any, **options: Any) -> None:
         try:
             store = find_store(options["store"])
@@ -76,6 +101,9 @@ class Command(BaseCommand):
             raise CommandError(error.message) from None
         if options["report"] in COST_REPORTS:
             run_cost_report(store, options, self.stdout.write)
+            return
+        if options["report"] in ("forecast", "forecast-backtest"):
+            self._cash(store, options)
             return
         start, end = options["start"], options["end"]
         if end <= start:
@@ -86,3 +114,21 @@ class Command(BaseCommand):
             return
         with translation.override(options["language"] or translation.get_language()):
             self.stdout.write(text_report.render(figures))
+
+    def _cash(self, store: Store, options: dict[str, Any]) -> None:
+        today = options["today"] or cashflow.today_of(store)
+        if options["report"] == "forecast-backtest":
+            result = cashflow.backtest(store, today)
+            if options["json"]:
+                self.stdout.write(json.dumps(forecast_report.backtest_data(result)))
+                return
+            with translation.override(options["language"] or translation.get_language()):
+                self.stdout.write(forecast_report.render_backtest(store, result))
+            return
+        made, liability = cashflow.forecast(store, today), cashflow.owed_now(store, today)
+        if options["json"]:
+            data = forecast_report.forecast_data(store, made, liability)
+            self.stdout.write(json.dumps(data, indent=2, ensure_ascii=False))
+            return
+        with translation.override(options["language"] or translation.get_language()):
+            self.stdout.write(forecast_report.render_forecast(store, made, liability))
