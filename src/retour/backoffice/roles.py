@@ -78,6 +78,8 @@ ROLE_PERMISSIONS: dict[str, dict[str, list[str]]] = {
         ],
         # Claim payouts and what sellers owe: recovered from their next payouts.
         "claims": ["view_claim", "view_claimline", "view_claimevent", "recover_claim"],
+        # The analytics and the cost rates they count returns' costs with.
+        "insights": ["view_insightssettings", "change_insightssettings"],
     },
 }
 # Administrators (policies, stores, settings, staff) may do everything in these apps.
@@ -93,6 +95,7 @@ ADMINISTRATOR_APPS = (
     "logistics",
     "notifications",
     "helpcenter",
+    "insights",
     "core",
     "django_tasks_database",
 )

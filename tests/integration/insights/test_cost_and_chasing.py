@@ -34,9 +34,13 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.contrib.auth.models import Group, User
 from django.core.management import CommandError, call_command
+from django.test import Client
 from django.utils import timezone
 
+from retour.api.models import ApiToken
+from retour.backoffice.roles import FINANCE
 from retour.catalog.models import Store
 from retour.insights.cost_queries import net_cost_per_return
 from retour.insights.services.cost_settings import CostSettingsInvalid, update_cost_settings
@@ -204,7 +208,12 @@ def test_a_bad_setting_is_refused_with_its_name_and_changes_nothing(store_with_r
         update_cost_settings(
             store_with_returns, {"tracking_cost_per_label": "-1", "recovery_scrap": "1.5", "colour": "red"}
         )
-    assert set(refused.value.details["errors"]) == {"tracking_cost_per_label", "recovery_scrap", "colour"}
+    errors = {error["field"]: error["message"] for error in refused.value.details["errors"]}
+    assert errors == {
+        "colour": "“colour” is not a cost setting.",
+        "recovery_scrap": "Enter a share between 0 and 1.",
+        "tracking_cost_per_label": "Enter an amount of zero or more.",
+    }
     assert report("cost", store_with_returns)["tracking"] == "0.50"
 
 
@@ -228,3 +237,49 @@ def test_the_text_report_speaks_french(store_with_returns: Store):
 def test_a_period_that_ends_before_it_starts_is_refused(store_with_returns: Store):
     with pytest.raises(CommandError):
         call_command("report", "chasing", "--from", "2026-03-02", "--to", "2026-03-01")
+
+
+def _finance_client(store: Store) -> Client:
+    user = User.objects.create_user("finance", "finance@example.com", is_staff=True)
+    user.groups.add(Group.objects.get(name=FINANCE))
+    _record, token = ApiToken.issue(user, "analytics")
+    return Client(headers={"Authorization": f"Bearer {token}"})
+
+
+def _period(store: Store) -> dict[str, str]:
+    today = timezone.localdate(timezone=store.zone)
+    return {"from": (today - timedelta(days=30)).isoformat(), "to": (today + timedelta(days=1)).isoformat()}
+
+
+def test_the_api_gives_the_figures_of_the_command(store_with_returns: Store):
+    client = _finance_client(store_with_returns)
+    for name in ("cost", "chasing"):
+        response = client.get(f"/api/v1/analytics/{name}", _period(store_with_returns))
+        assert response.status_code == 200, response.content
+        assert response.json() == {"currency": "EUR", **report(name, store_with_returns)}
+
+
+def test_the_cost_settings_change_through_the_api_all_or_nothing(store_with_returns: Store):
+    client = _finance_client(store_with_returns)
+    refused = client.put(
+        "/api/v1/analytics/cost-settings",
+        {"tracking_cost_per_label": "0.75", "recovery_scrap": "2"},
+        content_type="application/json",
+    )
+    assert refused.status_code == 422
+    assert [error["field"] for error in refused.json()["errors"]] == ["recovery_scrap"]
+    assert client.get("/api/v1/analytics/cost-settings").json()["tracking_cost_per_label"] == "0.5000"
+    changed = client.put(
+        "/api/v1/analytics/cost-settings",
+        {"tracking_cost_per_label": "0.75"},
+        content_type="application/json",
+    )
+    assert changed.status_code == 200
+    assert client.get("/api/v1/analytics/cost", _period(store_with_returns)).json()["tracking"] == "0.75"
+
+
+def test_a_backwards_period_and_a_stranger_are_refused(store_with_returns: Store, api_client: Client):
+    client = _finance_client(store_with_returns)
+    backwards = client.get("/api/v1/analytics/cost", {"from": "2026-03-02", "to": "2026-03-01"})
+    assert backwards.status_code == 422
+    assert api_client.get("/api/v1/analytics/chasing", _period(store_with_returns)).status_code == 403

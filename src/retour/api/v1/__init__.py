@@ -6,6 +6,7 @@ from ninja import NinjaAPI
 
 from retour.api import errors
 from retour.api.auth import StaffToken
+from retour.api.v1.analytics import router as analytics_router
 from retour.api.v1.balances import customers_router, gift_cards_router
 from retour.api.v1.charges import router as charges_router
 from retour.api.v1.claims import router as claims_router
@@ -35,3 +36,4 @@ api.add_router("/v1/returns", charges_router)
 api.add_router("/v1/customers", customers_router)
 api.add_router("/v1/gift-cards", gift_cards_router)
 api.add_router("/v1/claims", claims_router)
+api.add_router("/v1/analytics", analytics_router)

@@ -90,7 +90,7 @@ def update_cost_settings(store: Store, values: Mapping[str, object]) -> Insights
             raise CostSettingsInvalid(
                 _("The cost settings were not changed: %(errors)s")
                 % {"errors": "; ".join(f"{name}: {message}" for name, message in sorted(errors.items()))},
-                errors=errors,
+                errors=[{"field": name, "message": message} for name, message in sorted(errors.items())],
             )
         row.save()
     return row

@@ -1,0 +1,114 @@
+"""``/api/v1/analytics/``: the analytics' figures, the same as the pages, the CSV files and ``retour report``.
+
+- ``GET cost``: the cost of returns of the orders placed in ``[from, to)`` (``retour report cost``);
+- ``GET chasing``: chasing and refund speed of the returns asked for in ``[from, to)``;
+- ``GET cost-settings`` and ``PUT cost-settings``: the store's cost rates (all or nothing, each bad value
+  named).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Field, Query, Router, Schema
+
+from retour.api.scope import one_store
+from retour.api.v1.returns import require
+from retour.core.errors import DomainError
+from retour.insights.chasing_queries import store_chasing
+from retour.insights.cost_queries import Filters, store_cost
+from retour.insights.services.cost_settings import FIELDS, settings_of, update_cost_settings
+
+router = Router(tags=["analytics"])
+SEE = "insights.view_insightssettings"
+CHANGE = "insights.change_insightssettings"
+
+
+class PeriodInvalid(DomainError):
+    code = "period_invalid"
+    status = 422
+
+
+class AnalyticsFilters(Schema):
+    start: date = Field(..., alias="from", description="The period's first day (YYYY-MM-DD).")
+    to: date = Field(..., description="The day after the period (YYYY-MM-DD).")
+    store: str | None = Field(None, max_length=64)
+    seller: str | None = Field(None, max_length=64, description="A seller's code; empty for the store.")
+    category: str | None = Field(None, max_length=64)
+
+    def checked(self) -> tuple[date, date, Filters]:
+        if self.to <= self.start:
+            raise PeriodInvalid(_("The period must end after it starts (“to” after “from”)."))
+        return self.start, self.to, Filters(seller=self.seller, category=self.category)
+
+
+class CostFilters(AnalyticsFilters):
+    handling_cost_per_unit: Decimal | None = Field(None, ge=0, max_digits=19, decimal_places=4)
+
+
+@router.get("/cost", response=dict[str, Any], summary="Cost of returns (orders placed in a period)")
+def cost(request: HttpRequest, filters: Query[CostFilters]) -> dict[str, Any]:
+    """Labels, handling, tracking, insurance, payment fees not given back, value lost by disposition,
+    less the fees shoppers paid: in total, per return, per unit, by category, seller and reason, and as a
+    share of the returned value. Money as decimal strings in the store's currency, ratios to 4 places."""
+    require(request, SEE, _("You may not see the analytics."))
+    store = one_store(request, filters.store)
+    start, end, chosen = filters.checked()
+    found = store_cost(store, start, end, handling_cost=filters.handling_cost_per_unit, filters=chosen)
+    return {"currency": store.currency, **found.as_dict()}
+
+
+@router.get(
+    "/chasing", response=dict[str, Any], summary="Chasing and refund speed (returns asked in a period)"
+)
+def chasing(request: HttpRequest, filters: Query[AnalyticsFilters]) -> dict[str, Any]:
+    """Approval to sending (days), what each reminder brought, expired approvals and their value,
+    request to refund against the legal 14 days, and the late-refund surcharges owed."""
+    require(request, SEE, _("You may not see the analytics."))
+    store = one_store(request, filters.store)
+    start, end, chosen = filters.checked()
+    return {"currency": store.currency, **store_chasing(store, start, end, filters=chosen).as_dict()}
+
+
+class CostSettingsIn(Schema):
+    """Any of the rates, as decimal strings (amounts of zero or more, shares from 0 to 1)."""
+
+    model_config = {"extra": "forbid"}
+
+    handling_cost_per_unit: str | None = Field(None, max_length=40)
+    tracking_cost_per_label: str | None = Field(None, max_length=40)
+    insurance_cost_per_label: str | None = Field(None, max_length=40)
+    insurance_share_of_value: str | None = Field(None, max_length=40)
+    payment_fee_share: str | None = Field(None, max_length=40)
+    payment_fee_per_refund: str | None = Field(None, max_length=40)
+    recovery_refurbish: str | None = Field(None, max_length=40)
+    recovery_liquidate: str | None = Field(None, max_length=40)
+    recovery_scrap: str | None = Field(None, max_length=40)
+
+
+def _settings(store_code: str | None, request: HttpRequest) -> dict[str, str]:
+    row = settings_of(one_store(request, store_code))
+    return {name: str(getattr(row, name)) for name in FIELDS}
+
+
+@router.get("/cost-settings", response=dict[str, str], summary="The store's cost rates")
+def cost_settings(request: HttpRequest, store: str | None = Query(None, max_length=64)) -> dict[str, str]:  # type: ignore[type-arg]
+    require(request, SEE, _("You may not see the analytics."))
+    return _settings(store, request)
+
+
+@router.put("/cost-settings", response=dict[str, str], summary="Change the store's cost rates")
+def change_cost_settings(
+    request: HttpRequest,
+    values: CostSettingsIn,
+    store: str | None = Query(None, max_length=64),  # type: ignore[type-arg]
+) -> dict[str, str]:
+    """Any of the rates, as decimal strings: amounts of zero or more, shares from 0 to 1. All or nothing:
+    a bad value is refused with every error named (``errors``: rate -> message) and nothing changes."""
+    require(request, CHANGE, _("You may not change the cost settings."))
+    update_cost_settings(one_store(request, store), values.model_dump(exclude_none=True))
+    return _settings(store, request)
