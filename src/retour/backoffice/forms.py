@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from retour.catalog.models import Store
@@ -33,9 +34,11 @@ class SimulationForm(forms.Form):
     )
     period = forms.TypedChoiceField(label=_("Past requests of"), choices=PERIODS, coerce=int, initial=90)
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, stores: QuerySet[Store] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.draft: CompiledPolicy | None = None
+        if stores is not None:  # the staff member's stores only
+            self.fields["store"].queryset = stores.order_by("code")  # type: ignore[attr-defined]
         if self.fields["store"].queryset.count() == 1:  # type: ignore[attr-defined]
             self.fields["store"].widget = forms.HiddenInput()
 

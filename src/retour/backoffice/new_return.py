@@ -10,6 +10,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import permission_required
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
+from retour.backoffice.access import stores_for
 from retour.catalog.models import Store, Variant
 from retour.core.errors import DomainError
 from retour.orders.models import Order, OrderLine
@@ -37,9 +39,11 @@ class OrderForm(forms.Form):
     )
     order = forms.CharField(label=gettext_lazy("Order number"), max_length=64)
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, stores: QuerySet[Store] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.found: Order | None = None
+        if stores is not None:  # the staff member's stores: another store's order is not found
+            self.fields["store"].queryset = stores.order_by("code")  # type: ignore[attr-defined]
         if self.fields["store"].queryset.count() == 1:  # type: ignore[attr-defined]
             self.fields["store"].widget = forms.HiddenInput()
 
@@ -145,7 +149,7 @@ def _create(request: HttpRequest, order: Order, formset: Any, details: DetailsFo
 def new_return(request: HttpRequest) -> HttpResponse:
     """Step 1 (GET, no order yet): the order number. Step 2: its lines, then create the return."""
     context: dict[str, Any] = {"title": _("New return for a shopper")}
-    lookup = OrderForm(request.GET if "order" in request.GET else None)
+    lookup = OrderForm(request.GET if "order" in request.GET else None, stores=stores_for(request.user))
     context["lookup"] = lookup
     if not lookup.is_bound or not lookup.is_valid() or lookup.found is None:
         return render(request, "backoffice/new_return.html", context)

@@ -13,6 +13,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 from django.views.decorators.http import require_http_methods
 
+from retour.backoffice.access import may_reach, stores_for
 from retour.backoffice.forms import SimulationForm
 from retour.catalog.models import Store
 from retour.core.spreadsheet import safe_rows
@@ -26,7 +27,7 @@ def simulate_policy(request: HttpRequest) -> HttpResponse:
     """A draft policy replayed on the store's past return requests, compared with the active policy."""
     context: dict[str, Any] = {"title": translation.gettext("What if: simulate a draft policy")}
     if request.method == "POST":
-        form = SimulationForm(request.POST)
+        form = SimulationForm(request.POST, stores=stores_for(request.user))
         if form.is_valid() and form.draft is not None:
             store: Store = form.cleaned_data["store"]
             since = timezone.now() - timedelta(days=form.cleaned_data["period"])
@@ -37,13 +38,13 @@ def simulate_policy(request: HttpRequest) -> HttpResponse:
             else:
                 context.update(_report_context(report, simulation.locale_now()))
     else:
-        form = SimulationForm(initial=_initial(request))
+        form = SimulationForm(initial=_initial(request), stores=stores_for(request.user))
     context["form"] = form
     return render(request, "backoffice/simulate.html", context)
 
 
 def _initial(request: HttpRequest) -> dict[str, Any]:
-    store = Store.objects.order_by("code").first()
+    store = stores_for(request.user).order_by("code").first()
     initial: dict[str, Any] = {"store": store, "period": 90}
     version = services.active_version(store) if store is not None else None
     initial["document"] = (
@@ -103,7 +104,7 @@ def receive_parcel(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         number = request.POST.get("number", "")
         try:
-            ret = handling.receive(handling.find(number), actor=request.user)
+            ret = handling.receive(_reachable(request, handling.find(number)), actor=request.user)
         except DomainError as error:
             messages.error(request, error.message)
         else:
@@ -114,6 +115,15 @@ def receive_parcel(request: HttpRequest) -> HttpResponse:
             )
         return redirect("backoffice:receive")
     return render(request, "backoffice/receive.html", {"title": translation.gettext("Receive a parcel")})
+
+
+def _reachable(request: HttpRequest, ret: Any) -> Any:
+    """``ret`` if the staff member works for its store; another store's return is not found."""
+    from retour.returns.errors import ReturnNotFound
+
+    if not may_reach(request.user, ret.store_id):
+        raise ReturnNotFound(translation.gettext("There is no return %(number)s.") % {"number": ret.number})
+    return ret
 
 
 @staff_member_required

@@ -20,6 +20,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import get_language, gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from retour.backoffice.access import StoreScoped
 from retour.catalog.models import Store
 from retour.core.money import Money
 from retour.policies import services
@@ -103,7 +104,7 @@ class PolicyVersionInline(admin.TabularInline[PolicyVersion, ReturnPolicy]):
 
 
 @admin.register(ReturnPolicy)
-class ReturnPolicyAdmin(admin.ModelAdmin[ReturnPolicy]):
+class ReturnPolicyAdmin(StoreScoped[ReturnPolicy], admin.ModelAdmin[ReturnPolicy]):
     """Policies are made by loading their first version; what changes is which version is active."""
 
     list_display = ["__str__", "store", "seller", "active", "version_count"]
@@ -145,9 +146,10 @@ class ReturnPolicyAdmin(admin.ModelAdmin[ReturnPolicy]):
 
 
 @admin.register(PolicyVersion)
-class PolicyVersionAdmin(admin.ModelAdmin[PolicyVersion]):
+class PolicyVersionAdmin(StoreScoped[PolicyVersion], admin.ModelAdmin[PolicyVersion]):
     """Versions are immutable: the add form is how a policy changes, and a saved version is read-only."""
 
+    store_path = "policy__store"
     form = PolicyVersionForm
     list_display = ["__str__", "policy", "number", "active", "note", "created_by", "created_at"]
     list_display_links = ["__str__"]
@@ -436,7 +438,7 @@ def _decision_context(decision: Decision, facts: Facts) -> dict[str, Any]:
 
 
 @admin.register(PolicyDecision)
-class PolicyDecisionAdmin(admin.ModelAdmin[PolicyDecision]):
+class PolicyDecisionAdmin(StoreScoped[PolicyDecision], admin.ModelAdmin[PolicyDecision]):
     """Decisions as they were made: a record, never edited."""
 
     list_display = ["decided_at", "store", "version", "stage", "code", "eligible", "refund_percent"]

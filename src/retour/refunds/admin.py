@@ -13,6 +13,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from retour.backoffice.access import StoreScoped
 from retour.core.admin import ReadOnly
 from retour.core.display import amount, amount_column, label_column, labelled_filter, time_column
 from retour.core.errors import DomainError
@@ -68,7 +69,7 @@ class RefundInline(ReadOnly, admin.TabularInline[Refund, RefundRequest]):
 
 
 @admin.register(RefundRequest)
-class RefundRequestAdmin(ReadOnly, admin.ModelAdmin[RefundRequest]):
+class RefundRequestAdmin(StoreScoped[RefundRequest], ReadOnly, admin.ModelAdmin[RefundRequest]):
     list_display = [
         "ret",
         "method_label",
@@ -109,7 +110,8 @@ def _run(
 
 
 @admin.register(Refund)
-class RefundAdmin(ReadOnly, admin.ModelAdmin[Refund]):
+class RefundAdmin(StoreScoped[Refund], ReadOnly, admin.ModelAdmin[Refund]):
+    store_path = "order__store"
     list_display = ["id", "order", "gateway", "paid", "status", "created", "completed"]
     list_filter = ["status", "gateway"]
     list_select_related = ["order__store"]
@@ -134,7 +136,8 @@ class RefundAdmin(ReadOnly, admin.ModelAdmin[Refund]):
 
 
 @admin.register(Charge)
-class ChargeAdmin(ReadOnly, admin.ModelAdmin[Charge]):
+class ChargeAdmin(StoreScoped[Charge], ReadOnly, admin.ModelAdmin[Charge]):
+    store_path = "order__store"
     list_display = [
         "id",
         "order",
@@ -181,7 +184,10 @@ class MovementInline(ReadOnly, admin.TabularInline[StoreCreditMovement, StoreCre
 
 
 @admin.register(StoreCreditAccount)
-class StoreCreditAccountAdmin(ReadOnly, admin.ModelAdmin[StoreCreditAccount]):
+class StoreCreditAccountAdmin(
+    StoreScoped[StoreCreditAccount], ReadOnly, admin.ModelAdmin[StoreCreditAccount]
+):
+    store_path = "customer__store"
     list_display = ["customer", "currency", "balance"]
     readonly_fields = ["customer", "currency", "balance"]
     search_fields = ["customer__email"]
@@ -204,7 +210,7 @@ class GiftCardMovementInline(ReadOnly, admin.TabularInline[GiftCardMovement, Gif
 
 
 @admin.register(GiftCard)
-class GiftCardAdmin(ReadOnly, admin.ModelAdmin[GiftCard]):
+class GiftCardAdmin(StoreScoped[GiftCard], ReadOnly, admin.ModelAdmin[GiftCard]):
     list_display = ["code", "store", "currency", "balance"]
     readonly_fields = ["code", "store", "currency", "balance"]
     search_fields = ["code"]
@@ -216,7 +222,7 @@ class GiftCardAdmin(ReadOnly, admin.ModelAdmin[GiftCard]):
 
 
 @admin.register(DeliveryPrices)
-class DeliveryPricesAdmin(admin.ModelAdmin[DeliveryPrices]):
+class DeliveryPricesAdmin(StoreScoped[DeliveryPrices], admin.ModelAdmin[DeliveryPrices]):
     list_display = ["store", "currency", "standard_delivery_price", "return_label_cost"]
     list_filter = ["store"]
 
@@ -240,7 +246,7 @@ class EntryInline(ReadOnly, admin.TabularInline[LedgerEntry, LedgerTransaction])
 
 
 @admin.register(LedgerTransaction)
-class LedgerTransactionAdmin(ReadOnly, admin.ModelAdmin[LedgerTransaction]):
+class LedgerTransactionAdmin(StoreScoped[LedgerTransaction], ReadOnly, admin.ModelAdmin[LedgerTransaction]):
     list_display = ["id", "memo", "total", "request", "refund", "charge", "reference", "created", "store"]
     list_filter = ["memo", "currency"]
     list_select_related = ["store", "request__ret", "refund", "charge"]

@@ -18,6 +18,7 @@ from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from retour.backoffice.access import StoreScoped
 from retour.core.admin import ReadOnly
 from retour.core.display import amount, label, label_column, labelled_filter, moment, time_column
 from retour.core.errors import DomainError
@@ -153,7 +154,7 @@ def reviewing(request: HttpRequest) -> bool:
 
 
 @admin.register(Return)
-class ReturnAdmin(admin.ModelAdmin[Return]):
+class ReturnAdmin(StoreScoped[Return], admin.ModelAdmin[Return]):
     action_form = ReturnActionForm
     list_display = ["number", "state", "outcome_label", "order", "customer", "channel", "requested", "store"]
     list_filter = [

@@ -123,7 +123,7 @@ def line_view(admin: ModelAdmin[Return], request: HttpRequest, object_id: str, s
     """``step`` is "receive" or "inspect"; both need the permission to receive returns."""
     if not request.user.has_perm("returns.receive_return"):
         raise PermissionDenied
-    ret = get_object_or_404(Return.objects.select_related("order", "store"), pk=object_id)
+    ret = get_object_or_404(admin.get_queryset(request).select_related("order", "store"), pk=object_id)
     data = request.POST if request.method == "POST" else None
     rows: list[Any] = _receive_forms(ret, data) if step == "receive" else _inspect_forms(ret, data)
     valid = data is not None and all(form.is_valid() for _line, form in rows)
