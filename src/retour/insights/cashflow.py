@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Sum
+from django.db.models import Max, Sum
 from django.utils import timezone
 
 from retour.catalog.models import Store
@@ -33,7 +33,7 @@ from retour.core.money import minor_units
 from retour.insights.domain import forecast as model
 from retour.insights.domain.metrics import VOID, paid_value, returned_value
 from retour.insights.models import PastReturn, PastReturnLine
-from retour.orders.models import OrderLine
+from retour.orders.models import OrderLine, Shipment
 from retour.refunds import gateways
 from retour.refunds.domain import timing
 from retour.refunds.models import Refund, RefundRequest
@@ -70,7 +70,15 @@ def history(store: Store) -> model.History:
 
 
 def sold_lines(store: Store) -> Iterator[model.SoldLine]:
+    """A line is delivered when its own parcel is, or, when it names none, on its order's last delivery
+    (as ``policies.order_facts.delivered_on`` says)."""
     zone = store.zone
+    last_delivery = dict(
+        Shipment.objects.filter(order__store=store, delivered_at__isnull=False)
+        .values("order_id")
+        .annotate(last=Max("delivered_at"))
+        .values_list("order_id", "last")
+    )
     rows = (
         OrderLine.objects.filter(order__store=store, order__cancelled_at__isnull=True, requires_shipping=True)
         .order_by()
@@ -82,11 +90,14 @@ def sold_lines(store: Store) -> Iterator[model.SoldLine]:
             "line_discount",
             "order_discount_share",
             "order__ordered_at",
+            "order_id",
+            "shipment_id",
             "shipment__delivered_at",
         )
         .iterator(chunk_size=5000)
     )
-    for pk, category, quantity, price, discount, share, ordered_at, delivered_at in rows:
+    for pk, category, quantity, price, discount, share, ordered_at, order_id, shipment_id, own in rows:
+        delivered_at = own if shipment_id is not None else last_delivery.get(order_id)
         yield model.SoldLine(
             key=pk,
             category=category or "",
@@ -280,8 +291,9 @@ def _method(ret: Return) -> str:
 
 
 def forecast(store: Store, today: date | None = None) -> model.Forecast:
-    """The next 12 weeks from ``today`` (default: the store's today), learnt from everything before it."""
-    return model.forecast(history(store), today or today_of(store))
+    """The 12 weeks from the day after ``today`` (default: the store's today), learnt from everything
+    known by the end of ``today``."""
+    return model.forecast(history(store), (today or today_of(store)) + timedelta(days=1))
 
 
 def backtest(store: Store, today: date | None = None, *, weeks: int = 26) -> model.Backtest:
@@ -315,7 +327,3 @@ def refund_outlook(store: Store, today: date | None = None) -> Outlook:
 def money(value: float, currency: str) -> Decimal:
     """An estimate shown as an amount: half-up to the currency's minor unit."""
     return Decimal(repr(value)).quantize(Decimal(1).scaleb(-minor_units(currency)), ROUND_HALF_UP)
-
-
-def week_starts(today: date, weeks: int = 12) -> list[date]:
-    return [today + timedelta(weeks=number) for number in range(weeks)]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -42,7 +42,7 @@ def forecast_data(store: Store, made: Forecast, liability: Liability) -> dict[st
     return {
         "store": store.code,
         "currency": currency,
-        "as_of": made.origin.isoformat(),
+        "as_of": (made.origin - timedelta(days=1)).isoformat(),
         "owed_now": {
             "total": str(liability.total),
             "returns": [
@@ -87,7 +87,8 @@ def render_forecast(store: Store, made: Forecast, liability: Liability) -> str:
     low, high = made.band(4)
     count = len(liability.returns)
     out = [
-        _("Refunds of %(store)s as of %(day)s") % {"store": store.name, "day": _day(made.origin, language)},
+        _("Refunds of %(store)s as of %(day)s")
+        % {"store": store.name, "day": _day(made.origin - timedelta(days=1), language)},
         "",
         ngettext(
             "Owed now: %(amount)s on %(count)d return.", "Owed now: %(amount)s on %(count)d returns.", count
