@@ -184,19 +184,31 @@ class StoreCreditAccount(models.Model):
         return f"{self.customer} {self.currency}"
 
 
-class StoreCreditMovement(models.Model):
-    account = models.ForeignKey(
-        StoreCreditAccount, on_delete=models.PROTECT, related_name="movements", verbose_name=_("account")
-    )
-    amount = amount_field(_("amount"))  # positive: credit issued; negative: credit used
+class BalanceMovement(models.Model):
+    """One change of a balance (store credit, a gift card): the balance is the sum of its movements,
+    never a counter. Spending twice with one reference spends once (each table's constraints)."""
+
+    amount = amount_field(_("amount"))  # positive: credited (a refund, a bonus); negative: used, expired
     reason = models.CharField(_("reason"), max_length=32)  # refund | bonus | used | expired
     refund = models.ForeignKey(
         Refund, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("refund")
     )
-    # What the credit paid for (an order number, a charge's key): spending twice with it spends once.
+    # What the balance paid for (an order number, a charge's key): spending twice with it spends once.
     reference = models.CharField(_("reference"), max_length=300, blank=True)
-    expires_on = models.DateField(_("expires on"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self.amount} ({self.reason})"
+
+
+class StoreCreditMovement(BalanceMovement):
+    account = models.ForeignKey(
+        StoreCreditAccount, on_delete=models.PROTECT, related_name="movements", verbose_name=_("account")
+    )
+    expires_on = models.DateField(_("expires on"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("store credit movement")
@@ -214,9 +226,6 @@ class StoreCreditMovement(models.Model):
                 name="one_use_per_reference",
             ),
         ]
-
-    def __str__(self) -> str:
-        return f"{self.amount} ({self.reason})"
 
 
 class GiftCard(models.Model):
@@ -237,17 +246,10 @@ class GiftCard(models.Model):
         return self.code
 
 
-class GiftCardMovement(models.Model):
+class GiftCardMovement(BalanceMovement):
     card = models.ForeignKey(
         GiftCard, on_delete=models.PROTECT, related_name="movements", verbose_name=_("gift card")
     )
-    amount = amount_field(_("amount"))  # positive: refunded to the card; negative: spent
-    reason = models.CharField(_("reason"), max_length=32)  # refund | used
-    refund = models.ForeignKey(
-        Refund, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("refund")
-    )
-    reference = models.CharField(_("reference"), max_length=300, blank=True)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("gift card movement")
@@ -264,9 +266,6 @@ class GiftCardMovement(models.Model):
                 name="one_gift_card_use_per_reference",
             ),
         ]
-
-    def __str__(self) -> str:
-        return f"{self.amount} ({self.reason})"
 
 
 class DeliveryPrices(models.Model):

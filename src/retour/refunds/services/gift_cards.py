@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from retour.catalog.models import Store
@@ -19,7 +18,7 @@ from retour.orders.models import Payment
 from retour.refunds.domain import ledger
 from retour.refunds.errors import ReferenceReused
 from retour.refunds.models import GiftCard, GiftCardMovement
-from retour.refunds.services import books
+from retour.refunds.services import spending
 
 
 class NotEnoughOnGiftCard(DomainError):
@@ -56,36 +55,42 @@ def balance(card: GiftCard) -> Money:
     return Money(Decimal(total), card.currency).rounded()
 
 
+def _refuse_amount(amount: Money, card: GiftCard | None) -> DomainError | None:
+    if amount.amount <= 0 or (card is not None and amount.currency != card.currency):
+        return NotEnoughOnGiftCard(_("The amount to use must be positive, in the card's currency."))
+    return None
+
+
+def _not_enough(available: Money) -> DomainError:
+    return NotEnoughOnGiftCard(
+        _("Only %(available)s is left on the gift card.") % {"available": available.format()},
+        available=str(available.amount),
+    )
+
+
+GIFT_CARD: spending.Balance[GiftCard, GiftCardMovement] = spending.Balance(
+    movements=GiftCardMovement,
+    holder="card",
+    store_of=lambda card: card.store_id,
+    posting=ledger.gift_card_used,
+    ledger_reference=lambda card, reference: f"gift card {card.pk}:{reference}",
+    refuse_amount=_refuse_amount,
+    refuse_reference=lambda: ReferenceReused(
+        _("Say what the gift card pays for (a reference of 1 to 300 characters).")
+    ),
+    reused=lambda reference: ReferenceReused(
+        _("This reference already spent a different amount of the gift card."), reference=reference
+    ),
+    not_enough=_not_enough,
+)
+
+
 def spend(card: GiftCard, amount: Money, *, reference: str) -> tuple[GiftCardMovement, bool]:
     """Spend ``amount`` of the card (an order paid with it), never below zero, once per ``reference``."""
-    reference = reference.strip()
-    if amount.amount <= 0 or amount.currency != card.currency:
-        raise NotEnoughOnGiftCard(_("The amount to use must be positive, in the card's currency."))
-    if not reference or len(reference) > 300:
-        raise ReferenceReused(_("Say what the gift card pays for (a reference of 1 to 300 characters)."))
-    with transaction.atomic():
-        locked = GiftCard.objects.select_for_update().get(pk=card.pk)
-        earlier = locked.movements.filter(reference=reference).first()
-        if earlier is not None:
-            if -Decimal(earlier.amount) != amount.rounded().amount:
-                raise ReferenceReused(
-                    _("This reference already spent a different amount of the gift card."),
-                    reference=reference,
-                )
-            return earlier, False
-        available = balance(locked)
-        if available.amount < amount.amount:
-            raise NotEnoughOnGiftCard(
-                _("Only %(available)s is left on the gift card.") % {"available": available.format()},
-                available=str(available.amount),
-            )
-        movement = GiftCardMovement.objects.create(
-            card=locked, amount=-amount.rounded().amount, reason="used", reference=reference
-        )
-        books.post(
-            ledger.gift_card_used(amount.rounded()),
-            store_id=locked.store_id,
-            currency=locked.currency,
-            reference=f"gift card {locked.pk}:{reference}",
-        )
-    return movement, True
+    return spending.spend(
+        GIFT_CARD,
+        lambda: GiftCard.objects.select_for_update().get(pk=card.pk),
+        amount,
+        reference=reference,
+        holder=card,
+    )

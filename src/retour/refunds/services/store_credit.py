@@ -22,7 +22,7 @@ from retour.orders.models import Customer
 from retour.refunds.domain import ledger
 from retour.refunds.errors import ReferenceReused
 from retour.refunds.models import StoreCreditAccount, StoreCreditMovement
-from retour.refunds.services import books
+from retour.refunds.services import books, spending
 
 
 class NotEnoughStoreCredit(DomainError):
@@ -56,39 +56,46 @@ def use(customer: Customer, amount: Money, *, reference: str) -> StoreCreditMove
     return spend(customer, amount, reference=reference)[0]
 
 
+def _refuse_amount(amount: Money, _account: StoreCreditAccount | None) -> DomainError | None:
+    return NotEnoughStoreCredit(_("The amount to use must be positive.")) if amount.amount <= 0 else None
+
+
+def _not_enough(available: Money) -> DomainError:
+    return NotEnoughStoreCredit(
+        _("Only %(available)s of store credit is available.") % {"available": available.format()},
+        available=str(available.amount),
+    )
+
+
+STORE_CREDIT: spending.Balance[StoreCreditAccount, StoreCreditMovement] = spending.Balance(
+    movements=StoreCreditMovement,
+    holder="account",
+    store_of=lambda account: account.customer.store_id,
+    posting=ledger.store_credit_used,
+    ledger_reference=lambda account, reference: f"{account.pk}:{reference}",
+    refuse_amount=_refuse_amount,
+    refuse_reference=lambda: ReferenceReused(
+        _("Say what the store credit pays for (a reference of 1 to 300 characters).")
+    ),
+    reused=lambda reference: ReferenceReused(
+        _("This reference already spent a different amount of store credit."), reference=reference
+    ),
+    not_enough=_not_enough,
+)
+
+
 def spend(customer: Customer, amount: Money, *, reference: str) -> tuple[StoreCreditMovement, bool]:
     """``use``, saying whether this call spent it (False: the reference was spent already)."""
-    reference = reference.strip()
-    if amount.amount <= 0:
-        raise NotEnoughStoreCredit(_("The amount to use must be positive."))
-    if not reference or len(reference) > 300:
-        raise ReferenceReused(_("Say what the store credit pays for (a reference of 1 to 300 characters)."))
-    with transaction.atomic():
-        account = (
+
+    def lock() -> StoreCreditAccount | None:
+        return (
             StoreCreditAccount.objects.select_for_update()
             .select_related("customer")
             .filter(customer=customer, currency=amount.currency)
             .first()
         )
-        earlier = account.movements.filter(reference=reference).first() if account else None
-        if earlier is not None:
-            if -Decimal(earlier.amount) != amount.rounded().amount:
-                raise ReferenceReused(
-                    _("This reference already spent a different amount of store credit."),
-                    reference=reference,
-                )
-            return earlier, False
-        available = _balance(account) if account is not None else Money.zero(amount.currency)
-        if account is None or available.amount < amount.amount:
-            raise NotEnoughStoreCredit(
-                _("Only %(available)s of store credit is available.") % {"available": available.format()},
-                available=str(available.amount),
-            )
-        movement = StoreCreditMovement.objects.create(
-            account=account, amount=-amount.rounded().amount, reason="used", reference=reference
-        )
-        _post(account, ledger.store_credit_used(amount.rounded()), reference=f"{account.pk}:{reference}")
-    return movement, True
+
+    return spending.spend(STORE_CREDIT, lock, amount, reference=reference)
 
 
 def expire(today: date | None = None) -> int:
