@@ -39,12 +39,12 @@ from itertools import accumulate
 from django.conf import settings
 
 from retour.catalog.models import Store
+from retour.demo.policies import _REASONS_OTHER, _REASONS_SIZED, _SIZED
 from retour.insights.domain.metrics import paid_value, returned_value
 from retour.insights.importers.past_returns import PastReturnIn, PastReturnRecord
 from retour.insights.models import PastReturn, PastReturnLine
 from retour.insights.services.importing import ReturnsImportReport, import_past_returns
 from retour.orders.models import OrderLine
-from retour.policies.demo import _REASONS_OTHER, _REASONS_SIZED, _SIZED
 from retour.policies.domain.vocabulary import SELLER_FAULT_REASONS
 from retour.returns.models import ReturnLine
 

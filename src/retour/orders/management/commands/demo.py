@@ -25,12 +25,12 @@ from tqdm import tqdm
 
 from retour.backoffice.roles import AGENTS, FINANCE, WAREHOUSE, ensure_roles
 from retour.catalog.models import Category, Seller, Store
+from retour.demo.policies import NoDeliveredLines, add_past_requests
 from retour.orders.demo import CATEGORIES, DEMO_STORE, SELLERS, generate_orders
 from retour.orders.exporters import write_json_lines, write_shopify_csv
 from retour.orders.importers.records import ImportedOrder
 from retour.orders.models import Customer, Order, OrderLine
 from retour.orders.services.importing import ImportReport, import_orders
-from retour.policies.demo import NoDeliveredLines, add_past_requests
 from retour.returns.models import Return
 
 MAX_ORDERS = 5_000_000
@@ -214,7 +214,7 @@ class Command(BaseCommand):
 
     def _add_lifecycle(self, now: datetime) -> None:
         """Returns in every state, each taken there through the services (returns.demo)."""
-        from retour.returns.demo import add_past_returns
+        from retour.demo.returns import add_past_returns
 
         store = Store.objects.get(code=DEMO_STORE["code"])
         report = add_past_returns(store, now=now)
@@ -250,7 +250,7 @@ class Command(BaseCommand):
 
     def _report_shoppers(self) -> None:
         """Orders to try the shopper portal with: the number and the email are all it asks."""
-        from retour.portal.demo import sample_orders
+        from retour.demo.portal import sample_orders
 
         samples = sample_orders(Store.objects.get(code=DEMO_STORE["code"]))
         lines = {
@@ -309,8 +309,8 @@ class Command(BaseCommand):
 def demo_policy_text() -> str:
     """The demo store's policy: marketplace-standard, where a return of a faulty item (the seller's fault)
     waits for an agent to approve it, so that the back office's review queue has something to show."""
+    from retour.demo.policies import DEFAULT_TEMPLATE
     from retour.policies import services as policies
-    from retour.policies.demo import DEFAULT_TEMPLATE
 
     rule = "      code: seller_fault\n"
     return policies.template_text(DEFAULT_TEMPLATE).replace(rule, rule + "      approval: review\n", 1)
