@@ -60,7 +60,7 @@ LOOKUP = {"en": ("Return an item", "Find my order"), "fr": ("Retourner un articl
 EXPLANATION = {  # the policy's own words, with the amount
     "en": "You are within your 14-day right of withdrawal: the item is refunded in full, €55.05 after the "
     "return shipping.",
-    "fr": "Vous êtes dans votre délai de rétractation de 14 jours : l’article est remboursé en totalité, "
+    "fr": "Vous êtes dans votre délai de rétractation de 14 jours : l’article est remboursé en totalité, "
     "soit 55,05 € après les frais de retour.",
 }
 CONFIRMED = {"en": "Your return is confirmed", "fr": "Votre retour est confirmé"}

@@ -63,7 +63,7 @@ def test_a_discounted_album_is_quoted_and_refunded_17_80_everywhere(album_order,
 
     # Before confirming: the explanation, the choice, the summary and the store credit.
     assert (
-        "Vous êtes dans votre délai de rétractation de 14 jours : l’article est remboursé en totalité, soit "
+        "Vous êtes dans votre délai de rétractation de 14 jours : l’article est remboursé en totalité, soit "
         f"{euros('17.80')} après les frais de retour." in options
     )
     assert f"{euros('17.80')} remboursés sur " in options  # the refund choice
