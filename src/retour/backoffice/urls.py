@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from retour.backoffice import new_return, views
+from retour.backoffice import analytics_pages, new_return, views
 
 app_name = "backoffice"
 urlpatterns = [
@@ -11,4 +11,6 @@ urlpatterns = [
     path("returns/new/", new_return.new_return, name="new-return"),
     path("help/analytics/", views.help_analytics, name="help-analytics"),
     path("claims/sellers-at-risk/", views.sellers_at_risk, name="sellers-at-risk"),
+    path("analytics/cost/", analytics_pages.cost_page, name="analytics-cost"),
+    path("analytics/chasing/", analytics_pages.chasing_page, name="analytics-chasing"),
 ]

@@ -26,6 +26,7 @@ day it was asked for (0 days: within the legal 14), on time, no surcharge.
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 from collections.abc import Callable
@@ -37,7 +38,8 @@ import pytest
 from django.contrib.auth.models import Group, User
 from django.core.management import CommandError, call_command
 from django.test import Client
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 
 from retour.api.models import ApiToken
 from retour.backoffice.roles import FINANCE
@@ -283,3 +285,70 @@ def test_a_backwards_period_and_a_stranger_are_refused(store_with_returns: Store
     backwards = client.get("/api/v1/analytics/cost", {"from": "2026-03-02", "to": "2026-03-01"})
     assert backwards.status_code == 422
     assert api_client.get("/api/v1/analytics/chasing", _period(store_with_returns)).status_code == 403
+
+
+def _finance_browser(store: Store) -> Client:
+    user = User.objects.create_user("finance-page", "finance-page@example.com", is_staff=True)
+    user.groups.add(Group.objects.get(name=FINANCE))
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_the_pages_and_their_csv_files_give_the_figures_of_the_command(store_with_returns: Store):
+    browser = _finance_browser(store_with_returns)
+    period = _period(store_with_returns)
+    query = {"start": period["from"], "end": period["to"], "store": store_with_returns.pk}
+    cost = report("cost", store_with_returns)
+    page = browser.get(reverse("backoffice:analytics-cost"), query, HTTP_ACCEPT_LANGUAGE="en")
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "Net cost: €37.00 (43.53\u00a0% of the returned value), €18.50 per return." in text
+    assert "<svg" in text
+    assert "Value lost by disposition" in text
+    rows = list(
+        csv.reader(
+            io.StringIO(
+                browser.get(reverse("backoffice:analytics-cost"), {**query, "format": "csv"}).content.decode()
+            )
+        )
+    )
+    assert rows[1][:2] == ["total", ""]
+    assert dict(zip(rows[0][2:], rows[1][2:], strict=True)) == {key: str(cost[key]) for key in rows[0][2:]}
+    chasing = report("chasing", store_with_returns)
+    rows = list(
+        csv.reader(
+            io.StringIO(
+                browser.get(
+                    reverse("backoffice:analytics-chasing"), {**query, "format": "csv"}
+                ).content.decode()
+            )
+        )
+    )
+    assert ["shipped_share", "", chasing["shipped_share"]] in rows
+    assert ["expired_value", "", chasing["expired_value"]] in rows
+
+
+def test_the_pages_speak_french(store_with_returns: Store):
+    browser = _finance_browser(store_with_returns)
+    period = _period(store_with_returns)
+    query = {"start": period["from"], "end": period["to"], "store": store_with_returns.pk}
+    with translation.override("fr"):
+        cost_url, chasing_url = reverse("backoffice:analytics-cost"), reverse("backoffice:analytics-chasing")
+    cost = browser.get(cost_url, query, HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert (
+        "Coût net\u00a0: 37,00\u00a0€ (43,53\u00a0% de la valeur retournée), 18,50\u00a0€ par retour." in cost
+    )
+    chasing = browser.get(chasing_url, query, HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "Acceptations expirées" in chasing
+
+
+def test_a_page_refuses_a_backwards_period_with_its_reason(store_with_returns: Store):
+    browser = _finance_browser(store_with_returns)
+    page = browser.get(
+        reverse("backoffice:analytics-cost"),
+        {"start": "2026-03-02", "end": "2026-03-01", "store": store_with_returns.pk},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert page.status_code == 200
+    assert "The period must end after it starts." in page.content.decode()
