@@ -63,6 +63,7 @@ run: demo ## Install, migrate, load the demo store, start the web server and the
 	@echo "    policy what-if   http://$(HOST):$(PORT)/backoffice/policies/simulate/"
 	@echo "    help center      http://$(HOST):$(PORT)/help/   (analytics: /backoffice/help/analytics/)"
 	@echo "    demo staff       agent, warehouse, finance   (password: retour-demo)"
+	@echo "    seller portal    http://$(HOST):$(PORT)/seller/   (a seller's code: atelier-durand, at risk, nordic-gear, ... / retour-demo)"
 	@echo "    emails, tasks    var/worker.log   (the worker's log, with every email it sends)"
 	@echo "  Press Ctrl+C to stop the server and the worker."
 	@echo

@@ -6,11 +6,15 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from retour.api.models import ApiToken
-from retour.catalog.models import Store
+from retour.catalog.models import Seller, Store
 from retour.catalog.services import StoreNotFound, find_store
+from retour.sellers.services.accounts import seller_of
 
 
 def bound_store(request: HttpRequest) -> Store | None:
+    seller = seller_scope(request)
+    if seller is not None:
+        return seller.store
     token = getattr(request, "auth", None)
     return token.store if isinstance(token, ApiToken) else None
 
@@ -30,3 +34,12 @@ def store_scope(request: HttpRequest, code: str | None) -> Store | None:
 def one_store(request: HttpRequest, code: str | None) -> Store:
     """For what is made in one store (a return, an order): as ``store_scope``, else the only store."""
     return store_scope(request, code) or find_store(None)
+
+
+def seller_scope(request: HttpRequest) -> Seller | None:
+    """The seller a seller account's token acts for (it reaches that seller's objects only); None for
+    staff. Cached on the request: asked once per call."""
+    if not hasattr(request, "_retour_seller"):
+        request._retour_seller = seller_of(getattr(request, "user", None))  # type: ignore[attr-defined]
+    found: Seller | None = request._retour_seller  # type: ignore[attr-defined]
+    return found

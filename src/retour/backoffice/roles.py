@@ -92,6 +92,7 @@ ADMINISTRATOR_APPS = (
     "returns",
     "refunds",
     "claims",
+    "sellers",
     "logistics",
     "notifications",
     "helpcenter",

@@ -21,6 +21,8 @@ JOBS = (
     Job("requeue-orphaned-tasks", "retour.core.tasks.requeue_orphaned_tasks", timedelta(minutes=1)),
     # Guarantee claims whose seller let respond_by pass are granted; paid payouts mark their claims paid.
     Job("grant-overdue-claims", "retour.claims.tasks.grant_overdue_claims", timedelta(minutes=15)),
+    # Sellers are told of each claim filed against them, and again 24 hours before respond_by (once each).
+    Job("notify-sellers", "retour.sellers.tasks.notify_sellers", timedelta(minutes=5)),
     # Emails that failed (SMTP down) are tried again.
     Job("retry-notifications", "retour.notifications.tasks.retry_failed_notifications", timedelta(hours=1)),
     # The portal's lookup attempts older than a day count for nothing: they are deleted.

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "retour.returns",
     "retour.refunds",
     "retour.claims",
+    "retour.sellers",
     "retour.logistics",
     "retour.notifications",
     "retour.helpcenter",

@@ -16,6 +16,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("backoffice/", include("retour.backoffice.urls")),
     path("help/", include("retour.helpcenter.urls")),
+    path("seller/", include("retour.sellers.urls")),
     path("api/", api.urls),
     path("", include("retour.portal.urls")),
 ]

@@ -42,6 +42,8 @@ from retour.returns.domain import states
 from retour.returns.models import Return, ReturnEvent, ReturnLine
 
 ZERO = Decimal(0)
+# The days a forecast may be made on: a year of history before, twelve weeks after, within the calendar.
+EARLIEST, LATEST = date(1970, 1, 1), date(9000, 12, 31)
 STORE_CREDIT = "store_credit"
 ENDED = (states.RESOLVED, states.REJECTED, states.CANCELLED, states.EXPIRED)
 OWED_STATES = (states.APPROVED, states.LABEL_ISSUED, states.IN_TRANSIT, states.RECEIVED, states.INSPECTED)

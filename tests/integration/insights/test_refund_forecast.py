@@ -16,11 +16,15 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.core.management import call_command
+from django.contrib.auth.models import Group, User
+from django.core.management import CommandError, call_command
+from django.test import Client
 from django.utils import timezone
 
 from factories import delivered_line
 from integration.refunds.helpers import inspect_all
+from retour.api.models import ApiToken
+from retour.backoffice.roles import FINANCE
 from retour.catalog.models import Store
 from retour.insights import cashflow
 from retour.insights.demo import add_history
@@ -192,3 +196,35 @@ def test_the_demo_history_is_deterministic_and_brought_in_once():
     assert {"refunded", "open"} <= statuses
     assert not PastReturn.objects.filter(store=store, requested_at__gte=now).exists()
     assert not PastReturn.objects.filter(store=store, resolved_at__gte=now).exists()
+
+
+def _finance_client() -> Client:
+    user = User.objects.create_user("finance", "finance@example.com", is_staff=True)
+    user.groups.add(Group.objects.get(name=FINANCE))
+    _record, token = ApiToken.issue(user, "analytics")
+    return Client(headers={"Authorization": f"Bearer {token}"})
+
+
+def test_the_api_gives_the_figures_of_the_commands(
+    march: Order, make_order: Callable[..., Order], api_client: Client
+):
+    past_return(march, lines=SHIRT)
+    order = make_order("#F5")
+    create_return(order, [LineRequest(order.lines.get(position=1).pk, 1, "defective", "unopened")])
+    client = _finance_client()
+
+    forecast = client.get("/api/v1/analytics/forecast", {"today": "2026-06-30"})
+    backtest = client.get("/api/v1/analytics/forecast-backtest", {"today": "2026-06-30"})
+
+    assert forecast.status_code == 200, forecast.content
+    assert forecast.json() == json.loads(command("forecast", "--json", "--today", "2026-06-30"))
+    assert backtest.json() == json.loads(command("forecast-backtest", "--json", "--today", "2026-06-30"))
+    assert api_client.get("/api/v1/analytics/forecast").status_code == 403
+    assert client.get("/api/v1/analytics/forecast", {"today": "30/06/2026"}).status_code == 422
+
+
+def test_a_day_out_of_the_calendar_is_refused_with_its_range(march: Order):
+    with pytest.raises(CommandError, match="--today must be between 1970-01-01 and 9000-12-31"):
+        command("forecast-backtest", "--today", "9999-12-31")
+    client = _finance_client()
+    assert client.get("/api/v1/analytics/forecast-backtest", {"today": "0001-01-01"}).status_code == 422

@@ -15,6 +15,7 @@ from retour.api.v1.orders import router as orders_router
 from retour.api.v1.past_returns import router as past_returns_router
 from retour.api.v1.refunds import router as refunds_router
 from retour.api.v1.returns import router as returns_router
+from retour.api.v1.sellers import router as sellers_router
 from retour.api.v1.withdrawals import router as withdrawals_router
 
 api = NinjaAPI(
@@ -37,3 +38,4 @@ api.add_router("/v1/customers", customers_router)
 api.add_router("/v1/gift-cards", gift_cards_router)
 api.add_router("/v1/claims", claims_router)
 api.add_router("/v1/analytics", analytics_router)
+api.add_router("/v1/sellers", sellers_router)

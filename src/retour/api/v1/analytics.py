@@ -3,7 +3,9 @@
 - ``GET cost``: the cost of returns of the orders placed in ``[from, to)`` (``retour report cost``);
 - ``GET chasing``: chasing and refund speed of the returns asked for in ``[from, to)``;
 - ``GET cost-settings`` and ``PUT cost-settings``: the store's cost rates (all or nothing, each bad value
-  named).
+  named);
+- ``GET forecast``: what is owed in refunds now and the cash refunds expected in the next 12 weeks
+  (``retour report forecast``); ``GET forecast-backtest``: its WAPE at 1, 4 and 12 weeks.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from ninja import Field, Query, Router, Schema
 from retour.api.scope import one_store
 from retour.api.v1.returns import require
 from retour.core.errors import DomainError
+from retour.insights import cashflow, forecast_report
 from retour.insights.chasing_queries import store_chasing
 from retour.insights.cost_queries import Filters, store_cost
 from retour.insights.services.cost_settings import FIELDS, settings_of, update_cost_settings
@@ -112,3 +115,34 @@ def change_cost_settings(
     require(request, CHANGE, _("You may not change the cost settings."))
     update_cost_settings(one_store(request, store), values.model_dump(exclude_none=True))
     return _settings(store, request)
+
+
+class ForecastQuery(Schema):
+    store: str | None = Field(None, max_length=64)
+    today: date | None = Field(
+        None,
+        ge=cashflow.EARLIEST,
+        le=cashflow.LATEST,
+        description="Forecast with what was known by the end of this day.",
+    )
+
+
+@router.get("/forecast", response=dict[str, Any], summary="Refunds owed now and expected in 12 weeks")
+def forecast(request: HttpRequest, query: Query[ForecastQuery]) -> dict[str, Any]:
+    """Owed now (each return approved and not paid, with the ETA model's dates), and by week: the cash
+    expected from open returns, returns still to come, returns from new orders, with a 90 % band, beside
+    the expected sales. Money as decimal strings in the store's currency."""
+    require(request, SEE, _("You may not see the analytics."))
+    store = one_store(request, query.store)
+    today = query.today or cashflow.today_of(store)
+    made = cashflow.forecast(store, today)
+    return forecast_report.forecast_data(store, made, cashflow.owed_now(store, today))
+
+
+@router.get("/forecast-backtest", response=dict[str, Any], summary="The refund forecast's backtest (WAPE)")
+def forecast_backtest(request: HttpRequest, query: Query[ForecastQuery]) -> dict[str, Any]:
+    """The forecast made each Monday of the last 26 weeks against what was then paid: the weighted absolute
+    percentage error at 1, 4 and 12 weeks, as fractions (null when no forecast's horizon has passed)."""
+    require(request, SEE, _("You may not see the analytics."))
+    store = one_store(request, query.store)
+    return forecast_report.backtest_data(cashflow.backtest(store, query.today or cashflow.today_of(store)))

@@ -20,9 +20,10 @@ from ninja import Field, Header, Query, Router, Schema
 from ninja.responses import Status
 from pydantic import AwareDatetime
 
-from retour.api.scope import one_store, store_scope
+from retour.api.scope import one_store, seller_scope, store_scope
 from retour.api.v1.returns import OrderNotFound, asked_language, require
 from retour.claims.domain import states
+from retour.claims.errors import ClaimInvalid, ClaimNotFound
 from retour.claims.models import Claim
 from retour.claims.services import deciding, money
 from retour.claims.services.filing import ClaimedLine, Filing, file_claim
@@ -292,7 +293,12 @@ def find_claim(request: HttpRequest, number: str, store: str | None = None) -> C
     """The claim numbered ``number`` in the stores the request reaches (``?store=CODE``, the token's)."""
     require(request, "claims.view_claim", _("You may not see claims."))
     scope = store_scope(request, store or request.GET.get("store"))
-    return find(number, scope.pk if scope is not None else None)
+    found = find(number, scope.pk if scope is not None else None)
+    seller = seller_scope(request)
+    if seller is not None and found.seller_id != seller.pk:
+        # Another seller's claim is not found, in the very words of one that does not exist.
+        raise ClaimNotFound(_("There is no claim %(number)s.") % {"number": found.number})
+    return found
 
 
 @router.post("", response={200: ClaimOut, 201: ClaimOut}, summary="File a guarantee claim for a buyer")
@@ -338,6 +344,9 @@ def list_claims(request: HttpRequest, filters: Query[ClaimFilters]) -> ClaimPage
     found = Claim.objects.select_related("store", "order", "seller")
     if scope is not None:
         found = found.filter(store=scope)
+    seller = seller_scope(request)
+    if seller is not None:
+        found = found.filter(seller=seller)
     if filters.state:
         found = found.filter(state=filters.state)
     if filters.claim_type:
@@ -424,4 +433,6 @@ def appeal(request: HttpRequest, number: str, body: AppealIn, store: str | None 
     the appeal with ``/decide``."""
     require(request, "claims.appeal_claim", _("You may not appeal claims."))
     claim = find_claim(request, number, store)
+    if seller_scope(request) is not None and body.party != "seller":
+        raise ClaimInvalid(_("A seller's account appeals for the seller: party is seller."))
     return present(request, deciding.appeal(claim, body.party, reason=body.reason, actor=request.user))

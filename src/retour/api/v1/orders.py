@@ -9,13 +9,14 @@ from ninja import Router, Schema
 from ninja.responses import Status
 
 from retour.api.errors import PermissionDenied
-from retour.api.scope import one_store
+from retour.api.scope import one_store, seller_scope
 from retour.core.errors import DomainError
 from retour.core.money import Money
 from retour.orders.importers.json_orders import OrderIn, to_record
 from retour.orders.models import Order, OrderLine
 from retour.orders.services.importing import import_orders
 from retour.returns import queries
+from retour.sellers.queries import orders_of, returns_of
 
 router = Router(tags=["orders"])
 
@@ -91,9 +92,9 @@ def get_order(request: HttpRequest, number: str, store: str | None = None) -> Or
     same rule as the shopper's portal)."""
     if not request.user.has_perm("orders.view_order"):
         raise PermissionDenied(_("You may not read orders."))
-    order = (
-        Order.objects.filter(store=one_store(request, store), number=number).select_related("store").first()
-    )
+    seller = seller_scope(request)
+    reached = orders_of(seller) if seller is not None else Order.objects.all()
+    order = reached.filter(store=one_store(request, store), number=number).select_related("store").first()
     if order is None:
         raise OrderNotFound(_("The store has no order %(number)s.") % {"number": number})
     currency = order.currency
@@ -126,8 +127,13 @@ def get_order(request: HttpRequest, number: str, store: str | None = None) -> Or
                 not_returnable_because=status.can.why_not,
             )
             for status in queries.order_lines(order)
+            if seller is None or status.line.seller_id == seller.pk
         ],
-        returns=list(order.returns.order_by("-created_at", "-id").values_list("number", flat=True)),
+        returns=list(
+            (order.returns if seller is None else returns_of(seller).filter(order=order))
+            .order_by("-created_at", "-id")
+            .values_list("number", flat=True)
+        ),
     )
 
 

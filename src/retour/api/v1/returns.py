@@ -21,15 +21,16 @@ from ninja.files import UploadedFile
 from ninja.responses import Status
 
 from retour.api.errors import PermissionDenied
-from retour.api.scope import one_store, store_scope
+from retour.api.scope import one_store, seller_scope, store_scope
 from retour.core.errors import DomainError
 from retour.core.money import Money
 from retour.orders.models import Order
 from retour.returns import queries
-from retour.returns.errors import ReturnInvalid
+from retour.returns.errors import ReturnInvalid, ReturnNotFound
 from retour.returns.models import Exchange, Return, ReturnLine
 from retour.returns.services import handling
 from retour.returns.services.creating import LineRequest, create_return
+from retour.sellers.queries import returns_of
 
 router = Router(tags=["returns"])
 MAX_PAGE = 200
@@ -312,7 +313,12 @@ def find_return(request: HttpRequest, number: str, store: str | None = None) -> 
     """The return numbered ``number`` in the stores the request reaches (``?store=CODE``, the token's)."""
     require(request, "returns.view_return", _("You may not see returns."))
     scope = store_scope(request, store or request.GET.get("store"))
-    return handling.find(number, scope.pk if scope is not None else None)
+    found = handling.find(number, scope.pk if scope is not None else None)
+    seller = seller_scope(request)
+    if seller is not None and not returns_of(seller).filter(pk=found.pk).exists():
+        # Another seller's return is not found, in the very words of one that does not exist.
+        raise ReturnNotFound(_("There is no return %(number)s.") % {"number": found.number})
+    return found
 
 
 @router.post("", response={201: ReturnOut}, summary="Ask for a return")
@@ -384,6 +390,9 @@ def list_returns(
         )
     scope = store_scope(request, store)
     found = queries.listed(state=state or None, store_id=scope.pk if scope is not None else None)
+    seller = seller_scope(request)
+    if seller is not None:
+        found = found.filter(pk__in=returns_of(seller).values("pk"))
     page = found.annotate(line_count=Count("lines"))[offset : offset + limit]
     return ReturnPage(
         count=found.count(),

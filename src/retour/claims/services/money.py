@@ -16,6 +16,7 @@ its postings, never a counter.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 
 from django.db import transaction
@@ -221,3 +222,32 @@ def recover(seller: Seller, amount: Money, *, reference: str, actor: Actor = Non
         )
         assert posted is not None  # the reference was free under the seller's lock
     return posted
+
+
+@dataclass(frozen=True)
+class Movement:
+    """One posting on a seller's receivable: what was charged to the seller (+) or recovered / given back
+    (-), as the ledger has it."""
+
+    at: datetime
+    memo: str
+    reference: str
+    amount: Money
+
+
+def seller_statement(seller: Seller, limit: int = 200) -> list[Movement]:
+    """The seller's receivable postings, newest first (its balance is their sum: ``seller_balance``)."""
+    entries = (
+        LedgerEntry.objects.filter(_of_seller(seller), account=ledger.SELLER_RECEIVABLE)
+        .select_related("transaction")
+        .order_by("-transaction__created_at", "-id")[:limit]
+    )
+    return [
+        Movement(
+            at=entry.transaction.created_at,
+            memo=entry.transaction.memo,
+            reference=entry.transaction.reference,
+            amount=Money(Decimal(entry.debit) - Decimal(entry.credit), entry.transaction.currency),
+        )
+        for entry in entries
+    ]

@@ -117,6 +117,11 @@ class Command(BaseCommand):
 
     def _cash(self, store: Store, options: dict[str, Any]) -> None:
         today = options["today"] or cashflow.today_of(store)
+        if not cashflow.EARLIEST <= today <= cashflow.LATEST:
+            raise CommandError(
+                _("--today must be between %(first)s and %(last)s.")
+                % {"first": cashflow.EARLIEST.isoformat(), "last": cashflow.LATEST.isoformat()}
+            )
         if options["report"] == "forecast-backtest":
             result = cashflow.backtest(store, today)
             if options["json"]:

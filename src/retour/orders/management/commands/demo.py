@@ -25,6 +25,7 @@ from tqdm import tqdm
 
 from retour.backoffice.roles import AGENTS, FINANCE, WAREHOUSE, ensure_roles
 from retour.catalog.models import Category, Seller, Store
+from retour.claims.models import Claim
 from retour.demo.policies import NoDeliveredLines, add_past_requests
 from retour.orders.demo import CATEGORIES, DEMO_STORE, SELLERS, generate_orders
 from retour.orders.exporters import write_json_lines, write_shopify_csv
@@ -124,6 +125,7 @@ class Command(BaseCommand):
             self._load_help_center()
             if options["lifecycle"]:
                 self._add_lifecycle(now)
+                self._add_marketplace(now)
             if options["history"]:
                 self._add_history(options["seed"], now)
             self._report_shoppers()
@@ -247,6 +249,32 @@ class Command(BaseCommand):
             _("Past returns: %(created)d brought in, %(updated)d updated, %(unchanged)d unchanged.")
             % {"created": report.created, "updated": report.updated, "unchanged": report.unchanged}
         )
+
+    def _add_marketplace(self, now: datetime) -> None:
+        """Seller logins, guarantee claims in every state, one seller at risk (demo.sellers)."""
+        from retour.demo.sellers import CLAIMS, add_marketplace, seller_rate_percent
+
+        store = Store.objects.get(code=DEMO_STORE["code"])
+        report = add_marketplace(store, now=timezone.now(), password=DEMO_PASSWORD)
+        states = sorted({spec.state for spec in CLAIMS}, key=Claim.State.values.index)
+        self.stdout.write(
+            _("Guarantee claims in every state: %(created)d made (%(states)s).")
+            % {
+                "created": len(report.claims),
+                "states": ", ".join(str(Claim.State(state).label) for state in states),
+            }
+        )
+        if report.at_risk is not None:
+            self.stdout.write(
+                _("Seller at risk: %(seller)s, claim rate %(rate)s %% over 60 days.")
+                % {"seller": report.at_risk.name, "rate": seller_rate_percent(report.at_risk)}
+            )
+        logins = report.accounts + report.existing
+        if logins:
+            self.stdout.write(
+                _("Seller portal accounts (password %(password)s): %(users)s. Sign in at /seller/login/.")
+                % {"password": DEMO_PASSWORD, "users": ", ".join(logins)}
+            )
 
     def _report_shoppers(self) -> None:
         """Orders to try the shopper portal with: the number and the email are all it asks."""
