@@ -12,7 +12,7 @@ What makes it realistic enough for the forecast's backtest to mean something:
 - return rates by category in the published ranges (apparel 25-40 %, shoes 20-30 %, electronics
   8-15 %, beauty 5-12 %, books and food rarely), gifts bought in the Christmas run-up a little more often;
 - the orders themselves follow the season (``orders.demo.seasonal_weights``: the December peak);
-- reasons in the shares the demo's return requests use (``policies.demo``): size and fit first for what
+- reasons in the shares the demo's return requests use: size and fit first for what
   comes in sizes, faults and "changed my mind" for the rest;
 - a timeline: asked for within the 30 days after delivery (most in the first week), sent back within a
   few days, in transit for two to five, inspected and refunded one to three days after arriving; a few
@@ -39,7 +39,6 @@ from itertools import accumulate
 from django.conf import settings
 
 from retour.catalog.models import Store
-from retour.demo.policies import _REASONS_OTHER, _REASONS_SIZED, _SIZED
 from retour.insights.domain.metrics import paid_value, returned_value
 from retour.insights.importers.past_returns import PastReturnIn, PastReturnRecord
 from retour.insights.models import PastReturn, PastReturnLine
@@ -49,6 +48,30 @@ from retour.policies.domain.vocabulary import SELLER_FAULT_REASONS
 from retour.returns.models import ReturnLine
 
 NUMBER_PREFIX = "HIST-"
+# Reasons, in percent: the shares of the demo's return requests, size and fit first for what comes in
+# sizes, faults and changes of mind for the rest.
+SIZED = frozenset({"apparel", "shoes"})
+REASONS_SIZED = (
+    ("size_fit", 34),
+    ("changed_mind", 18),
+    ("no_longer_needed", 8),
+    ("better_price", 4),
+    ("arrived_late", 3),
+    ("defective", 9),
+    ("damaged_in_transit", 6),
+    ("wrong_item", 7),
+    ("not_as_described", 11),
+)
+REASONS_OTHER = (
+    ("changed_mind", 34),
+    ("no_longer_needed", 14),
+    ("better_price", 6),
+    ("arrived_late", 4),
+    ("defective", 18),
+    ("damaged_in_transit", 9),
+    ("wrong_item", 6),
+    ("not_as_described", 9),
+)
 WINDOW_DAYS = 30
 # The chance that a delivered line comes back, by category.
 RETURN_RATES = {
@@ -181,7 +204,7 @@ def _history_of(line: _Line, rng: random.Random, now: datetime) -> PastReturnIn 
         rate *= GIFT_SEASON_FACTOR
     if draws[0] >= rate or not line.sku:
         return None
-    reasons = _REASONS_SIZED if line.category in _SIZED else _REASONS_OTHER
+    reasons = REASONS_SIZED if line.category in SIZED else REASONS_OTHER
     reason = _pick(reasons, draws[1])
     fault = reason in SELLER_FAULT_REASONS
     # Days after delivery: most in the first week, all within the window (a beta-shaped spread).
