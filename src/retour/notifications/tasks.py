@@ -56,7 +56,8 @@ def retry_failed_notifications() -> int:
 def send_claim_notification(notification_id: int) -> str:
     """Send one claim email, as ``send_notification`` sends a return's: once, a failure counted."""
     with transaction.atomic():
-        rows = ClaimNotification.objects.select_for_update().select_related("event__claim")
+        # of=self: PostgreSQL would lock the claim too, and the worker's overdue grant skips locked claims.
+        rows = ClaimNotification.objects.select_for_update(of=("self",)).select_related("event__claim")
         row = rows.get(pk=notification_id)
         if row.status == Notification.Status.SENT:
             return "already sent"
