@@ -18,6 +18,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from retour.backoffice.access import StoreScoped
 from retour.claims import queries
 from retour.claims.domain import states
 from retour.claims.models import Claim, ClaimEvent, ClaimLine, ClaimPhoto
@@ -25,18 +26,50 @@ from retour.claims.services import deciding, money
 from retour.claims.services.filing import MAX_TEXT
 from retour.claims.wording import reason_text
 from retour.core.admin import ReadOnly
+from retour.core.display import amount, amount_column, moment, time_column
 from retour.core.errors import DomainError
+
+AMOUNTS = ("item_price", "shipping_paid", "already_refunded", "claimable", "payout")
+TIMES = (
+    "filed_at",
+    "respond_by",
+    "responded_at",
+    "delivered_at",
+    "decided_at",
+    "appealed_at",
+    "appeal_decided_at",
+    "created_at",
+    "updated_at",
+)
+
+
+def _store_zone(row: Any) -> Any:
+    return row.store.zone
+
+
+def _verbose(name: str) -> Any:
+    field = Claim._meta.get_field(name)
+    return getattr(field, "verbose_name", name)
+
+
+def _shown(name: str) -> str:
+    """The read-only field that shows ``name``: its formatted column for an amount or a time."""
+    return f"{name}_shown" if name in AMOUNTS or name in TIMES else name
 
 
 class ClaimLineInline(ReadOnly, admin.TabularInline[ClaimLine, Claim]):
     model = ClaimLine
-    fields = readonly_fields = ("order_line", "quantity", "amount")
+    fields = readonly_fields = ("order_line", "quantity", "paid")
+
+    paid = amount_column("amount", gettext_lazy("paid for these units"), lambda row: row.claim.currency)
     extra = 0
 
 
 class ClaimEventInline(ReadOnly, admin.TabularInline[ClaimEvent, Claim]):
     model = ClaimEvent
-    fields = readonly_fields = ("at", "kind", "from_state", "to_state", "actor", "actor_label", "reason")
+    fields = readonly_fields = ("when", "kind", "from_state", "to_state", "actor", "actor_label", "reason")
+
+    when = time_column("at", gettext_lazy("at"), lambda row: row.claim.store.zone)
     extra = 0
 
 
@@ -84,23 +117,28 @@ class QueueFilter(admin.SimpleListFilter):
 
 
 @admin.register(Claim)
-class ClaimAdmin(ReadOnly, admin.ModelAdmin[Claim]):
+class ClaimAdmin(StoreScoped[Claim], ReadOnly, admin.ModelAdmin[Claim]):
     list_display = [
         "number",
         "store",
         "seller",
         "claim_type",
         "state",
-        "respond_by",
+        "respond_by_shown",
         "time_left",
-        "payout",
+        "payout_shown",
         "funded_by",
     ]
     list_filter = [QueueFilter, "state", "claim_type", "funded_by", "store", "seller"]
     search_fields = ["number", "order__number", "seller__code"]
     ordering = ["respond_by", "id"]
     inlines = [ClaimLineInline, ClaimEventInline]
-    readonly_fields = [field.name for field in Claim._meta.fields]
+    readonly_fields = [_shown(field.name) for field in Claim._meta.fields]
+    exclude = [*AMOUNTS, *TIMES]  # shown formatted: in the claim's currency, in the store's time zone
+    locals().update(
+        {f"{name}_shown": amount_column(name, _verbose(name)) for name in AMOUNTS}
+        | {f"{name}_shown": time_column(name, _verbose(name), _store_zone) for name in TIMES}
+    )
     change_form_template = "admin/claims/claim/change_form.html"
     change_list_template = "admin/claims/claim/change_list.html"
 
@@ -132,7 +170,9 @@ class ClaimAdmin(ReadOnly, admin.ModelAdmin[Claim]):
     def change_view(
         self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: Any = None
     ) -> HttpResponse:
-        claim = Claim.objects.filter(pk=object_id).select_related("order", "seller", "store").first()
+        claim = (
+            self.get_queryset(request).filter(pk=object_id).select_related("order", "seller", "store").first()
+        )
         extra = {**(extra_context or {})}
         if claim is not None:
             extra.update(evidence(claim))
@@ -152,7 +192,7 @@ class ClaimAdmin(ReadOnly, admin.ModelAdmin[Claim]):
     def decide_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
         if not request.user.has_perm("claims.decide_claim"):
             raise PermissionDenied
-        claim = get_object_or_404(Claim, pk=object_id)
+        claim = get_object_or_404(self.get_queryset(request), pk=object_id)
         back = HttpResponseRedirect(reverse("admin:claims_claim_change", args=[claim.pk]))
         if request.method != "POST":
             return back
@@ -183,7 +223,7 @@ class ClaimAdmin(ReadOnly, admin.ModelAdmin[Claim]):
     def appeal_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
         if not request.user.has_perm("claims.appeal_claim"):
             raise PermissionDenied
-        claim = get_object_or_404(Claim, pk=object_id)
+        claim = get_object_or_404(self.get_queryset(request), pk=object_id)
         back = HttpResponseRedirect(reverse("admin:claims_claim_change", args=[claim.pk]))
         if request.method != "POST":
             return back
@@ -227,6 +267,9 @@ def evidence(claim: Claim) -> dict[str, Any]:
         ),
         "decision_reason": reason_text(claim.decision_reason) if claim.decision_reason else "",
         "payout_status": money.payout_status(claim),
+        "payout_text": amount(claim.payout, claim.currency),
+        "respond_by_text": moment(claim.respond_by, claim.store.zone),
+        "responded_at_text": moment(claim.responded_at, claim.store.zone),
         "payout_expected": queries.payout_expected(claim),
         "facts": sorted((claim.facts or {}).items()),
     }

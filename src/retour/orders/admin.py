@@ -1,12 +1,15 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy
 
+from retour.backoffice.access import StoreScoped
+from retour.core.display import amount_column, time_column
 from retour.orders.models import Customer, Order, OrderLine, Payment, Shipment
 
 
 @admin.register(Customer)
-class CustomerAdmin(admin.ModelAdmin[Customer]):
+class CustomerAdmin(StoreScoped[Customer], admin.ModelAdmin[Customer]):
     list_display = [
         "email",
         "first_name",
@@ -63,13 +66,12 @@ class ShipmentInline(admin.TabularInline[Shipment, Order]):
 
 
 @admin.register(Order)
-class OrderAdmin(admin.ModelAdmin[Order]):
+class OrderAdmin(StoreScoped[Order], admin.ModelAdmin[Order]):
     list_display = [
         "number",
-        "ordered_at",
+        "ordered",
         "email",
-        "currency",
-        "total",
+        "order_total",
         "financial_status",
         "fulfillment_status",
         "shipping_country",
@@ -83,10 +85,15 @@ class OrderAdmin(admin.ModelAdmin[Order]):
     inlines = [OrderLineInline, PaymentInline, ShipmentInline]
     show_full_result_count = False
 
+    ordered = time_column("ordered_at", gettext_lazy("ordered at"), lambda order: order.store.zone)
+    order_total = amount_column("total", gettext_lazy("total"))
+
 
 @admin.register(OrderLine)
-class OrderLineAdmin(admin.ModelAdmin[OrderLine]):
-    list_display = ["order", "position", "title", "sku", "seller", "quantity", "unit_price"]
+class OrderLineAdmin(StoreScoped[OrderLine], admin.ModelAdmin[OrderLine]):
+    store_path = "order__store"
+    list_display = ["order", "position", "title", "sku", "seller", "quantity", "price"]
+    price = amount_column("unit_price", gettext_lazy("unit price"), lambda line: line.order.currency)
     search_fields = ["order__number", "sku", "title"]
     list_select_related = ["order", "seller"]
     raw_id_fields = ["order", "product", "variant", "seller", "shipment"]
@@ -94,8 +101,10 @@ class OrderLineAdmin(admin.ModelAdmin[OrderLine]):
 
 
 @admin.register(Payment)
-class PaymentAdmin(admin.ModelAdmin[Payment]):
-    list_display = ["order", "method", "gateway", "amount", "captured_at"]
+class PaymentAdmin(StoreScoped[Payment], admin.ModelAdmin[Payment]):
+    store_path = "order__store"
+    list_display = ["order", "method", "gateway", "paid", "captured_at"]
+    paid = amount_column("amount", gettext_lazy("amount"), lambda payment: payment.order.currency)
     search_fields = ["order__number", "reference"]
     list_select_related = ["order"]
     raw_id_fields = ["order"]
@@ -103,7 +112,8 @@ class PaymentAdmin(admin.ModelAdmin[Payment]):
 
 
 @admin.register(Shipment)
-class ShipmentAdmin(admin.ModelAdmin[Shipment]):
+class ShipmentAdmin(StoreScoped[Shipment], admin.ModelAdmin[Shipment]):
+    store_path = "order__store"
     list_display = [
         "order",
         "carrier",

@@ -23,6 +23,7 @@ from retour.returns.services.creating import LineRequest, create_return
 
 pytestmark = pytest.mark.django_db
 DELIVERED = datetime.now(UTC) - timedelta(days=5)
+NBSP = "\u00a0"
 
 
 def order_in(store: Store, number: str) -> Order:
@@ -134,3 +135,21 @@ def test_the_refund_and_policy_lists_are_limited_too(two, store):
     assert {row.store_id for row in decisions.context["cl"].result_list} == {store.pk}
     policies_page = agent.get(reverse("admin:policies_returnpolicy_changelist"))
     assert {row.store_id for row in policies_page.context["cl"].result_list} == {store.pk}
+
+
+def test_orders_customers_and_stores_are_limited_too(two, store, other_store):
+    agent = member("agent", AGENTS, store)
+    orders = agent.get(reverse("admin:orders_order_changelist"))
+    assert {row.store_id for row in orders.context["cl"].result_list} == {store.pk}
+    theirs = Order.objects.get(store=other_store)
+    assert agent.get(reverse("admin:orders_order_change", args=[theirs.pk])).status_code == 404
+    customers = agent.get(reverse("admin:orders_customer_changelist"))
+    assert {row.store_id for row in customers.context["cl"].result_list} == {store.pk}
+
+
+def test_the_orders_list_shows_totals_in_the_store_currency_and_times_in_its_zone(two, admin_client):
+    listing = admin_client.get(reverse("admin:orders_order_changelist"), headers={"Accept-Language": "fr"})
+    text = listing.content.decode()
+    assert f"60,00{NBSP}€" in text
+    assert "60.0000" not in text
+    assert "(Europe/Paris)" in text
