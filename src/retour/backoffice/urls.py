@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from retour.backoffice import analytics_pages, new_return, views
+from retour.backoffice import analytics_pages, forecast_page, new_return, views
 
 app_name = "backoffice"
 urlpatterns = [
@@ -13,4 +13,5 @@ urlpatterns = [
     path("claims/sellers-at-risk/", views.sellers_at_risk, name="sellers-at-risk"),
     path("analytics/cost/", analytics_pages.cost_page, name="analytics-cost"),
     path("analytics/chasing/", analytics_pages.chasing_page, name="analytics-chasing"),
+    path("analytics/forecast/", forecast_page.forecast_page, name="analytics-forecast"),
 ]

@@ -7,6 +7,7 @@ refunded 55.00 on the 10th; a return made in Retour is approved and waits for it
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 from collections.abc import Callable
@@ -19,6 +20,7 @@ import pytest
 from django.contrib.auth.models import Group, User
 from django.core.management import CommandError, call_command
 from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
 from factories import delivered_line
@@ -228,3 +230,63 @@ def test_a_day_out_of_the_calendar_is_refused_with_its_range(march: Order):
         command("forecast-backtest", "--today", "9999-12-31")
     client = _finance_client()
     assert client.get("/api/v1/analytics/forecast-backtest", {"today": "0001-01-01"}).status_code == 422
+
+
+def _finance_browser() -> Client:
+    user = User.objects.create_user("finance-page", "finance-page@example.com", is_staff=True)
+    user.groups.add(Group.objects.get(name=FINANCE))
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_the_page_and_its_csv_give_the_figures_of_the_command(make_order: Callable[..., Order]):
+    order = make_order("#F6")
+    create_return(order, [LineRequest(order.lines.get(position=1).pk, 1, "defective", "unopened")])
+    today = timezone.localdate(timezone=order.store.zone).isoformat()
+    browser = _finance_browser()
+    query = {"store": order.store.pk, "today": today}
+    data = json.loads(command("forecast", "--json", "--today", today))
+
+    page = browser.get(reverse("backoffice:analytics-forecast"), query, HTTP_ACCEPT_LANGUAGE="en")
+    rows = list(
+        csv.reader(
+            io.StringIO(
+                browser.get(
+                    reverse("backoffice:analytics-forecast"), {**query, "format": "csv"}
+                ).content.decode()
+            )
+        )
+    )
+
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "Owed now: €25.00 on 1 return." in text
+    assert "<svg" in text
+    assert "<polygon" in text  # the band
+    assert rows[0] == [
+        "week",
+        "owed_due",
+        "pipeline",
+        "coming",
+        "new_orders",
+        "expected",
+        "low",
+        "high",
+        "sales",
+    ]
+    assert [dict(zip(rows[0], row, strict=True)) for row in rows[1:]] == data["weeks"]
+
+
+def test_the_page_speaks_french_and_refuses_a_day_out_of_the_calendar(make_order: Callable[..., Order]):
+    order = make_order("#F7")
+    create_return(order, [LineRequest(order.lines.get(position=1).pk, 1, "defective", "unopened")])
+    browser = _finance_browser()
+    url = reverse("backoffice:analytics-forecast")
+
+    french = browser.get(url, {"store": order.store.pk}, HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    refused = browser.get(url, {"store": order.store.pk, "today": "9999-01-01"}, HTTP_ACCEPT_LANGUAGE="en")
+
+    assert "Dû maintenant\u00a0: 25,00\u00a0€ sur 1 retour." in french
+    assert "Remboursements attendus par semaine, face aux ventes" in french
+    assert "The day must be between 1970-01-01 and 9000-12-31." in refused.content.decode()
