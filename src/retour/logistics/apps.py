@@ -6,3 +6,10 @@ class LogisticsConfig(AppConfig):
     name = "retour.logistics"
     label = "logistics"
     verbose_name = _("Logistics")
+
+    def ready(self) -> None:
+        # Returns call their hooks without importing logistics: a label once a return by label is approved.
+        from retour.logistics.services import issue_label
+        from retour.returns import hooks
+
+        hooks.on_label_needed(issue_label)

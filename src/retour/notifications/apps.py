@@ -6,3 +6,10 @@ class NotificationsConfig(AppConfig):
     name = "retour.notifications"
     label = "notifications"
     verbose_name = _("Notifications")
+
+    def ready(self) -> None:
+        # Returns call their hooks without importing notifications: an email per event written.
+        from retour.notifications.services import queue_email
+        from retour.returns import hooks
+
+        hooks.on_event_written(queue_email)

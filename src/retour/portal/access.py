@@ -105,3 +105,10 @@ def claim_for(request: HttpRequest, number: str) -> Claim:
     if found is None:
         raise Http404
     return found
+
+
+def send_link(store: Store, number: str, email: str, *, language: str, site: str) -> None:
+    """Have the worker email the order's link to the order's own address, if the number and email match."""
+    from retour.portal.tasks import send_access_link  # the task module builds on this one
+
+    send_access_link.enqueue(store.pk, number, email, language, site)

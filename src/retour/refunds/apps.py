@@ -6,3 +6,10 @@ class RefundsConfig(AppConfig):
     name = "retour.refunds"
     label = "refunds"
     verbose_name = _("Refunds and payments")
+
+    def ready(self) -> None:
+        # Returns call their hooks without importing refunds: a return the shopper keeps is refunded.
+        from retour.refunds.tasks import refund_when_kept
+        from retour.returns import hooks
+
+        hooks.on_kept(refund_when_kept)

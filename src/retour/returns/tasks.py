@@ -93,19 +93,3 @@ def charge_instant_exchanges() -> int:
     from retour.returns.services.resolutions import charge_unreturned_instant_exchanges
 
     return charge_unreturned_instant_exchanges()
-
-
-@task()
-def refund_returnless(return_id: int) -> str:
-    """Refund a return the shopper keeps entirely, once: the key is the return's, so running this twice
-    (or after staff refunded it by hand with it) pays nothing more."""
-    from retour.refunds.services.paying import RefundRefused, request_refund
-
-    ret = Return.objects.get(pk=return_id)
-    if ret.return_method != Return.Method.KEEP or ret.state != states.APPROVED:
-        return "not returnless"
-    try:
-        _request, created = request_refund(ret, idempotency_key=f"returnless:{ret.number}")
-    except RefundRefused as refused:
-        return f"refused: {refused}"
-    return "requested" if created else "already requested"

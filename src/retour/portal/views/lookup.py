@@ -12,7 +12,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from retour.catalog.models import Store
 from retour.portal import access, throttle
 from retour.portal.forms import LinkForm, LookupForm
-from retour.portal.tasks import send_access_link
 from retour.portal.views.common import page, store_for
 
 
@@ -75,7 +74,7 @@ def send_link(request: HttpRequest) -> HttpResponse:
         link_form.add_error(None, _too_many(verdict))
         return _home(request, store, LookupForm(), link_form, status=429)
     site = f"{request.scheme}://{request.get_host()}"
-    send_access_link.enqueue(store.pk, number, email, translation.get_language() or "en", site)
+    access.send_link(store, number, email, language=translation.get_language() or "en", site=site)
     messages.info(
         request,
         _(

@@ -20,6 +20,7 @@ from retour.policies.domain.vocabulary import CONDITIONS, REASONS, RESOLUTIONS
 from retour.policies.models import PolicyVersion
 from retour.policies.order_facts import delivered_on, facts_for_line, with_fact_relations
 from retour.refunds.services.amounts import Estimate, Pick, estimate, settled
+from retour.returns import hooks
 from retour.returns.domain import returnable, states
 from retour.returns.errors import (
     LineNotReturnable,
@@ -345,13 +346,9 @@ def create_return(order: Order, requests: Sequence[LineRequest], **options: Any)
 def after_approval(ret: Return, *, actor: Actor = None) -> Return:
     """What follows an approval, inside its transaction: the label of a return sent back by label is
     issued; a return the shopper keeps entirely is refunded (after commit, by the worker)."""
-    from retour.logistics.services import issue_label  # logistics builds on returns, not the reverse
-
     if ret.return_method == Return.Method.LABEL:
-        return issue_label(ret, actor=actor)
+        return hooks.label_needed(ret, actor=actor)  # logistics issues it
     if ret.return_method == Return.Method.KEEP:
-        from retour.returns.tasks import refund_returnless
-
         pk = ret.pk
-        transaction.on_commit(lambda: refund_returnless.enqueue(pk))
+        transaction.on_commit(lambda: hooks.kept(pk))  # refunds enqueue its refund
     return ret

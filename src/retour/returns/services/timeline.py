@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from retour.returns import hooks
 from retour.returns.domain import states
 from retour.returns.errors import TransitionRefused
 from retour.returns.models import Return, ReturnEvent, ReturnLine
@@ -50,10 +51,8 @@ def record_event(
         reason=reason,
         data=data or {},
     )
-    from retour.notifications.services import queue_email  # notifications read returns, not the reverse
-
     with transaction.atomic():
-        queue_email(event)
+        hooks.event_written(event)  # an email, when notifications send one for this event
     return event
 
 
