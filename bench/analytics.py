@@ -234,6 +234,9 @@ def fresh_database(database: str) -> None:
         conn.execute(f'CREATE DATABASE "{name}"')
 
 
+_MISSING = object()
+
+
 class Writer:
     """Rows in bulk, their columns the model's own (defaults filled from the model), ids given."""
 
@@ -259,6 +262,9 @@ class Writer:
             elif isinstance(f, models.CharField | models.TextField):
                 self._defaults[f.attname] = ""
         self._convert = [self._converter(f) for f in self.fields]
+        self._template: list[Any] | None = None
+        self._index: dict[str, int] = {}
+        self._required: list[int] = []  # fields without a default: every row must give them
 
     def _converter(self, field: Any) -> Callable[[Any], Any] | None:
         from django.db import models
@@ -276,13 +282,31 @@ class Writer:
         return None
 
     def add(self, **values: Any) -> None:
-        row = []
-        for f, convert in zip(self.fields, self._convert, strict=True):
-            value = values[f.attname] if f.attname in values else self._defaults[f.attname]
-            row.append(convert(value) if convert is not None and value is not None else value)
+        """One row: the template of converted defaults, with the given values put in their places."""
+        if self._template is None:
+            self._index = {f.attname: i for i, f in enumerate(self.fields)}
+            self._template = [
+                self._converted(i, self._defaults.get(f.attname)) for i, f in enumerate(self.fields)
+            ]
+        row = self._template.copy()
+        index, convert = self._index, self._convert
+        for name, value in values.items():
+            position = index[name]
+            function = convert[position]
+            row[position] = function(value) if function is not None and value is not None else value
+        for position in self._required:
+            if row[position] is _MISSING:
+                raise KeyError(self.fields[position].attname)
         self.rows.append(tuple(row))
         if len(self.rows) >= BATCH:
             self.flush()
+
+    def _converted(self, position: int, value: Any) -> Any:
+        if self.fields[position].attname not in self._defaults:
+            self._required.append(position)
+            return _MISSING
+        function = self._convert[position]
+        return function(value) if function is not None and value is not None else value
 
     def flush(self) -> None:
         from django.db import connection
