@@ -82,10 +82,8 @@ run: demo ## Install, migrate, load the demo store, start the web server and the
 # DATABASE_POOL_SIZE PostgreSQL connections. Set SECRET_KEY, DATABASE_URL and ALLOWED_HOSTS first.
 WEB_WORKERS ?= 2
 WEB_THREADS ?= 8
-serve: install ## Serve in production with gunicorn (migrates first; set SECRET_KEY, DATABASE_URL, ALLOWED_HOSTS)
-	$(BIN)/retour migrate --no-input
-	$(BIN)/gunicorn retour.config.wsgi:application --bind $(HOST):$(PORT) --workers $(WEB_WORKERS) \
-	  --threads $(WEB_THREADS) --access-logfile - --graceful-timeout 30
+serve: install ## Serve in production (retour serve: migrate, static files, gunicorn; set SECRET_KEY, DATABASE_URL, ALLOWED_HOSTS)
+	$(BIN)/retour serve --bind $(HOST):$(PORT) --workers $(WEB_WORKERS) --threads $(WEB_THREADS)
 
 messages: install ## Extract translatable strings into the French catalogue
 	cd src/retour && DEBUG=1 ../../$(BIN)/retour makemessages -l fr --no-obsolete --add-location file --ignore '.venv'

@@ -104,7 +104,7 @@ def test_an_address_the_api_does_not_have_is_a_problem(api_client: Client) -> No
 def test_ready_says_ok_while_the_database_answers() -> None:
     response = Client().get("/readyz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok"}
+    assert response.json() == {"status": "ok", "database": "ok", "tasks": "ok"}
 
 
 SCRIPT = """

@@ -61,9 +61,9 @@ def _positive(env: Mapping[str, str], name: str, default: int) -> int:
     return value
 
 
-def _networks(env: Mapping[str, str], name: str) -> tuple[str, ...]:
+def _networks(env: Mapping[str, str], name: str, default: str = "") -> tuple[str, ...]:
     """Addresses or networks (CIDR), comma-separated: each checked, kept as the text given."""
-    networks = _list(env, name, "")
+    networks = _list(env, name, default)
     for item in networks:
         try:
             ipaddress.ip_network(item, strict=False)
@@ -72,6 +72,13 @@ def _networks(env: Mapping[str, str], name: str) -> tuple[str, ...]:
                 f"{name} must be IP addresses or networks (e.g. 10.0.0.0/8,127.0.0.1), not {item!r}"
             ) from None
     return tuple(networks)
+
+
+def _choice(env: Mapping[str, str], name: str, choices: tuple[str, ...], default: str) -> str:
+    value = env.get(name, default).strip().lower() or default
+    if value not in choices:
+        raise ImproperlyConfigured(f"{name} must be one of {', '.join(choices)}, not {value!r}")
+    return value
 
 
 @dataclass(frozen=True)
@@ -92,6 +99,7 @@ class Env:
     email_backend: str
     default_from_email: str
     log_level: str
+    log_format: str
     stripe_api_key: str = ""
     stripe_api_base: str = ""
     store_credit_days: int = 365
@@ -100,6 +108,7 @@ class Env:
     return_expiry_days: int = 14
     instant_exchange_days: int = 14
     trusted_proxies: tuple[str, ...] = ()
+    metrics_allowed: tuple[str, ...] = ("127.0.0.1", "::1")
     database_pool_size: int = 10
     database_pool_timeout: int = 10
 
@@ -139,6 +148,7 @@ def read_env(env: Mapping[str, str] | None = None, base_dir: Path | None = None)
         ),
         default_from_email=env.get("DEFAULT_FROM_EMAIL", "Retour <returns@localhost>"),
         log_level=env.get("LOG_LEVEL", "INFO"),
+        log_format=_choice(env, "LOG_FORMAT", ("json", "plain"), "plain" if debug else "json"),
         stripe_api_key=env.get("STRIPE_API_KEY", ""),
         stripe_api_base=env.get("STRIPE_API_BASE", ""),
         store_credit_days=_int(env, "STORE_CREDIT_DAYS", 365),
@@ -147,6 +157,7 @@ def read_env(env: Mapping[str, str] | None = None, base_dir: Path | None = None)
         return_expiry_days=_positive(env, "RETURN_EXPIRY_DAYS", 14),
         instant_exchange_days=_positive(env, "INSTANT_EXCHANGE_DAYS", 14),
         trusted_proxies=_networks(env, "TRUSTED_PROXIES"),
+        metrics_allowed=_networks(env, "METRICS_ALLOWED", "127.0.0.1,::1"),
         database_pool_size=_positive(env, "DATABASE_POOL_SIZE", 10),
         database_pool_timeout=_positive(env, "DATABASE_POOL_TIMEOUT", 10),
     )

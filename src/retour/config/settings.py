@@ -20,6 +20,7 @@ ALLOWED_HOSTS = ENV.allowed_hosts
 CSRF_TRUSTED_ORIGINS = ENV.csrf_trusted_origins
 # Reverse proxies whose X-Forwarded-For is believed: the client is the last address before them.
 TRUSTED_PROXIES = ENV.trusted_proxies
+METRICS_ALLOWED = ENV.metrics_allowed  # who may read /metrics (config/observability.py)
 DATA_DIR = ENV.data_dir
 
 INSTALLED_APPS = [
@@ -52,6 +53,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "retour.core.request_context.RequestContextMiddleware",  # the request id, and /metrics' timings
     "django.middleware.security.SecurityMiddleware",
     "retour.core.security.ContentSecurityPolicyMiddleware",
     "retour.core.security.PermissionsPolicyMiddleware",
@@ -231,8 +233,19 @@ PERMISSIONS_POLICY_DISABLED = (
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # JSON lines with the request id (core/logs.py) unless LOG_FORMAT=plain (the default with DEBUG).
+    "filters": {"request_id": {"()": "retour.core.logs.RequestIdFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "retour.core.logs.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": ENV.log_format,
+            "filters": ["request_id"],
+        }
+    },
     "root": {"handlers": ["console"], "level": ENV.log_level},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }

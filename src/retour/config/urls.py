@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views import defaults
 
 from retour.api.v1 import api
+from retour.config.observability import metrics_view
 from retour.core.clean_input import refuse
 
 urlpatterns = [
@@ -18,6 +19,7 @@ urlpatterns = [
     path("help/", include("retour.helpcenter.urls")),
     path("seller/", include("retour.sellers.urls")),
     path("api/", api.urls),
+    path("metrics", metrics_view, name="metrics"),
     path("", include("retour.portal.urls")),
 ]
 

@@ -4,25 +4,23 @@ Counted in the database, so every web process sees the same counts; only hashes 
 the emailed link is counted apart (a shopper who mistyped their email ten times can still ask for the
 link), with its own limits so that nobody can flood an order's mailbox.
 
-Behind a reverse proxy every request comes from the proxy's address: with ``TRUSTED_PROXIES`` set, the
-client is the last address of ``X-Forwarded-For`` that is not one of those proxies (a client can put
-anything at the start of that header, never after the address its proxy appends).
+Behind a reverse proxy every request comes from the proxy's address: the client is counted by
+``core.clients.client_address``, which believes ``X-Forwarded-For`` only from ``TRUSTED_PROXIES``.
 """
 
 from __future__ import annotations
 
 import hashlib
-import ipaddress
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from functools import lru_cache
 
 from django.conf import settings
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 
+from retour.core.clients import client_address
 from retour.portal.models import LookupAttempt
 
 WINDOW = timedelta(minutes=15)
@@ -48,38 +46,6 @@ def _hash(*parts: str) -> str:
 
 
 _ALPHANUMERIC = re.compile(r"[^0-9A-Z]")
-Network = ipaddress.IPv4Network | ipaddress.IPv6Network
-
-
-@lru_cache(maxsize=8)
-def _proxies(configured: tuple[str, ...]) -> tuple[Network, ...]:
-    return tuple(ipaddress.ip_network(item, strict=False) for item in configured)
-
-
-def _is_proxy(address: str, proxies: tuple[Network, ...]) -> bool:
-    try:
-        ip = ipaddress.ip_address(address)
-    except ValueError:
-        return False
-    return any(ip in network for network in proxies)
-
-
-def client_address(request: HttpRequest) -> str:
-    """The shopper's address: the connection's, or behind trusted proxies the last one they forwarded."""
-    remote = str(request.META.get("REMOTE_ADDR", ""))
-    proxies = _proxies(tuple(getattr(settings, "TRUSTED_PROXIES", ())))
-    if not proxies or not _is_proxy(remote, proxies):
-        return remote
-    forwarded = str(request.META.get("HTTP_X_FORWARDED_FOR", ""))
-    hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
-    for hop in reversed(hops):
-        if _is_proxy(hop, proxies):
-            continue
-        try:
-            return str(ipaddress.ip_address(hop))
-        except ValueError:
-            return remote  # not an address a proxy writes: count the proxy rather than believe it
-    return hops[0] if hops else remote
 
 
 def client_key(request: HttpRequest) -> str:

@@ -120,3 +120,19 @@ def test_the_database_pool_is_bounded_and_checked(tmp_path: Path):
     assert (env.database_pool_size, env.database_pool_timeout) == (4, 3)
     with pytest.raises(ImproperlyConfigured, match="DATABASE_POOL_SIZE must be 1 or more"):
         read_env({**PRODUCTION, "DATABASE_POOL_SIZE": "0"}, base_dir=tmp_path)
+
+
+def test_logs_are_json_lines_in_production_and_plain_in_development(tmp_path: Path):
+    assert read_env(PRODUCTION, base_dir=tmp_path).log_format == "json"
+    assert read_env({"DEBUG": "1"}, base_dir=tmp_path).log_format == "plain"
+    assert read_env({**PRODUCTION, "LOG_FORMAT": "Plain"}, base_dir=tmp_path).log_format == "plain"
+    with pytest.raises(ImproperlyConfigured, match="LOG_FORMAT must be one of json, plain"):
+        read_env({**PRODUCTION, "LOG_FORMAT": "xml"}, base_dir=tmp_path)
+
+
+def test_metrics_are_for_this_machine_unless_networks_are_allowed(tmp_path: Path):
+    assert read_env(PRODUCTION, base_dir=tmp_path).metrics_allowed == ("127.0.0.1", "::1")
+    allowed = read_env({**PRODUCTION, "METRICS_ALLOWED": "10.0.0.0/8"}, base_dir=tmp_path).metrics_allowed
+    assert allowed == ("10.0.0.0/8",)
+    with pytest.raises(ImproperlyConfigured, match="METRICS_ALLOWED must be IP addresses or networks"):
+        read_env({**PRODUCTION, "METRICS_ALLOWED": "prometheus.local"}, base_dir=tmp_path)
