@@ -88,8 +88,9 @@ serve: install ## Serve in production (retour serve: migrate, static files, guni
 messages: install ## Extract translatable strings into the French catalogue
 	cd src/retour && DEBUG=1 ../../$(BIN)/retour makemessages -l fr --no-obsolete --add-location file --ignore '.venv'
 
-lint: install-test ## ruff
+lint: install-test ## ruff, and the import contracts of .importlinter (lint-imports)
 	$(BIN)/ruff check src tests bench
+	PYTHONPATH=src $(BIN)/lint-imports --no-cache
 
 typecheck: install-test ## mypy with django-stubs
 	$(TEST_ENV) $(BIN)/mypy src
