@@ -19,6 +19,7 @@ from integration.portal.steps import alert, french, look_up, png_bytes, text
 from retour.claims.models import Claim, ClaimEvent, ClaimPhoto
 from retour.claims.services.deciding import decide
 from retour.claims.services.outlook import for_order
+from retour.helpcenter.services.articles import import_folder
 from retour.orders.models import Order
 
 pytestmark = pytest.mark.django_db
@@ -208,3 +209,20 @@ def test_the_appeal_button_is_gone_after_30_days(marketplace_order, claims_agent
     late = client.post(reverse("portal:claim_appeal", args=[claim.number]), {"reason": "Late."}, follow=True)
     assert "30" in text(late)
     assert Claim.objects.get().state == "denied"
+
+
+def test_the_guarantee_article_leads_to_the_real_flow_in_both_languages(marketplace_order, kb_dir):
+    import_folder(kb_dir)
+    order = marketplace_order()
+    for language, words in (("en", "File a Marketplace Guarantee claim"), ("fr", "Déposer une réclamation")):
+        article = Client().get(
+            reverse("helpcenter:article", args=["marketplace-guarantee"]),
+            headers={"Accept-Language": language},
+        )
+        assert article.status_code == 200
+        found = re.search(rf'<a href="(/[^"]*)"[^>]*>{words}', article.content.decode())
+        assert found is not None, language
+        # The link opens the lookup; the order found, its page offers the claim the article promises.
+        assert Client().get(found.group(1)).status_code == 200
+    order_page = buyer(order).get(reverse("portal:order", args=[order.pk]), headers={"Accept-Language": "en"})
+    assert reverse("portal:claim_new", args=[order.pk]) in order_page.content.decode()
