@@ -27,4 +27,6 @@ JOBS = (
     Job("retry-notifications", "retour.notifications.tasks.retry_failed_notifications", timedelta(hours=1)),
     # The portal's lookup attempts older than a day count for nothing: they are deleted.
     Job("prune-lookups", "retour.portal.tasks.prune_lookup_attempts", timedelta(hours=1)),
+    # The analytics rollup follows the orders, returns and refunds that changed since its last run.
+    Job("follow-analytics", "retour.insights.tasks.follow_rollups", timedelta(minutes=1)),
 )

@@ -163,3 +163,69 @@ class InsightsSettings(models.Model):
 def handling_cost_per_unit(store: Store) -> Decimal:
     settings = InsightsSettings.objects.filter(store=store).first()
     return Decimal(settings.handling_cost_per_unit) if settings is not None else Decimal(0)
+
+
+def _count(name: Any) -> models.PositiveIntegerField[int, int]:
+    return models.PositiveIntegerField(name, default=0)
+
+
+class RollupCell(models.Model):
+    """One cell of the analytics rollup (``insights.domain.rollup``): a store's figures for the orders
+    placed on one day, under one dimension's key, for one scope of lines. Derived data: rebuilt from the
+    orders and returns at will (``retour report rebuild``), kept up to date by the worker."""
+
+    store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="+", verbose_name=_("store"))
+    day = models.DateField(_("order day"))
+    dimension = models.CharField(_("dimension"), max_length=16)
+    key = models.CharField(_("key"), max_length=128, blank=True)
+    level = models.PositiveSmallIntegerField(_("scope"))
+    category = models.CharField(_("category"), max_length=64, blank=True)
+    seller = models.CharField(_("seller"), max_length=64, blank=True)
+    orders = _count(_("orders"))
+    returned_orders = _count(_("returned orders"))
+    units = _count(_("units"))
+    returned_units = _count(_("returned units"))
+    value = amount_field(_("value"))
+    returned_value = amount_field(_("returned value"))
+    returns = _count(_("returns"))
+    void_returns = _count(_("void returns"))
+    received_units = _count(_("received units"))
+    refunds_paid = amount_field(_("refunds paid"))
+    store_credit_issued = amount_field(_("store credit issued"))
+    store_credit_spent = amount_field(_("store credit spent"))
+    labels = amount_field(_("labels"))
+    fees_charged = amount_field(_("fees charged"))
+
+    class Meta:
+        verbose_name = _("analytics rollup cell")
+        verbose_name_plural = _("analytics rollup cells")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["store", "dimension", "level", "category", "seller", "key", "day"],
+                name="rollup_cell_unique",
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["store", "dimension", "level", "category", "seller", "day"], name="rollup_cell_read"
+            ),
+            models.Index(fields=["store", "day"], name="rollup_cell_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.dimension}={self.key}"
+
+
+class RollupState(models.Model):
+    """How far a store's rollup has followed the facts: changes made before ``checked_until`` are in."""
+
+    store = models.OneToOneField(Store, on_delete=models.CASCADE, related_name="+", verbose_name=_("store"))
+    checked_until = models.DateTimeField(_("changes followed until"))
+    rebuilt_at = models.DateTimeField(_("last rebuilt at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("analytics rollup state")
+        verbose_name_plural = _("analytics rollup states")
+
+    def __str__(self) -> str:
+        return str(self.store)

@@ -6,6 +6,8 @@
   named);
 - ``GET forecast``: what is owed in refunds now and the cash refunds expected in the next 12 weeks
   (``retour report forecast``); ``GET forecast-backtest``: its WAPE at 1, 4 and 12 weeks.
+- ``GET {name}``: any page of the back office's analytics (``dashboard``, ``return-rates``, ``outcomes``…),
+  its figures and tables as ``retour report NAME --json`` prints them.
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ from retour.api.scope import one_store
 from retour.api.v1.returns import require
 from retour.core.errors import DomainError
 from retour.insights import cashflow, forecast_report
+from retour.insights.analytics.base import parse_filters
+from retour.insights.analytics.pages import page
 from retour.insights.chasing_queries import store_chasing
 from retour.insights.cost_queries import Filters, store_cost
 from retour.insights.services.cost_settings import FIELDS, settings_of, update_cost_settings
@@ -146,3 +150,38 @@ def forecast_backtest(request: HttpRequest, query: Query[ForecastQuery]) -> dict
     require(request, SEE, _("You may not see the analytics."))
     store = one_store(request, query.store)
     return forecast_report.backtest_data(cashflow.backtest(store, query.today or cashflow.today_of(store)))
+
+
+class PageFilters(Schema):
+    store: str | None = Field(None, max_length=64)
+    start: date | None = Field(
+        None, alias="from", description="The period's first day (default: the page's usual span up to today)."
+    )
+    end: date | None = Field(None, alias="to", description="The day after the period.")
+    seller: str | None = Field(
+        None, max_length=64, description="A seller's code (the store's own code: the store itself)."
+    )
+    category: str | None = Field(None, max_length=64)
+
+
+class PageReport(Schema):
+    page: str
+    currency: str
+    filters: dict[str, Any]
+    figures: dict[str, dict[str, Any]]
+    tables: dict[str, list[dict[str, Any]]]
+
+
+# Last: the pages above (cost, chasing, cost-settings) answer their own paths first.
+@router.get("/{name}", response=PageReport, summary="An analytics page's figures and tables")
+def analytics_page(request: HttpRequest, name: str, filters: Query[PageFilters]) -> dict[str, Any]:
+    """Orders placed in ``[from, to)`` (the store's days) and their returns, per the metrics spec: counts
+    as numbers, ratios as decimal strings of 4 places, money as decimal strings in the store's currency;
+    ``figures`` each with its value over the period before (``previous``) where the page shows a trend."""
+    require(request, SEE, _("You may not see the analytics."))
+    store = one_store(request, filters.store)
+    found = page(name)
+    chosen = parse_filters(
+        store, filters.start, filters.end, filters.seller, filters.category, default_days=found.default_days
+    )
+    return found.build(chosen).as_json()

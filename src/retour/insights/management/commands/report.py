@@ -18,6 +18,7 @@ from retour.catalog.models import Store
 from retour.catalog.services import StoreNotFound, find_store
 from retour.core.management.base import BaseCommand
 from retour.insights import cashflow, forecast_report, text_report
+from retour.insights.analytics.command import add_page_parsers, run_page_report
 from retour.insights.cost_report import COST_REPORTS, add_cost_parsers, run_cost_report
 from retour.insights.queries import store_metrics
 
@@ -69,6 +70,7 @@ class Command(BaseCommand):
             help=_("What handling one received unit costs, for this report (default: the store's setting)."),
         )
         add_cost_parsers(sub, parser, _day, _cost)
+        add_page_parsers(sub, parser, _day)
 
         for name, text in (
             (
@@ -95,6 +97,8 @@ class Command(BaseCommand):
             )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if run_page_report(options, self.stdout.write):
+            return
         try:
             store = find_store(options["store"])
         except StoreNotFound as error:

@@ -1,0 +1,9 @@
+"""Every analytics page, registered by importing its module: a new page is a module calling
+``base.register``, imported here (the back office, the API and ``retour report`` list ``PAGES``)."""
+
+from __future__ import annotations
+
+from retour.insights.analytics import dashboard, outcomes, rates
+from retour.insights.analytics.base import PAGES, Page, page
+
+__all__ = ["PAGES", "Page", "dashboard", "outcomes", "page", "rates"]

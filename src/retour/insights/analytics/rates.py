@@ -1,0 +1,324 @@
+"""Return rates (issue 11, item 1): over time (week, month) and by category, product, seller, reason,
+customer segment, country, sales channel and payment method; by orders, units and value.
+
+Every rate follows the spec (specs/returns-metrics.md): orders placed in the period, their returns
+whenever made, void returns left out. A product's priority score is its returned units weighed by how
+far its unit return rate is above its category's: ``returned_units * product rate / category rate`` (a
+product returned as often as its category scores its returned units; twice as often, twice that).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, timedelta
+from fractions import Fraction
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+from retour.catalog.models import Product
+from retour.insights.analytics.base import (
+    RATE_COLUMNS,
+    Column,
+    Figure,
+    Filters,
+    Kind,
+    Page,
+    Report,
+    Table,
+    breakdown,
+    by_category,
+    by_seller,
+    grouped,
+    money,
+    rate_rows,
+    ratio,
+    register,
+)
+from retour.insights.charts import Axis, Chart
+from retour.insights.domain import metrics, rollup
+from retour.policies.domain.vocabulary import SELLER_FAULT_REASONS
+
+NAME = "return-rates"
+TOP_PRODUCTS = 20
+
+
+def week_of(day: date) -> date:
+    """The Monday starting ``day``'s week (ISO weeks)."""
+    return day - timedelta(days=day.weekday())
+
+
+def month_of(day: date) -> date:
+    return day.replace(day=1)
+
+
+def bucketed(per_day: dict[date, rollup.Cell], bucket: Any) -> list[tuple[date, rollup.Cell]]:
+    sums: dict[date, rollup.Cell] = {}
+    for day, cell in per_day.items():
+        sums.setdefault(bucket(day), rollup.Cell()).add(cell)
+    return sorted(sums.items())
+
+
+def rates_chart(title: Any, field: str, label: Any, *, over_time: bool) -> Chart:
+    """Three rates of each row (orders, units, value) as three series."""
+    if over_time:
+        return Chart(
+            title,
+            Axis(field, str(label), "ordinal"),
+            Axis("rate", str(_("Return rate")), "quantitative", ".0%"),
+            mark="line",
+            color=Axis("measure", str(_("Rate by"))),
+        )
+    return Chart(
+        title,
+        Axis("rate", str(_("Return rate")), "quantitative", ".0%"),
+        Axis(field, str(label)),
+        horizontal=True,
+        color=Axis("measure", str(_("Rate by"))),
+        extra={"encoding": {"yOffset": {"field": "measure", "sort": None}}},
+    )
+
+
+def long_rows(rows: list[dict[str, Any]], field: str) -> list[dict[str, Any]]:
+    """The rows of a rates table in the long form a three-series chart reads."""
+    measures = (
+        ("order_return_rate", _("orders")),
+        ("unit_return_rate", _("units")),
+        ("value_return_rate", _("value")),
+    )
+    return [
+        {field: str(row[field]), "measure": str(label), "rate": row[key]}
+        for row in rows
+        for key, label in measures
+    ]
+
+
+def _rate_table(
+    key: str,
+    title: Any,
+    name: str,
+    label: Any,
+    rows: list[dict[str, Any]],
+    *,
+    over_time: bool = False,
+    kind: Kind = Kind.TEXT,
+) -> Table:
+    return Table(
+        key,
+        title,
+        (Column(name, label, kind), *RATE_COLUMNS),
+        rows,
+        chart=rates_chart(title, name, label, over_time=over_time),
+        chart_rows=long_rows(rows, name),
+    )
+
+
+def build(filters: Filters) -> Report:
+    currency = filters.currency
+    per_day = grouped(filters, rollup.TOTAL, "day")
+    overall = rollup.total(per_day.values())
+    report = Report(NAME, PAGE.title, filters)
+    report.figures = rate_figures(overall, currency)
+    weeks = rate_rows(((d.isoformat(), c) for d, c in bucketed(per_day, week_of)), currency, "week")
+    months = rate_rows(((d.strftime("%Y-%m"), c) for d, c in bucketed(per_day, month_of)), currency, "month")
+    categories = by_category(filters)
+    sellers = by_seller(filters)
+    report.tables = [
+        _rate_table(
+            "by_week", _("Return rate by week"), "week", _("Week of"), weeks, over_time=True, kind=Kind.DATE
+        ),
+        _rate_table("by_month", _("Return rate by month"), "month", _("Month"), months, over_time=True),
+        _rate_table(
+            "by_category",
+            _("Return rate by category"),
+            "category",
+            _("Category"),
+            rate_rows(categories.items(), currency, "category"),
+        ),
+        products_table(filters, categories),
+        sellers_table(filters, sellers),
+        reasons_table(filters),
+        *(
+            _rate_table(
+                f"by_{dimension}",
+                title,
+                dimension,
+                label,
+                rate_rows(grouped(filters, dimension).items(), currency, dimension),
+            )
+            for dimension, title, label in (
+                (rollup.SEGMENT, _("Return rate by customer segment"), _("Segment")),
+                (rollup.COUNTRY, _("Return rate by country"), _("Country")),
+                (rollup.CHANNEL, _("Return rate by sales channel"), _("Channel")),
+                (rollup.PAYMENT, _("Return rate by payment method"), _("Payment method")),
+            )
+        ),
+    ]
+    return report
+
+
+def rate_figures(cell: rollup.Cell, currency: str) -> list[Figure]:
+    values = rate_rows([("", cell)], currency, "all")[0]
+    return [
+        Figure("orders", _("Orders"), Kind.COUNT, values["orders"]),
+        Figure("order_return_rate", _("Order return rate"), Kind.RATIO, values["order_return_rate"]),
+        Figure("unit_return_rate", _("Unit return rate"), Kind.RATIO, values["unit_return_rate"]),
+        Figure("value_return_rate", _("Value return rate"), Kind.RATIO, values["value_return_rate"]),
+    ]
+
+
+def products_table(filters: Filters, categories: dict[str, rollup.Cell]) -> Table:
+    """The products to look at first: highest priority score, within the filters."""
+    rows = _product_cells(filters)
+    scored: list[tuple[Fraction, int, str, str, rollup.Cell]] = []
+    for (key, category), cell in rows.items():
+        if not cell.returned_units or not key:
+            continue
+        category_cell = categories.get(category)
+        product_rate = Fraction(cell.returned_units, cell.units) if cell.units else Fraction(0)
+        category_rate = (
+            Fraction(category_cell.returned_units, category_cell.units)
+            if category_cell is not None and category_cell.units
+            else Fraction(0)
+        )
+        score = cell.returned_units * product_rate / category_rate if category_rate else Fraction(0)
+        scored.append((score, cell.returned_units, key, category, cell))
+    scored.sort(key=lambda item: (-item[0], -item[1], item[2], item[3]))
+    top = scored[:TOP_PRODUCTS]
+    names = product_names([key for _score, _units, key, _category, _cell in top])
+    table_rows = []
+    for score, _units, key, category, cell in top:
+        category_cell = categories[category]
+        table_rows.append(
+            {
+                "product": names.get(key, key),
+                "category": category,
+                "returned_units": cell.returned_units,
+                "units": cell.units,
+                "unit_return_rate": ratio(cell.returned_units, cell.units),
+                "category_unit_return_rate": ratio(category_cell.returned_units, category_cell.units),
+                "returned_value": money(cell.returned_value, filters.currency),
+                "priority_score": _score(score),
+            }
+        )
+    return Table(
+        "top_products",
+        _("Products to look at first (priority score)"),
+        (
+            Column("product", _("Product")),
+            Column("category", _("Category")),
+            Column("returned_units", _("Returned units"), Kind.COUNT),
+            Column("units", _("Units"), Kind.COUNT),
+            Column("unit_return_rate", _("Unit return rate"), Kind.RATIO),
+            Column("category_unit_return_rate", _("Its category's rate"), Kind.RATIO),
+            Column("returned_value", _("Returned value"), Kind.MONEY),
+            Column("priority_score", _("Priority score"), Kind.SCORE),
+        ),
+        table_rows,
+        chart=Chart(
+            _("Products to look at first (priority score)"),
+            Axis("priority_score", str(_("Priority score")), "quantitative"),
+            Axis("product", str(_("Product"))),
+            horizontal=True,
+        ),
+    )
+
+
+def _score(value: Fraction) -> str:
+    """A priority score half-up to 2 places."""
+    return str(metrics._round(value, 2))
+
+
+def _product_cells(filters: Filters) -> dict[tuple[str, str], rollup.Cell]:
+    """Per (product, category) within the filters."""
+    return {
+        (key, category): cell
+        for (key, category), cell in breakdown(filters, rollup.PRODUCT, ("key", "category")).items()
+    }
+
+
+def product_names(keys: Iterable[str]) -> dict[str, str]:
+    ids = [int(key) for key in keys if key.isdigit()]
+    names = {str(pk): title for pk, title in Product.objects.filter(pk__in=ids).values_list("pk", "title")}
+    names.update({key: key.removeprefix("sku:") for key in keys if key.startswith("sku:")})
+    return names
+
+
+def sellers_table(filters: Filters, sellers: dict[str, rollup.Cell]) -> Table:
+    """Rates per seller, and the share of its returned units given a reason that is the seller's fault
+    (defective, damaged in transit, wrong item, not as described)."""
+    fault = _fault_units(filters)
+    rows = rate_rows(sellers.items(), filters.currency, "seller")
+    for row in rows:
+        cell = sellers[row["seller"]]
+        row["seller_fault_share"] = ratio(fault.get(row["seller"], 0), cell.returned_units)
+    return Table(
+        "by_seller",
+        _("Return rate by seller"),
+        (
+            Column("seller", _("Seller")),
+            *RATE_COLUMNS,
+            Column("seller_fault_share", _("Seller's fault"), Kind.RATIO),
+        ),
+        rows,
+        chart=rates_chart(_("Return rate by seller"), "seller", _("Seller"), over_time=False),
+        chart_rows=long_rows(
+            [{**row, "seller": row["seller"] or str(_("(the store)"))} for row in rows], "seller"
+        ),
+    )
+
+
+def _fault_units(filters: Filters) -> dict[str, int]:
+    """Per seller, its returned units given a reason that is the seller's fault."""
+    units: dict[str, int] = {}
+    for (seller, reason), cell in breakdown(filters, rollup.REASON, ("seller", "key")).items():
+        if reason in SELLER_FAULT_REASONS:
+            units[seller] = units.get(seller, 0) + cell.returned_units
+    return units
+
+
+def reasons_table(filters: Filters) -> Table:
+    reasons = grouped(filters, rollup.REASON)
+    all_units = sum(cell.returned_units for cell in reasons.values())
+    fault_units = sum(cell.returned_units for key, cell in reasons.items() if key in SELLER_FAULT_REASONS)
+    rows = [
+        {
+            "reason": key,
+            "returned_units": cell.returned_units,
+            "returned_value": money(cell.returned_value, filters.currency),
+            "share": ratio(cell.returned_units, all_units),
+            "seller_fault": key in SELLER_FAULT_REASONS,
+        }
+        for key, cell in sorted(reasons.items(), key=lambda item: (-item[1].returned_units, item[0]))
+        if cell.returned_units
+    ]
+    table = Table(
+        "by_reason",
+        _("Returns by reason"),
+        (
+            Column("reason", _("Reason")),
+            Column("returned_units", _("Returned units"), Kind.COUNT),
+            Column("returned_value", _("Returned value"), Kind.MONEY),
+            Column("share", _("Share of returned units"), Kind.RATIO),
+            Column("seller_fault", _("Seller's fault"), Kind.BOOL),
+        ),
+        rows,
+        chart=Chart(
+            _("Returns by reason"),
+            Axis("share", str(_("Share of returned units")), "quantitative", ".0%"),
+            Axis("reason", str(_("Reason"))),
+            horizontal=True,
+        ),
+    )
+    table.note = _("Seller's fault: %(share)s of returned units.") % {"share": ratio(fault_units, all_units)}
+    return table
+
+
+PAGE = register(
+    Page(
+        NAME,
+        _("Return rates"),
+        build,
+        _("Which products, sellers, reasons and customers returns come from."),
+    )
+)

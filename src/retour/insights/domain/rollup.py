@@ -1,0 +1,248 @@
+"""The analytics rollup: a store's return metrics summed per day, ready to be added up for any period.
+
+A page asks for a period, perhaps a seller and a category, and a breakdown (by week, category, country,
+reason, …). Every figure it shows is a sum of cells: a cell is one order day (the order's ``ordered_at``
+as a calendar day of the store), one ``dimension`` and its ``key`` (``country``/``FR``), and one
+``scope`` of the lines it counts:
+
+- ``LINE``: the lines of one category of one seller (``category``, ``seller`` both set);
+- ``CATEGORY``: the lines of one category, any seller; ``SELLER``: one seller's, any category;
+- ``ALL``: every line.
+
+An order counts in a cell's ``orders`` when it has a line in the scope, in ``returned_orders`` when a
+unit of such a line is in a non-void return: exactly the spec's ``by_category``/``by_seller`` rule, so a
+period's figures for one category (or seller, or both, or neither) are the sums of the cells of that one
+scope, never a sum over several (an order with two categories would count twice). Units and values are
+the scope's lines'. A return counts once in each scope its lines touch (always once in ``ALL``), with its
+money (refunds, store credit, label, fees).
+
+Dimensions: ``total`` (key ""), the order's ``segment``, ``country``, sales ``channel`` and ``payment``
+method; ``product`` (lines of the product); ``reason`` and ``outcome`` (the returned units and value of
+each reason, and of each resolution of resolved returns: line figures only).
+
+Everything here is exact (``Decimal`` sums); rounding happens once, when a page shows a figure.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, fields
+from datetime import date
+from decimal import Decimal
+from typing import NamedTuple
+from zoneinfo import ZoneInfo
+
+from retour.insights.domain import metrics
+
+ZERO = Decimal(0)
+
+TOTAL = "total"
+SEGMENT = "segment"
+COUNTRY = "country"
+CHANNEL = "channel"
+PAYMENT = "payment"
+PRODUCT = "product"
+REASON = "reason"
+OUTCOME = "outcome"
+# Dimensions of the order as a whole: every figure, returns and their money included.
+ORDER_DIMENSIONS = (TOTAL, SEGMENT, COUNTRY, CHANNEL, PAYMENT)
+DIMENSIONS = (*ORDER_DIMENSIONS, PRODUCT, REASON, OUTCOME)
+
+# Scopes of lines a cell counts.
+LINE, CATEGORY, SELLER, ALL = 0, 1, 2, 3
+
+
+class Scope(NamedTuple):
+    level: int
+    category: str
+    seller: str
+
+
+def scope_of(category: str | None, seller: str | None) -> Scope:
+    """The one scope that answers a filter (``None``: not filtered on it)."""
+    if category is not None and seller is not None:
+        return Scope(LINE, category, seller)
+    if category is not None:
+        return Scope(CATEGORY, category, "")
+    if seller is not None:
+        return Scope(SELLER, "", seller)
+    return Scope(ALL, "", "")
+
+
+def scopes(category: str, seller: str) -> tuple[Scope, ...]:
+    """The four scopes a line of ``category`` sold by ``seller`` counts in."""
+    return (
+        Scope(LINE, category, seller),
+        Scope(CATEGORY, category, ""),
+        Scope(SELLER, "", seller),
+        Scope(ALL, "", ""),
+    )
+
+
+class CellKey(NamedTuple):
+    day: date
+    dimension: str
+    key: str
+    level: int
+    category: str
+    seller: str
+
+
+@dataclass(slots=True)
+class Cell:
+    """The exact figures of one cell (see the module's text for what each one counts)."""
+
+    orders: int = 0
+    returned_orders: int = 0
+    units: int = 0
+    returned_units: int = 0
+    value: Decimal = ZERO
+    returned_value: Decimal = ZERO
+    returns: int = 0  # non-void returns
+    void_returns: int = 0
+    received_units: int = 0
+    refunds_paid: Decimal = ZERO
+    store_credit_issued: Decimal = ZERO
+    store_credit_spent: Decimal = ZERO
+    labels: Decimal = ZERO
+    fees_charged: Decimal = ZERO
+
+    def add(self, other: Cell) -> None:
+        for name in MEASURES:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+
+MEASURES = tuple(f.name for f in fields(Cell))
+
+
+@dataclass(frozen=True, slots=True)
+class OrderFacts:
+    """What an order is, beside its lines: the dimensions it is counted under."""
+
+    segment: str = ""
+    country: str = ""
+    channel: str = ""
+    payment: str = ""
+
+    def keys(self) -> tuple[tuple[str, str], ...]:
+        return (
+            (TOTAL, ""),
+            (SEGMENT, self.segment),
+            (COUNTRY, self.country),
+            (CHANNEL, self.channel),
+            (PAYMENT, self.payment),
+        )
+
+
+Cells = dict[CellKey, Cell]
+
+
+def build(
+    orders: Iterable[metrics.Order],
+    returns: Iterable[metrics.ReturnRecord],
+    zone: ZoneInfo,
+    facts: Mapping[metrics.Key, OrderFacts],
+    products: Mapping[metrics.Key, str],
+    store_credit_spent: Mapping[metrics.Key, Decimal] | None = None,
+) -> Cells:
+    """The cells of ``orders`` that are in a cohort (not cancelled, every shipment delivered), with the
+    ``returns`` of those orders. ``facts``: each order's dimensions; ``products``: each line's product
+    key; ``store_credit_spent``: per order, how much of the store credit its returns gave the shopper
+    spent since (counted in each scope its returns touch)."""
+    cells: Cells = {}
+
+    def cell(day: date, dimension: str, key: str, scope: Scope) -> Cell:
+        found = cells.get(CellKey(day, dimension, key, *scope))
+        if found is None:
+            found = cells[CellKey(day, dimension, key, *scope)] = Cell()
+        return found
+
+    cohort: dict[metrics.Key, metrics.Order] = {}
+    lines: dict[metrics.Key, tuple[metrics.Line, date, metrics.Key]] = {}
+    for order in orders:
+        if order.cancelled or not order.shipments_delivered or not all(order.shipments_delivered):
+            continue
+        cohort[order.id] = order
+        day = order.ordered_at.astimezone(zone).date()
+        keys = facts.get(order.id, OrderFacts()).keys()
+        counted: set[tuple[str, str, Scope]] = set()
+        for line in order.lines:
+            lines[line.id] = (line, day, order.id)
+            product = products.get(line.id, "")
+            for scope in scopes(line.category, line.seller):
+                for dimension, key in (*keys, (PRODUCT, product)):
+                    target = cell(day, dimension, key, scope)
+                    target.units += line.quantity
+                    target.value += line.paid_value
+                    if (dimension, key, scope) not in counted:
+                        counted.add((dimension, key, scope))
+                        target.orders += 1
+
+    returned: dict[metrics.Key, set[tuple[str, str, Scope]]] = {}
+    touched_by_order: dict[metrics.Key, set[Scope]] = {}
+    for record in returns:
+        if record.order not in cohort:
+            continue
+        order = cohort[record.order]
+        day = order.ordered_at.astimezone(zone).date()
+        keys = facts.get(order.id, OrderFacts()).keys()
+        touched = {Scope(ALL, "", "")}
+        for returned_line in record.lines:
+            line = lines[returned_line.order_line][0]
+            touched.update(scopes(line.category, line.seller))
+        if record.void:
+            for scope in touched:
+                for dimension, key in keys:
+                    cell(day, dimension, key, scope).void_returns += 1
+            continue
+        for scope in touched:
+            for dimension, key in keys:
+                target = cell(day, dimension, key, scope)
+                target.returns += 1
+                target.refunds_paid += record.refunded
+                target.store_credit_issued += record.store_credit
+                target.labels += record.label_cost
+                target.fees_charged += record.fees_charged
+        touched_by_order.setdefault(order.id, set()).update(touched)
+        marks = returned.setdefault(order.id, set())
+        for returned_line in record.lines:
+            line = lines[returned_line.order_line][0]
+            product = products.get(line.id, "")
+            received = (
+                returned_line.quantity if record.received and returned_line.resolution != metrics.KEEP else 0
+            )
+            for scope in scopes(line.category, line.seller):
+                for dimension, key in (*keys, (PRODUCT, product)):
+                    target = cell(day, dimension, key, scope)
+                    target.returned_units += returned_line.quantity
+                    target.returned_value += returned_line.amount
+                    if dimension != PRODUCT:
+                        target.received_units += received
+                    marks.add((dimension, key, scope))
+                by_reason = cell(day, REASON, returned_line.reason, scope)
+                by_reason.returned_units += returned_line.quantity
+                by_reason.returned_value += returned_line.amount
+                if record.resolved:
+                    outcome = cell(day, OUTCOME, returned_line.resolution, scope)
+                    outcome.returned_units += returned_line.quantity
+                    outcome.returned_value += returned_line.amount
+    for order_id, spent in (store_credit_spent or {}).items():
+        if order_id not in touched_by_order or not spent:
+            continue
+        day = cohort[order_id].ordered_at.astimezone(zone).date()
+        keys = facts.get(order_id, OrderFacts()).keys()
+        for scope in touched_by_order[order_id]:
+            for dimension, key in keys:
+                cell(day, dimension, key, scope).store_credit_spent += spent
+    for order_id, marks in returned.items():
+        day = cohort[order_id].ordered_at.astimezone(zone).date()
+        for dimension, key, scope in marks:
+            cell(day, dimension, key, scope).returned_orders += 1
+    return cells
+
+
+def total(cells: Iterable[Cell]) -> Cell:
+    summed = Cell()
+    for one in cells:
+        summed.add(one)
+    return summed

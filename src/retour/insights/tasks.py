@@ -1,0 +1,13 @@
+"""The analytics' periodic job (django-tasks, `retour worker`)."""
+
+from __future__ import annotations
+
+from django_tasks import task
+
+from retour.insights.services import rollup
+
+
+@task()
+def follow_rollups() -> str:
+    """Bring every store's analytics rollup up to date with the facts that changed since the last run."""
+    return f"{rollup.follow_all()} cells written"
