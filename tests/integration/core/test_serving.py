@@ -41,7 +41,8 @@ def test_metrics_count_requests_and_read_the_queue_for_this_machine():
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/plain")
     text = response.content.decode()
-    assert re.search(r'retour_http_requests_total\{method="GET",status="200",view="portal:health"\} [1-9]', text)
+    health = r'retour_http_requests_total\{method="GET",status="200",view="portal:health"\} [1-9]'
+    assert re.search(health, text)
     assert re.search(r'retour_http_requests_total\{method="GET",status="404",view="unmatched"\} [1-9]', text)
     assert 'retour_http_request_duration_seconds_bucket{le="0.005",view="portal:health"}' in text
     assert "retour_workers_alive 0.0" in text
@@ -120,9 +121,8 @@ def test_retour_serve_runs_several_processes_with_static_files_json_logs_and_sum
         assert _get(f"{base}/api/v1/returns")[0] == 401
         status, _headers, body = _get(f"{base}/metrics")
         assert status == 200
-        counted = re.search(
-            r'retour_http_requests_total\{method="GET",status="200",view="portal:health"\} ([0-9.]+)', body.decode()
-        )
+        health = r'retour_http_requests_total\{method="GET",status="200",view="portal:health"\} ([0-9.]+)'
+        counted = re.search(health, body.decode())
         assert counted is not None
         assert float(counted[1]) >= 21  # summed over both processes, whichever answered
     finally:

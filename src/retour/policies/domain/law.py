@@ -287,7 +287,7 @@ GUARANTEE_WORDS = Text(
 def guarantee_words(country: str, category: str, periods: Periods = ()) -> Text:
     """The right that covers a fault, named in the shopper's terms and country, in English and French
     ("Under the Consumer Rights Act 2015, a fault is covered for 6 years after delivery",
-    "Garantie légale de conformité : 2 ans")."""
+    "Garantie légale de conformité : 2 ans")."""
     law = law_of(country)
     days = guarantee_days(country, category, periods)
     if law is None or days is None:
