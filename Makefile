@@ -7,7 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
-DEMO_ORDERS ?= 300
+DEMO_ORDERS ?= 10000
 DEMO_SEED ?= 1
 DEMO_RETURNS ?= 1000
 # PostgreSQL for the second test run: DATABASE_URL when it names PostgreSQL, else the local server.
@@ -50,8 +50,8 @@ migrate: install ## Create or upgrade the embedded SQLite database (var/retour.s
 	@mkdir -p var
 	$(RUN_ENV) $(BIN)/retour migrate --no-input
 
-demo: migrate ## Load the demo store (DEMO_ORDERS, DEMO_SEED, DEMO_RETURNS past requests, returns in every state)
-	$(RUN_ENV) $(BIN)/retour demo --orders $(DEMO_ORDERS) --seed $(DEMO_SEED) --returns $(DEMO_RETURNS) --lifecycle
+demo: migrate ## Load the demo store (DEMO_ORDERS, DEMO_SEED, DEMO_RETURNS past requests, returns in every state, a year of past returns)
+	$(RUN_ENV) $(BIN)/retour demo --orders $(DEMO_ORDERS) --seed $(DEMO_SEED) --returns $(DEMO_RETURNS) --lifecycle --history
 
 run: demo ## Install, migrate, load the demo store, start the web server and the worker
 	@echo
