@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
+from retour.backoffice.access import stores_for
 from retour.catalog.models import Store
 from retour.core.money import Money
 from retour.core.spreadsheet import safe_rows
@@ -41,6 +42,11 @@ class AnalyticsFilterForm(forms.Form):
     seller = forms.CharField(label=gettext_lazy("Seller (code)"), required=False, max_length=64)
     category = forms.CharField(label=gettext_lazy("Category"), required=False, max_length=64)
 
+    def __init__(self, data: dict[str, Any], *, user: Any) -> None:
+        super().__init__(data)
+        # A staff member limited to some stores chooses among those only; another store is not a choice.
+        self.fields["store"].queryset = stores_for(user).order_by("code")  # type: ignore[attr-defined]
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         start, end = data.get("start"), data.get("end")
@@ -54,7 +60,7 @@ class AnalyticsFilterForm(forms.Form):
 
 
 def _form(request: HttpRequest) -> AnalyticsFilterForm:
-    store = Store.objects.order_by("code").first()
+    store = stores_for(request.user).order_by("code").first()
     today = timezone.localdate(timezone=store.zone) if store is not None else date.today()
     defaults = {
         "start": (today - timedelta(days=90)).isoformat(),
@@ -62,7 +68,7 @@ def _form(request: HttpRequest) -> AnalyticsFilterForm:
     }
     if store is not None:
         defaults["store"] = str(store.pk)
-    return AnalyticsFilterForm({**defaults, **request.GET.dict()})
+    return AnalyticsFilterForm({**defaults, **request.GET.dict()}, user=request.user)
 
 
 def _csv(name: str, rows: list[list[Any]]) -> HttpResponse:

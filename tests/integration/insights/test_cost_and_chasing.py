@@ -42,6 +42,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from retour.api.models import ApiToken
+from retour.backoffice.models import StaffStore
 from retour.backoffice.roles import FINANCE
 from retour.catalog.models import Store
 from retour.insights.cost_queries import net_cost_per_return
@@ -352,3 +353,19 @@ def test_a_page_refuses_a_backwards_period_with_its_reason(store_with_returns: S
     )
     assert page.status_code == 200
     assert "The period must end after it starts." in page.content.decode()
+
+
+def test_a_staff_member_limited_to_another_store_cannot_see_this_ones_costs(
+    store_with_returns: Store, other_store: Store
+):
+    browser = _finance_browser(store_with_returns)
+    StaffStore.objects.create(user=User.objects.get(username="finance-page"), store=other_store)
+    period = _period(store_with_returns)
+    page = browser.get(
+        reverse("backoffice:analytics-cost"),
+        {"start": period["from"], "end": period["to"], "store": store_with_returns.pk},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    text = page.content.decode()
+    assert "Select a valid choice" in text
+    assert "37.00" not in text
