@@ -65,39 +65,44 @@ def forecast_rows(data: dict[str, Any]) -> list[list[Any]]:
 
 def chart(weeks: list[dict[str, Any]]) -> dict[str, Any]:
     """The expected cash a week as a line inside its band (a polygon), what is owed now as bars, on one
-    scale: SVG without script or style attribute (strict CSP, prints)."""
+    scale: SVG without script or style attribute (strict CSP, prints). Coordinates are strings written
+    with a decimal point, so that no locale of the page turns them into "92,3"."""
     top = max((float(week["high"]) for week in weeks), default=0.0)
     top = max(top, max((float(week["owed_due"]) for week in weeks), default=0.0)) or 1.0
     plot_w, plot_h = WIDTH - LEFT - 10, HEIGHT - TOP - BOTTOM
     step = plot_w / max(len(weeks), 1)
 
     def x(index: int) -> float:
-        return round(LEFT + step * (index + 0.5), 1)
+        return LEFT + step * (index + 0.5)
 
     def y(value: str) -> float:
-        return round(TOP + plot_h * (1 - float(value) / top), 1)
+        return TOP + plot_h * (1 - float(value) / top)
 
-    high = [f"{x(i)},{y(week['high'])}" for i, week in enumerate(weeks)]
-    low = [f"{x(i)},{y(week['low'])}" for i, week in reversed(list(enumerate(weeks)))]
+    def n(value: float) -> str:
+        return f"{value:.1f}"
+
+    high = [f"{n(x(i))},{n(y(week['high']))}" for i, week in enumerate(weeks)]
+    low = [f"{n(x(i))},{n(y(week['low']))}" for i, week in reversed(list(enumerate(weeks)))]
     return {
         "band": " ".join(high + low),
-        "line": " ".join(f"{x(i)},{y(week['expected'])}" for i, week in enumerate(weeks)),
+        "line": " ".join(f"{n(x(i))},{n(y(week['expected']))}" for i, week in enumerate(weeks)),
         "bars": [
             {
-                "x": round(x(i) - step / 4, 1),
-                "y": y(week["owed_due"]),
-                "width": round(step / 2, 1),
-                "height": round(TOP + plot_h - y(week["owed_due"]), 1),
+                "x": n(x(i) - step / 4),
+                "y": n(y(week["owed_due"])),
+                "width": n(step / 2),
+                "height": n(TOP + plot_h - y(week["owed_due"])),
             }
             for i, week in enumerate(weeks)
         ],
-        "ticks": [{"x": x(i), "label": week["week"][5:]} for i, week in enumerate(weeks)],
-        "axis_y": TOP + plot_h,
-        "top_label_y": TOP + 10,
-        "left": LEFT,
-        "right": WIDTH - 10,
-        "width": WIDTH,
-        "height": HEIGHT,
+        "ticks": [{"x": n(x(i)), "label": week["week"][5:]} for i, week in enumerate(weeks)],
+        "axis_y": str(TOP + plot_h),
+        "top_label_y": str(TOP + 10),
+        "tick_y": str(HEIGHT - 8),
+        "left": str(LEFT),
+        "right": str(WIDTH - 10),
+        "width": str(WIDTH),
+        "height": str(HEIGHT),
     }
 
 
