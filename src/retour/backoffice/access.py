@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any, Generic, TypeVar
 
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest
 
@@ -72,7 +73,12 @@ class StoreScoped(Generic[M]):
         ]
 
     def _get_obj_does_not_exist_redirect(self, request: HttpRequest, opts: Any, object_id: str) -> Any:
-        # another store's object is not found, as one that does not exist: no page tells it exists
+        # Another store's object is not found, as one that does not exist: no page tells it exists. What is
+        # no id at all (a stylesheet's relative URL under a change page) goes where Django sends it.
+        try:
+            opts.pk.to_python(object_id)
+        except ValidationError:
+            return super()._get_obj_does_not_exist_redirect(request, opts, object_id)  # type: ignore[misc]
         raise Http404
 
 

@@ -170,9 +170,7 @@ class ClaimAdmin(StoreScoped[Claim], ReadOnly, admin.ModelAdmin[Claim]):
     def change_view(
         self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: Any = None
     ) -> HttpResponse:
-        claim = (
-            self.get_queryset(request).filter(pk=object_id).select_related("order", "seller", "store").first()
-        )
+        claim = self.get_object(request, object_id)  # None for another store's or a malformed id
         extra = {**(extra_context or {})}
         if claim is not None:
             extra.update(evidence(claim))

@@ -335,7 +335,7 @@ class ReturnAdmin(StoreScoped[Return], admin.ModelAdmin[Return]):
     def change_view(
         self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: Any = None
     ) -> HttpResponse:
-        ret = self.get_queryset(request).filter(pk=object_id).first()
+        ret = self.get_object(request, object_id)  # None for another store's or a malformed id
         extra = {
             **(extra_context or {}),
             "can_receive_lines": request.user.has_perm("returns.receive_return"),

@@ -82,7 +82,7 @@ def buttons_for(ret: Return, user: Any) -> list[Button]:
 
 def press(admin: ModelAdmin[Return], request: HttpRequest, object_id: str) -> HttpResponse:
     """POST only (the admin's CSRF check applies): run the pressed button's action on this return, once."""
-    ret = admin.get_queryset(request).filter(pk=object_id).first()
+    ret = admin.get_object(request, object_id)  # None for another store's or a malformed id
     if ret is None:
         raise Http404
     page = redirect("admin:returns_return_change", ret.pk)
@@ -100,7 +100,7 @@ def press(admin: ModelAdmin[Return], request: HttpRequest, object_id: str) -> Ht
 
 
 def write_note(admin: ModelAdmin[Return], request: HttpRequest, object_id: str) -> HttpResponse:
-    ret = admin.get_queryset(request).filter(pk=object_id).first()
+    ret = admin.get_object(request, object_id)  # None for another store's or a malformed id
     if ret is None or not isinstance(request.user, AbstractBaseUser):  # the admin lets only staff in
         raise Http404
     if request.method == "POST":
