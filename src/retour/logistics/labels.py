@@ -12,9 +12,9 @@ from __future__ import annotations
 import io
 import unicodedata
 from collections.abc import Sequence
+from dataclasses import replace
 from xml.sax.saxutils import escape
 
-from babel import Locale
 from babel.dates import format_date
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -29,6 +29,7 @@ from reportlab.lib.utils import simpleSplit
 from reportlab.platypus import Flowable, PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from retour.logistics.codes import drop_off_payload
+from retour.orders.addresses import country_name, postal_lines
 from retour.policies.forms import REASON_LABELS, RESOLUTION_LABELS, label
 from retour.returns.models import Return, ReturnLine
 
@@ -88,18 +89,16 @@ def _in_windows_1252(char: str) -> bool:
     return True
 
 
-def country_name(code: str, language: str) -> str:
-    return str(Locale.parse(LOCALES[language]).territories.get(code, code)) if code else ""
-
-
 def sender_lines(ret: Return, language: str) -> list[str]:
-    """The shopper as the order knows them: name, email, postal code and country."""
+    """The shopper's address as the order has it (name, company, street lines, town, country), then the
+    phone and email: at least the name and country when the order came without an address."""
     customer, order = ret.customer or ret.order.customer, ret.order
-    name = f"{customer.first_name} {customer.last_name}".strip() if customer is not None else ""
+    address = order.shipping_address()
+    if not address.name and ret.customer is not None:
+        address = replace(address, name=f"{ret.customer.first_name} {ret.customer.last_name}".strip())
     email = (customer.email if customer is not None else "") or order.email
-    country = order.shipping_country or (customer.country if customer is not None else "")
-    place = " ".join(part for part in (order.shipping_postal_code, country_name(country, language)) if part)
-    return [printable(line) for line in (name, email, place) if line]
+    lines = [*postal_lines(address, country_name(address.country, language)), order.shipping_phone, email]
+    return [printable(line) for line in lines if line]
 
 
 def recipient_lines(ret: Return, language: str) -> list[str]:

@@ -1,10 +1,13 @@
 from __future__ import annotations
 
 from django.contrib import admin
-from django.utils.translation import gettext_lazy
+from django.utils.html import format_html_join
+from django.utils.safestring import SafeString
+from django.utils.translation import get_language, gettext_lazy
 
 from retour.backoffice.access import StoreScoped
 from retour.core.display import amount_column, time_column
+from retour.orders.addresses import country_name, postal_lines
 from retour.orders.models import Customer, Order, OrderLine, Payment, Shipment
 
 
@@ -81,9 +84,16 @@ class OrderAdmin(StoreScoped[Order], admin.ModelAdmin[Order]):
     search_fields = ["number", "email", "external_id"]
     date_hierarchy = "ordered_at"
     raw_id_fields = ["customer"]
-    readonly_fields = ["content_hash", "imported_at", "updated_at"]
+    readonly_fields = ["address_on_label", "content_hash", "imported_at", "updated_at"]
     inlines = [OrderLineInline, PaymentInline, ShipmentInline]
     show_full_result_count = False
+
+    @admin.display(description=gettext_lazy("shipping address, as printed on return labels"))
+    def address_on_label(self, order: Order) -> SafeString:
+        address = order.shipping_address()
+        lines = [*postal_lines(address, country_name(address.country, get_language() or "en"))]
+        lines += [order.shipping_phone] if order.shipping_phone else []
+        return format_html_join(SafeString("<br>"), "{}", ((line,) for line in lines))
 
     ordered = time_column("ordered_at", gettext_lazy("ordered at"), lambda order: order.store.zone)
     order_total = amount_column("total", gettext_lazy("total"))

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from retour.catalog.models import Product, Seller, Store, Variant, country_validator
 from retour.core.fields import amount_field, currency_field
 from retour.core.money import Money
+from retour.orders.addresses import PostalAddress
 
 
 class Customer(models.Model):
@@ -103,6 +104,14 @@ class Order(models.Model):
         _("shipping country"), max_length=2, blank=True, validators=[country_validator]
     )
     shipping_postal_code = models.CharField(_("shipping postal code"), max_length=20, blank=True)
+    # Where the order was sent: the sender of its return parcel (printed on the label).
+    shipping_name = models.CharField(_("ship-to name"), max_length=200, blank=True)
+    shipping_company = models.CharField(_("ship-to company"), max_length=200, blank=True)
+    shipping_address1 = models.CharField(_("shipping address line 1"), max_length=255, blank=True)
+    shipping_address2 = models.CharField(_("shipping address line 2"), max_length=255, blank=True)
+    shipping_city = models.CharField(_("shipping city"), max_length=100, blank=True)
+    shipping_province = models.CharField(_("shipping province or region"), max_length=100, blank=True)
+    shipping_phone = models.CharField(_("shipping phone"), max_length=32, blank=True)
     billing_country = models.CharField(
         _("billing country"), max_length=2, blank=True, validators=[country_validator]
     )
@@ -127,6 +136,23 @@ class Order(models.Model):
 
     def money(self, amount: Decimal) -> Money:
         return Money(amount, self.currency)
+
+    def shipping_address(self) -> PostalAddress:
+        """Where the order went; the name, when the import had none, is the customer's."""
+        customer = self.customer
+        name = self.shipping_name or (
+            f"{customer.first_name} {customer.last_name}".strip() if customer is not None else ""
+        )
+        return PostalAddress(
+            name=name,
+            company=self.shipping_company,
+            line1=self.shipping_address1,
+            line2=self.shipping_address2,
+            city=self.shipping_city,
+            postal_code=self.shipping_postal_code,
+            province=self.shipping_province,
+            country=self.shipping_country or (customer.country if customer is not None else ""),
+        )
 
 
 class Shipment(models.Model):

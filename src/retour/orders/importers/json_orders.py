@@ -180,6 +180,13 @@ class OrderIn(_Strict):
     cancelled_at: AwareDatetime | None = None
     shipping_country: Country = ""
     shipping_postal_code: Annotated[str, Field(max_length=length(Order, "shipping_postal_code"))] = ""
+    shipping_name: Annotated[str, Field(max_length=length(Order, "shipping_name"))] = ""
+    shipping_company: Annotated[str, Field(max_length=length(Order, "shipping_company"))] = ""
+    shipping_address1: Annotated[str, Field(max_length=length(Order, "shipping_address1"))] = ""
+    shipping_address2: Annotated[str, Field(max_length=length(Order, "shipping_address2"))] = ""
+    shipping_city: Annotated[str, Field(max_length=length(Order, "shipping_city"))] = ""
+    shipping_province: Annotated[str, Field(max_length=length(Order, "shipping_province"))] = ""
+    shipping_phone: Annotated[str, Field(max_length=length(Order, "shipping_phone"))] = ""
     billing_country: Country = ""
     payments: list[PaymentIn] = []
     shipments: list[ShipmentIn] = []
@@ -217,6 +224,13 @@ def to_record(order: OrderIn, row: int = 0) -> ImportedOrder | list[RowError]:
         cancelled_at=order.cancelled_at,
         shipping_country=order.shipping_country,
         shipping_postal_code=order.shipping_postal_code,
+        shipping_name=order.shipping_name,
+        shipping_company=order.shipping_company,
+        shipping_address1=order.shipping_address1,
+        shipping_address2=order.shipping_address2,
+        shipping_city=order.shipping_city,
+        shipping_province=order.shipping_province,
+        shipping_phone=order.shipping_phone,
         billing_country=order.billing_country,
         source="json",
         customer=_customer(order.customer),

@@ -126,6 +126,13 @@ class ImportedOrder:
     cancelled_at: datetime | None = None
     shipping_country: str = ""
     shipping_postal_code: str = ""
+    shipping_name: str = ""
+    shipping_company: str = ""
+    shipping_address1: str = ""
+    shipping_address2: str = ""
+    shipping_city: str = ""
+    shipping_province: str = ""
+    shipping_phone: str = ""
     billing_country: str = ""
     source: str = ""
     payments: list[ImportedPayment] = field(default_factory=list)

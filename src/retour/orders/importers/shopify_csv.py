@@ -65,7 +65,17 @@ REQUIRED_COLUMNS = (
     "Lineitem discount",
     "Paid at",
 )
-OPTIONAL_COLUMNS = ("Duties",)
+# Older exports and hand-made files may lack these; an order without them still imports.
+OPTIONAL_COLUMNS = (
+    "Duties",
+    "Shipping Company",
+    "Shipping Address1",
+    "Shipping Address2",
+    "Shipping City",
+    "Shipping Province",
+    "Shipping Province Name",
+    "Shipping Phone",
+)
 # The column of each field the writer may refuse an order for (see ImportedOrder.columns): the record's
 # name (``lines.title`` for a line's field), the export's column.
 COLUMNS = {
@@ -86,6 +96,13 @@ COLUMNS = {
     "refunded_amount": "Refunded Amount",
     "shipping_country": "Shipping Country",
     "shipping_postal_code": "Shipping Zip",
+    "shipping_name": "Shipping Name",
+    "shipping_company": "Shipping Company",
+    "shipping_address1": "Shipping Address1",
+    "shipping_address2": "Shipping Address2",
+    "shipping_city": "Shipping City",
+    "shipping_province": "Shipping Province",
+    "shipping_phone": "Shipping Phone",
     "billing_country": "Billing Country",
     "customer.email": "Email",
     "customer.first_name": "Billing Name",
@@ -131,6 +148,9 @@ FULFILLMENT_STATUSES = {
     "fulfilled": "fulfilled",
     "restocked": "restocked",
 }
+# Part of every order's fingerprint: when the reader reads more of the same rows (version 2: the shipping
+# address), re-importing an export once read by an older one updates its orders instead of skipping them.
+READER_VERSION = "2"
 CAPTURED_STATUSES = {"paid", "partially_paid", "partially_refunded", "refunded"}
 
 ParsedOrder = ImportedOrder | list[RowError]
@@ -404,6 +424,14 @@ def _order(columns: _Columns, group: list[tuple[int, list[str]]], seen: set[str]
         cancelled_at=cancelled_at,
         shipping_country=shipping_country,
         shipping_postal_code=head.text("Shipping Zip"),
+        shipping_name=head.text("Shipping Name"),
+        shipping_company=head.text("Shipping Company"),
+        shipping_address1=head.text("Shipping Address1"),
+        shipping_address2=head.text("Shipping Address2"),
+        shipping_city=head.text("Shipping City"),
+        # The code where the export has one (ON, CA): what an address line carries.
+        shipping_province=head.text("Shipping Province") or head.text("Shipping Province Name"),
+        shipping_phone=head.text("Shipping Phone"),
         billing_country=billing_country,
         source="shopify-csv",
         payments=payments,
@@ -412,7 +440,7 @@ def _order(columns: _Columns, group: list[tuple[int, list[str]]], seen: set[str]
     )
     # The rows as they are in the file say everything the record holds: hashing them is cheaper than
     # hashing the record, and an order that moved within the file keeps its fingerprint.
-    order.digest = digest_of("\x1e".join("\x1f".join(row) for _number, row in group))
+    order.digest = digest_of(READER_VERSION + "\x1e".join("\x1f".join(row) for _number, row in group))
     problems = complete(order)
     if problems:
         labels = {
