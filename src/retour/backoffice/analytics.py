@@ -12,7 +12,8 @@ from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import permission_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from retour.backoffice.access import stores_for
@@ -72,13 +73,16 @@ def analytics(request: HttpRequest, name: str = "dashboard") -> HttpResponse:
         ),
         "categories": _categories(store),
         "pages": [
-            {
-                "name": p.name,
-                "title": p.title,
-                "url": reverse("backoffice:analytics-page", args=[p.name]) + "?" + query,
-                "current": p.name == found.name,
-            }
-            for p in PAGES.values()
+            *(
+                {
+                    "name": p.name,
+                    "title": p.title,
+                    "url": reverse("backoffice:analytics-page", args=[p.name]) + "?" + query,
+                    "current": p.name == found.name,
+                }
+                for p in PAGES.values()
+            ),
+            *({"name": name, "title": title, "url": url, "current": False} for name, title, url in _others()),
         ],
         "figures": [
             {
@@ -88,9 +92,7 @@ def analytics(request: HttpRequest, name: str = "dashboard") -> HttpResponse:
                 if figure.previous is not None
                 else "",
                 "change": shown.change(figure, filters.currency),
-                "url": reverse("backoffice:analytics-page", args=[figure.page]) + "?" + query
-                if figure.page in PAGES
-                else "",
+                "url": _page_url(figure.page, query),
             }
             for figure in report.figures
         ],
@@ -114,6 +116,35 @@ def analytics(request: HttpRequest, name: str = "dashboard") -> HttpResponse:
         ],
     }
     return render(request, "backoffice/analytics.html", context)
+
+
+# The analytics pages with views of their own (cost, chasing, forecast): linked from the menu and the cards.
+OTHER_PAGES = (
+    ("cost", gettext_lazy("Cost of returns")),
+    ("chasing", gettext_lazy("Chasing and refund speed")),
+    ("forecast", gettext_lazy("Refunds owed and forecast")),
+)
+
+
+def _others() -> list[tuple[str, Any, str]]:
+    found = []
+    for name, title in OTHER_PAGES:
+        try:
+            found.append((name, title, reverse(f"backoffice:analytics-{name}")))
+        except NoReverseMatch:
+            continue
+    return found
+
+
+def _page_url(name: str, query: str) -> str:
+    """The page a card links to: an analytics page of the registry (with the same filters), or one of
+    the pages with views of their own."""
+    if name in PAGES:
+        return reverse("backoffice:analytics-page", args=[name]) + "?" + query
+    try:
+        return reverse(f"backoffice:analytics-{name}")
+    except NoReverseMatch:
+        return ""
 
 
 def _query(filters: Filters) -> str:

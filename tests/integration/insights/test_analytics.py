@@ -35,6 +35,7 @@ from retour.catalog.models import Store
 from retour.insights.analytics import render
 from retour.insights.analytics.base import parse_filters
 from retour.insights.analytics.pages import PAGES
+from retour.insights.cashflow import refund_outlook
 from retour.insights.domain.rollup import MEASURES
 from retour.insights.models import RollupCell, RollupState
 from retour.insights.services import rollup
@@ -202,6 +203,12 @@ def test_the_dashboard_sets_each_number_against_the_period_before(hand_store: St
     assert figures["return_rate"] == {"value": "0.6667", "previous": "0.0000"}
     assert figures["refunds_paid"] == {"value": "25.05", "previous": "0.00"}
     assert figures["retained_revenue"] == {"value": "0.6250", "previous": "0.0000"}
+    # Labels 5.40 less fees 4.95 over the 4 returns that count: 0.1125, half-up 0.11.
+    assert figures["net_cost_per_return"] == {"value": "0.11", "previous": "0.00"}
+    # Past returns are history: nothing is owed on them; the forecast is the refund forecast's own.
+    assert figures["owed"] == {"value": "0.00", "previous": "0.00"}
+    outlook = refund_outlook(hand_store, date(2026, 2, 28))
+    assert figures["forecast_4_weeks"]["value"] == str(outlook.next_4_weeks)
     march = json.loads(run("report", "dashboard", "--from", "2026-03-01", "--to", "2026-03-29", "--json"))
     # 28 days of March against the 28 before (4 February to 1 March).
     assert march["figures"]["refunds_paid"] == {"value": "30.00", "previous": "25.05"}

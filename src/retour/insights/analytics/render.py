@@ -24,7 +24,9 @@ def shown(value: Any, kind: Kind, currency: str) -> str:
     if value is None:
         return _("not available yet")
     if kind == Kind.RATIO:
-        return format_percent(Decimal(value), format="#,##0.00 %", locale=locale())
+        # Two decimals, as the ratio's four; French puts a no-break space before the sign.
+        pattern = "#,##0.00\u00a0%" if locale().startswith("fr") else "#,##0.00%"
+        return format_percent(Decimal(value), format=pattern, locale=locale())
     if kind == Kind.MONEY:
         return Money(Decimal(value), currency).format(locale()[:2])
     if kind in (Kind.COUNT, Kind.SCORE):
