@@ -262,6 +262,9 @@ def test_the_page_and_its_csv_give_the_figures_of_the_command(make_order: Callab
     assert page.status_code == 200
     text = page.content.decode()
     assert "Owed now: €25.00 on 1 return." in text
+    # The dashboard's "owed" card links to the liability page: this one.
+    liability = browser.get(reverse("backoffice:analytics-liability"), query, HTTP_ACCEPT_LANGUAGE="en")
+    assert "Owed now: €25.00 on 1 return." in liability.content.decode()
     assert "<svg" in text
     assert "<polygon" in text  # the band
     assert rows[0] == [
