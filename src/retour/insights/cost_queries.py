@@ -55,7 +55,7 @@ def store_cost(
     """What the returns of ``store``'s orders placed in ``[start, end)`` cost it."""
     period = metrics.Period(start, end, store.zone)
     rates = cost_settings(store, handling_cost=handling_cost)
-    orders, returns = cohort_records(store, period)
+    orders, returns = cohort_records(store, period, returned_only=True)
     keep = filters.keeps if filters is not None and filters.any else None
     return StoreCost(store, period, rates, cost.compute(orders, returns, period, rates, only=keep))
 

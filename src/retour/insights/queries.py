@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
 from retour.catalog.models import Seller, Store
 from retour.insights.domain import metrics
@@ -62,10 +62,12 @@ def store_metrics(
 
 
 def cohort_records(
-    store: Store, period: metrics.Period
+    store: Store, period: metrics.Period, *, returned_only: bool = False
 ) -> tuple[list[metrics.Order], list[metrics.ReturnRecord]]:
-    """The orders placed in ``period`` and every return (past or made in Retour) of its cohort."""
-    orders = list(load_orders(store, period))
+    """The orders placed in ``period`` and every return (past or made in Retour) of its cohort; with
+    ``returned_only``, only the orders that have a return (what counts returns alone, as the cost, needs
+    no other order)."""
+    orders = list(load_orders(store, period, returned_only=returned_only))
     ids = [int(order.id) for order in orders if metrics.in_cohort(order, period)]
     return orders, [*load_past_returns(ids), *load_returns(ids, store)]
 
@@ -74,9 +76,17 @@ def _orders_placed(store: Store, period: metrics.Period) -> Q:
     return Q(store=store, ordered_at__gte=period.since, ordered_at__lt=period.until)
 
 
-def load_orders(store: Store, period: metrics.Period) -> Iterator[metrics.Order]:
-    """The store's orders placed in ``period`` (not exchange orders: they replace a sale, they are none)."""
+def load_orders(
+    store: Store, period: metrics.Period, *, returned_only: bool = False
+) -> Iterator[metrics.Order]:
+    """The store's orders placed in ``period`` (not exchange orders: they replace a sale, they are none);
+    with ``returned_only``, those with a return (past or made in Retour)."""
     placed = Order.objects.filter(_orders_placed(store, period)).exclude(source="exchange")
+    if returned_only:
+        placed = placed.filter(
+            Exists(PastReturn.objects.filter(order=OuterRef("pk")))
+            | Exists(Return.objects.filter(order=OuterRef("pk")))
+        )
     deliveries: dict[int, list[bool]] = defaultdict(list)
     for order_id, delivered_at in Shipment.objects.filter(order__in=placed).values_list(
         "order_id", "delivered_at"
