@@ -197,10 +197,7 @@ class PolicyVersionAdmin(StoreScoped[PolicyVersion], admin.ModelAdmin[PolicyVers
     def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
         if obj is not None:
             kwargs["form"] = forms.ModelForm
-        form = super().get_form(request, obj, change, **kwargs)
-        if obj is None:
-            form = type(form.__name__, (form,), {"user": request.user})
-        return form
+        return super().get_form(request, obj, change, **kwargs)
 
     def get_changeform_initial_data(self, request: HttpRequest) -> dict[str, Any]:
         """The add form starts from the active version of ``?policy=``, or from ``?template=``."""
@@ -248,8 +245,26 @@ class PolicyVersionAdmin(StoreScoped[PolicyVersion], admin.ModelAdmin[PolicyVers
             )
         return super().changeform_view(request, object_id, form_url, context)
 
+    def save_form(self, request: HttpRequest, form: Any, change: bool) -> PolicyVersion:
+        """The version the form checked, saved and made active by the service (forms never write)."""
+        if change:  # a saved version is read-only
+            saved: PolicyVersion = super().save_form(request, form, change)
+            return saved
+        data = form.cleaned_data
+        latest = services.latest_number(data["store"], data["seller"])
+        version = services.load_policy(
+            data["store"],
+            data["document"],
+            seller=data["seller"],
+            user=request.user,
+            note=data.get("note", ""),
+        )
+        form.unchanged = latest is not None and version.number <= latest
+        form.instance = version
+        return version
+
     def save_model(self, request: HttpRequest, obj: PolicyVersion, form: Any, change: bool) -> None:
-        # The form saved the version through load_policy when it validated: only say what happened.
+        # save_form saved the version through load_policy: only say what happened.
         if form.unchanged:
             text = gettext("The document is the same as version %(number)d, which is active.")
             messages.info(request, text % {"number": obj.number})

@@ -7,7 +7,6 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
-from django.db.models import Max
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.text import capfirst
@@ -298,12 +297,10 @@ class PolicyDocumentWidget(forms.Textarea):
 
 
 class PolicyVersionForm(forms.ModelForm[PolicyVersion]):
-    """A new version of a store's or a seller's policy, saved (and made active) by ``load_policy``.
-
-    Validation *is* loading: ``load_policy`` checks the document, refuses a seller's policy less
-    generous than the store's, and saves under the policy's lock, all or nothing; its errors become
-    this form's errors. ``user`` is set by the admin to the person saving.
-    """
+    """A new version of a store's or a seller's policy. The form only checks it (``check_policy``: the
+    document's problems, a seller's policy less generous than the store's, as this form's errors); the
+    admin saves it (and makes it active) with ``load_policy``, which checks again under the policy's
+    lock, all or nothing."""
 
     store = forms.ModelChoiceField(label=capfirst(_("store")), queryset=Store.objects.all())
     seller = forms.ModelChoiceField(
@@ -318,15 +315,13 @@ class PolicyVersionForm(forms.ModelForm[PolicyVersion]):
         widget=PolicyDocumentWidget(),
     )
 
-    user: Any = None
-
     class Meta:
         model = PolicyVersion
         fields = ["document", "note"]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.unchanged = False  # the document was the policy's latest version already
+        self.unchanged = False  # set by the admin once saved: the document was the latest version already
         stores = Store.objects.all()
         if "store" not in self.initial and len(stores[:2]) == 1:
             self.initial["store"] = stores[0].pk
@@ -352,28 +347,17 @@ class PolicyVersionForm(forms.ModelForm[PolicyVersion]):
         return data
 
     def _post_clean(self) -> None:
-        # Instead of the model's own validation: load_policy validates and saves in one step, under the
-        # policy's lock. Running it last means that nothing is saved while any other field is wrong.
+        # Instead of the model's own validation: the service's checks, last, so that they run only once
+        # every other field is right. Nothing is written here.
         if self.errors:
             return
         data = self.cleaned_data
-        versions = PolicyVersion.objects.filter(policy__store=data["store"], policy__seller=data["seller"])
-        latest = versions.aggregate(latest=Max("number"))["latest"]
         try:
-            version = services.load_policy(
-                data["store"],
-                data["document"],
-                seller=data["seller"],
-                user=self.user,
-                note=data.get("note", ""),
-            )
+            services.check_policy(data["store"], data["document"], seller=data["seller"])
         except services.PolicyInvalid as error:
             self.add_error("document", [error.message, *problem_messages(error)])
         except services.PolicyRefused as error:
             self.add_error(None, refusal_messages(error))
-        else:
-            self.unchanged = latest is not None and version.number <= latest
-            self.instance = version
 
 
 class PreviewForm(forms.Form):

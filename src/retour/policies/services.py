@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Max
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -172,9 +173,7 @@ def load_policy(
     A document with problems, or a seller's policy less generous than the store's, is refused and
     nothing changes: the active version stays as it was.
     """
-    candidate = parse(text)
-    if seller is not None:
-        _refuse_less_generous_than_store(store, candidate)
+    candidate = check_policy(store, text, seller=seller)
     digest = sha256(text.encode()).hexdigest()
     with transaction.atomic():
         slot = ReturnPolicy.objects.select_for_update().get(pk=policy_slot(store, seller).pk)
@@ -195,6 +194,22 @@ def load_policy(
             slot.active_version = version
             slot.save(update_fields=["active_version"])
     return version
+
+
+def check_policy(store: Store, text: str, *, seller: Seller | None = None) -> CompiledPolicy:
+    """What ``load_policy`` refuses, without saving anything: a document with problems
+    (``PolicyInvalid``), a seller's policy less generous than the store's (``PolicyRefused``)."""
+    candidate = parse(text)
+    if seller is not None:
+        _refuse_less_generous_than_store(store, candidate)
+    return candidate
+
+
+def latest_number(store: Store, seller: Seller | None = None) -> int | None:
+    """The number of the policy's latest version, or None before its first."""
+    versions = PolicyVersion.objects.filter(policy__store=store, policy__seller=seller)
+    latest: int | None = versions.aggregate(latest=Max("number"))["latest"]
+    return latest
 
 
 def _refuse_less_generous_than_store(store: Store, candidate: CompiledPolicy) -> None:
