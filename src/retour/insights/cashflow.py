@@ -22,10 +22,10 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Max, Sum
+from django.db.models import Max, Q, Sum
 from django.utils import timezone
 
 from retour.catalog.models import Store
@@ -250,37 +250,71 @@ class Liability:
 
 
 def owed_now(store: Store, today: date | None = None) -> Liability:
-    """The returns the store has agreed to take back and not paid yet: approved, label issued, in transit,
-    received, inspected, or resolved as a refund whose payment has not gone through."""
+    """What the store owed at the end of ``today`` (default: its today): the returns it had agreed to take
+    back and not paid yet, as their timelines stood then (approved, label issued, in transit, received,
+    inspected, or resolved as a refund whose payment had not gone through), each for what it refunds less
+    what its refunds had paid by then."""
     today = today or today_of(store)
-    unpaid = RefundRequest.objects.filter(ret__store=store, paid_on__isnull=True, ret__isnull=False)
-    returns = (
-        Return.objects.filter(store=store, state__in=OWED_STATES)
-        | Return.objects.filter(pk__in=unpaid.values("ret_id"), state=states.RESOLVED)
-    ).select_related("order__store")
+    cutoff = datetime.combine(today + timedelta(days=1), time(), store.zone)
+    unpaid = set(
+        RefundRequest.objects.filter(ret__store=store, ret__isnull=False)
+        .filter(Q(paid_on__isnull=True) | Q(paid_on__gt=today))
+        .values_list("ret_id", flat=True)
+    )
+    then = _states_at(store, cutoff, unpaid)
+    owing = [
+        pk
+        for pk, state in then.items()
+        if state in OWED_STATES or (state == states.RESOLVED and pk in unpaid)
+    ]
+    returns = Return.objects.filter(pk__in=owing).select_related("order__store")
     paid = dict(
-        Refund.objects.filter(request__ret__in=returns, status=Refund.Status.SUCCEEDED)
+        Refund.objects.filter(
+            request__ret_id__in=owing, status=Refund.Status.SUCCEEDED, completed_at__lt=cutoff
+        )
         .values("request__ret_id")
         .annotate(total=Sum("amount"))
         .values_list("request__ret_id", "total")
     )
     found = []
     for ret in returns.order_by("created_at", "pk"):
-        if ret.outcome and ret.outcome not in states.PAID_OUTCOMES:
+        state = then[ret.pk]
+        if state == states.RESOLVED and ret.outcome not in states.PAID_OUTCOMES:
             continue
         amount = amounts.owed(ret).amount - Decimal(paid.get(ret.pk) or 0)
         if amount <= 0:
             continue
-        found.append(_owed(ret, amount, today))
+        found.append(_owed(ret, state, amount, today))
     return Liability(tuple(found))
 
 
-def _owed(ret: Return, amount: Decimal, today: date) -> Owed:
+def _states_at(store: Store, cutoff: datetime, unpaid: set[int]) -> dict[int, str]:
+    """The returns that may have been owed at ``cutoff`` (open, or with a refund request not paid then)
+    and their state at that time: now, their current state; before, their timeline's last change before
+    ``cutoff``, among the returns asked for in the year before it (none stays open longer: approvals
+    expire, parcels arrive)."""
+    if cutoff > timezone.now():
+        current = Return.objects.filter(store=store).filter(Q(state__in=OWED_STATES) | Q(pk__in=unpaid))
+        return dict(current.values_list("pk", "state"))
+    found: dict[int, str] = {}
+    for ret_id, state in (
+        ReturnEvent.objects.filter(
+            ret__store=store, ret__created_at__gte=cutoff - timedelta(days=365), at__lt=cutoff
+        )
+        .exclude(to_state="")
+        .order_by("at", "id")
+        .values_list("ret_id", "to_state")
+    ):
+        found[ret_id] = state
+    return found
+
+
+def _owed(ret: Return, state: str, amount: Decimal, today: date) -> Owed:
     country = ret.store.country.upper()
-    sent_on = timing.add_business_days(today, DAYS_TO_REFUND.get(ret.state, 0), country)
+    sent_on = timing.add_business_days(today, DAYS_TO_REFUND.get(state, 0), country)
     method = STORE_CREDIT if ret.outcome == STORE_CREDIT else _method(ret)
     expected = timing.expected_refund_date(method, sent_on, country)
-    return Owed(ret.number, ret.state, amount, ret.order.currency, expected.earliest, expected.latest)
+    return Owed(ret.number, state, amount, ret.order.currency, expected.earliest, expected.latest)
 
 
 def _method(ret: Return) -> str:

@@ -11,7 +11,7 @@ import csv
 import io
 import json
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -293,3 +293,26 @@ def test_the_page_speaks_french_and_refuses_a_day_out_of_the_calendar(make_order
     assert "Dû maintenant\u00a0: 25,00\u00a0€ sur 1 retour." in french
     assert "Remboursements attendus par semaine, face aux ventes" in french
     assert "The day must be between 1970-01-01 and 9000-12-31." in refused.content.decode()
+
+
+def test_what_was_owed_on_a_past_day_is_read_from_the_timeline(make_order: Callable[..., Order]):
+    order = make_order("#F9")
+    scarf = order.lines.get(position=1)
+    ret = create_return(order, [LineRequest(scarf.pk, 1, "defective", "unopened")])
+    # Asked for and approved ten days ago (its timeline moved there); received, checked and paid today.
+    ten_days_ago = timezone.now() - timedelta(days=10)
+    Return.objects.filter(pk=ret.pk).update(created_at=ten_days_ago)
+    ret.events.update(at=ten_days_ago)
+    request, _created = request_refund(inspect_all(ret), idempotency_key="f9")
+    for refund in request.refunds.all():
+        confirm_manual(refund, actor=None)
+    today = timezone.localdate(timezone=order.store.zone)
+
+    before = cashflow.owed_now(order.store, today - timedelta(days=5))
+    now = cashflow.owed_now(order.store, today)
+
+    assert [(owed.number, owed.state, owed.amount) for owed in before.returns] == [
+        (ret.number, "approved", Decimal("25.00"))
+    ]
+    assert now.returns == ()
+    assert cashflow.owed_now(order.store, today - timedelta(days=11)).returns == ()  # not asked for yet
