@@ -28,8 +28,8 @@ class TranslationInline(admin.StackedInline[Translation, Article]):
 
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin[Article]):
-    list_display = ["slug", "category", "status", "updated_at"]
-    list_filter = ["status", "category"]
+    list_display = ["slug", "category", "status", "store", "updated_at"]
+    list_filter = ["status", "category", "store"]
     search_fields = ["slug", "translations__title"]
     inlines = [TranslationInline]
 

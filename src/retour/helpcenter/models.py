@@ -37,6 +37,16 @@ class Article(models.Model):
         Category, on_delete=models.PROTECT, related_name="articles", verbose_name=_("category")
     )
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.PUBLISHED)
+    # Empty: shared by every store's help center; else shown in that store's only.
+    store = models.ForeignKey(
+        "catalog.Store",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="help_articles",
+        verbose_name=_("store"),
+        help_text=_("Empty: every store's help center shows it."),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 

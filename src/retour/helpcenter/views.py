@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from retour.helpcenter.models import Category
 from retour.helpcenter.services import journeys, reading
-from retour.helpcenter.visitors import visitor
+from retour.helpcenter.visitors import store_of, visitor
 
 
 def _language() -> str:
@@ -22,7 +22,10 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "helpcenter/home.html",
-        {"categories": reading.categories(language), "popular": reading.popular(language)},
+        {
+            "categories": reading.categories(language, store_of(request)),
+            "popular": reading.popular(language, store=store_of(request)),
+        },
     )
 
 
@@ -30,7 +33,8 @@ def home(request: HttpRequest) -> HttpResponse:
 def category(request: HttpRequest, slug: str) -> HttpResponse:
     language = _language()
     found = get_object_or_404(Category, slug=slug)
-    articles = next((items for cat, items in reading.categories(language) if cat.pk == found.pk), [])
+    shown = reading.categories(language, store_of(request))
+    articles = next((items for cat, items in shown if cat.pk == found.pk), [])
     return render(
         request,
         "helpcenter/category.html",
@@ -42,7 +46,7 @@ def category(request: HttpRequest, slug: str) -> HttpResponse:
 def article(request: HttpRequest, slug: str) -> HttpResponse:
     language = _language()
     try:
-        page = reading.translation(slug, language)
+        page = reading.translation(slug, language, store_of(request))
     except reading.ArticleNotFound:
         raise Http404 from None
     if request.GET.get("s", "").isdigit():
@@ -55,7 +59,7 @@ def article(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "page": page,
             "category_title": page.article.category.title(language),
-            "related": reading.related(page.article, language),
+            "related": reading.related(page.article, language, store=store_of(request)),
             "voted": voted,
         },
     )
@@ -65,7 +69,7 @@ def article(request: HttpRequest, slug: str) -> HttpResponse:
 def vote(request: HttpRequest, slug: str) -> HttpResponse:
     language = _language()
     try:
-        page = reading.translation(slug, language)
+        page = reading.translation(slug, language, store_of(request))
     except reading.ArticleNotFound:
         raise Http404 from None
     choice = request.POST.get("helpful")
@@ -83,7 +87,9 @@ def search(request: HttpRequest) -> HttpResponse:
     language = _language()
     query = request.GET.get("q", "")[:200]
     instant = bool(request.headers.get("HX-Request")) and request.GET.get("instant") == "1"
-    results, log_id = reading.searched(query, language, visitor(request), instant=instant)
+    results, log_id = reading.searched(
+        query, language, visitor(request), instant=instant, store=store_of(request)
+    )
     context = {"query": query, "results": results, "log_id": log_id}
     template = "helpcenter/_results.html" if request.headers.get("HX-Request") else "helpcenter/search.html"
     return render(request, template, context)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.utils import translation
 
+from retour.catalog.models import Store
 from retour.helpcenter.models import Article
 from retour.helpcenter.services import reading
 
@@ -20,7 +21,8 @@ STEPS: dict[str, tuple[str, ...]] = {
 }
 
 
-def articles_for(step: str, limit: int = 3) -> list[tuple[Article, str]]:
+def articles_for(step: str, limit: int = 3, store: Store | None = None) -> list[tuple[Article, str]]:
+    """The step's articles the store's help center shows (its own and the shared ones)."""
     language = "fr" if (translation.get_language() or "en").startswith("fr") else "en"
-    found = reading.by_slugs(STEPS.get(step, ()), language)
-    return found[:limit] if found else reading.popular(language, limit)
+    found = reading.by_slugs(STEPS.get(step, ()), language, store)
+    return found[:limit] if found else reading.popular(language, limit, store)

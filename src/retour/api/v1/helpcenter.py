@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema
 from ninja.throttling import AnonRateThrottle
 
+from retour.catalog.models import Store
 from retour.helpcenter import search as engine
 from retour.helpcenter.models import Article
 from retour.helpcenter.services import reading
@@ -52,15 +53,23 @@ class ArticleOut(Schema):
     updated_at: datetime
 
 
+def _store(code: str) -> Store | None:
+    """The store whose help center is read (``?store=CODE``); an unknown code reads the shared articles."""
+    return Store.objects.filter(code=code).first() if code else None
+
+
 @router.get("/search", response=list[ResultOut], summary="Search the help center")
 def search(
     request: HttpRequest,
     q: str = Query(..., max_length=200),  # type: ignore[type-arg]
     lang: Language = "en",
     limit: int = Query(10, ge=1, le=20),  # type: ignore[type-arg]
+    store: str = Query("", max_length=64),  # type: ignore[type-arg]
 ) -> list[ResultOut]:
-    """Best first, up to ``limit`` (1 to 20); the shopper's language first, the other as fallback."""
-    results = engine.search(q, lang, limit=limit)
+    """Best first, up to ``limit`` (1 to 20); the shopper's language first, the other as fallback. With
+    ``store`` (a store's code), that store's articles and the shared ones; else the shared ones."""
+    visible = set(Article.objects.filter(reading.shown_in(_store(store))).values_list("slug", flat=True))
+    results = [r for r in engine.search(q, lang, limit=limit * 3) if r.slug in visible][:limit]
     return [
         ResultOut(slug=r.slug, lang=r.language, title=r.title, score=round(r.score, 4), snippet=r.snippet)
         for r in results
@@ -68,9 +77,17 @@ def search(
 
 
 @router.get("/articles", response=list[ArticleSummary], summary="Published articles")
-def articles(request: HttpRequest, lang: Language = "en") -> list[ArticleSummary]:
+def articles(
+    request: HttpRequest,
+    lang: Language = "en",
+    store: str = Query("", max_length=64),  # type: ignore[type-arg]
+) -> list[ArticleSummary]:
     language = lang
-    published = list(Article.objects.filter(status=Article.Status.PUBLISHED).select_related("category"))
+    published = list(
+        Article.objects.filter(
+            reading.shown_in(_store(store)), status=Article.Status.PUBLISHED
+        ).select_related("category")
+    )
     named = reading.titles(language, published)
     return [
         ArticleSummary(slug=a.slug, category=a.category.slug, title=named.get(a.pk, a.slug), lang=language)
@@ -79,8 +96,13 @@ def articles(request: HttpRequest, lang: Language = "en") -> list[ArticleSummary
 
 
 @router.get("/articles/{slug}", response=ArticleOut, summary="One article, rendered")
-def article(request: HttpRequest, slug: str, lang: Language = "en") -> ArticleOut:
-    page = reading.translation(slug, lang)
+def article(
+    request: HttpRequest,
+    slug: str,
+    lang: Language = "en",
+    store: str = Query("", max_length=64),  # type: ignore[type-arg]
+) -> ArticleOut:
+    page = reading.translation(slug, lang, _store(store))
     t = page.translation
     return ArticleOut(
         slug=page.article.slug,

@@ -6,15 +6,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
+from retour.catalog.models import Store
 from retour.core.errors import DomainError
 from retour.helpcenter import search as engine
 from retour.helpcenter.domain.markdown import Heading, render
 from retour.helpcenter.models import Article, Category, SearchLog, Translation, Vote
 
 MAX_COMMENT = 2000
+SEARCH_LIMIT = 10
 
 
 class ArticleNotFound(DomainError):
@@ -34,12 +36,27 @@ def _published() -> Q:
     return Q(article__status=Article.Status.PUBLISHED)
 
 
-def translation(slug: str, language: str) -> Page:
+def shown_in(store: Store | None, prefix: str = "") -> Q:
+    """The articles a store's help center shows: the shared ones and its own (no store known: the shared
+    ones only)."""
+    shared = Q(**{f"{prefix}store__isnull": True})
+    return shared if store is None else shared | Q(**{f"{prefix}store": store})
+
+
+def _articles(store: Store | None) -> QuerySet[Article]:
+    return Article.objects.filter(shown_in(store), status=Article.Status.PUBLISHED)
+
+
+def _visible_slugs(store: Store | None) -> set[str]:
+    return set(_articles(store).values_list("slug", flat=True))
+
+
+def translation(slug: str, language: str, store: Store | None = None) -> Page:
     rows = {
         t.language: t
-        for t in Translation.objects.filter(_published(), article__slug=slug).select_related(
-            "article__category"
-        )
+        for t in Translation.objects.filter(
+            _published(), shown_in(store, "article__"), article__slug=slug
+        ).select_related("article__category")
     }
     chosen = rows.get(language) or next(iter(rows.values()), None)
     if chosen is None:
@@ -57,8 +74,8 @@ def titles(language: str, articles: Sequence[Article]) -> dict[int, str]:
     return out
 
 
-def categories(language: str) -> list[tuple[Category, list[tuple[Article, str]]]]:
-    articles = list(Article.objects.filter(status=Article.Status.PUBLISHED).select_related("category"))
+def categories(language: str, store: Store | None = None) -> list[tuple[Category, list[tuple[Article, str]]]]:
+    articles = list(_articles(store).select_related("category"))
     named = titles(language, articles)
     out = []
     for category in Category.objects.all():
@@ -71,10 +88,10 @@ def categories(language: str) -> list[tuple[Category, list[tuple[Article, str]]]
     return out
 
 
-def popular(language: str, limit: int = 5) -> list[tuple[Article, str]]:
+def popular(language: str, limit: int = 5, store: Store | None = None) -> list[tuple[Article, str]]:
     """Most found helpful, then read by the most visitors, then most opened from searches."""
     articles = list(
-        Article.objects.filter(status=Article.Status.PUBLISHED).annotate(
+        _articles(store).annotate(
             helpful=Count("votes", filter=Q(votes__helpful=True), distinct=True),
             readers=Count("readings", distinct=True),
         )
@@ -92,12 +109,12 @@ def popular(language: str, limit: int = 5) -> list[tuple[Article, str]]:
     return [(a, named.get(a.pk, a.slug)) for a in articles[:limit]]
 
 
-def related(article: Article, language: str, limit: int = 3) -> list[tuple[Article, str]]:
+def related(
+    article: Article, language: str, limit: int = 3, store: Store | None = None
+) -> list[tuple[Article, str]]:
     """Articles of the same category, then the search engine's nearest by title."""
     same = list(
-        Article.objects.filter(status=Article.Status.PUBLISHED, category=article.category_id)
-        .exclude(pk=article.pk)
-        .order_by("slug")[:limit]
+        _articles(store).filter(category=article.category_id).exclude(pk=article.pk).order_by("slug")[:limit]
     )
     if len(same) < limit:
         page_title = (
@@ -106,9 +123,10 @@ def related(article: Article, language: str, limit: int = 3) -> list[tuple[Artic
             .first()
         )
         taken = {a.slug for a in same} | {article.slug}
-        wanted = [h.slug for h in engine.search(page_title or article.slug, language, limit=limit * 2)]
-        wanted = [slug for slug in dict.fromkeys(wanted) if slug not in taken][: limit - len(same)]
-        found = {a.slug: a for a in Article.objects.filter(slug__in=wanted, status=Article.Status.PUBLISHED)}
+        wanted = [h.slug for h in engine.search(page_title or article.slug, language, limit=limit * 4)]
+        wanted = [slug for slug in dict.fromkeys(wanted) if slug not in taken]
+        found = {a.slug: a for a in _articles(store).filter(slug__in=wanted)}
+        wanted = [slug for slug in wanted if slug in found][: limit - len(same)]
         same += [found[slug] for slug in wanted if slug in found]
     named = titles(language, same)
     return [(a, named.get(a.pk, a.slug)) for a in same]
@@ -130,10 +148,13 @@ def vote(article: Article, language: str, visitor: str, helpful: bool, comment: 
 
 
 def searched(
-    query: str, language: str, visitor: str, instant: bool = False
+    query: str, language: str, visitor: str, instant: bool = False, store: Store | None = None
 ) -> tuple[list[engine.Result], int | None]:
-    """Search and, for a finished search (not each keystroke), remember it for the analytics."""
-    results = engine.search(query, language, instant=instant)
+    """Search the articles the store's help center shows and, for a finished search (not each keystroke),
+    remember it for the analytics."""
+    visible = _visible_slugs(store)
+    found = engine.search(query, language, instant=instant, limit=SEARCH_LIMIT * 3)
+    results = [result for result in found if result.slug in visible][:SEARCH_LIMIT]
     if instant or not query.strip():
         return results, None
     log = SearchLog.objects.create(
@@ -151,9 +172,9 @@ def clicked(log_id: int | None, slug: str, visitor: str) -> None:
         SearchLog.objects.filter(pk=log_id, visitor=visitor, clicked_slug="").update(clicked_slug=slug)
 
 
-def by_slugs(slugs: Sequence[str], language: str) -> list[tuple[Article, str]]:
-    """The published articles with these slugs, in that order, each with its title in ``language``."""
-    found = {a.slug: a for a in Article.objects.filter(slug__in=slugs, status=Article.Status.PUBLISHED)}
+def by_slugs(slugs: Sequence[str], language: str, store: Store | None = None) -> list[tuple[Article, str]]:
+    """The published articles with these slugs the store shows, in that order, each with its title."""
+    found = {a.slug: a for a in _articles(store).filter(slug__in=slugs)}
     ordered = [found[slug] for slug in slugs if slug in found]
     names = titles(language, ordered)
     return [(article, names.get(article.pk, article.slug)) for article in ordered]

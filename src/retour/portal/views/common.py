@@ -10,6 +10,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from retour.catalog.models import Store
+from retour.helpcenter.visitors import remember_store
 from retour.portal import help as step_help
 
 DRAFT_KEY = "retour_portal_draft"
@@ -30,15 +31,17 @@ def store_for(request: HttpRequest) -> Store | None:
 def page(
     request: HttpRequest, template: str, step: str, context: dict[str, Any], *, status: int = 200
 ) -> HttpResponse:
+    store = context.get("store") or getattr(context.get("order"), "store", None)
+    if isinstance(store, Store):
+        remember_store(request, store)  # the help center's pages then show this store's articles
     context = {
         **context,
         "step": step,
         "step_number": STEPS.index(step) + 1 if step in STEPS else None,
         "step_count": len(STEPS),
-        "help_articles": step_help.articles_for(step),
+        "help_articles": step_help.articles_for(step, store=store if isinstance(store, Store) else None),
     }
     # Dates and times read as in the store's time zone (the template filters convert to the active one).
-    store = context.get("store") or getattr(context.get("order"), "store", None)
     with timezone.override(store.zone if isinstance(store, Store) else None):
         return render(request, template, context, status=status)
 
