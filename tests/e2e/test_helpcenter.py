@@ -37,7 +37,9 @@ def test_home_lists_topics_in_the_readers_language_and_is_accessible(
 def test_an_article_opens_from_the_home_page_with_its_contents(
     articles: None, page: Page, language: str
 ) -> None:
-    title = {"en": "When will I get my refund?", "fr": "Quand vais-je recevoir mon remboursement ?"}[language]
+    title = {"en": "When will I get my refund?", "fr": "Quand vais-je recevoir mon remboursement\u00a0?"}[
+        language
+    ]
     page.goto("/help/")
     page.get_by_role("link", name=title).first.click()
     expect(page).to_have_url("/help/a/refund-timelines/")

@@ -14,6 +14,7 @@ class StoreAdmin(StoreListScoped[Store], admin.ModelAdmin[Store]):
     fieldsets = [
         (None, {"fields": ["code", "name", "currency", "country", "time_zone", "languages"]}),
         (_("Returns"), {"fields": ["return_address"]}),
+        (_("Portal and help center"), {"fields": ["brand_colour", "logo"]}),
     ]
 
 

@@ -11,6 +11,7 @@ from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from retour.catalog.branding import validate_brand_colour, validate_logo
 from retour.core.fields import amount_field, currency_field
 
 country_validator = RegexValidator(r"^[A-Z]{2}$", _("Use a two-letter ISO 3166-1 country code, e.g. FR."))
@@ -44,6 +45,21 @@ class Store(models.Model):
     )
     return_address = models.TextField(
         _("return address"), blank=True, help_text=_("Where returned parcels go: printed on return labels.")
+    )
+    # The store's look in the portal and the help center (catalog/branding.py says what is accepted).
+    brand_colour = models.CharField(
+        _("brand colour"),
+        max_length=7,
+        blank=True,
+        validators=[validate_brand_colour],
+        help_text=_("A hex code such as #0b57d0 for buttons and links; dark enough to carry white text."),
+    )
+    logo = models.ImageField(
+        _("logo"),
+        upload_to="logos/",
+        blank=True,
+        validators=[validate_logo],
+        help_text=_("PNG, JPEG, GIF or WebP, at most 512 KB; shown at the top of the portal."),
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
+from retour.portal import branding
 from retour.portal.views import claims, health, lookup, options, order, returns, withdrawal
 
 app_name = "portal"
@@ -20,6 +21,8 @@ urlpatterns = [
     path("returns/<str:number>/cancel/", returns.cancel, name="cancel"),
     path("returns/<str:number>/label.pdf", returns.label, name="label"),
     path("returns/<str:number>/photos/<int:photo_id>/", returns.photo, name="photo"),
+    path("brand/<slug:code>/theme.css", branding.theme, name="theme"),
+    path("brand/<slug:code>/logo", branding.logo, name="logo"),
     path("healthz", health.health, name="health"),
     path("readyz", health.ready, name="ready"),  # ready to serve: the database answers
 ]

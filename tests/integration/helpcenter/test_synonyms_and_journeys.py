@@ -89,7 +89,7 @@ def test_articles_read_before_a_return_was_started_in_the_portal(imported, order
 
     html = admin_client.get(ANALYTICS, headers={"Accept-Language": "fr"}).content.decode()
     assert "Articles lus avant le début d’un retour" in html
-    assert "Combien de temps ai-je pour retourner un article ?" in html  # in the staff's language
+    assert "Combien de temps ai-je pour retourner un article\u00a0?" in html  # in the staff's language
     assert "Retour commencé dans le portail après la lecture du centre d’aide : 1 sur 1." in html
 
     rows = list(csv.reader(io.StringIO(admin_client.get(ANALYTICS, {"format": "csv"}).content.decode())))

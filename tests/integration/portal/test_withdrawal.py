@@ -67,7 +67,7 @@ def test_an_eu_shopper_within_14_days_withdraws_in_two_steps(shopper: Client, or
     # In the store's time zone (Paris), as in the email.
     local = timezone.localtime(statement.at, order.store.zone)
     assert (
-        f"on {formats.date_format(local, 'DATE_FORMAT')} at {formats.time_format(local, 'TIME_FORMAT')}."
+        f"on {formats.date_format(local, 'DATE_FORMAT')} at {local:%H:%M} (Europe/Paris)."
         in acknowledged
     )
 

@@ -64,5 +64,6 @@ def render(text: str) -> tuple[str, list[Heading]]:
 
 
 def plain(text: str) -> str:
-    """The words of a Markdown text, for the search index and snippets."""
-    return re.sub(r"\s+", " ", re.sub(r"[#>*_`|\[\]()-]+", " ", text)).strip()
+    """The words of a Markdown text, for the search index and snippets: runs of white space made one space,
+    except the no-break spaces French sets before `: ; ! ?` (a snippet keeps them)."""
+    return re.sub(r"[^\S\u00a0\u202f]+", " ", re.sub(r"[#>*_`|\[\]()-]+", " ", text)).strip()
