@@ -9,7 +9,9 @@ class NotificationsConfig(AppConfig):
 
     def ready(self) -> None:
         # Returns call their hooks without importing notifications: an email per event written.
-        from retour.notifications.services import queue_email
+        from retour.claims import hooks as claim_hooks
+        from retour.notifications.services import queue_claim_email, queue_email
         from retour.returns import hooks
 
         hooks.on_event_written(queue_email)
+        claim_hooks.on_event_written(queue_claim_email)  # the same for a claim's events

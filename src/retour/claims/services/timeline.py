@@ -9,10 +9,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from retour.claims import hooks
 from retour.claims.domain import states
 from retour.claims.errors import ClaimNotFound, TransitionRefused
 from retour.claims.models import Claim, ClaimEvent
-from retour.notifications.services import queue_claim_email
 from retour.returns.services.timeline import Actor, user_of
 
 
@@ -43,7 +43,7 @@ def record_event(
         data=data or {},
     )
     with transaction.atomic():
-        queue_claim_email(event)
+        hooks.event_written(event)  # the buyer's email, when notifications send one for this event
     return event
 
 
