@@ -17,8 +17,9 @@ Retour with their timeline: approval, reminders, sending, receipt, inspection, o
    the raw rows with one SQL query per filter, the floor of a scan, and prints each page's p95 over that
    baseline's p95;
 4. imports ``--import-orders`` new orders with ``retour import-orders`` to measure its rate, and when the
-   analytics rollup exists (``retour.insights.rollup``), how fast it takes in the same orders, so that one
-   can tell whether it keeps up; otherwise says it was not measured;
+   analytics rollup exists (``insights.services.rollup.follow``), how fast it takes in the same orders,
+   so that one can tell whether it keeps up (and how long its rebuild from scratch takes); the framework's
+   registered pages (``insights.analytics.pages``, read from the rollup) are timed beside the others;
 5. prints the machine, the figures and the command line that reproduces them.
 
 Each database runs in its own child process (Django reads its settings once). Exit 0 when the figures
@@ -149,12 +150,12 @@ def print_report(results: list[dict[str, Any]], args: argparse.Namespace) -> Non
             f"  baseline (one SQL aggregate over the raw rows): p50 {baseline['p50']:.1f} ms, "
             f"p95 {baseline['p95']:.1f} ms"
         )
-        print(f"  {'page':<10} {'filters':>7} {'p50 ms':>10} {'p95 ms':>10} {'x baseline':>11}  target")
+        print(f"  {'page':<24} {'filters':>7} {'p50 ms':>10} {'p95 ms':>10} {'x baseline':>11}  target")
         for name, page in result["pages"].items():
             verdict = "PASS" if page["p95"] < TARGET_MS else "FAIL"
             ratio = page["p95"] / baseline["p95"] if baseline["p95"] else float("nan")
             print(
-                f"  {name:<10} {page['filters']:>7} {page['p50']:>10.1f} {page['p95']:>10.1f} "
+                f"  {name:<24} {page['filters']:>7} {page['p50']:>10.1f} {page['p95']:>10.1f} "
                 f"{ratio:>10.1f}x  {verdict}"
             )
         imported = result["import"]
@@ -164,10 +165,12 @@ def print_report(results: list[dict[str, Any]], args: argparse.Namespace) -> Non
         )
         rollup = result["rollup"]
         if rollup is None:
-            print("  rollup: not measured (retour.insights.rollup is not in this checkout)")
+            print("  rollup: not measured (no insights.services.rollup in this checkout)")
         else:
             keeps = "keeps up" if rollup["orders_per_s"] >= imported["orders_per_s"] else "falls behind"
             print(f"  rollup: the same orders taken in at {rollup['orders_per_s']:,.0f} orders/s: {keeps}")
+        if result.get("rebuild_s") is not None:
+            print(f"  rollup rebuilt from scratch in {result['rebuild_s']:.1f} s")
     print()
     print("command: " + shlex.join([".venv/bin/python", "bench/analytics.py", *sys.argv[1:]]))
 
@@ -202,6 +205,7 @@ def child(args: argparse.Namespace) -> dict[str, Any]:
             cursor.execute("ANALYZE")
             cursor.execute("select sqlite_version()")
             server_name = f"SQLite {cursor.fetchone()[0]}"
+    rebuilt = rollup_rebuild(store)
     pages = time_pages(store, args.repeat)
     baseline = time_baseline(store, args.repeat)
     imported = time_import(store, rng, args.import_orders, orders)
@@ -214,6 +218,7 @@ def child(args: argparse.Namespace) -> dict[str, Any]:
         "baseline": baseline,
         "import": imported,
         "rollup": imported.pop("rollup"),
+        "rebuild_s": rebuilt,
     }
 
 
@@ -650,7 +655,28 @@ def page_functions() -> dict[str, tuple[Callable[..., Any], bool]]:
     def chasing(store: Any, start: date, end: date, seller: str | None, category: str | None) -> Any:
         return store_chasing(store, start, end, filters=Filters(seller, category)).as_dict()
 
-    return {"metrics": (metrics, False), "cost": (cost, True), "chasing": (chasing, True)}
+    functions = {"metrics": (metrics, False), "cost": (cost, True), "chasing": (chasing, True)}
+    functions.update(registered_pages())
+    return functions
+
+
+def registered_pages() -> dict[str, tuple[Callable[..., Any], bool]]:
+    """The analytics framework's pages (``insights.analytics.pages``: read from the rollup), if present."""
+    try:
+        from retour.insights.analytics.base import Filters as PageFilters
+        from retour.insights.analytics.pages import PAGES
+    except ImportError:
+        return {}
+    found: dict[str, tuple[Callable[..., Any], bool]] = {}
+    for name, page in PAGES.items():
+
+        def build(
+            store: Any, start: date, end: date, seller: str | None, category: str | None, page: Any = page
+        ) -> Any:
+            return page.build(PageFilters(store, start, end, seller, category)).as_json()
+
+        found[f"{name} (rollup)"] = (build, True)
+    return found
 
 
 def filters(takes_filters: bool) -> Iterator[tuple[date, date, str | None, str | None]]:
@@ -750,16 +776,24 @@ def time_import(store: Any, rng: random.Random, count: int, first: int) -> dict[
 
 
 def rollup_updater() -> Callable[[Any], Any] | None:
-    """The rollup's incremental update, once the rollup is in the checkout."""
+    """The rollup's incremental update (``services.rollup.follow``), when the rollup is in the checkout."""
     try:
-        from retour.insights import rollup  # type: ignore[attr-defined]
+        from retour.insights.services import rollup
     except ImportError:
         return None
-    for name in ("refresh", "update", "catch_up"):
-        function = getattr(rollup, name, None)
-        if callable(function):
-            return function  # type: ignore[no-any-return]
-    return None
+    function = getattr(rollup, "follow", None)
+    return function if callable(function) else None
+
+
+def rollup_rebuild(store: Any) -> float | None:
+    """Seconds to build the store's rollup from scratch (``retour report rebuild``), if there is one."""
+    try:
+        from retour.insights.services import rollup
+    except ImportError:
+        return None
+    started = time.perf_counter()
+    rollup.rebuild(store)
+    return time.perf_counter() - started
 
 
 def json_order(rng: random.Random, number: int) -> dict[str, Any]:
