@@ -16,7 +16,8 @@ from django.views.decorators.http import require_GET
 
 from retour.catalog.branding import HEX_COLOUR
 from retour.catalog.models import Store
-from retour.portal.views.common import REMEMBERED_STORE_KEY, store_for
+from retour.helpcenter.visitors import STORE_KEY
+from retour.portal.views.common import store_for
 
 MAX_AGE = 300  # seconds: a new colour or logo shows within five minutes (the URLs also change with them)
 
@@ -35,7 +36,7 @@ def brand_store(context: Any) -> Store | None:
         return None
     found = store_for(request)
     if found is None and hasattr(request, "session"):
-        code = request.session.get(REMEMBERED_STORE_KEY)
+        code = request.session.get(STORE_KEY)  # the store the portal last served this browser
         found = Store.objects.filter(code=code).first() if isinstance(code, str) else None
     return found
 
