@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from retour.backoffice import analytics, analytics_pages, forecast_page, new_return, views
+from retour.backoffice import analytics, analytics_pages, exports_page, forecast_page, new_return, views
 
 app_name = "backoffice"
 urlpatterns = [
@@ -15,6 +15,7 @@ urlpatterns = [
     path("analytics/chasing/", analytics_pages.chasing_page, name="analytics-chasing"),
     path("analytics/forecast/", forecast_page.forecast_page, name="analytics-forecast"),
     path("analytics/liability/", forecast_page.forecast_page, name="analytics-liability"),
+    path("exports/", exports_page.exports_page, name="exports"),
     path("analytics/", analytics.analytics, name="analytics"),
     path("analytics/<slug:name>/", analytics.analytics, name="analytics-page"),
 ]

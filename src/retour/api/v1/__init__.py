@@ -10,6 +10,7 @@ from retour.api.v1.analytics import router as analytics_router
 from retour.api.v1.balances import customers_router, gift_cards_router
 from retour.api.v1.charges import router as charges_router
 from retour.api.v1.claims import router as claims_router
+from retour.api.v1.exports import router as exports_router
 from retour.api.v1.helpcenter import router as help_router
 from retour.api.v1.orders import router as orders_router
 from retour.api.v1.past_returns import router as past_returns_router
@@ -38,4 +39,5 @@ api.add_router("/v1/customers", customers_router)
 api.add_router("/v1/gift-cards", gift_cards_router)
 api.add_router("/v1/claims", claims_router)
 api.add_router("/v1/analytics", analytics_router)
+api.add_router("/v1/exports", exports_router)
 api.add_router("/v1/sellers", sellers_router)
