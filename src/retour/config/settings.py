@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "retour.api",
     "retour.portal",
     "retour.backoffice",
+    "retour.demo",  # the demo store's command, last: it builds on every app above
 ]
 
 MIDDLEWARE = [
