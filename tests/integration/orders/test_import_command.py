@@ -6,9 +6,11 @@ import io
 import json
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
+from PIL import Image
 
 from factories import ShopifyExport, json_order
 from retour.catalog.models import Seller, Store
@@ -200,3 +202,27 @@ def test_create_store_refuses_bad_settings(db: None, option: str, value: str, fi
     assert message.startswith(f"{field}: ")
     assert not Store.objects.exists()
     assert not Seller.objects.exists()
+
+
+def test_create_store_sets_the_portals_colour_and_logo(store: Store, tmp_path: Path, settings: Any):
+    settings.STORAGES = {**settings.STORAGES, "default": {**settings.STORAGES["default"]}}
+    settings.STORAGES["default"]["OPTIONS"] = {"location": tmp_path / "media"}
+    logo = tmp_path / "logo.png"
+    Image.new("RGB", (120, 40), (122, 31, 92)).save(logo, "PNG")
+    run("create_store", store.code, "--name", store.name, "--brand-colour", "#7A1F5C", "--logo", str(logo))
+    store.refresh_from_db()
+    assert store.brand_colour == "#7a1f5c"
+    assert store.logo.name.startswith("logos/logo")
+    with store.logo.open("rb") as stored:
+        assert Image.open(stored).size == (120, 40)
+
+
+def test_create_store_refuses_a_light_colour_or_a_logo_that_is_not_an_image(store: Store, tmp_path: Path):
+    message, _err = run_failing("create_store", store.code, "--name", "Shop", "--brand-colour", "#ffd700")
+    assert message.startswith("brand_colour: #ffd700 is too light")
+    fake = tmp_path / "logo.png"
+    fake.write_bytes(b"<svg onload=alert(1)></svg>")
+    message, _err = run_failing("create_store", store.code, "--name", "Shop", "--logo", str(fake))
+    assert message.startswith("logo: The logo is not an image that can be read")
+    store.refresh_from_db()
+    assert (store.name, store.brand_colour, store.logo.name) == ("Test Store", "", "")

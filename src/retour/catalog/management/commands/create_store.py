@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+from io import BytesIO
+from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.core.files import File
 from django.core.management.base import CommandError, CommandParser
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -23,6 +26,13 @@ class Command(BaseCommand):
         parser.add_argument(
             "--languages", default="fr,en", help=_("Comma-separated, default language first.")
         )
+        parser.add_argument(
+            "--brand-colour",
+            help=_("The portal's colour, a hex code such as #0b57d0 (empty: the default colour)."),
+        )
+        parser.add_argument(
+            "--logo", type=Path, help=_("A PNG, JPEG, GIF or WebP file shown at the top of the portal.")
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         store = Store.objects.filter(code=options["code"]).first() or Store(code=options["code"])
@@ -31,6 +41,15 @@ class Command(BaseCommand):
         store.country = options["country"].upper()
         store.time_zone = options["time_zone"]
         store.languages = options["languages"]
+        if options["brand_colour"] is not None:
+            store.brand_colour = options["brand_colour"].strip().lower()
+        logo = options["logo"]
+        if logo is not None:
+            try:
+                store.logo = File(BytesIO(logo.read_bytes()), name=logo.name)
+            except OSError as error:
+                problem = _("The logo cannot be read: %(error)s") % {"error": error.strerror}
+                raise CommandError(problem) from None
         try:
             store.full_clean()
         except ValidationError as error:
