@@ -18,7 +18,7 @@ PROBLEM = "application/problem+json"
 # status -> what it means, for every operation
 EVERYWHERE = {
     400: "The request contains a control character (code control_character) or a body that is not JSON.",
-    401: "No valid staff API token (code unauthenticated).",
+    401: "No valid API token, a staff user's or a seller account's (code unauthenticated).",
     403: "The token's role does not allow this (code permission_denied).",
     404: "No such object in the stores the token reaches (the same answer as for one that does not exist).",
     413: "The request body is too large (code request_too_large).",

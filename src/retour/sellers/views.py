@@ -83,8 +83,9 @@ def seller_required(view: View) -> View:
 
 
 def _page(request: HttpRequest, seller: Seller, template: str, context: dict[str, Any]) -> HttpResponse:
-    timezone.activate(seller.store.zone)
-    return render(request, template, {"seller": seller, **context})
+    # Dates and times as in the store's time zone, for this page only (activate would outlive the request).
+    with timezone.override(seller.store.zone):
+        return render(request, template, {"seller": seller, **context})
 
 
 def _claim(seller: Seller, number: str) -> Claim:

@@ -4,6 +4,7 @@ password, a login under /seller/ for seller accounts only."""
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from io import StringIO
 
 import pytest
@@ -12,6 +13,7 @@ from django.core import mail
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import Client
+from django.utils import timezone
 
 from integration.sellers.conftest import PASSWORD, Marketplace
 from retour.api.models import ApiToken
@@ -149,3 +151,30 @@ def test_staff_cannot_sign_in_to_the_seller_portal_and_seller_accounts_are_not_s
     assert client.get("/seller/").status_code == 302
     assert client.post("/seller/login/", {"username": "nord", "password": PASSWORD}).status_code == 302
     assert client.get("/admin/").status_code == 302  # the back office refuses a seller account
+
+
+def test_an_expired_or_unknown_link_makes_no_account(marketplace: Marketplace) -> None:
+    out = StringIO()
+    call_command("sellers", "invite", "--seller", "maison-sud", "--email", "late@sud.example", stdout=out)
+    path = "/" + _link(mail.outbox[0]).split("://", 1)[1].split("/", 1)[1]
+    Invitation.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
+    for tried in (path, "/seller/invitation/not-a-token/"):
+        response = Client().post(tried, {"password": PASSWORD, "again": PASSWORD})
+        assert response.status_code == 404
+        assert "used, expired or wrong" in response.content.decode()
+    assert not User.objects.filter(username="late@sud.example").exists()
+    assert not SellerMember.objects.exists()
+
+
+def test_the_token_command_gives_a_seller_account_a_token_that_reaches_its_seller_only(
+    marketplace: Marketplace, nord_user: User
+) -> None:
+    out = StringIO()
+    call_command("create_api_token", "nord", "--name", "erp", stdout=out)
+    client = Client(headers={"Authorization": f"Bearer {out.getvalue().strip()}"})
+    listed = client.get("/api/v1/claims").json()
+    assert [item["seller"] for item in listed["items"]] == ["atelier-nord"]
+    assert ApiToken.objects.get(name="erp").store == marketplace.store
+    nord_user.is_active = False
+    nord_user.save()
+    assert client.get("/api/v1/claims").status_code == 401
