@@ -13,7 +13,8 @@ from typing import Any
 from django import forms
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -61,7 +62,7 @@ class ExportForm(forms.Form):
 
 @staff_member_required
 @require_GET
-def exports_page(request: HttpRequest) -> HttpResponse:
+def exports_page(request: HttpRequest) -> HttpResponseBase:
     if "dataset" not in request.GET:
         today = timezone.localdate()
         initial = {
