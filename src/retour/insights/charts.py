@@ -47,7 +47,8 @@ class Axis:
 
 @dataclass(frozen=True)
 class Chart:
-    """A chart of rows: ``x`` against ``y``, one series per ``color`` value when given."""
+    """A chart of rows: ``x`` against ``y``, one series per ``color`` value when given. ``title`` is not
+    drawn: the page shows it as the chart's caption (a heading and the SVG's accessible name)."""
 
     title: str | Promise
     x: Axis
@@ -77,7 +78,6 @@ class Chart:
             mark["color"] = PALETTE[0] if self.color is None else None
         spec: dict[str, Any] = {
             "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
-            "title": str(self.title),
             "width": WIDTH,
             "height": HEIGHT,
             "mark": {key: value for key, value in mark.items() if value is not None},
