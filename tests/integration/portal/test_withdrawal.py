@@ -66,10 +66,7 @@ def test_an_eu_shopper_within_14_days_withdraws_in_two_steps(shopper: Client, or
     assert "You withdrew from the contract." in acknowledged  # the timeline
     # In the store's time zone (Paris), as in the email.
     local = timezone.localtime(statement.at, order.store.zone)
-    assert (
-        f"on {formats.date_format(local, 'DATE_FORMAT')} at {local:%H:%M} (Europe/Paris)."
-        in acknowledged
-    )
+    assert f"on {formats.date_format(local, 'DATE_FORMAT')} at {local:%H:%M} (Europe/Paris)." in acknowledged
 
 
 def test_the_withdrawal_function_in_french(make_order: Callable[..., Order]):
