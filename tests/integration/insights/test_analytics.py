@@ -374,6 +374,9 @@ def test_bad_filters_are_refused_with_a_translated_message(hand_store: Store, an
     assert answer.status_code == 422
     assert answer.json()["title"] == "Aucun vendeur ne porte le code nobody."
     assert api.get("/api/v1/analytics/nothing").status_code == 404
+    far = api.get("/api/v1/analytics/dashboard", {"from": "0001-01-01", "to": "0001-01-02"})
+    assert far.status_code == 422
+    assert far.json()["title"] == "Périodes du 1900-01-01 au 9000-01-01 seulement."
     browser = Client()
     browser.force_login(analyst)
     page = browser.get("/backoffice/analytics/return-rates/", {"from": "2026-13-01"})

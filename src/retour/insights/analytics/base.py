@@ -36,6 +36,9 @@ from retour.insights.models import RollupCell
 # A period of at most ten years: more is a typing mistake, and costs a scan for nothing.
 MAX_DAYS = 3660
 DEFAULT_DAYS = 91
+# Beyond these a period's previous period, or its midnight in a time zone, falls out of Python's dates.
+EARLIEST = date(1900, 1, 1)
+LATEST = date(9000, 1, 1)
 
 
 class FilterError(DomainError):
@@ -97,6 +100,12 @@ def parse_filters(
     first = _day(start, "from") if start else last - timedelta(days=default_days)
     if last <= first:
         raise FilterError(_("The end of the period must be a day after its start."), field="to")
+    if first < EARLIEST or last > LATEST:
+        raise FilterError(
+            _("Periods from %(first)s to %(last)s only.")
+            % {"first": EARLIEST.isoformat(), "last": LATEST.isoformat()},
+            field="from" if first < EARLIEST else "to",
+        )
     if (last - first).days > MAX_DAYS:
         raise FilterError(_("A period may last at most %(days)d days.") % {"days": MAX_DAYS}, field="from")
     return Filters(store, first, last, _seller(store, seller), _category(category))
