@@ -25,6 +25,8 @@ JOBS = (
     Job("notify-sellers", "retour.sellers.tasks.notify_sellers", timedelta(minutes=5)),
     # Emails that failed (SMTP down) are tried again.
     Job("retry-notifications", "retour.notifications.tasks.retry_failed_notifications", timedelta(hours=1)),
+    # Outgoing webhooks whose next attempt is due (a retry after a failure, or a replay) are sent.
+    Job("send-webhooks", "retour.webhooks.tasks.send_due_webhooks", timedelta(minutes=1)),
     # The portal's lookup attempts older than a day count for nothing: they are deleted.
     Job("prune-lookups", "retour.portal.tasks.prune_lookup_attempts", timedelta(hours=1)),
     # The analytics rollup follows the orders, returns and refunds that changed since its last run.

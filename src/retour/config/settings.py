@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "retour.sellers",
     "retour.logistics",
     "retour.notifications",
+    "retour.webhooks",
     "retour.helpcenter",
     "retour.insights",
     "retour.api",

@@ -55,6 +55,8 @@ BODIES: dict[str, dict[str, Any]] = {
     "decide": {"outcome": "granted", "note": "Isolation."},
     "appeal": {"party": "seller", "reason": "Isolation."},
     "invitations": {"email": "someone@example.com"},
+    "replay": {},
+    "{endpoint_id}": {},  # DELETE /api/v1/webhooks/endpoints/{endpoint_id}
 }
 QUERIES = {"/api/v1/exports/{dataset}": "?from=2026-01-01&to=2026-02-01"}  # what the operation requires
 NOT_SELLER_OBJECTS = ("/api/v1/help/",)  # public help articles: nobody's
@@ -104,6 +106,8 @@ def _api_values(path: str, market: Marketplace) -> tuple[list[dict[str, Any]], d
         return [{"name": "sellers"}, {"name": "returns"}], {"name": "nope"}
     if path.startswith("/api/v1/sellers/"):
         return [{"code": c} for c in foreign["code"]], {"code": "nope"}
+    if path.startswith("/api/v1/webhooks/"):  # the store's integrations: staff's, refused to any seller
+        return [{"endpoint_id": 1, "delivery_id": 1}], {"endpoint_id": 999999, "delivery_id": 999999}
     raise AssertionError(
         f"{path} names an object ({names}): add its row to _api_values in tests/integration/sellers/"
         "test_isolation.py (what a seller must not reach, and a missing one)"

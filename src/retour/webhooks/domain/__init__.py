@@ -1,0 +1,1 @@
+"""Pure rules of outgoing webhooks: the signature, the retry schedule, the events offered."""
