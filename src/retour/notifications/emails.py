@@ -35,10 +35,7 @@ MESSAGES: dict[str, tuple[Any, Any, Any]] = {
     "approved": (
         _("Your return %(number)s is approved"),
         _("Good news: your return is approved."),
-        _(
-            "Pack the items and send them back within %(expiry_days)s days; "
-            "your return number is %(number)s."
-        ),
+        _("Pack the items and send them back within %(expiry_days)s days; your return number is %(number)s."),
     ),
     "approved_drop_off": (
         _("Your return %(number)s is approved"),
