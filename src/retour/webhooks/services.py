@@ -3,6 +3,7 @@ committed, sending it from the worker (never in a request), retrying, pausing, r
 
 from __future__ import annotations
 
+import http.client
 import json
 import urllib.error
 import urllib.request
@@ -218,7 +219,11 @@ def _post(endpoint: Endpoint, delivery: Delivery) -> tuple[int | None, str]:
             return response.status, response.read(RESPONSE_BODY_LIMIT).decode(errors="replace")
     except urllib.error.HTTPError as error:
         return error.code, error.read(RESPONSE_BODY_LIMIT).decode(errors="replace")
-    except (OSError, ValueError) as error:  # refused, timed out, reset: no answer
+    except (
+        OSError,
+        ValueError,
+        http.client.HTTPException,
+    ) as error:  # refused, timed out, garbled: no answer
         return None, str(error)[:RESPONSE_BODY_LIMIT]
 
 

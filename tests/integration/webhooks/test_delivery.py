@@ -10,11 +10,17 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from factories import delivered_line
 from fakes.webhook_receiver import WebhookReceiver
+from retour.claims.services import deciding
+from retour.claims.services.filing import ClaimedLine, Filing, file_claim
+from retour.refunds.services.paying import request_refund
 from retour.returns.models import Return
+from retour.returns.services import handling
 from retour.returns.services.creating import LineRequest, create_return
 from retour.returns.services.timeline import record_event
 from retour.webhooks import services
+from retour.webhooks.domain import schedule
 from retour.webhooks.models import Delivery, Endpoint
 from retour.webhooks.tasks import send_due_webhooks
 
@@ -214,3 +220,73 @@ def test_an_unknown_or_foreign_event_changes_nothing(
     run_worker()
     assert receiver.received[-1][2] is False
     assert Delivery.objects.get(event_type="return.approved").response_status == 401
+
+
+def test_a_return_refunded_in_store_credit_sends_each_step_in_order(
+    order, agent, receiver, django_capture_on_commit_callbacks
+) -> None:
+    endpoint_for(receiver, order.store, events=schedule.EVENTS)
+    lines = list(order.lines.order_by("position"))
+    with django_capture_on_commit_callbacks(execute=True):
+        ret = create_return(order, [LineRequest(lines[0].pk, lines[0].quantity, "defective", "unopened")])
+    with django_capture_on_commit_callbacks(execute=True):
+        ret = handling.receive(ret, actor=None)
+    with django_capture_on_commit_callbacks(execute=True):
+        gradings = [handling.Grading(line.pk, "unopened") for line in ret.lines.all()]
+        ret = handling.inspect(ret, gradings, actor=None)
+    with django_capture_on_commit_callbacks(execute=True):
+        request_refund(ret, idempotency_key="credit", method="store_credit", actor=agent)
+    run_worker()
+    assert all(ok for _, _, ok in receiver.received)
+    types = sorted(e["type"] for e in receiver.events)
+    assert types == sorted(
+        [
+            "return.requested",
+            "return.approved",
+            "return.received",
+            "return.inspected",
+            "return.refunded",
+            "store_credit.issued",
+            "return.resolved",
+        ]
+    )
+    credit = next(e for e in receiver.events if e["type"] == "store_credit.issued")
+    assert credit["data"]["event"]["data"]["method"] == "store_credit"
+    assert Delivery.objects.filter(status="succeeded").count() == 7
+
+
+def test_a_claim_filed_then_denied_sends_both_events(
+    make_order, receiver, django_capture_on_commit_callbacks
+) -> None:
+    ordered = timezone.now() - timedelta(days=20)
+    order = make_order(
+        "#5001",
+        ordered_at=ordered.isoformat(),
+        lines=[delivered_line("Vase", 1, "80.00", seller="atelier-nord", seller_name="Atelier Nord")],
+        shipping="5.00",
+        payments=[{"method": "card", "amount": "85.00"}],
+        shipments=[
+            {
+                "shipped_at": (ordered + timedelta(days=1)).isoformat(),
+                "estimated_delivery_latest": str((ordered + timedelta(days=4)).date()),
+            }
+        ],
+    )
+    endpoint_for(receiver, order.store, events=["claim.filed", "claim.decided"])
+    with django_capture_on_commit_callbacks(execute=True):
+        claim, _ = file_claim(
+            order, Filing("not_received", [ClaimedLine(order.lines.get().pk, 1)], message="Jamais reçu.")
+        )
+    with django_capture_on_commit_callbacks(execute=True):
+        deciding.decide(claim, "denied", note="Livré selon le transporteur.", key="deny-1")
+    run_worker()
+    assert [
+        (e["type"], e["data"]["claim"]["number"])
+        for e in sorted(receiver.events, key=lambda e: int(e["id"].removeprefix("evt_c")))
+    ] == [
+        ("claim.filed", claim.number),
+        ("claim.decided", claim.number),
+    ]
+    assert all(ok for _, _, ok in receiver.received)
+    decided = next(e for e in receiver.events if e["type"] == "claim.decided")
+    assert decided["data"]["claim"]["state"] == "denied"
