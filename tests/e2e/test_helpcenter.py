@@ -104,3 +104,68 @@ def test_a_reader_votes_once_and_sees_the_thanks(
     expect(page.get_by_role("button", name=answer, exact=True)).to_have_count(0)
     assert Vote.objects.count() == 1
     assert Vote.objects.get().helpful is (answer in ("Oui", "Yes"))
+
+
+@pytest.mark.parametrize(
+    ("language", "query", "heading", "marked"),
+    [
+        ("en", "how long does a refund take", "The answer", "refund"),
+        ("fr", "quand serai-je remboursé", "La réponse", "remboursement"),
+    ],
+)
+def test_the_results_page_shows_the_passage_that_answers_above_the_list(
+    articles: None, page: Page, query: str, heading: str, marked: str
+) -> None:
+    page.goto(f"/help/search/?q={query}")
+    answer = page.get_by_role("region", name=heading)
+    expect(answer).to_be_visible()
+    expect(answer.locator("blockquote mark").first).to_have_text(marked)
+    box = answer.bounding_box()
+    results = page.locator("ol.help-results").bounding_box()
+    assert box is not None
+    assert results is not None
+    assert box["y"] < results["y"]
+    expect(answer.get_by_role("link")).to_have_attribute("href", re.compile(r"^/help/a/refund-timelines/"))
+    assert_accessible(page)
+
+
+@pytest.mark.parametrize(
+    ("language", "typed", "label", "suggestion"),
+    [
+        ("en", "refun", "Suggested searches", "When will I get my refund?"),
+        ("fr", "rembours", "Recherches suggérées", "Quand vais-je recevoir mon remboursement\u00a0?"),
+    ],
+)
+def test_suggestions_appear_while_typing_and_one_runs_its_search(
+    articles: None, page: Page, typed: str, label: str, suggestion: str
+) -> None:
+    page.goto("/help/")
+    page.get_by_role("searchbox").press_sequentially(typed, delay=20)
+    suggestions = page.get_by_role("navigation", name=label)
+    expect(suggestions.get_by_role("link", name=suggestion)).to_be_visible()
+    expect(page).to_have_url("/help/")  # swapped in by htmx
+    assert_accessible(page)
+    suggestions.get_by_role("link", name=suggestion).click()
+    expect(page).to_have_url(re.compile(r"/help/search/\?q="))
+    expect(page.locator("ol.help-results > li").first).to_be_visible()
+    assert SearchLog.objects.get().query == suggestion
+
+
+@pytest.mark.parametrize(
+    ("language", "typo", "prompt", "fixed"),
+    [
+        ("en", "refnd lable", "Did you mean:", "refund label"),
+        ("fr", "etiqette perdue", "Vouliez-vous dire\u00a0:", "étiquette perdue"),
+    ],
+)
+def test_a_typo_is_offered_its_correction_which_runs_the_search(
+    articles: None, page: Page, typo: str, prompt: str, fixed: str
+) -> None:
+    page.goto(f"/help/search/?q={typo}")
+    expect(page.locator(".did-you-mean")).to_contain_text(prompt)
+    assert_accessible(page)
+    page.get_by_role("link", name=fixed, exact=True).click()
+    expect(page.get_by_role("searchbox")).to_have_value(fixed)
+    expect(page.locator(".did-you-mean")).to_have_count(0)
+    expect(page.locator("ol.help-results > li").first).to_be_visible()
+    assert list(SearchLog.objects.order_by("id").values_list("query", flat=True)) == [typo, fixed]

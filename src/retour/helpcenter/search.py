@@ -11,6 +11,7 @@ from typing import Any
 
 from django.db.models import Count, Max
 
+from retour.helpcenter.domain.answers import Answering
 from retour.helpcenter.domain.engine import Doc, Engine, Hit, merge
 from retour.helpcenter.domain.semantic import default_embedder
 from retour.helpcenter.models import Article, Synonym, Translation
@@ -60,9 +61,34 @@ def engine(language: str) -> Engine:
         return cached[1]
 
 
+_answering: dict[str, Answering] = {}
+
+
+def answering(language: str) -> Answering:
+    """The answer passages and "did you mean" of the language's current engine."""
+    current = engine(language)
+    with _lock:
+        found = _answering.get(language)
+        if found is None or found.engine is not current:
+            found = _answering[language] = Answering(current)
+        return found
+
+
 def invalidate() -> None:
     with _lock:
         _engines.clear()
+        _answering.clear()
+
+
+def answer(query: str, result: Result) -> str | None:
+    """The passage of ``result``'s article that best answers ``query``: HTML, escaped, words marked."""
+    return answering(result.language).answer(result.slug, query.strip()[:200])
+
+
+def did_you_mean(query: str, language: str = "en") -> str | None:
+    """``query`` spelled with the articles' own words, when some of its words are unknown to them."""
+    language = language if language in LANGUAGES else "en"
+    return answering(language).did_you_mean(query.strip()[:200])
 
 
 def search(query: str, language: str = "en", *, limit: int = 10, instant: bool = False) -> list[Result]:

@@ -7,6 +7,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
 from django.views.decorators.http import require_GET, require_POST
 
+from retour.helpcenter import hooks
+from retour.helpcenter import search as engine
+from retour.helpcenter.domain.answers import about_own_order
 from retour.helpcenter.models import Category
 from retour.helpcenter.services import journeys, reading
 from retour.helpcenter.visitors import store_of, visitor
@@ -90,6 +93,13 @@ def search(request: HttpRequest) -> HttpResponse:
     results, log_id = reading.searched(
         query, language, visitor(request), instant=instant, store=store_of(request)
     )
-    context = {"query": query, "results": results, "log_id": log_id}
+    context: dict[str, object] = {"query": query, "results": results, "log_id": log_id}
+    if instant:
+        context["suggestions"] = reading.suggestions(query, language, results)
+    elif query.strip():
+        context["correction"] = engine.did_you_mean(query, language)
+        context["answer"] = engine.answer(query, results[0]) if results else None
+        # The shopper's own returns, only those this session was granted (the portal's access rule).
+        context["orders"] = hooks.order_statuses(request) if about_own_order(query, language) else []
     template = "helpcenter/_results.html" if request.headers.get("HX-Request") else "helpcenter/search.html"
     return render(request, template, context)

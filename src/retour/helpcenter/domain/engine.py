@@ -95,14 +95,17 @@ class Doc:
         sections = tuple(text for part in re.split(r"\n(?=#{1,3} )", markdown) if (text := plain(part)))
         return cls(slug, title, " ".join(tags), plain(markdown), headings, sections)
 
+    def parts(self) -> tuple[str, ...]:
+        """Each section (or, without sections, runs of about ``PASSAGE_WORDS`` words)."""
+        if self.sections:
+            return self.sections
+        words = self.body.split()
+        return tuple(" ".join(words[i : i + PASSAGE_WORDS]) for i in range(0, len(words), PASSAGE_WORDS))
+
     def passages(self) -> tuple[str, ...]:
-        """What the semantic signal compares a query with, besides the whole article: each section (or,
-        without sections, runs of about ``PASSAGE_WORDS`` words), after the title."""
-        parts = self.sections
-        if not parts:
-            words = self.body.split()
-            parts = tuple(" ".join(words[i : i + PASSAGE_WORDS]) for i in range(0, len(words), PASSAGE_WORDS))
-        return tuple(f"{self.title}. {part}" for part in parts) or (self.title,)
+        """What the semantic signal compares a query with, besides the whole article: each of its
+        ``parts()``, after the title."""
+        return tuple(f"{self.title}. {part}" for part in self.parts()) or (self.title,)
 
 
 @dataclass(frozen=True)

@@ -3,14 +3,19 @@ they read before they started a return."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date, timedelta
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
 
 from django.db.models import Count, Exists, OuterRef, Q
 from django.db.models.functions import Lower, TruncDate
 from django.utils import timezone
 
+from retour.helpcenter.domain.analysis import analyzer, folding_analyzer
+from retour.helpcenter.domain.semantic import elide
 from retour.helpcenter.models import Reading, ReturnStart, SearchLog, Translation, Vote
+from retour.policies.forms import REASON_LABELS
+from retour.returns.models import ReturnLine
 
 
 @dataclass(frozen=True)
@@ -40,6 +45,17 @@ class ReadRow:
 
 
 @dataclass(frozen=True)
+class Topic:
+    """Searches that found nothing and share a normalised word (accents folded, stop words dropped,
+    stemmed): what one missing article would answer."""
+
+    words: list[str]  # their words (folded, as most often typed), most searched first
+    queries: list[tuple[str, int]]  # each query as typed (lower case) and how often, most first
+    searches: int
+    reasons: list[tuple[str, int]]  # why the shoppers who searched it then returned: (reason, returns)
+
+
+@dataclass(frozen=True)
 class Report:
     since: date
     per_day: list[tuple[date, int]]
@@ -50,6 +66,7 @@ class Report:
     read_before_return: list[ReadRow]
     returns_started: int  # returns the portal started in the period
     returns_after_reading: int  # of them, those whose shopper had read an article before
+    topics: list[Topic] = field(default_factory=list)  # the searches that found nothing, by topic
 
 
 def _queries(rows: list[dict[str, object]]) -> list[QueryRow]:
@@ -135,7 +152,86 @@ def report(days: int = 30, limit: int = 20, language: str = "en") -> Report:
         for v in votes
     ]
     read, started, after_reading = _read_before_return(since, titles, limit)
-    return Report(since, per_day, top, no_result, no_click, articles, read, started, after_reading)
+    topics = failed_topics(since, limit)
+    return Report(since, per_day, top, no_result, no_click, articles, read, started, after_reading, topics)
+
+
+def _find(parent: dict[str, str], key: str) -> str:
+    while parent.setdefault(key, key) != key:
+        parent[key] = parent[parent[key]]
+        key = parent[key]
+    return key
+
+
+def failed_topics(since: date, limit: int = 20) -> list[Topic]:
+    """The searches since ``since`` that found nothing, grouped: two queries are in one topic when they
+    share a normalised word, directly or through others ("warranty claim", "warranty length", "claim
+    form"). Each topic with the return reasons of the shoppers who searched it and then started a return."""
+    rows = SearchLog.objects.filter(created_at__date__gte=since, results=0).values_list(
+        "query", "language", "visitor", "created_at"
+    )
+    analyzers = {lang: (analyzer(lang), folding_analyzer(lang)) for lang in ("en", "fr")}
+    written: dict[str, Counter[str]] = {}  # each stem's words as shoppers typed them (folded)
+    parent: dict[str, str] = {}
+    searched: list[tuple[str, list[str], str, datetime]] = []
+    for query, language, visitor, at in rows:
+        text = elide(query.lower())
+        stemming, folding = analyzers.get(language, analyzers["en"])
+        for word in folding.analyze(text):
+            for stem in stemming.analyze(word):
+                written.setdefault(stem, Counter())[word] += 1
+        stems = list(dict.fromkeys(stemming.analyze(text))) or [text.strip()]
+        for stem in stems[1:]:
+            parent[_find(parent, stem)] = _find(parent, stems[0])
+        _find(parent, stems[0])
+        searched.append((" ".join(query.lower().split()), stems, visitor, at))
+    groups: dict[str, list[tuple[str, list[str], str, datetime]]] = {}
+    for row in searched:
+        groups.setdefault(_find(parent, row[1][0]), []).append(row)
+    topics = []
+    for members in groups.values():
+        words = Counter(stem for _q, stems, _v, _at in members for stem in stems)
+        queries = Counter(query for query, _s, _v, _at in members)
+        first: dict[str, datetime] = {}
+        for _q, _s, visitor, at in members:
+            if visitor and (visitor not in first or at < first[visitor]):
+                first[visitor] = at
+        topics.append(
+            Topic(
+                [_written(written, stem) for stem, _n in words.most_common(5)],
+                sorted(queries.items(), key=lambda item: (-item[1], item[0]))[:10],
+                len(members),
+                _reasons(first),
+            )
+        )
+    topics.sort(key=lambda t: (-t.searches, t.words))
+    return topics[:limit]
+
+
+def _written(written: dict[str, Counter[str]], stem: str) -> str:
+    found = written.get(stem)
+    return found.most_common(1)[0][0] if found else stem
+
+
+def _reasons(first_search: dict[str, datetime]) -> list[tuple[str, int]]:
+    """Why the returns these visitors started after their first search of the topic were made (a return
+    counted once per reason), most common first, in the staff's words."""
+    numbers = [
+        number
+        for visitor, number, at in ReturnStart.objects.filter(visitor__in=list(first_search)).values_list(
+            "visitor", "return_number", "started_at"
+        )
+        if at >= first_search[visitor]
+    ]
+    if not numbers:
+        return []
+    rows = (
+        ReturnLine.objects.filter(ret__number__in=numbers)
+        .values("reason")
+        .annotate(n=Count("ret", distinct=True))
+        .order_by("-n", "reason")
+    )
+    return [(str(REASON_LABELS.get(r["reason"], r["reason"])), r["n"]) for r in rows]
 
 
 def csv_rows(result: Report) -> list[list[object]]:
@@ -150,4 +246,8 @@ def csv_rows(result: Report) -> list[list[object]]:
         ["read_before_return", r.slug, "", r.readers, r.then_returned, ""] for r in result.read_before_return
     ]
     rows.append(["returns_started", "", "", result.returns_started, result.returns_after_reading, ""])
+    for topic in result.topics:
+        queries = "; ".join(query for query, _n in topic.queries)
+        reasons = "; ".join(f"{reason} ({n})" for reason, n in topic.reasons)
+        rows.append(["failed_topic", " ".join(topic.words), queries, topic.searches, reasons, ""])
     return rows

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 
 from retour.catalog.models import Store
@@ -178,3 +179,27 @@ def by_slugs(slugs: Sequence[str], language: str, store: Store | None = None) ->
     ordered = [found[slug] for slug in slugs if slug in found]
     names = titles(language, ordered)
     return [(article, names.get(article.pk, article.slug)) for article in ordered]
+
+
+SUGGESTIONS = 5
+
+
+def suggestions(query: str, language: str, results: Sequence[engine.Result]) -> list[str]:
+    """What to search for, as the shopper types ``query``: the searches other shoppers made that begin
+    the same way and led them to open an article (most made first: a search nobody followed is never
+    offered), then the titles of the articles found so far."""
+    typed = " ".join(query.split())[:200]
+    if len(typed) < 2:
+        return []
+    earlier = (
+        SearchLog.objects.filter(language=language, query__istartswith=typed)
+        .exclude(clicked_slug="")
+        .annotate(normalised=Lower("query"))
+        .values("normalised")
+        .annotate(n=Count("id"))
+        .order_by("-n", "normalised")
+        .values_list("normalised", flat=True)[: SUGGESTIONS * 2]
+    )
+    out = [text for text in earlier if text != typed.lower()]
+    out += [result.title for result in results if not result.fallback]
+    return list(dict.fromkeys(out))[:SUGGESTIONS]

@@ -17,10 +17,9 @@ from retour.core.errors import DomainError
 from retour.core.money import Money
 from retour.logistics.codes import drop_off_payload, qr_svg
 from retour.logistics.services import has_label, printed_label
-from retour.portal import access, wording
+from retour.portal import access, status, wording
 from retour.portal.offers import locale
 from retour.portal.views.common import page
-from retour.refunds.services.deadlines import expected_for_new_return, for_return
 from retour.refunds.services.paying import refunds_for
 from retour.returns.domain import states
 from retour.returns.models import Return, ReturnLine, ReturnPhoto, Withdrawal
@@ -65,12 +64,7 @@ def return_page(request: HttpRequest, number: str) -> HttpResponse:
     if ret.return_method == Return.Method.DROP_OFF and ret.state == states.APPROVED:
         title = _("QR code of return %(number)s") % {"number": ret.number}
         qr = mark_safe(qr_svg(drop_off_payload(ret), title))  # noqa: S308 - segno writes it, escaping the title
-    if ret.state in states.AWAITING_SHIPMENT or ret.state == states.REQUESTED:
-        credit = bool(lines) and all(line.resolution == "store_credit" for line in lines)
-        returnless = ret.return_method == Return.Method.KEEP
-        expected = expected_for_new_return(ret.order, store_credit=credit, returnless=returnless)
-    else:
-        expected = for_return(ret).expected
+    expected = status.expected(ret, lines)
     context = {
         "ret": ret,
         "order": ret.order,
