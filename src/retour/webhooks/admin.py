@@ -9,6 +9,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -62,7 +63,8 @@ class EndpointAdmin(StoreScoped[Endpoint], admin.ModelAdmin[Endpoint]):
 
     @admin.action(description=gettext_lazy("Pause the selected endpoints"))
     def pause(self, request: HttpRequest, queryset: QuerySet[Endpoint]) -> None:
-        queryset.update(status=Endpoint.Status.PAUSED)
+        # paused by staff: nobody to warn
+        queryset.update(status=Endpoint.Status.PAUSED, owner_told_at=timezone.now())
 
     @admin.action(description=gettext_lazy("Resume the selected endpoints"))
     def resume(self, request: HttpRequest, queryset: QuerySet[Endpoint]) -> None:

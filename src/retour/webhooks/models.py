@@ -26,6 +26,7 @@ class Endpoint(models.Model):
     language = models.CharField(_("language"), max_length=8, default="fr")
     failing_since = models.DateTimeField(_("failing since"), null=True, blank=True)
     paused_at = models.DateTimeField(_("paused at"), null=True, blank=True)
+    owner_told_at = models.DateTimeField(_("owner told"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:

@@ -70,7 +70,8 @@ def register(
 def resume(endpoint: Endpoint) -> Endpoint:
     """Active again: the deliveries it kept are sent by the next periodic run."""
     endpoint.status, endpoint.paused_at, endpoint.failing_since = Endpoint.Status.ACTIVE, None, None
-    endpoint.save(update_fields=["status", "paused_at", "failing_since"])
+    endpoint.owner_told_at = None
+    endpoint.save(update_fields=["status", "paused_at", "failing_since", "owner_told_at"])
     return endpoint
 
 
@@ -200,6 +201,7 @@ def due(now: datetime | None = None) -> list[int]:
 
 
 def queue_due() -> int:
+    tell_owners()
     ids = due()
     _queue(ids)
     return len(ids)
@@ -271,11 +273,24 @@ def _pause_if_failing(endpoint_id: int, now: datetime) -> None:
         outcomes, endpoint.failing_since, now
     ):
         return
-    paused = Endpoint.objects.filter(pk=endpoint.pk, status=Endpoint.Status.ACTIVE).update(
-        status=Endpoint.Status.PAUSED, paused_at=now
+    Endpoint.objects.filter(pk=endpoint.pk, status=Endpoint.Status.ACTIVE).update(
+        status=Endpoint.Status.PAUSED, paused_at=now, owner_told_at=None
     )
-    if paused:
-        send(_paused_email(endpoint))  # once: only the worker that paused it writes
+    tell_owners()
+
+
+def tell_owners() -> int:
+    """Email the owner of each endpoint paused and not told yet (once; tried again by the periodic job
+    while the mail server is down)."""
+    told = 0
+    for endpoint in Endpoint.objects.filter(status=Endpoint.Status.PAUSED, owner_told_at__isnull=True):
+        try:
+            send(_paused_email(endpoint))
+        except OSError:  # smtplib's errors are OSErrors: the next periodic run tries again
+            continue
+        Endpoint.objects.filter(pk=endpoint.pk).update(owner_told_at=timezone.now())
+        told += 1
+    return told
 
 
 def _paused_email(endpoint: Endpoint) -> Email:

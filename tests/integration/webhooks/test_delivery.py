@@ -23,6 +23,7 @@ from retour.webhooks import services
 from retour.webhooks.domain import schedule
 from retour.webhooks.models import Delivery, Endpoint
 from retour.webhooks.tasks import send_due_webhooks
+from smtp import free_port
 
 # The real worker closes its database connection when done: each test commits for real.
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -172,7 +173,10 @@ def test_an_endpoint_whose_deliveries_are_given_up_is_paused_and_its_owner_told(
     assert Delivery.objects.get(event_id="evt_test0").status == "succeeded"
 
 
-def test_an_endpoint_failing_for_a_day_is_paused_and_its_owner_told_in_english(store, receiver, smtp) -> None:
+def test_an_endpoint_failing_for_a_day_is_paused_and_its_owner_told_in_english(
+    store, receiver, smtp, settings
+) -> None:
+    settings.EMAIL_PORT = free_port()  # the mail server is down at first
     endpoint = endpoint_for(receiver, store, language="en")
     Endpoint.objects.filter(pk=endpoint.pk).update(failing_since=timezone.now() - timedelta(hours=25))
     receiver.answers = [500]
@@ -188,6 +192,12 @@ def test_an_endpoint_failing_for_a_day_is_paused_and_its_owner_told_in_english(s
     endpoint.refresh_from_db()
     assert endpoint.status == "paused"
     assert Delivery.objects.get().status == "failed"  # kept, to be sent when resumed
+    assert endpoint.owner_told_at is None  # the mail server was down: told at a later run
+    assert smtp.messages == []
+    settings.EMAIL_PORT = smtp.port
+    for _ in range(2):
+        send_due_webhooks.enqueue()
+        run_worker()
     assert [str(m["Subject"]).strip() for m in smtp.messages] == [
         f"Retour paused your webhook endpoint {receiver.url}"
     ]
