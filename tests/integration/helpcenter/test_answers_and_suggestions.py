@@ -190,3 +190,15 @@ def test_failed_searches_are_grouped_into_topics_with_the_reasons_of_who_then_re
     assert topics[0][3] == "3"
     assert "defective (1)" in topics[0][4]
     assert topics[1][1:4] == ["gutschein", "gutschein", "1"]
+
+
+def test_the_api_gives_the_answer_and_did_you_mean_without_a_token(imported):
+    client = Client()
+    found = client.get("/api/v1/help/answer", {"q": "etiqette perdue", "lang": "fr"}).json()
+    assert found["did_you_mean"] == "étiquette perdue"
+    assert found["answer"]["lang"] == "fr"
+    assert "<mark>étiquette</mark>" in found["answer"]["html"]
+    nothing = client.get("/api/v1/help/answer", {"q": "zzzqqq", "lang": "en"}).json()
+    assert nothing == {"answer": None, "did_you_mean": None}
+    assert client.get("/api/v1/help/answer", {"q": "x", "lang": "de"}).status_code == 422
+    assert "/api/v1/help/answer" in client.get("/api/openapi.json").json()["paths"]

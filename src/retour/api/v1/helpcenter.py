@@ -76,6 +76,38 @@ def search(
     ]
 
 
+class HelpPassageOut(Schema):
+    slug: str
+    lang: str
+    title: str
+    html: str  # the passage, escaped, the query's words in <mark>
+
+
+class HelpAnswerOut(Schema):
+    answer: HelpPassageOut | None  # None when nothing was found
+    did_you_mean: str | None  # the query spelled with the articles' words, when some were unknown
+
+
+@router.get("/answer", response=HelpAnswerOut, summary="The passage that answers a question")
+def answer(
+    request: HttpRequest,
+    q: str = Query(..., max_length=200),  # type: ignore[type-arg]
+    lang: Language = "en",
+    store: str = Query("", max_length=64),  # type: ignore[type-arg]
+) -> HelpAnswerOut:
+    """The passage of the best article (of the store's, and the shared ones) that answers ``q``, and
+    "did you mean" for its misspellings: what the results page shows above its list."""
+    visible = set(Article.objects.filter(reading.shown_in(_store(store))).values_list("slug", flat=True))
+    best = next((r for r in engine.search(q, lang, limit=30) if r.slug in visible), None)
+    html = engine.answer(q, best) if best is not None else None
+    found = (
+        HelpPassageOut(slug=best.slug, lang=best.language, title=best.title, html=html)
+        if best is not None and html is not None
+        else None
+    )
+    return HelpAnswerOut(answer=found, did_you_mean=engine.did_you_mean(q, lang) if q.strip() else None)
+
+
 @router.get("/articles", response=list[ArticleSummary], summary="Published articles")
 def articles(
     request: HttpRequest,
