@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 
 import pytest
 from django.core.management import call_command
@@ -202,3 +203,17 @@ def test_the_api_gives_the_answer_and_did_you_mean_without_a_token(imported):
     assert nothing == {"answer": None, "did_you_mean": None}
     assert client.get("/api/v1/help/answer", {"q": "x", "lang": "de"}).status_code == 422
     assert "/api/v1/help/answer" in client.get("/api/openapi.json").json()["paths"]
+
+
+def test_the_command_gives_the_answer_and_did_you_mean_and_keeps_its_json_contract(imported, capsys):
+    call_command("helpcenter", "search", "etiqette perdue", "--lang", "fr", "--answer", "--json")
+    found = json.loads(capsys.readouterr().out)
+    assert found["did_you_mean"] == "étiquette perdue"
+    assert found["answer"]["slug"] == found["results"][0]["slug"]
+    assert "étiquette" in found["answer"]["text"]
+    assert "<mark>" not in found["answer"]["text"]  # plain text on the command line
+    call_command("helpcenter", "search", "refnd lable", "--lang", "en", "--answer")
+    out = capsys.readouterr().out
+    assert out.startswith("Did you mean: refund label\nAnswer from ")
+    call_command("helpcenter", "search", "refund label", "--lang", "en", "--json")  # unchanged without it
+    assert isinstance(json.loads(capsys.readouterr().out), list)

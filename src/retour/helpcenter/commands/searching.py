@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from retour.helpcenter.search import LANGUAGES, search
+from retour.helpcenter.search import LANGUAGES, Result, answering, did_you_mean, search
 
 LIMIT = 10
 
@@ -19,6 +19,11 @@ def add(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("query", nargs="?", help=_("What to search for."))
     parser.add_argument("--lang", default="en", choices=LANGUAGES, help=_("The shopper's language."))
     parser.add_argument("--json", action="store_true", help=_("Print the results as JSON."))
+    parser.add_argument(
+        "--answer",
+        action="store_true",
+        help=_('Also give the passage that answers the query and "did you mean" for its misspellings.'),
+    )
     parser.add_argument(
         "--queries",
         metavar="FILE",
@@ -36,6 +41,9 @@ def run(command: BaseCommand, options: dict[str, Any]) -> None:
     if not options["query"]:
         raise CommandError(_("Give a QUERY or --queries FILE."))
     results = search(options["query"], options["lang"], limit=LIMIT)
+    if options["answer"]:
+        _answer(command, options["query"], options["lang"], results, as_json=options["json"])
+        return
     if options["json"]:
         rows = [
             {"slug": r.slug, "lang": r.language, "title": r.title, "score": round(r.score, 4)}
@@ -43,6 +51,31 @@ def run(command: BaseCommand, options: dict[str, Any]) -> None:
         ]
         command.stdout.write(json.dumps(rows, ensure_ascii=False))
         return
+    if not results:
+        command.stdout.write(_("No article matches."))
+    for r in results:
+        command.stdout.write(f"{r.score:8.3f}  {r.slug}  [{r.language}]  {r.title}")
+
+
+def _answer(command: BaseCommand, query: str, lang: str, results: list[Result], *, as_json: bool) -> None:
+    """The passage of the best article that answers ``query`` (plain text), "did you mean", the list."""
+    fixed = did_you_mean(query, lang)
+    best = results[0] if results else None
+    passage = answering(best.language).passage(best.slug, query) if best is not None else None
+    if as_json:
+        answer = None
+        if best is not None and passage is not None:
+            answer = {"slug": best.slug, "lang": best.language, "title": best.title, "text": passage}
+        rows = [{"slug": r.slug, "lang": r.language, "score": round(r.score, 4)} for r in results]
+        command.stdout.write(
+            json.dumps({"did_you_mean": fixed, "answer": answer, "results": rows}, ensure_ascii=False)
+        )
+        return
+    if fixed:
+        command.stdout.write(f"{_('Did you mean:')} {fixed}")
+    if best is not None and passage is not None:
+        command.stdout.write(_("Answer from %(slug)s:") % {"slug": best.slug})
+        command.stdout.write(passage)
     if not results:
         command.stdout.write(_("No article matches."))
     for r in results:
