@@ -56,6 +56,7 @@ BODIES: dict[str, dict[str, Any]] = {
     "appeal": {"party": "seller", "reason": "Isolation."},
     "invitations": {"email": "someone@example.com"},
     "replay": {},
+    "resume": {},
     "{endpoint_id}": {},  # DELETE /api/v1/webhooks/endpoints/{endpoint_id}
 }
 QUERIES = {"/api/v1/exports/{dataset}": "?from=2026-01-01&to=2026-02-01"}  # what the operation requires

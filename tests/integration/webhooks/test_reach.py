@@ -33,7 +33,14 @@ def client_for(store: Store | None = None, *codenames: str) -> Client:
     return Client(headers={"Authorization": f"Bearer {token}"})
 
 
-ALL = ("view_endpoint", "add_endpoint", "delete_endpoint", "view_delivery", "change_delivery")
+ALL = (
+    "view_endpoint",
+    "add_endpoint",
+    "change_endpoint",
+    "delete_endpoint",
+    "view_delivery",
+    "change_delivery",
+)
 
 
 def delivery_of(endpoint: Endpoint) -> Delivery:
@@ -59,6 +66,9 @@ def test_staff_register_list_replay_and_delete_through_the_api(store: Store) -> 
     replayed = api.post(f"/api/v1/webhooks/deliveries/{delivery.pk}/replay")
     assert replayed.status_code == 202
     assert (replayed.json()["status"], replayed.json()["attempts"]) == ("pending", 0)
+    Endpoint.objects.filter(pk=endpoint.pk).update(status="paused")
+    resumed = api.post(f"/api/v1/webhooks/endpoints/{endpoint.pk}/resume")
+    assert (resumed.status_code, resumed.json()["status"]) == (200, "active")
     assert api.delete(f"/api/v1/webhooks/endpoints/{endpoint.pk}").status_code == 204
     assert not Endpoint.objects.exists()
     assert not Delivery.objects.exists()
@@ -111,6 +121,7 @@ def test_a_store_token_reaches_its_store_s_webhooks_only(store: Store, other_sto
     assert api.get("/api/v1/webhooks/endpoints?store=other-store").status_code == 404
     assert api.delete(f"/api/v1/webhooks/endpoints/{theirs.pk}").status_code == 404
     assert api.post(f"/api/v1/webhooks/deliveries/{delivery.pk}/replay").status_code == 404
+    assert api.post(f"/api/v1/webhooks/endpoints/{theirs.pk}/resume").status_code == 404
     assert Endpoint.objects.filter(pk=theirs.pk).exists()
     assert Delivery.objects.get().status == "given_up"
 
@@ -149,6 +160,9 @@ def test_the_command_adds_lists_and_replays(store: Store) -> None:
     assert delivery.status == "pending"
     assert delivery.next_attempt_at is not None
     assert delivery.next_attempt_at <= timezone.now()
+    Endpoint.objects.update(status="paused")
+    call_command("webhooks", "resume", str(endpoint.pk), stdout=StringIO())
+    assert Endpoint.objects.get().status == "active"
     with pytest.raises(CommandError, match="http:// only for localhost"):
         call_command(
             "webhooks",

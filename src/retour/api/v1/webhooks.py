@@ -116,6 +116,13 @@ def delete_endpoint(request: HttpRequest, endpoint_id: int, store: str | None = 
     return Status(204, None)
 
 
+@router.post("/endpoints/{endpoint_id}/resume", response=EndpointOut, summary="Resume a paused endpoint")
+def resume_endpoint(request: HttpRequest, endpoint_id: int, store: str | None = None) -> EndpointOut:
+    """Active again: the deliveries it kept are sent by the next periodic run."""
+    _staff(request, "webhooks.change_endpoint")
+    return _endpoint_out(services.resume(services.find_endpoint(endpoint_id, store_scope(request, store))))
+
+
 @router.get("/deliveries", response=list[DeliveryOut], summary="The delivery log")
 def list_deliveries(
     request: HttpRequest, store: str | None = None, endpoint: int | None = None, status: str | None = None

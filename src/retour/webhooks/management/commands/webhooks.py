@@ -16,9 +16,7 @@ from retour.webhooks.models import Delivery, Endpoint
 
 
 class Command(BaseCommand):
-    help = gettext_lazy(
-        "Outgoing webhooks: list endpoints and deliveries, add an endpoint, replay a delivery."
-    )
+    help = gettext_lazy("Outgoing webhooks: list, add or resume endpoints, replay a delivery.")
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True, parser_class=type(parser))
@@ -43,6 +41,10 @@ class Command(BaseCommand):
             "replay", help=str(gettext_lazy("Send a delivery again.")), called_from_command_line=cli
         )
         replay.add_argument("delivery", type=int)
+        resume = sub.add_parser(
+            "resume", help=str(gettext_lazy("Resume a paused endpoint.")), called_from_command_line=cli
+        )
+        resume.add_argument("endpoint", type=int)
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
@@ -78,3 +80,7 @@ class Command(BaseCommand):
     def _replay(self, options: dict[str, Any]) -> None:
         delivery = services.replay(services.find_delivery(options["delivery"]))
         self.stdout.write(_("Delivery %(id)d queued again.") % {"id": delivery.pk})
+
+    def _resume(self, options: dict[str, Any]) -> None:
+        endpoint = services.resume(services.find_endpoint(options["endpoint"]))
+        self.stdout.write(_("Endpoint %(id)d resumed.") % {"id": endpoint.pk})
