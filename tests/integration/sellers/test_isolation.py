@@ -55,6 +55,7 @@ BODIES: dict[str, dict[str, Any]] = {
     "decide": {"outcome": "granted", "note": "Isolation."},
     "appeal": {"party": "seller", "reason": "Isolation."},
     "invitations": {"email": "someone@example.com"},
+    "recoveries": {"amount": "1.00", "reference": "isolation"},
     "replay": {},
     "resume": {},
     "{endpoint_id}": {},  # DELETE /api/v1/webhooks/endpoints/{endpoint_id}
