@@ -22,7 +22,6 @@ from retour.helpcenter.domain.engine import Engine
 from retour.helpcenter.domain.semantic import prepare
 
 WORD = re.compile(r"\w+", re.UNICODE)
-ACCENTED = re.compile(r"\w*[^\W\d_a-zA-Z]\w*")  # a word with a letter beyond plain ASCII
 
 # Folded (lower case, no accents) words, per language; French elisions ("l'", "qu'") are split off.
 ORDER_NOUNS = {
@@ -94,10 +93,14 @@ class Answering:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self.rows = {doc.slug: row for row, doc in enumerate(engine.docs)}
-        accented: dict[str, Counter[str]] = defaultdict(Counter)
+        seen: Counter[str] = Counter()  # each word with an accent, as written (lower case), how often
         for doc in engine.docs:  # how a folded word is written with its accents ("etiquette" → "étiquette")
-            for word in ACCENTED.findall(f"{doc.title} {doc.body}"):
-                accented[fold(word)][word.lower()] += 1
+            text = f"{doc.title} {doc.body}"
+            if not text.isascii():
+                seen.update(word for word in WORD.findall(text.lower()) if not word.isascii())
+        accented: dict[str, Counter[str]] = defaultdict(Counter)
+        for word, n in seen.items():
+            accented[fold(word)][word] += n
         self.written = {folded: counts.most_common(1)[0][0] for folded, counts in accented.items()}
 
     def stems(self, query: str) -> set[str]:
