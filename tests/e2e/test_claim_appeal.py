@@ -4,9 +4,9 @@ the seller portal, reads what it owes on its money page, and appeals; staff reve
 and the seller's money page shows the charge given back. axe-core checks every page on the way, and the
 ledger is balanced after each step.
 
-Not driven here: recovering the amount from the seller's next payout (``claims.services.money.recover``)
-has no page, command, API operation or worker job that calls it, so the seller's "recovered" line cannot
-be reached through the product yet."""
+The marketplace withholds the amount from the seller's next payout with ``retour sellers recover`` (the
+operator's command, also ``POST /api/v1/sellers/{code}/recoveries``): the seller's money page shows it
+recovered, and after the reversal the marketplace owes the seller that amount back."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import User
+from django.core.management import call_command
 from playwright.sync_api import Page, expect
 
 from e2e.conftest import NewPage
@@ -42,6 +43,7 @@ WORDS = {
         "nothing": "Nothing charged to you yet.",
         "charged": "Charged for a claim or a return",
         "given back": "Given back after an appeal",
+        "recovered": "Recovered from a payout",
         "owed": "€85.00",
         "owed back": "-€85.00",
         "zero": "€0.00",
@@ -70,6 +72,7 @@ WORDS = {
         "nothing": "Rien ne vous a encore été imputé.",
         "charged": "Imputé pour une réclamation ou un retour",
         "given back": "Rendu après un appel",
+        "recovered": "Retenu sur un versement",
         "owed": "85,00\u00a0€",
         "owed back": "-85,00\u00a0€",
         "zero": "0,00\u00a0€",
@@ -185,6 +188,18 @@ def test_a_seller_funded_claim_is_paid_charged_to_the_seller_and_reversed_on_the
     assert money_rows(seller_page) == [[words["charged"], words["owed"]]]
     assert_accessible(seller_page)
 
+    # The marketplace withholds it from the seller's next payout: the seller owes nothing more.
+    call_command(
+        "sellers", "recover", "--seller", claim.seller.code, "--amount", "85.00", "--reference", "PO-1"
+    )
+    assert balanced()
+    seller_page.reload()
+    expect(owed).to_have_text([words["zero"]])
+    assert money_rows(seller_page) == [
+        [words["recovered"], words["owed back"]],
+        [words["charged"], words["owed"]],
+    ]
+
     # The seller reads the decision on the claim and appeals it.
     seller_nav.get_by_role("link", name=words["claims"], exact=True).click()
     seller_page.get_by_role("link", name=claim.number).click()
@@ -211,15 +226,17 @@ def test_a_seller_funded_claim_is_paid_charged_to_the_seller_and_reversed_on_the
     assert (claim.state, claim.appeal_outcome, claim.funded_by) == ("denied", "reversed", "marketplace")
     assert balanced()
 
-    # The seller's claim says so, and its money page shows the charge given back: it owes nothing.
+    # The seller's claim says so, and its money page shows the charge given back: the marketplace now owes
+    # the seller what it withheld.
     seller_page.reload()
     expect(seller_page.get_by_text(words["reversed"])).to_be_visible()
     assert_accessible(seller_page)
     seller_nav.get_by_role("link", name=words["money"], exact=True).click()
     expect(seller_page.get_by_role("heading", level=1)).to_have_text(words["money"])
-    expect(owed).to_have_text([words["zero"]])
+    expect(owed).to_have_text([words["owed back"]])
     assert money_rows(seller_page) == [
         [words["given back"], words["owed back"]],
+        [words["recovered"], words["owed back"]],
         [words["charged"], words["owed"]],
     ]
     assert_accessible(seller_page)
