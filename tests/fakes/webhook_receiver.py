@@ -4,6 +4,7 @@ with the ``verify`` function of docs/webhooks.md, run as it is printed there (th
 - ``answers``: statuses to answer next, in order (then 204): ``[500, 500]`` fails twice, then accepts.
 - ``received``: each request as ``(headers, body, verified)``; ``events`` the verified ones, parsed.
 - ``secret``: the endpoint's secret, set once the endpoint is registered.
+- ``delay``: seconds to wait before answering (a slow receiver).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import json
 import re
 import threading
+import time
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -34,9 +36,11 @@ class WebhookReceiver:
         self.verify = documented_verify()
         self.secret = ""
         self.answers: list[int] = []
+        self.delay = 0.0
         self.received: list[tuple[dict[str, str], bytes, bool]] = []
         self.lock = threading.Lock()
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self.server.daemon_threads = True  # stopping does not wait for a slow answer
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
     @property
@@ -72,6 +76,7 @@ class WebhookReceiver:
                     status = receiver.answers.pop(0) if receiver.answers else 204
                 if not ok:
                     status = 401
+                time.sleep(receiver.delay)
                 answer = b"" if status == 204 else json.dumps({"status": status}).encode()
                 self.send_response(status)
                 self.send_header("Content-Length", str(len(answer)))

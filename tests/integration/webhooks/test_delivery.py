@@ -300,3 +300,19 @@ def test_a_claim_filed_then_denied_sends_both_events(
     assert all(ok for _, _, ok in receiver.received)
     decided = next(e for e in receiver.events if e["type"] == "claim.decided")
     assert decided["data"]["claim"]["state"] == "denied"
+
+
+def test_a_slow_receiver_times_out_into_a_retry(order, receiver, django_capture_on_commit_callbacks) -> None:
+    endpoint_for(receiver, order.store)
+    receiver.delay = services.TIMEOUT_SECONDS + 1
+    started = time.monotonic()
+    ask(order, django_capture_on_commit_callbacks)
+    assert time.monotonic() - started < services.TIMEOUT_SECONDS  # the request never waits for it
+    run_worker()
+    delivery = Delivery.objects.get()
+    assert (delivery.status, delivery.attempts, delivery.response_status) == ("failed", 1, None)
+    assert "timed out" in delivery.response_body
+    receiver.delay = 0
+    make_due()
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.attempts) == ("succeeded", 2)
