@@ -78,9 +78,12 @@ class WebhookReceiver:
                     status = 401
                 time.sleep(receiver.delay)
                 answer = b"" if status == 204 else json.dumps({"status": status}).encode()
-                self.send_response(status)
-                self.send_header("Content-Length", str(len(answer)))
-                self.end_headers()
-                self.wfile.write(answer)
+                try:
+                    self.send_response(status)
+                    self.send_header("Content-Length", str(len(answer)))
+                    self.end_headers()
+                    self.wfile.write(answer)
+                except (BrokenPipeError, ConnectionResetError):  # the sender gave up waiting (a timeout)
+                    pass
 
         return Handler

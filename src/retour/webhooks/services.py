@@ -144,7 +144,8 @@ def emit_claim_event(event: ClaimEvent) -> None:
 
 def _after_commit(facts: list[Fact]) -> None:
     if facts and Endpoint.objects.filter(store_id=facts[0].store_id, status=Endpoint.Status.ACTIVE).exists():
-        transaction.on_commit(lambda: record(facts))
+        # robust: a failure here is logged, never turned into an error for the request that made the fact
+        transaction.on_commit(lambda: record(facts), robust=True)
 
 
 def record(facts: Iterable[Fact]) -> list[Delivery]:
