@@ -252,3 +252,23 @@ def test_a_seller_session_reaches_no_other_sellers_object_on_any_seller_page(
         text = nord_client.get(reverse(listing)).content.decode()
         for number in _foreign(marketplace)["return"] + _foreign(marketplace)["claim"]:
             assert number not in text, (listing, number)
+
+
+def test_a_seller_token_authorises_its_returns_but_cancels_exchanges_and_closes_none(
+    marketplace: Marketplace, nord_api: Client
+) -> None:
+    """The token's reach is the pages' reach: approve or reject its own returns, nothing the marketplace
+    does to a return (cancel, exchange, resolve) even on its own."""
+    own = marketplace.nord.ret
+    headers = {"Idempotency-Key": "seller-reach"}
+    for action in ("cancel", "exchange", "resolve"):
+        body = json.dumps(BODIES[action])
+        response = nord_api.post(
+            f"/api/v1/returns/{own.number}/{action}", body, content_type="application/json", headers=headers
+        )
+        assert response.status_code == 403, (action, response.content)
+        assert response.json()["code"] == "permission_denied"
+    own.refresh_from_db()
+    assert own.state == "requested"
+    approved = nord_api.post(f"/api/v1/returns/{own.number}/approve", "{}", content_type="application/json")
+    assert approved.status_code == 200, approved.content

@@ -46,6 +46,15 @@ def require(request: HttpRequest, permission: str, message: str) -> None:
         raise PermissionDenied(message)
 
 
+def require_staff(request: HttpRequest, permission: str, message: str) -> None:
+    """``require``, and the marketplace's staff only: a seller's token authorises or refuses its returns
+    (approve, reject), as its pages do, but cancelling, exchanging and closing a return stay the
+    marketplace's."""
+    require(request, permission, message)
+    if seller_scope(request) is not None:
+        raise PermissionDenied(message)
+
+
 Reason = Literal[
     "changed_mind",
     "no_longer_needed",
@@ -550,7 +559,7 @@ def inspect(request: HttpRequest, number: str, body: Inspection, store: str | No
 def cancel(
     request: HttpRequest, number: str, body: Note | None = None, store: str | None = None
 ) -> ReturnOut:
-    require(request, "returns.approve_return", _("You may not cancel returns."))
+    require_staff(request, "returns.approve_return", _("You may not cancel returns."))
     return present_for(
         request,
         handling.cancel(
@@ -571,7 +580,7 @@ def exchange(request: HttpRequest, number: str, body: ExchangeIn, store: str | N
     from retour.catalog.models import Variant
     from retour.returns.services.resolutions import exchange as make_exchange
 
-    require(request, "returns.approve_return", _("You may not exchange returns."))
+    require_staff(request, "returns.approve_return", _("You may not exchange returns."))
     ret = find_return(request, number, store)
     line = ret.lines.filter(pk=body.line).first()
     if line is None:
@@ -596,7 +605,7 @@ class ResolveIn(Schema):
 def resolve(request: HttpRequest, number: str, body: ResolveIn, store: str | None = None) -> ReturnOut:
     from retour.returns.services.resolutions import close_exchanged, repair
 
-    require(request, "returns.approve_return", _("You may not resolve returns."))
+    require_staff(request, "returns.approve_return", _("You may not resolve returns."))
     ret = find_return(request, number, store)
     if body.outcome == "repaired":
         repair(ret, ret.lines.first(), actor=request.user, note=body.note)  # type: ignore[arg-type]
