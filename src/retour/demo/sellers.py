@@ -142,6 +142,25 @@ def _order(store: Store, number: str, seller: Seller, now: datetime) -> Order:
     return Order.objects.get(store=store, number=number)
 
 
+def _filed(store: Store, number: str, seller: Seller, now: datetime, filed_at: datetime) -> Claim:
+    """A "never arrived" claim on a new order of ``seller``'s, filed from the portal at ``filed_at``."""
+    with transaction.atomic():
+        order = _order(store, number, seller, now)
+        claim, _created = file_claim(
+            order,
+            Filing(
+                claim_type="not_received",
+                lines=[ClaimedLine(order.lines.get().pk, 1)],
+                message="My parcel never came.",
+                language=order.language,
+            ),
+            actor=None,
+            channel=Claim.Channel.PORTAL,
+            now=filed_at,
+        )
+    return claim
+
+
 def add_marketplace(store: Store, *, now: datetime, password: str) -> Marketplace:
     found = Marketplace()
     sellers = list(Seller.objects.filter(store=store, kind=Seller.Kind.MARKETPLACE).order_by("code"))
@@ -160,20 +179,7 @@ def add_marketplace(store: Store, *, now: datetime, password: str) -> Marketplac
         if Order.objects.filter(store=store, number=spec.number).exists():
             continue
         seller = sellers[0] if spec.at_risk else others[index % len(others)]
-        with transaction.atomic():
-            order = _order(store, spec.number, seller, now)
-            claim, _created = file_claim(
-                order,
-                Filing(
-                    claim_type="not_received",
-                    lines=[ClaimedLine(order.lines.get().pk, 1)],
-                    message="My parcel never came.",
-                    language=order.language,
-                ),
-                actor=None,
-                channel=Claim.Channel.PORTAL,
-                now=now - timedelta(hours=spec.hours_ago),
-            )
+        claim = _filed(store, spec.number, seller, now, now - timedelta(hours=spec.hours_ago))
         if spec.step is not None:
             claim = spec.step(claim, staff)
         found.claims.append(claim)
@@ -193,21 +199,7 @@ def _until_at_risk(store: Store, seller: Seller, staff: User | None, now: dateti
         number = f"MP-2{extra:03d}"
         if Order.objects.filter(store=store, number=number).exists():
             continue
-        with transaction.atomic():
-            order = _order(store, number, seller, now)
-            claim, _created = file_claim(
-                order,
-                Filing(
-                    claim_type="not_received",
-                    lines=[ClaimedLine(order.lines.get().pk, 1)],
-                    message="My parcel never came.",
-                    language=order.language,
-                ),
-                actor=None,
-                channel=Claim.Channel.PORTAL,
-                now=now - timedelta(hours=12),
-            )
-        made.append(_grant(claim, staff))
+        made.append(_grant(_filed(store, number, seller, now, now - timedelta(hours=12)), staff))
     return made
 
 
