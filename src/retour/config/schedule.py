@@ -23,6 +23,8 @@ JOBS = (
     Job("grant-overdue-claims", "retour.claims.tasks.grant_overdue_claims", timedelta(minutes=15)),
     # Sellers are told of each claim filed against them, and again 24 hours before respond_by (once each).
     Job("notify-sellers", "retour.sellers.tasks.notify_sellers", timedelta(minutes=5)),
+    # Survey emails that failed (SMTP down) are tried again.
+    Job("retry-survey-emails", "retour.feedback.tasks.retry_survey_emails", timedelta(hours=1)),
     # Emails that failed (SMTP down) are tried again.
     Job("retry-notifications", "retour.notifications.tasks.retry_failed_notifications", timedelta(hours=1)),
     # Outgoing webhooks whose next attempt is due (a retry after a failure, or a replay) are sent.

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "retour.sellers",
     "retour.logistics",
     "retour.notifications",
+    "retour.feedback",  # surveys after a return closes; builds on returns and notifications
     "retour.webhooks",
     "retour.helpcenter",
     "retour.insights",

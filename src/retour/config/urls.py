@@ -17,6 +17,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("backoffice/", include("retour.backoffice.urls")),
     path("help/", include("retour.helpcenter.urls")),
+    path("feedback/", include("retour.feedback.urls")),
     path("seller/", include("retour.sellers.urls")),
     path("api/", api.urls),
     path("metrics", metrics_view, name="metrics"),

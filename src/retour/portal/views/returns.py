@@ -15,6 +15,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from retour.core.errors import DomainError
 from retour.core.money import Money
+from retour.feedback import services as feedback
+from retour.feedback.wording import form_context
 from retour.logistics.codes import drop_off_payload, qr_svg
 from retour.logistics.services import has_label, printed_label
 from retour.portal import access, status, wording
@@ -65,7 +67,12 @@ def return_page(request: HttpRequest, number: str) -> HttpResponse:
         title = _("QR code of return %(number)s") % {"number": ret.number}
         qr = mark_safe(qr_svg(drop_off_payload(ret), title))  # noqa: S308 - segno writes it, escaping the title
     expected = status.expected(ret, lines)
+    survey = feedback.survey_of(ret)
     context = {
+        **form_context(),
+        # Once the return is closed: its survey, answered here or from the emailed link (once either way).
+        "survey": survey,
+        "survey_answer": feedback.answer_of(survey) if survey is not None else None,
         "ret": ret,
         "order": ret.order,
         "state": wording.label(wording.STATES, ret.state),
