@@ -17,6 +17,7 @@ from retour.api.v1.past_returns import router as past_returns_router
 from retour.api.v1.refunds import router as refunds_router
 from retour.api.v1.returns import router as returns_router
 from retour.api.v1.sellers import router as sellers_router
+from retour.api.v1.shop import router as shop_router
 from retour.api.v1.webhooks import router as webhooks_router
 from retour.api.v1.withdrawals import router as withdrawals_router
 
@@ -43,3 +44,4 @@ api.add_router("/v1/analytics", analytics_router)
 api.add_router("/v1/exports", exports_router)
 api.add_router("/v1/sellers", sellers_router)
 api.add_router("/v1/webhooks", webhooks_router)
+api.add_router("/v1/shop", shop_router)

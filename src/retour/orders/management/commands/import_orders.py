@@ -15,11 +15,16 @@ from tqdm import tqdm
 
 from retour.catalog.services import StoreNotFound, find_store
 from retour.core.management.base import BaseCommand
-from retour.orders.importers import json_orders, shopify_csv
+from retour.orders.importers import json_orders, shopify_csv, shopify_json, woocommerce_json
 from retour.orders.importers.records import ImportedOrder, RowError
 from retour.orders.services.importing import ImportReport, import_orders
 
-READERS = {"shopify-csv": shopify_csv.read, "json": json_orders.read}
+READERS = {
+    "shopify-csv": shopify_csv.read,
+    "shopify-json": shopify_json.read,
+    "woocommerce-json": woocommerce_json.read,
+    "json": json_orders.read,
+}
 
 
 class _CountingReader(io.RawIOBase):
