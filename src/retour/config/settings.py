@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "retour.webhooks",
     "retour.shopsync",
     "retour.helpcenter",
+    "retour.segments",
     "retour.insights",
     "retour.api",
     "retour.portal",

@@ -15,7 +15,8 @@ from django.db.models import QuerySet
 
 from retour.core.fields import AMOUNT_PLACES
 from retour.orders.models import Order, OrderLine, Shipment
-from retour.policies.domain.facts import Facts
+from retour.policies.customer_history import history_as_of
+from retour.policies.domain.facts import NO_HISTORY, Facts
 
 SELECT_RELATED = ("order__store", "order__customer", "product__category", "seller", "shipment")
 PREFETCH_RELATED = ("order__payments", "order__shipments")
@@ -39,6 +40,8 @@ def facts_for_line(
     The unit price is what the shopper paid for a unit (``paid_unit_price``): the policy's conditions and
     thresholds look at that, and the amounts of the decision come from the same paid parts (the services
     replace them with ``refunds.services.amounts``' quote). Dates are calendar dates in the store's time zone.
+    The customer's history (``returns_last_365d``…) is read as of ``requested_at``, that day excluded,
+    through ``policies.customer_history``: the one part that runs queries of its own.
     """
     order = line.order
     store = order.store
@@ -46,6 +49,11 @@ def facts_for_line(
     customer = order.customer
     product = line.product
     category = product.category if product is not None else None
+    history = (
+        history_as_of(customer.pk, requested_at)
+        if customer is not None and requested_at != date.min
+        else NO_HISTORY
+    )
     return Facts(
         country=_country(order),
         currency=order.currency,
@@ -65,6 +73,11 @@ def facts_for_line(
         seller=line.seller.code,
         payment_method=_payment_method(order),
         segment=customer.segment if customer is not None else "",
+        returns_last_365d=history.returns_last_365d,
+        orders_365d=history.orders_365d,
+        return_rate_365d=history.return_rate_365d,
+        net_spend_365d=history.net_spend_365d,
+        customer_segment=history.customer_segment,
     )
 
 

@@ -18,10 +18,11 @@ from django.utils.translation import ngettext
 from retour.catalog.models import Seller, Store
 from retour.core.errors import DomainError
 from retour.orders.models import Order
+from retour.policies.customer_history import history_of_decisions
 from retour.policies.domain import document, law, legal, stages
 from retour.policies.domain.compiler import CompiledPolicy, compile_policy
 from retour.policies.domain.decision import Decision
-from retour.policies.domain.facts import Facts
+from retour.policies.domain.facts import NO_HISTORY, Facts
 from retour.policies.domain.lint import Finding, below_floor, compare
 from retour.policies.domain.model import Text
 from retour.policies.models import PolicyDecision, PolicyVersion, ReturnPolicy
@@ -312,7 +313,12 @@ def tags_of(text: str) -> frozenset[str]:
 
 
 def facts_of(row: PolicyDecision) -> Facts:
-    """The facts a stored decision was made from."""
+    """The facts a stored decision was made from; the customer's history is computed again as of the
+    request's day (``policies.customer_history``), which gives what it was then."""
+    request_id = (
+        row.previous_id if row.stage == PolicyDecision.Stage.INSPECTION and row.previous_id else row.pk
+    )
+    history = history_of_decisions([request_id]).get(request_id, NO_HISTORY)
     return Facts(
         country=row.country,
         currency=row.currency,
@@ -333,6 +339,11 @@ def facts_of(row: PolicyDecision) -> Facts:
         payment_method=row.payment_method,
         segment=row.segment,
         stage=row.stage,
+        returns_last_365d=history.returns_last_365d,
+        orders_365d=history.orders_365d,
+        return_rate_365d=history.return_rate_365d,
+        net_spend_365d=history.net_spend_365d,
+        customer_segment=history.customer_segment,
     )
 
 

@@ -22,9 +22,10 @@ from django.utils.translation import gettext as _
 
 from retour.catalog.models import Store
 from retour.policies import services
+from retour.policies.customer_history import history_of_decisions
 from retour.policies.domain import legal
 from retour.policies.domain.compiler import CompiledPolicy, _return_by
-from retour.policies.domain.facts import Facts
+from retour.policies.domain.facts import HISTORY_FACTS, NO_HISTORY, CustomerHistory, Facts
 from retour.policies.domain.simulation import (
     _DATE_FACTS,
     _DAY_FACTS,
@@ -308,6 +309,7 @@ class _Plan:
 
     parts: tuple[str, ...]  # joined into the group's text, the recorded outcome last
     days: _Days
+    history: bool = False  # a policy looks at the customer's history: computed as of each request's day
 
     @cached_property
     def readers(self) -> list[Callable[[str], Any]]:
@@ -324,7 +326,10 @@ def _plan(policies: Sequence[CompiledPolicy]) -> _Plan:
     for fact in sorted(seen.facts):
         parts.extend(part for part in _FACT_PARTS.get(fact, ()) if part not in parts)
     # A fact this module does not know: group by everything stored rather than guess.
-    unknown = bool(seen.facts - set(_FACT_PARTS) - set(_DAY_FACTS) - set(_DATE_FACTS) - _NOT_STORED)
+    history = bool(seen.facts & set(HISTORY_FACTS))
+    unknown = bool(
+        seen.facts - set(_FACT_PARTS) - set(_DAY_FACTS) - set(_DATE_FACTS) - _NOT_STORED - set(HISTORY_FACTS)
+    )
     if unknown:
         parts = [*_ALWAYS, *_FACTS_STORED]
     if "country" in parts:
@@ -333,7 +338,7 @@ def _plan(policies: Sequence[CompiledPolicy]) -> _Plan:
         parts.remove("seller_fault")
     exact = unknown or bool(set(_DATE_FACTS) & seen.facts)
     days = _Days(policies, seen, exact=exact, order="days_since_order" in seen.facts)
-    return _Plan((*parts, *RECORDED), days)
+    return _Plan((*parts, *RECORDED), days, history)
 
 
 # Reading the rows an index points to costs about 2.5 µs each in SQLite, scanning the whole table about
@@ -368,11 +373,15 @@ def _requests(store: Store, since: datetime) -> models.QuerySet[PolicyDecision]:
     return requests.filter(**wanted)
 
 
-def _group(rows: Iterator[tuple[Any, ...]], days: _Days) -> tuple[Counter[Any], dict[Any, int]]:
+def _group(
+    rows: Iterator[tuple[Any, ...]], days: _Days, history: bool = False
+) -> tuple[Counter[Any], dict[Any, int]]:
     """Count the requests of each group and keep one request id per group.
 
     Per request only C code runs (item getters, dict look-ups, ``Counter.update``), except when a new
-    pair of dates shows up: a million requests hold a few tens of thousands.
+    pair of dates shows up: a million requests hold a few tens of thousands. When a policy looks at the
+    customer's history, each chunk's histories are computed as of each request's day and joined to the
+    group's text: what happened after a request never decides it again.
     """
     ids, texts = itemgetter(0), itemgetter(1)
     dates = [itemgetter(index) for index in range(2, 2 + days.depth)]
@@ -382,16 +391,43 @@ def _group(rows: Iterator[tuple[Any, ...]], days: _Days) -> tuple[Counter[Any], 
         kinds: Iterator[Any] = map(days.root.__getitem__, map(dates[0], chunk))
         for getter in dates[1:]:
             kinds = map(getitem, kinds, map(getter, chunk))
-        keys = list(zip(map(texts, chunk), kinds, strict=True))
+        group_texts: Iterator[str] = map(texts, chunk)
+        if history:
+            found = history_of_decisions([row[0] for row in chunk])
+            group_texts = (
+                f"{text}{SEPARATOR}{_history_text(found.get(row[0], NO_HISTORY))}"
+                for text, row in zip(map(texts, chunk), chunk, strict=True)
+            )
+        keys = list(zip(group_texts, kinds, strict=True))
         counts.update(keys)
         last.update(zip(keys, map(ids, chunk), strict=True))
     return counts, last
+
+
+def _history_text(history: CustomerHistory) -> str:
+    return SEPARATOR.join(
+        (
+            str(history.returns_last_365d),
+            str(history.orders_365d),
+            str(history.return_rate_365d),
+            str(history.net_spend_365d),
+            history.customer_segment,
+        )
+    )
+
+
+def _history_read(texts: list[str]) -> CustomerHistory:
+    returns, orders, rate, spend, segment = texts
+    return CustomerHistory(int(returns), int(orders), Decimal(rate), Decimal(spend), segment)
 
 
 def _facts(key: tuple[str, int], plan: _Plan) -> tuple[Facts, Recorded]:
     """Facts that decide like every request of the group, and the outcome recorded for them; what no
     policy looks at is left blank."""
     texts = key[0].split(SEPARATOR)
+    history = NO_HISTORY
+    if plan.history:
+        texts, history = texts[: -len(HISTORY_FACTS)], _history_read(texts[-len(HISTORY_FACTS) :])
     values = {name: read(text) for name, read, text in zip(plan.parts, plan.readers, texts, strict=True)}
     delivered, requested, ordered = plan.days.example[key[1]]
     facts = Facts(
@@ -413,6 +449,11 @@ def _facts(key: tuple[str, int], plan: _Plan) -> tuple[Facts, Recorded]:
         seller=values.get("seller_code", ""),
         payment_method=values.get("payment_method", ""),
         segment=values.get("segment", ""),
+        returns_last_365d=history.returns_last_365d,
+        orders_365d=history.orders_365d,
+        return_rate_365d=history.return_rate_365d,
+        net_spend_365d=history.net_spend_365d,
+        customer_segment=history.customer_segment,
     )
     recorded = Recorded(
         eligible=values["eligible"],
@@ -428,7 +469,7 @@ def replayed(
     rows: Iterator[tuple[Any, ...]], plan: _Plan, active: CompiledPolicy, draft: CompiledPolicy
 ) -> Iterator[Replay]:
     """Each group of past requests, decided once under each policy."""
-    counts, last = _group(rows, plan.days)
+    counts, last = _group(rows, plan.days, plan.history)
     active_floor, draft_floor = services.floor(active), services.floor(draft)
     for key, count in counts.items():
         facts, recorded = _facts(key, plan)

@@ -54,9 +54,20 @@ _CLOSED: dict[str, frozenset[Any]] = {
     "final_sale": _BOOL,
     "personalised": _BOOL,
 }
-_OPEN = frozenset({"category", "country", "currency", "seller", "payment_method", "segment"})
-_INTEGERS = frozenset({"days_since_delivery", "days_since_order", "days_past_return_by", "quantity"})
-_AMOUNTS = frozenset({"unit_price", "line_total"})
+_OPEN = frozenset(
+    {"category", "country", "currency", "seller", "payment_method", "segment", "customer_segment"}
+)
+_INTEGERS = frozenset(
+    {
+        "days_since_delivery",
+        "days_since_order",
+        "days_past_return_by",
+        "quantity",
+        "returns_last_365d",
+        "orders_365d",
+    }
+)
+_AMOUNTS = frozenset({"unit_price", "line_total", "net_spend_365d", "return_rate_365d"})
 _DAYS = frozenset({"requested_on", "delivered_on", "ordered_on"})
 _NEED_DELIVERY = frozenset({"days_since_delivery", "days_past_return_by", "delivered_on"})
 _GB = frozenset({"GB"})
@@ -70,6 +81,9 @@ _NATURAL = {
     "quantity": (1, False, None, False),
     "unit_price": (Decimal(0), False, None, False),
     "line_total": (Decimal(0), False, None, False),
+    "returns_last_365d": (0, False, None, False),
+    "orders_365d": (0, False, None, False),
+    "return_rate_365d": (Decimal(0), False, None, False),
 }
 
 

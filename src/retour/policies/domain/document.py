@@ -62,12 +62,21 @@ TEXT_FACTS = {
     "seller": None,
     "payment_method": None,
     "segment": None,
+    "customer_segment": None,
     "region": REGIONS,
     "stage": STAGES,
 }
 BOOL_FACTS = {"delivered", "seller_fault", "is_gift", "member", "final_sale", "personalised"}
-NUMBER_FACTS = {"days_since_delivery", "days_since_order", "days_past_return_by", "quantity"}
-AMOUNT_FACTS = {"unit_price", "line_total"}
+NUMBER_FACTS = {
+    "days_since_delivery",
+    "days_since_order",
+    "days_past_return_by",
+    "quantity",
+    "returns_last_365d",
+    "orders_365d",
+}
+# Decimal numbers: amounts, and the customer's return rate (a percentage).
+AMOUNT_FACTS = {"unit_price", "line_total", "net_spend_365d", "return_rate_365d"}
 DATE_FACTS = {"requested_on", "delivered_on", "ordered_on"}
 # Conditions the law of the shopper's country defines (policies/domain/law.py), read as the country,
 # category and days since delivery they stand for.

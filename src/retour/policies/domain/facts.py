@@ -10,6 +10,21 @@ from retour.policies.domain.vocabulary import SELLER_FAULT_REASONS, region_of
 
 
 @dataclass(frozen=True, slots=True)
+class CustomerHistory:
+    """What a customer did in the 365 days before a day (that day excluded), and their computed segment."""
+
+    returns_last_365d: int = 0
+    orders_365d: int = 0
+    return_rate_365d: Decimal = Decimal(0)
+    net_spend_365d: Decimal = Decimal(0)
+    customer_segment: str = ""
+
+
+HISTORY_FACTS = ("returns_last_365d", "orders_365d", "return_rate_365d", "net_spend_365d", "customer_segment")
+NO_HISTORY = CustomerHistory()
+
+
+@dataclass(frozen=True, slots=True)
 class Facts:
     """One line of a return request. Dates are calendar dates in the store's time zone."""
 
@@ -32,6 +47,13 @@ class Facts:
     payment_method: str = ""
     segment: str = ""
     stage: str = "request"  # "inspection" once the condition was graded
+    # The customer's history before the day of the request (``CustomerHistory``): computed by the
+    # segments app through ``policies.customer_history``, never from what happened on or after that day.
+    returns_last_365d: int = 0
+    orders_365d: int = 0
+    return_rate_365d: Decimal = Decimal(0)  # returned units per 100 units ordered
+    net_spend_365d: Decimal = Decimal(0)  # what the orders paid, less what their returns took back
+    customer_segment: str = ""  # the named segment the store's rules compute (vip, loyal, at_risk...)
 
     @property
     def line_total(self) -> Decimal:
