@@ -2,7 +2,15 @@ from __future__ import annotations
 
 from django.urls import path
 
-from retour.backoffice import analytics, analytics_pages, exports_page, forecast_page, new_return, views
+from retour.backoffice import (
+    analytics,
+    analytics_pages,
+    exports_page,
+    forecast_page,
+    help_articles,
+    new_return,
+    views,
+)
 
 app_name = "backoffice"
 urlpatterns = [
@@ -10,6 +18,8 @@ urlpatterns = [
     path("returns/receive/", views.receive_parcel, name="receive"),
     path("returns/new/", new_return.new_return, name="new-return"),
     path("help/analytics/", views.help_analytics, name="help-analytics"),
+    path("help/articles/", help_articles.help_articles, name="help-articles"),
+    path("help/articles/<slug:store>/<slug:slug>/", help_articles.help_override, name="help-override"),
     path("claims/sellers-at-risk/", views.sellers_at_risk, name="sellers-at-risk"),
     path("analytics/cost/", analytics_pages.cost_page, name="analytics-cost"),
     path("analytics/chasing/", analytics_pages.chasing_page, name="analytics-chasing"),

@@ -13,7 +13,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 from django.views.decorators.http import require_http_methods
 
-from retour.backoffice.access import may_reach, stores_for
+from retour.backoffice.access import may_reach, store_ids, stores_for
 from retour.backoffice.forms import SimulationForm
 from retour.catalog.models import Store
 from retour.core.spreadsheet import safe_rows
@@ -140,7 +140,8 @@ def help_analytics(request: HttpRequest) -> HttpResponse:
     except ValueError:
         days = 30
     french = (translation.get_language() or "").startswith("fr")
-    report = analytics.report(days, language="fr" if french else "en")
+    store = _help_store(request)
+    report = analytics.report(days, language="fr" if french else "en", store=store)
     if request.GET.get("format") == "csv":
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="help-analytics-{report.since}.csv"'
@@ -149,8 +150,25 @@ def help_analytics(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "backoffice/help_analytics.html",
-        {"title": translation.gettext("Help center: what shoppers look for"), "report": report, "days": days},
+        {
+            "title": translation.gettext("Help center: what shoppers look for"),
+            "report": report,
+            "days": days,
+            "store": store,
+            "stores": stores_for(request.user).order_by("code"),
+        },
     )
+
+
+def _help_store(request: HttpRequest) -> Store | None:
+    """The store whose help-center searches are shown (``?store=CODE``, one the member may reach); None:
+    every store's, for a member not limited to some stores."""
+    code = request.GET.get("store", "")[:64]
+    reachable = stores_for(request.user)
+    found = reachable.filter(code=code).first() if code else None
+    if found is None and store_ids(request.user) is not None:
+        found = reachable.order_by("code").first()
+    return found
 
 
 @staff_member_required

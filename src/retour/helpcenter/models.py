@@ -32,7 +32,9 @@ class Article(models.Model):
         DRAFT = "draft", _("draft")
         PUBLISHED = "published", _("published")
 
-    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    # Unique among the shared articles and within a store: a store's article with a shared article's slug
+    # overrides it in that store's help center (``domain/overrides.py``).
+    slug = models.SlugField(_("slug"), max_length=100)
     category = models.ForeignKey(
         Category, on_delete=models.PROTECT, related_name="articles", verbose_name=_("category")
     )
@@ -54,6 +56,12 @@ class Article(models.Model):
         verbose_name = _("article")
         verbose_name_plural = _("articles")
         ordering = ["category", "slug"]
+        constraints = [
+            models.UniqueConstraint(fields=["store", "slug"], name="article_slug_per_store"),
+            models.UniqueConstraint(
+                fields=["slug"], condition=models.Q(store__isnull=True), name="article_shared_slug"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.slug
@@ -152,6 +160,15 @@ class SearchLog(models.Model):
     top_slug = models.CharField(_("first result"), max_length=100, blank=True)
     clicked_slug = models.CharField(_("article opened"), max_length=100, blank=True)
     visitor = models.CharField(_("visitor"), max_length=64, blank=True)
+    # The store whose help center was searched (empty: the shared articles only): each store's analytics.
+    store = models.ForeignKey(
+        "catalog.Store",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("store"),
+    )
     created_at = models.DateTimeField(_("searched at"), auto_now_add=True)
 
     class Meta:

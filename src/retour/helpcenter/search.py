@@ -1,7 +1,8 @@
-"""Search the help center: an engine per language, built from the published articles and the synonyms
-staff keep (the defaults of ``domain/synonyms.py`` to begin with), with the semantic signal of
-``domain/semantic.py`` beside the lexical one, cached in the process until an article or a synonym
-changes (a cheap signature query tells)."""
+"""Search the help center: an engine per store and language (the store's own articles and the shared
+ones it did not override), built from the published articles and the synonyms staff keep (the defaults
+of ``domain/synonyms.py`` to begin with), with the semantic signal of ``domain/semantic.py`` beside the
+lexical one, cached in the process until an article or a synonym changes (a cheap signature query
+tells)."""
 
 from __future__ import annotations
 
@@ -9,17 +10,19 @@ import threading
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Max
+from django.db.models import Count, Max, Q, QuerySet
 
+from retour.catalog.models import Store
 from retour.helpcenter.domain.answers import Answering
 from retour.helpcenter.domain.engine import Doc, Engine, Hit, merge
+from retour.helpcenter.domain.overrides import Candidate, shown
 from retour.helpcenter.domain.semantic import default_embedder
 from retour.helpcenter.models import Article, Synonym, Translation
 
 LANGUAGES = ("en", "fr")
 RELATIVE_FLOOR = 0.02  # hits scoring under 2 % of the best one are noise (a stray common word)
 _lock = threading.Lock()
-_engines: dict[str, tuple[Any, Engine]] = {}
+_engines: dict[tuple[str, int | None], tuple[Any, Engine]] = {}
 
 
 @dataclass(frozen=True)
@@ -32,45 +35,58 @@ class Result:
     fallback: bool  # found in the other language
 
 
-def _signature(language: str) -> tuple[Any, ...]:
-    translations = Translation.objects.filter(language=language, article__status=Article.Status.PUBLISHED)
+def _shown(language: str, store_id: int | None) -> QuerySet[Translation]:
+    """The published translations a store's help center could show in ``language``: its own and the
+    shared ones (``domain/overrides.py`` picks between them)."""
+    shared = Q(article__store__isnull=True)
+    return Translation.objects.filter(
+        shared if store_id is None else shared | Q(article__store_id=store_id),
+        language=language,
+        article__status=Article.Status.PUBLISHED,
+    )
+
+
+def _signature(language: str, store_id: int | None) -> tuple[Any, ...]:
     synonyms = Synonym.objects.filter(language=language)
     return (
-        tuple(translations.aggregate(n=Count("id"), at=Max("updated_at")).values()),
+        tuple(_shown(language, store_id).aggregate(n=Count("id"), at=Max("updated_at")).values()),
         tuple(synonyms.aggregate(n=Count("id"), at=Max("updated_at")).values()),
         tuple(Article.objects.aggregate(n=Count("id"), at=Max("updated_at")).values()),
     )
 
 
-def _build(language: str) -> Engine:
-    rows = Translation.objects.filter(
-        language=language, article__status=Article.Status.PUBLISHED
-    ).select_related("article")
-    docs = [Doc.from_markdown(t.article.slug, t.title, t.tags, t.body) for t in rows]
+def _build(language: str, store_id: int | None) -> Engine:
+    rows = _shown(language, store_id).select_related("article")
+    chosen = shown(Candidate(t.article.slug, language, t.article.store_id is not None, t) for t in rows)
+    docs = [Doc.from_markdown(t.article.slug, t.title, t.tags, t.body) for t in chosen.values()]
     synonyms = dict(Synonym.objects.filter(language=language).values_list("phrase", "means"))
     return Engine(docs, language, synonyms, embedder=default_embedder())
 
 
-def engine(language: str) -> Engine:
-    signature = _signature(language)
+def engine(language: str, store: Store | None = None) -> Engine:
+    """The index of ``store``'s help center (its own articles and the shared ones it did not override;
+    None: the shared ones) in ``language``, rebuilt when an article or a synonym changed."""
+    key = (language, store.pk if store is not None else None)
+    signature = _signature(*key)
     with _lock:
-        cached = _engines.get(language)
+        cached = _engines.get(key)
         if cached is None or cached[0] != signature:
-            cached = (signature, _build(language))
-            _engines[language] = cached
+            cached = (signature, _build(*key))
+            _engines[key] = cached
         return cached[1]
 
 
-_answering: dict[str, Answering] = {}
+_answering: dict[tuple[str, int | None], Answering] = {}
 
 
-def answering(language: str) -> Answering:
-    """The answer passages and "did you mean" of the language's current engine."""
-    current = engine(language)
+def answering(language: str, store: Store | None = None) -> Answering:
+    """The answer passages and "did you mean" of the current engine of the store's help center."""
+    current = engine(language, store)
+    key = (language, store.pk if store is not None else None)
     with _lock:
-        found = _answering.get(language)
+        found = _answering.get(key)
         if found is None or found.engine is not current:
-            found = _answering[language] = Answering(current)
+            found = _answering[key] = Answering(current)
         return found
 
 
@@ -80,28 +96,36 @@ def invalidate() -> None:
         _answering.clear()
 
 
-def answer(query: str, result: Result) -> str | None:
+def answer(query: str, result: Result, store: Store | None = None) -> str | None:
     """The passage of ``result``'s article that best answers ``query``: HTML, escaped, words marked."""
-    return answering(result.language).answer(result.slug, query.strip()[:200])
+    return answering(result.language, store).answer(result.slug, query.strip()[:200])
 
 
-def did_you_mean(query: str, language: str = "en") -> str | None:
+def did_you_mean(query: str, language: str = "en", store: Store | None = None) -> str | None:
     """``query`` spelled with the articles' own words, when some of its words are unknown to them."""
     language = language if language in LANGUAGES else "en"
-    return answering(language).did_you_mean(query.strip()[:200])
+    return answering(language, store).did_you_mean(query.strip()[:200])
 
 
-def search(query: str, language: str = "en", *, limit: int = 10, instant: bool = False) -> list[Result]:
-    """The shopper's language first; the other language fills in articles not found in it."""
+def search(
+    query: str,
+    language: str = "en",
+    *,
+    limit: int = 10,
+    instant: bool = False,
+    store: Store | None = None,
+) -> list[Result]:
+    """In ``store``'s help center (None: the shared articles), the shopper's language first; the other
+    language fills in articles not found in it."""
     language = language if language in LANGUAGES else "en"
     other = "fr" if language == "en" else "en"
     query = query.strip()[:200]
     if not query:
         return []
-    primary = engine(language).search(query, limit, prefix_last=instant)
+    primary = engine(language, store).search(query, limit, prefix_last=instant)
     fallback: list[Hit] = []
     if len(primary) < limit:
-        fallback = engine(other).search(query, limit, prefix_last=instant)
+        fallback = engine(other, store).search(query, limit, prefix_last=instant)
     best = max((hit.score for hit in primary), default=0.0)
     floor = best * RELATIVE_FLOOR
     return [

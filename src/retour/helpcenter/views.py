@@ -90,15 +90,14 @@ def search(request: HttpRequest) -> HttpResponse:
     language = _language()
     query = request.GET.get("q", "")[:200]
     instant = bool(request.headers.get("HX-Request")) and request.GET.get("instant") == "1"
-    results, log_id = reading.searched(
-        query, language, visitor(request), instant=instant, store=store_of(request)
-    )
+    store = store_of(request)
+    results, log_id = reading.searched(query, language, visitor(request), instant=instant, store=store)
     context: dict[str, object] = {"query": query, "results": results, "log_id": log_id}
     if instant:
         context["suggestions"] = reading.suggestions(query, language, results)
     elif query.strip():
-        context["correction"] = engine.did_you_mean(query, language)
-        context["answer"] = engine.answer(query, results[0]) if results else None
+        context["correction"] = engine.did_you_mean(query, language, store)
+        context["answer"] = engine.answer(query, results[0], store) if results else None
         # The shopper's own returns, only those this session was granted (the portal's access rule).
         context["orders"] = hooks.order_statuses(request) if about_own_order(query, language) else []
     template = "helpcenter/_results.html" if request.headers.get("HX-Request") else "helpcenter/search.html"

@@ -11,6 +11,7 @@ from retour.api.v1.balances import customers_router, gift_cards_router
 from retour.api.v1.charges import router as charges_router
 from retour.api.v1.claims import router as claims_router
 from retour.api.v1.exports import router as exports_router
+from retour.api.v1.help_overrides import router as help_overrides_router
 from retour.api.v1.helpcenter import router as help_router
 from retour.api.v1.orders import router as orders_router
 from retour.api.v1.past_returns import router as past_returns_router
@@ -32,6 +33,7 @@ api = NinjaAPI(
 errors.install(api)
 api.add_router("/v1/orders", orders_router)
 api.add_router("/v1/orders", withdrawals_router)
+api.add_router("/v1/help/overrides", help_overrides_router)
 api.add_router("/v1/help", help_router)
 api.add_router("/v1/returns", past_returns_router)
 api.add_router("/v1/returns", returns_router)

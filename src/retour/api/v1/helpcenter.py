@@ -11,7 +11,6 @@ from ninja.throttling import AnonRateThrottle
 
 from retour.catalog.models import Store
 from retour.helpcenter import search as engine
-from retour.helpcenter.models import Article
 from retour.helpcenter.services import reading
 
 RATE = "120/m"
@@ -68,8 +67,7 @@ def search(
 ) -> list[ResultOut]:
     """Best first, up to ``limit`` (1 to 20); the shopper's language first, the other as fallback. With
     ``store`` (a store's code), that store's articles and the shared ones; else the shared ones."""
-    visible = set(Article.objects.filter(reading.shown_in(_store(store))).values_list("slug", flat=True))
-    results = [r for r in engine.search(q, lang, limit=limit * 3) if r.slug in visible][:limit]
+    results = engine.search(q, lang, limit=limit, store=_store(store))
     return [
         ResultOut(slug=r.slug, lang=r.language, title=r.title, score=round(r.score, 4), snippet=r.snippet)
         for r in results
@@ -97,15 +95,16 @@ def answer(
 ) -> HelpAnswerOut:
     """The passage of the best article (of the store's, and the shared ones) that answers ``q``, and
     "did you mean" for its misspellings: what the results page shows above its list."""
-    visible = set(Article.objects.filter(reading.shown_in(_store(store))).values_list("slug", flat=True))
-    best = next((r for r in engine.search(q, lang, limit=30) if r.slug in visible), None)
-    html = engine.answer(q, best) if best is not None else None
+    reader = _store(store)
+    best = next(iter(engine.search(q, lang, limit=1, store=reader)), None)
+    html = engine.answer(q, best, reader) if best is not None else None
     found = (
         HelpPassageOut(slug=best.slug, lang=best.language, title=best.title, html=html)
         if best is not None and html is not None
         else None
     )
-    return HelpAnswerOut(answer=found, did_you_mean=engine.did_you_mean(q, lang) if q.strip() else None)
+    fixed = engine.did_you_mean(q, lang, reader) if q.strip() else None
+    return HelpAnswerOut(answer=found, did_you_mean=fixed)
 
 
 @router.get("/articles", response=list[ArticleSummary], summary="Published articles")
@@ -115,11 +114,7 @@ def articles(
     store: str = Query("", max_length=64),  # type: ignore[type-arg]
 ) -> list[ArticleSummary]:
     language = lang
-    published = list(
-        Article.objects.filter(
-            reading.shown_in(_store(store)), status=Article.Status.PUBLISHED
-        ).select_related("category")
-    )
+    published = reading.listed(_store(store))
     named = reading.titles(language, published)
     return [
         ArticleSummary(slug=a.slug, category=a.category.slug, title=named.get(a.pk, a.slug), lang=language)

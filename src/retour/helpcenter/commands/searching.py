@@ -10,6 +10,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from retour.catalog.models import Store
+from retour.catalog.services import find_store
+from retour.core.errors import DomainError
 from retour.helpcenter.search import LANGUAGES, Result, answering, did_you_mean, search
 
 LIMIT = 10
@@ -19,6 +22,9 @@ def add(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("query", nargs="?", help=_("What to search for."))
     parser.add_argument("--lang", default="en", choices=LANGUAGES, help=_("The shopper's language."))
     parser.add_argument("--json", action="store_true", help=_("Print the results as JSON."))
+    parser.add_argument(
+        "--store", default="", help=_("Search this store's help center (default: the shared articles).")
+    )
     parser.add_argument(
         "--answer",
         action="store_true",
@@ -35,14 +41,18 @@ SUBCOMMANDS = [("search", gettext_lazy("Search the help center."), add)]
 
 
 def run(command: BaseCommand, options: dict[str, Any]) -> None:
+    try:
+        store = find_store(options["store"]) if options["store"] else None
+    except DomainError as error:
+        raise CommandError(error.message) from None
     if options["queries"]:
-        _many(command, options["queries"])
+        _many(command, options["queries"], store)
         return
     if not options["query"]:
         raise CommandError(_("Give a QUERY or --queries FILE."))
-    results = search(options["query"], options["lang"], limit=LIMIT)
+    results = search(options["query"], options["lang"], limit=LIMIT, store=store)
     if options["answer"]:
-        _answer(command, options["query"], options["lang"], results, as_json=options["json"])
+        _answer(command, options["query"], options["lang"], results, store, as_json=options["json"])
         return
     if options["json"]:
         rows = [
@@ -57,11 +67,19 @@ def run(command: BaseCommand, options: dict[str, Any]) -> None:
         command.stdout.write(f"{r.score:8.3f}  {r.slug}  [{r.language}]  {r.title}")
 
 
-def _answer(command: BaseCommand, query: str, lang: str, results: list[Result], *, as_json: bool) -> None:
+def _answer(
+    command: BaseCommand,
+    query: str,
+    lang: str,
+    results: list[Result],
+    store: Store | None,
+    *,
+    as_json: bool,
+) -> None:
     """The passage of the best article that answers ``query`` (plain text), "did you mean", the list."""
-    fixed = did_you_mean(query, lang)
+    fixed = did_you_mean(query, lang, store)
     best = results[0] if results else None
-    passage = answering(best.language).passage(best.slug, query) if best is not None else None
+    passage = answering(best.language, store).passage(best.slug, query) if best is not None else None
     if as_json:
         answer = None
         if best is not None and passage is not None:
@@ -82,7 +100,7 @@ def _answer(command: BaseCommand, query: str, lang: str, results: list[Result], 
         command.stdout.write(f"{r.score:8.3f}  {r.slug}  [{r.language}]  {r.title}")
 
 
-def _many(command: BaseCommand, path: str) -> None:
+def _many(command: BaseCommand, path: str, store: Store | None) -> None:
     try:
         handle = open(path, encoding="utf-8")  # noqa: SIM115 - closed below
     except OSError as error:
@@ -103,6 +121,6 @@ def _many(command: BaseCommand, path: str) -> None:
                     )
                 )
                 continue
-            results = search(query, lang, limit=LIMIT)
+            results = search(query, lang, limit=LIMIT, store=store)
             out = [{"slug": r.slug, "lang": r.language, "score": round(r.score, 4)} for r in results]
             command.stdout.write(json.dumps({"id": ident, "results": out}, ensure_ascii=False))

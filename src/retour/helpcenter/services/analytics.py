@@ -11,6 +11,7 @@ from django.db.models import Count, Exists, OuterRef, Q
 from django.db.models.functions import Lower, TruncDate
 from django.utils import timezone
 
+from retour.catalog.models import Store
 from retour.helpcenter.domain.analysis import analyzer, folding_analyzer
 from retour.helpcenter.domain.semantic import elide
 from retour.helpcenter.models import Reading, ReturnStart, SearchLog, Translation, Vote
@@ -104,10 +105,13 @@ def _read_before_return(since: date, titles: dict[str, str], limit: int) -> tupl
     return found, starts.count(), after_reading
 
 
-def report(days: int = 30, limit: int = 20, language: str = "en") -> Report:
-    """The last ``days`` days; article titles in ``language`` (the other one when missing)."""
+def report(days: int = 30, limit: int = 20, language: str = "en", store: Store | None = None) -> Report:
+    """The last ``days`` days; article titles in ``language`` (the other one when missing). With
+    ``store``, the searches made in that store's help center only."""
     since = timezone.localdate() - timedelta(days=days - 1)
     logs = SearchLog.objects.filter(created_at__date__gte=since)
+    if store is not None:
+        logs = logs.filter(store=store)
     per_day = [
         (row["day"], row["n"])
         for row in logs.annotate(day=TruncDate("created_at"))
@@ -152,7 +156,7 @@ def report(days: int = 30, limit: int = 20, language: str = "en") -> Report:
         for v in votes
     ]
     read, started, after_reading = _read_before_return(since, titles, limit)
-    topics = failed_topics(since, limit)
+    topics = failed_topics(since, limit, store)
     return Report(since, per_day, top, no_result, no_click, articles, read, started, after_reading, topics)
 
 
@@ -163,13 +167,14 @@ def _find(parent: dict[str, str], key: str) -> str:
     return key
 
 
-def failed_topics(since: date, limit: int = 20) -> list[Topic]:
+def failed_topics(since: date, limit: int = 20, store: Store | None = None) -> list[Topic]:
     """The searches since ``since`` that found nothing, grouped: two queries are in one topic when they
     share a normalised word, directly or through others ("warranty claim", "warranty length", "claim
     form"). Each topic with the return reasons of the shoppers who searched it and then started a return."""
-    rows = SearchLog.objects.filter(created_at__date__gte=since, results=0).values_list(
-        "query", "language", "visitor", "created_at"
-    )
+    logs = SearchLog.objects.filter(created_at__date__gte=since, results=0)
+    if store is not None:
+        logs = logs.filter(store=store)
+    rows = logs.values_list("query", "language", "visitor", "created_at")
     analyzers = {lang: (analyzer(lang), folding_analyzer(lang)) for lang in ("en", "fr")}
     written: dict[str, Counter[str]] = {}  # each stem's words as shoppers typed them (folded)
     parent: dict[str, str] = {}

@@ -14,6 +14,7 @@ from retour.catalog.models import Store
 from retour.core.errors import DomainError
 from retour.helpcenter import search as engine
 from retour.helpcenter.domain.markdown import Heading, render
+from retour.helpcenter.domain.overrides import Candidate, preferred, shown
 from retour.helpcenter.models import Article, Category, SearchLog, Translation, Vote
 
 MAX_COMMENT = 2000
@@ -45,21 +46,28 @@ def shown_in(store: Store | None, prefix: str = "") -> Q:
 
 
 def _articles(store: Store | None) -> QuerySet[Article]:
-    return Article.objects.filter(shown_in(store), status=Article.Status.PUBLISHED)
+    """The published articles a store's help center lists: its own, and the shared ones it did not
+    override (a published article of its own with the same slug)."""
+    published = Article.objects.filter(status=Article.Status.PUBLISHED)
+    if store is None:
+        return published.filter(store__isnull=True)
+    own = published.filter(store=store).values("slug")
+    return published.filter(Q(store=store) | (Q(store__isnull=True) & ~Q(slug__in=own)))
 
 
-def _visible_slugs(store: Store | None) -> set[str]:
-    return set(_articles(store).values_list("slug", flat=True))
+def listed(store: Store | None) -> list[Article]:
+    """The articles ``store``'s help center lists (overridden shared ones left out), with their category."""
+    return list(_articles(store).select_related("category"))
 
 
 def translation(slug: str, language: str, store: Store | None = None) -> Page:
-    rows = {
-        t.language: t
-        for t in Translation.objects.filter(
-            _published(), shown_in(store, "article__"), article__slug=slug
-        ).select_related("article__category")
-    }
-    chosen = rows.get(language) or next(iter(rows.values()), None)
+    """The article ``slug`` as ``store``'s help center shows it: the store's own text in the reader's
+    language, else the shared one's (per language: ``domain/overrides.py``), else another language."""
+    rows = Translation.objects.filter(
+        _published(), shown_in(store, "article__"), article__slug=slug
+    ).select_related("article__category")
+    texts = shown(Candidate(slug, t.language, t.article.store_id is not None, t) for t in rows)
+    chosen = preferred({lang: t for (_slug, lang), t in texts.items()}, language)
     if chosen is None:
         raise ArticleNotFound(_("There is no article %(slug)s.") % {"slug": slug})
     _html, headings = render(chosen.body)
@@ -124,7 +132,9 @@ def related(
             .first()
         )
         taken = {a.slug for a in same} | {article.slug}
-        wanted = [h.slug for h in engine.search(page_title or article.slug, language, limit=limit * 4)]
+        wanted = [
+            h.slug for h in engine.search(page_title or article.slug, language, limit=limit * 4, store=store)
+        ]
         wanted = [slug for slug in dict.fromkeys(wanted) if slug not in taken]
         found = {a.slug: a for a in _articles(store).filter(slug__in=wanted)}
         wanted = [slug for slug in wanted if slug in found][: limit - len(same)]
@@ -153,9 +163,7 @@ def searched(
 ) -> tuple[list[engine.Result], int | None]:
     """Search the articles the store's help center shows and, for a finished search (not each keystroke),
     remember it for the analytics."""
-    visible = _visible_slugs(store)
-    found = engine.search(query, language, instant=instant, limit=SEARCH_LIMIT * 3)
-    results = [result for result in found if result.slug in visible][:SEARCH_LIMIT]
+    results = engine.search(query, language, instant=instant, limit=SEARCH_LIMIT, store=store)
     if instant or not query.strip():
         return results, None
     log = SearchLog.objects.create(
@@ -164,6 +172,7 @@ def searched(
         results=len(results),
         top_slug=results[0].slug if results else "",
         visitor=visitor,
+        store=store,
     )
     return results, log.pk
 

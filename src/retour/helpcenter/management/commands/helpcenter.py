@@ -1,4 +1,4 @@
-"""``retour helpcenter import|search``: each subcommand lives in helpcenter/commands/."""
+"""``retour helpcenter import|search|override``: each subcommand lives in helpcenter/commands/."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ from django.core.management.base import CommandParser
 from django.utils.translation import gettext_lazy
 
 from retour.core.management.base import BaseCommand
-from retour.helpcenter.commands import importing, searching
+from retour.helpcenter.commands import importing, overriding, searching
 
-MODULES = (importing, searching)
+MODULES = (importing, searching, overriding)
 
 
 class Command(BaseCommand):
