@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "retour.notifications",
     "retour.feedback",  # surveys after a return closes; builds on returns and notifications
     "retour.webhooks",
+    "retour.repairs",  # repair journeys; builds on returns, notifications and policies
     "retour.shopsync",
     "retour.helpcenter",
     "retour.segments",

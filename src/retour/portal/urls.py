@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.urls import path
 
 from retour.portal import branding
-from retour.portal.views import claims, health, lookup, options, order, returns, withdrawal
+from retour.portal.views import claims, health, lookup, options, order, repairs, returns, withdrawal
 
 app_name = "portal"
 urlpatterns = [
@@ -21,6 +21,8 @@ urlpatterns = [
     path("returns/<str:number>/cancel/", returns.cancel, name="cancel"),
     path("returns/<str:number>/label.pdf", returns.label, name="label"),
     path("returns/<str:number>/photos/<int:photo_id>/", returns.photo, name="photo"),
+    path("repairs/<str:number>/", repairs.repair_page, name="repair"),
+    path("repairs/<str:number>/choose/", repairs.choose, name="repair_choose"),
     path("brand/<slug:code>/theme.css", branding.theme, name="theme"),
     path("brand/<slug:code>/logo", branding.logo, name="logo"),
     path("healthz", health.health, name="health"),

@@ -6,3 +6,13 @@ class RepairsConfig(AppConfig):
     name = "retour.repairs"
     label = "repairs"
     verbose_name = _("Repairs")
+
+    def ready(self) -> None:
+        # Returns call their hooks without importing repairs: a repair opens with its return, and is
+        # approved with it. Each repair step sends the shopper's email.
+        from retour.repairs import emails
+        from retour.repairs.services import opening, timeline
+        from retour.returns import hooks
+
+        hooks.on_event_written(opening.on_return_event)
+        timeline.on_event_written(emails.queue)

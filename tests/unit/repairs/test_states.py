@@ -39,6 +39,7 @@ def test_a_repairer_cannot_approve_and_a_shopper_cannot_diagnose():
 
 def test_an_unrepairable_item_offers_a_replacement_or_a_refund():
     assert states.can_move(State.DIAGNOSED, State.UNREPAIRABLE, REPAIRER) == (True, "")
+    assert states.can_move(State.RECEIVED, State.UNREPAIRABLE, REPAIRER) == (True, "")
     assert states.can_move(State.UNREPAIRABLE, State.REFUND_CHOSEN, SHOPPER) == (True, "")
     assert states.can_move(State.UNREPAIRABLE, State.REPLACEMENT_CHOSEN, SHOPPER) == (True, "")
 

@@ -42,7 +42,7 @@ TRANSITIONS: dict[State, frozenset[State]] = {
     S.REQUESTED: frozenset({S.APPROVED, S.CANCELLED}),
     S.APPROVED: frozenset({S.SENT, S.CANCELLED}),
     S.SENT: frozenset({S.RECEIVED}),
-    S.RECEIVED: frozenset({S.DIAGNOSED}),
+    S.RECEIVED: frozenset({S.DIAGNOSED, S.UNREPAIRABLE}),  # found unrepairable at first sight
     S.DIAGNOSED: frozenset({S.REPAIRED, S.QUOTED, S.UNREPAIRABLE}),
     S.QUOTED: frozenset({S.QUOTE_ACCEPTED, S.QUOTE_DECLINED}),
     S.QUOTE_ACCEPTED: frozenset({S.REPAIRED, S.UNREPAIRABLE}),

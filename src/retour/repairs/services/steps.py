@@ -1,0 +1,216 @@
+"""Each step of a repair after its approval, as the staff, the repairer or the shopper takes it. Bad input
+is refused with a translated message and changes nothing."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from retour.core.money import Money
+from retour.repairs.domain import quotes
+from retour.repairs.domain.states import SHOPPER, STAFF, State
+from retour.repairs.errors import RepairInvalid
+from retour.repairs.models import Repair
+from retour.repairs.services import extension
+from retour.repairs.services.timeline import Actor, move
+from retour.returns.models import ReturnLine
+from retour.returns.services.timeline import record_event as record_return_event
+
+TRACKING_MAX = 64
+NOTE_MAX = 2000
+
+
+def _text(value: str, limit: int, *, required: str = "") -> str:
+    value = (value or "").strip()
+    if required and not value:
+        raise RepairInvalid(required)
+    if len(value) > limit:
+        raise RepairInvalid(_("At most %(limit)d characters, please.") % {"limit": limit})
+    return value
+
+
+def _amount(value: Any, name: str) -> Decimal:
+    try:
+        amount = Decimal(str(value).strip().replace(",", "."))
+    except (InvalidOperation, ValueError):
+        raise RepairInvalid(_("%(name)s is not an amount.") % {"name": name}) from None
+    if not amount.is_finite() or amount < 0 or amount > Decimal("1000000"):
+        raise RepairInvalid(_("%(name)s is not an amount.") % {"name": name})
+    return amount
+
+
+def update(repair: Repair, target: str, *, role: str, actor: Actor = None, **fields: Any) -> Repair:
+    """Move ``repair`` to ``target`` with what that step needs (tracking, diagnosis, quote...)."""
+    step = STEPS.get(target)
+    if step is None:
+        raise RepairInvalid(_("“%(target)s” is not a step of a repair.") % {"target": target})
+    done: Repair = step(repair, role=role, actor=actor, **fields)
+    return done
+
+
+def send(repair: Repair, *, role: str, actor: Actor = None, tracking: str = "", **_other: Any) -> Repair:
+    tracking = _text(tracking, TRACKING_MAX)
+    with transaction.atomic():
+        return move(
+            repair,
+            State.SENT,
+            role=role,
+            actor=actor,
+            changes={"tracking_to_repairer": tracking},
+            data={"tracking": tracking},
+        )
+
+
+def receive(repair: Repair, *, role: str, actor: Actor = None, **_other: Any) -> Repair:
+    with transaction.atomic():
+        return move(repair, State.RECEIVED, role=role, actor=actor)
+
+
+def diagnose(repair: Repair, *, role: str, actor: Actor = None, note: str = "", **_other: Any) -> Repair:
+    note = _text(note, NOTE_MAX, required=_("Say what the repairer found."))
+    with transaction.atomic():
+        return move(repair, State.DIAGNOSED, role=role, actor=actor, reason=note, changes={"diagnosis": note})
+
+
+def quote(
+    repair: Repair, *, role: str, actor: Actor = None, amount: Any = None, fee: Any = "0", **_other: Any
+) -> Repair:
+    price = _amount(amount, _("The quote"))
+    diagnosis_fee = _amount(fee or "0", _("The diagnosis fee"))
+    try:
+        quotes.check_quote(Money(price, repair.currency), under_guarantee=repair.under_guarantee)
+    except quotes.QuoteRefused as refused:
+        raise RepairInvalid(
+            _("A repair under the legal guarantee is free: it is never quoted.")
+            if refused.code == "free_under_guarantee"
+            else _("A quote is more than nothing."),
+            reason=refused.code,
+        ) from None
+    with transaction.atomic():
+        return move(
+            repair,
+            State.QUOTED,
+            role=role,
+            actor=actor,
+            changes={"quote_amount": price, "diagnosis_fee": diagnosis_fee},
+            data={"amount": str(price), "fee": str(diagnosis_fee), "currency": repair.currency},
+        )
+
+
+def accept_quote(repair: Repair, *, role: str = SHOPPER, actor: Actor = None, **_other: Any) -> Repair:
+    with transaction.atomic():
+        current = Repair.objects.get(pk=repair.pk)
+        due = quotes.due_on_acceptance(
+            current.quote or Money.zero(current.currency), under_guarantee=current.under_guarantee
+        )
+        return move(repair, State.QUOTE_ACCEPTED, role=role, actor=actor, data={"due": str(due.amount)})
+
+
+def decline_quote(repair: Repair, *, role: str = SHOPPER, actor: Actor = None, **_other: Any) -> Repair:
+    with transaction.atomic():
+        current = Repair.objects.get(pk=repair.pk)
+        due = quotes.due_on_decline(
+            current.quote or Money.zero(current.currency),
+            current.diagnosis_fee,
+            under_guarantee=current.under_guarantee,
+        )
+        return move(repair, State.QUOTE_DECLINED, role=role, actor=actor, data={"fee": str(due.amount)})
+
+
+def repaired(repair: Repair, *, role: str, actor: Actor = None, note: str = "", **_other: Any) -> Repair:
+    note = _text(note, NOTE_MAX)
+    with transaction.atomic():
+        return move(repair, State.REPAIRED, role=role, actor=actor, reason=note)
+
+
+def ship_back(repair: Repair, *, role: str, actor: Actor = None, tracking: str = "", **_other: Any) -> Repair:
+    tracking = _text(tracking, TRACKING_MAX, required=_("Give the tracking number of the parcel back."))
+    with transaction.atomic():
+        return move(
+            repair,
+            State.SHIPPED_BACK,
+            role=role,
+            actor=actor,
+            changes={"tracking_back": tracking},
+            data={"tracking": tracking},
+        )
+
+
+def deliver(repair: Repair, *, role: str, actor: Actor = None, **_other: Any) -> Repair:
+    """Delivered back: a repair under the guarantee extends it (recorded once, for the order line)."""
+    with transaction.atomic():
+        done = move(repair, State.DELIVERED, role=role, actor=actor)
+        extension.record(done)
+        return done
+
+
+def unrepairable(repair: Repair, *, role: str, actor: Actor = None, note: str = "", **_other: Any) -> Repair:
+    note = _text(note, NOTE_MAX, required=_("Say why the item cannot be repaired."))
+    with transaction.atomic():
+        return move(
+            repair, State.UNREPAIRABLE, role=role, actor=actor, reason=note, changes={"diagnosis": note}
+        )
+
+
+def cancel(repair: Repair, *, role: str, actor: Actor = None, note: str = "", **_other: Any) -> Repair:
+    note = _text(note, NOTE_MAX)
+    with transaction.atomic():
+        return move(repair, State.CANCELLED, role=role, actor=actor, reason=note)
+
+
+# The resolution of the return line a remedy hands the item over to (the return's own refund or
+# replacement then pays or ships it, as for any return).
+REMEDY_RESOLUTION = {
+    State.REFUND_CHOSEN: "refund",
+    State.PRICE_REDUCTION_CHOSEN: "refund",
+    State.REPLACEMENT_CHOSEN: "replacement",
+}
+
+
+def choose_remedy(
+    repair: Repair, remedy: str, *, role: str = SHOPPER, actor: Actor = None, **_other: Any
+) -> Repair:
+    """The shopper's choice once the item cannot be repaired (replacement or refund) or the repair is late
+    (refund or price reduction): the return line takes it over, and the return's timeline says so."""
+    try:
+        target = State(remedy)
+    except ValueError:
+        raise RepairInvalid(_("Choose a replacement, a refund or a price reduction.")) from None
+    if target not in REMEDY_RESOLUTION:
+        raise RepairInvalid(_("Choose a replacement, a refund or a price reduction."))
+    with transaction.atomic():
+        done = move(repair, target, role=role, actor=actor)
+        line = ReturnLine.objects.select_for_update().get(pk=done.line_id)
+        line.resolution = REMEDY_RESOLUTION[target]
+        line.save(update_fields=["resolution"])
+        record_return_event(
+            done.ret,
+            "repair_remedy",
+            actor=actor,
+            actor_label=role,
+            line=line,
+            data={"repair": done.number, "remedy": target.value, "resolution": line.resolution},
+        )
+        return done
+
+
+STEPS: dict[str, Any] = {
+    State.SENT: send,
+    State.RECEIVED: receive,
+    State.DIAGNOSED: diagnose,
+    State.QUOTED: quote,
+    State.QUOTE_ACCEPTED: accept_quote,
+    State.QUOTE_DECLINED: decline_quote,
+    State.REPAIRED: repaired,
+    State.SHIPPED_BACK: ship_back,
+    State.DELIVERED: deliver,
+    State.UNREPAIRABLE: unrepairable,
+    State.CANCELLED: cancel,
+}
+for _remedy in REMEDY_RESOLUTION:
+    STEPS[_remedy] = lambda repair, *, _r=_remedy, **kw: choose_remedy(repair, _r, **kw)
+
+__all__ = ["STAFF", "STEPS", "update"]
