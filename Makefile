@@ -14,6 +14,11 @@ DEMO_RETURNS ?= 1000
 PG_TEST_URL ?= $(if $(filter postgres%,$(DATABASE_URL)),$(DATABASE_URL),postgres://postgres@127.0.0.1:5432/retour)
 RUN_ENV := DEBUG=1 RETOUR_DATA_DIR=$(CURDIR)/var DATABASE_URL=sqlite:///$(CURDIR)/var/retour.sqlite3
 TEST_ENV := SECRET_KEY=test-secret-key DEBUG=0 RETOUR_DATA_DIR=$(CURDIR)/var/test PYTHONHASHSEED=0
+# The integration tests run in TEST_WORKERS processes (pytest-xdist; auto: one per CPU), each on a database
+# of its own (pytest-django names them test_..._gw0, _gw1...); a test file stays in one process, so its
+# module fixtures are made once. TEST_WORKERS=0 runs them in this process.
+TEST_WORKERS ?= auto
+XDIST := $(if $(filter 0,$(TEST_WORKERS)),,-n $(TEST_WORKERS) --dist loadfile)
 # The browser tests drive Debian's chromium package by its path (Playwright downloads no browser).
 CHROMIUM ?= /usr/bin/chromium
 
@@ -99,11 +104,11 @@ test-unit: install-test ## Unit tests (no database)
 	$(TEST_ENV) $(BIN)/pytest tests/unit -q
 
 test-sqlite: install-test ## Integration tests on SQLite
-	$(TEST_ENV) DATABASE_URL=sqlite:///$(CURDIR)/var/test/retour.sqlite3 $(BIN)/pytest tests/integration -q
+	$(TEST_ENV) DATABASE_URL=sqlite:///$(CURDIR)/var/test/retour.sqlite3 $(BIN)/pytest tests/integration -q $(XDIST)
 
 test-postgres: install-test ## Integration tests on PostgreSQL (skipped when none is reachable, unless REQUIRE_POSTGRES=1)
 	@if $(BIN)/python -c "import psycopg,sys; psycopg.connect('$(PG_TEST_URL)'.rsplit('/',1)[0] + '/postgres', connect_timeout=3).close()" 2>/dev/null; then \
-	  $(TEST_ENV) DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest tests/integration -q; \
+	  $(TEST_ENV) DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest tests/integration -q $(XDIST); \
 	elif [ "$(REQUIRE_POSTGRES)" = "1" ]; then \
 	  echo "PostgreSQL is not reachable at $(PG_TEST_URL), and REQUIRE_POSTGRES=1" >&2; exit 1; \
 	else \
@@ -143,6 +148,10 @@ bench: install-test browser ## Run every benchmark at a small size (full sizes: 
 	$(TEST_ENV) $(BIN)/python bench/policy_simulator.py --requests 20000 --orders 1000 --databases $(BENCH_DATABASES)
 	$(TEST_ENV) $(BIN)/python bench/helpcenter_quality.py --articles 1000 --latency-queries 200
 	$(TEST_ENV) $(BIN)/python bench/portal_flow.py --runs 1 --orders 100
+	@if [[ "$(BENCH_DATABASES)" == *postgresql* ]]; then \
+	  $(BIN)/python -m pip install --quiet -e '.[bench]' && \
+	  $(BIN)/python bench/load_locust.py --users 5 --api-clients 1 --seconds 15 --baseline-seconds 5 --orders 1000; \
+	fi
 
 clean: ## Remove the virtualenv and local data
 	rm -rf $(VENV) var

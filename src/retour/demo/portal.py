@@ -35,6 +35,18 @@ def sample_orders(store: Store, *, limit: int = 200) -> dict[str, Order]:
     return found
 
 
+def returnable_orders(store: Store, *, days: int = 25, limit: int = 10_000) -> list[Order]:
+    """Recent orders with something the items screen lets a shopper pick and the policy takes back: what
+    the load test (bench/load_locust.py) sends its shoppers and API clients to."""
+    recent = (
+        Order.objects.filter(store=store, ordered_at__gte=timezone.now() - timedelta(days=days))
+        .exclude(email="")
+        .select_related("store", "customer")
+        .order_by("-ordered_at")[:limit]
+    )
+    return [order for order in recent if _returnable(order)]
+
+
 def _withdrawable(order: Order) -> bool:
     return _returnable(order) and any(
         item.decision.legal_basis == "eu_withdrawal" for item in withdrawable(order)

@@ -25,6 +25,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 MAX_PIXELS = 24_000_000  # photos are evidence, not art: a 24-megapixel phone photo and no more
 MEMORY_LIMIT = 768 * 1024 * 1024  # the child's address space: a 24-megapixel RGBA image is 96 MB
+CPU_SECONDS = 30  # a file that takes longer to decode is not a photo a shopper took
 FORMATS = ("JPEG", "PNG", "GIF", "WEBP")
 # What Pillow raises on a file it cannot decode.
 UNREADABLE = (OSError, ValueError, SyntaxError, EOFError, IndexError, struct.error, MemoryError)
@@ -75,6 +76,9 @@ def _encode(image: Image.Image, image_format: str) -> bytes:
 
 def main() -> None:
     resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
+    # Time is counted in the child's own CPU seconds, not on the wall: a busy server (other uploads, other
+    # work on the machine) slows an honest photo without making it refused.
+    resource.setrlimit(resource.RLIMIT_CPU, (CPU_SECONDS, CPU_SECONDS))
     data = sys.stdin.buffer.read()
     out = sys.stdout.buffer
     try:
