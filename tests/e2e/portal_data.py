@@ -121,7 +121,7 @@ FRENCH = {
     "Return shipping, deducted": "Frais de retour, déduits",
     "Or as store credit": "Ou en avoir",
     "Expected": "Prévu",
-    "Print a prepaid label": "Imprimer une étiquette prépayée",
+    "Print a return label": "Imprimer une étiquette de retour",
     "Box-free drop-off with a QR code": "Dépôt sans carton avec un QR code",
     "Photos of the item (required)": "Photos de l’article (obligatoires)",
     "The store needs a photo of this item: add at least one.": "La boutique a besoin d’une photo de cet "

@@ -146,7 +146,7 @@ def test_a_return_from_the_lookup_to_the_label_in_four_screens(
     expect(dates).to_contain_text(day(expected.earliest, language))
     expect(dates).to_contain_text(day(expected.latest, language))
     assert_accessible(page)
-    ret = confirm_with(page, language, "Print a prepaid label")
+    ret = confirm_with(page, language, "Print a return label")
 
     expect(page.get_by_role("status")).to_contain_text(ret.number)
     page.wait_for_load_state("load")  # the last screen's load event is in the list too

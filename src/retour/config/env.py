@@ -102,6 +102,10 @@ class Env:
     log_format: str
     stripe_api_key: str = ""
     stripe_api_base: str = ""
+    carrier: str = "store"
+    easypost_api_key: str = ""
+    easypost_api_base: str = ""
+    easypost_webhook_secret: str = ""
     store_credit_days: int = 365
     fr_legal_interest_rate: str = ""
     return_reminder_days: tuple[int, ...] = (3, 7)
@@ -151,6 +155,10 @@ def read_env(env: Mapping[str, str] | None = None, base_dir: Path | None = None)
         log_format=_choice(env, "LOG_FORMAT", ("json", "plain"), "plain" if debug else "json"),
         stripe_api_key=env.get("STRIPE_API_KEY", ""),
         stripe_api_base=env.get("STRIPE_API_BASE", ""),
+        carrier=_choice(env, "CARRIER", ("store", "easypost"), "store"),
+        easypost_api_key=env.get("EASYPOST_API_KEY", ""),
+        easypost_api_base=env.get("EASYPOST_API_BASE", ""),
+        easypost_webhook_secret=env.get("EASYPOST_WEBHOOK_SECRET", ""),
         store_credit_days=_int(env, "STORE_CREDIT_DAYS", 365),
         fr_legal_interest_rate=env.get("FR_LEGAL_INTEREST_RATE", ""),
         return_reminder_days=_days(env, "RETURN_REMINDER_DAYS", "3,7"),

@@ -33,6 +33,9 @@ JOBS = (
     Job("warn-repair-deadlines", "retour.repairs.tasks.warn_repair_deadlines", timedelta(hours=1)),
     # The portal's lookup attempts older than a day count for nothing: they are deleted.
     Job("prune-lookups", "retour.portal.tasks.prune_lookup_attempts", timedelta(hours=1)),
+    # Parcels on their way are tracked by polling when the carrier's webhooks do not come; labels a
+    # carrier failed to give at approval are asked for again.
+    Job("follow-parcels", "retour.logistics.tasks.follow_parcels", timedelta(minutes=30)),
     # The analytics rollup follows the orders, returns and refunds that changed since its last run.
     Job("follow-analytics", "retour.insights.tasks.follow_rollups", timedelta(minutes=1)),
 )

@@ -178,6 +178,13 @@ SERVER_EMAIL = ENV.default_from_email
 # without one, card refunds are manual (staff confirm the money was sent).
 STRIPE_API_KEY = ENV.stripe_api_key
 STRIPE_API_BASE = ENV.stripe_api_base
+# Return labels: "store" prints them without postage (the shopper pays at the counter); "easypost" buys
+# them through EasyPost (EASYPOST_API_BASE points tests at a local fake server), tracked by its signed
+# webhooks (EASYPOST_WEBHOOK_SECRET) and by polling.
+CARRIER = ENV.carrier
+EASYPOST_API_KEY = ENV.easypost_api_key
+EASYPOST_API_BASE = ENV.easypost_api_base
+EASYPOST_WEBHOOK_SECRET = ENV.easypost_webhook_secret
 STORE_CREDIT_DAYS = ENV.store_credit_days
 # France's legal interest rate for consumers (% a year, published each half-year by the Banque de France),
 # for the first step of the late-refund surcharge (Code de la consommation L242-4). Empty: that step is

@@ -10,3 +10,20 @@ class NoLabel(DomainError):
 
     code = "no_label"
     status = 409
+
+
+class CarrierFailed(DomainError):
+    """The carrier refused or could not be reached: no label is bought, the return stays as it was."""
+
+    code = "carrier_failed"
+    status = 502
+
+
+class AddressInvalid(DomainError):
+    code = "return_address_invalid"
+    status = 422
+
+
+class AddressNotFound(DomainError):
+    code = "return_address_not_found"
+    status = 404

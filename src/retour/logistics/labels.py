@@ -28,6 +28,7 @@ from reportlab.lib.units import mm
 from reportlab.lib.utils import simpleSplit
 from reportlab.platypus import Flowable, PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from retour.logistics import addresses
 from retour.logistics.codes import drop_off_payload
 from retour.orders.addresses import country_name, postal_lines
 from retour.policies.forms import REASON_LABELS, RESOLUTION_LABELS, label
@@ -43,8 +44,9 @@ GREY = colors.HexColor("#52606d")
 FALLBACK_LETTERS = str.maketrans({"Ł": "L", "ł": "l", "Đ": "D", "đ": "d", "ı": "i", "Ħ": "H", "ħ": "h"})
 
 
-def label_pdf(ret: Return, language: str) -> bytes:
-    """The label and packing slip of ``ret`` as PDF bytes, in ``language`` ("fr" or "en")."""
+def label_pdf(ret: Return, language: str, *, slip_only: bool = False) -> bytes:
+    """The label and packing slip of ``ret`` as PDF bytes, in ``language`` ("fr" or "en"); only the
+    packing slip with ``slip_only`` (it goes with a carrier's own label)."""
     ret = Return.objects.select_related("store", "order", "customer").get(pk=ret.pk)
     lines = list(ret.lines.select_related("order_line").order_by("id"))
     language = language[:2] if language[:2] in LOCALES else "en"
@@ -61,7 +63,8 @@ def label_pdf(ret: Return, language: str) -> bytes:
             author=printable(ret.store.name),
             lang=language,
         )
-        document.build([ReturnLabel(ret, language), *cut_here(), PageBreak(), *packing_slip(ret, lines)])
+        label = [] if slip_only else [ReturnLabel(ret, language), *cut_here(), PageBreak()]
+        document.build([*label, *packing_slip(ret, lines)])
     return out.getvalue()
 
 
@@ -102,8 +105,12 @@ def sender_lines(ret: Return, language: str) -> list[str]:
 
 
 def recipient_lines(ret: Return, language: str) -> list[str]:
-    """The store's return address, or its name and country when it has none."""
+    """The return address its rules choose for ``ret``, else the store's, else its name and country."""
     store = ret.store
+    chosen = addresses.address_for(ret)
+    if chosen is not None:
+        lines = postal_lines(chosen.postal(), country_name(chosen.country, language))
+        return [printable(line) for line in lines]
     given = [line.strip() for line in store.return_address.splitlines() if line.strip()]
     return [printable(line) for line in given or [store.name, country_name(store.country, language)]]
 
@@ -160,6 +167,9 @@ class ReturnLabel(Flowable):  # type: ignore[misc]  # reportlab ships no type hi
         canvas.setFont(FONT, 10)
         tracking = self.ret.tracking_number or "-"
         canvas.drawString(PAD, 8 * mm, _("Tracking number: %(number)s") % {"number": printable(tracking)})
+        canvas.setFont(BOLD, 9)
+        # A label the store prints itself carries no postage: the shopper must not think it is paid.
+        canvas.drawString(PAD, 3 * mm, _("Postage not included: pay it when you drop the parcel off."))
 
     def _barcode(self) -> None:
         barcode = Code128(self.ret.number, barWidth=0.45 * mm, barHeight=20 * mm)

@@ -19,7 +19,7 @@ from django.utils.translation import pgettext
 
 from retour.core.money import Money
 from retour.logistics import codes
-from retour.logistics.services import has_label, printed_label
+from retour.logistics.services import has_label, packing_slip, postage_paid, printed_label
 from retour.returns.models import Return, ReturnEvent, ReturnLine
 from retour.returns.services import handling
 
@@ -53,7 +53,28 @@ MESSAGES: dict[str, tuple[Any, Any, Any]] = {
     "label_issued": (
         _("Your return label for %(number)s"),
         _("Your return label is ready."),
-        _("Print it, stick it on the parcel and drop it off by %(ship_by)s."),
+        _(
+            "Print it, stick it on the parcel and drop it off by %(ship_by)s. Postage is not included: "
+            "you pay it when you drop the parcel off."
+        ),
+    ),
+    "label_issued_paid": (
+        _("Your postage-paid return label for %(number)s"),
+        _("Your return label is ready, postage paid by the store."),
+        _(
+            "Print the carrier's label, stick it on the parcel, put the packing slip inside and drop it "
+            "off by %(ship_by)s: there is nothing to pay."
+        ),
+    ),
+    "in_transit": (
+        _("Your return %(number)s is on its way"),
+        _("The carrier has your parcel: it is on its way to us."),
+        _("We will write to you when it reaches our warehouse."),
+    ),
+    "delivered": (
+        _("Your parcel %(number)s reached our warehouse"),
+        _("The carrier delivered your parcel to our warehouse."),
+        _("We will check the items and then refund you."),
     ),
     "received": (
         _("We received your parcel %(number)s"),
@@ -182,7 +203,15 @@ def language_of(ret: Return) -> str:
 
 
 def attachments_for(kind: str, ret: Return, language: str) -> tuple[Attachment, ...]:
-    """The label PDF of a label just issued; the drop-off QR code of an approved box-free return."""
+    """The label PDF of a label just issued (a carrier's label and the packing slip when postage was
+    bought); the drop-off QR code of an approved box-free return."""
+    if kind == "label_issued" and has_label(ret) and postage_paid(ret):
+        label = pgettext("file name", "return-label-%(number)s.pdf") % {"number": ret.number}
+        slip = pgettext("file name", "packing-slip-%(number)s.pdf") % {"number": ret.number}
+        return (
+            Attachment(label, printed_label(ret, language), "application/pdf"),
+            Attachment(slip, packing_slip(ret, language), "application/pdf"),
+        )
     if kind == "label_issued" and has_label(ret):
         filename = pgettext("file name", "return-label-%(number)s.pdf") % {"number": ret.number}
         return (Attachment(filename, printed_label(ret, language), "application/pdf"),)
@@ -193,8 +222,11 @@ def attachments_for(kind: str, ret: Return, language: str) -> tuple[Attachment, 
 
 
 def _message_kind(kind: str, ret: Return) -> str:
-    """Box-free drop-off needs no packing: its approval says so."""
+    """Box-free drop-off needs no packing: its approval says so. A label bought from a carrier has its
+    postage paid: its email says there is nothing to pay (a store-made one says postage is not included)."""
     drop_off = kind == "approved" and ret.return_method == Return.Method.DROP_OFF
+    if kind == "label_issued" and postage_paid(ret):
+        return "label_issued_paid"
     return "approved_drop_off" if drop_off else kind
 
 

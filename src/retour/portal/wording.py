@@ -32,7 +32,7 @@ RESOLUTIONS: dict[str, Promise] = {
     "keep": _("Keep the item and get a refund"),
 }
 METHODS: dict[str, Promise] = {
-    "label": _("Print a prepaid label"),
+    "label": _("Print a return label"),
     "drop_off": _("Box-free drop-off with a QR code"),
     "in_store": _("Bring it to a store"),
 }
@@ -61,6 +61,7 @@ EVENTS: dict[str, Promise] = {
     "rejected": _("The return was not accepted."),
     "label_issued": _("Your return label was issued."),
     "in_transit": _("The parcel is on its way to us."),
+    "delivered": _("The carrier delivered the parcel to our warehouse."),
     "received": _("We received your parcel."),
     "inspected": _("We checked the items."),
     "resolved": _("The return is complete."),

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
 
+from fakes.easypost_server import API_KEY, WEBHOOK_SECRET, FakeEasyPost
+from retour.logistics.addresses import add_address
+from retour.logistics.models import ReturnAddress
 from retour.logistics.services import issue_label
 from retour.orders.models import Order
 from retour.returns.models import Return
@@ -60,3 +63,29 @@ def approved(shopper_order: Order) -> Callable[..., Return]:
 def labelled(approved: Callable[..., Return]) -> Return:
     """An approved return sent back by label, whose label is issued."""
     return issue_label(approved())
+
+
+@pytest.fixture
+def fake_easypost(settings: Any) -> Iterator[FakeEasyPost]:
+    """EasyPost's API on a local port, the real SDK pointed at it; labels bought from it."""
+    server = FakeEasyPost().start()
+    settings.CARRIER = "easypost"
+    settings.EASYPOST_API_KEY = API_KEY
+    settings.EASYPOST_API_BASE = server.api_base
+    settings.EASYPOST_WEBHOOK_SECRET = WEBHOOK_SECRET
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def lyon_warehouse(shopper_order: Order) -> ReturnAddress:
+    return add_address(
+        shopper_order.store,
+        label="Entrepôt de Lyon",
+        name="Maison Lumière – Service retours",
+        street1="12 rue de l’Atelier",
+        postal_code="69002",
+        city="Lyon",
+        country="FR",
+        phone="+33 4 00 00 00 00",
+    )

@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 import pytest
 
-from retour.logistics.carriers import Shipment
+from retour.logistics.domain.parcels import BoughtLabel, LabelRequest
 from retour.logistics.services import has_label, issue_label
 from retour.returns.models import Return, ReturnEvent
 from retour.returns.services import handling
@@ -15,16 +15,26 @@ pytestmark = pytest.mark.django_db
 
 
 class NumberedCarrier:
-    """A carrier of our own for the test: its tracking numbers are not the return's number."""
+    """A carrier of our own for the test (the store's kind: no postage, no address needed): its tracking
+    numbers are not the return's number."""
 
-    name = "test-carrier"
+    name = "store"
 
     def __init__(self) -> None:
         self.calls = 0
 
-    def create_label(self, ret: Return) -> Shipment:
+    def rates(self, request: LabelRequest) -> list[object]:
+        return []
+
+    def buy_label(self, request: LabelRequest) -> BoughtLabel:
         self.calls += 1
-        return Shipment(self.name, f"TC{self.calls:06d}")
+        return BoughtLabel(self.name, f"TC{self.calls:06d}", postage_paid=False)
+
+    def void_label(self, label: BoughtLabel) -> bool:
+        return True
+
+    def track(self, label: BoughtLabel) -> None:
+        return None
 
 
 def test_an_approved_label_return_gets_its_tracking_number_and_moves_to_label_issued(approved):

@@ -94,7 +94,7 @@ def test_a_return_in_four_screens_in_english_and_in_french(order: Order, languag
         assert "Step 3 of 4" in options
         assert "10 % more than a refund, to spend in the store" in options
         assert "Refund to your original payment" in options
-        assert "Print a prepaid label" in options
+        assert "Print a return label" in options
     done = confirm(client, order, {**resolution(pull, "refund"), "method": "label"}, follow=True)
     ret = Return.objects.get()
     assert done.redirect_chain == [(reverse("portal:return", args=[ret.number]) + "?new=1", 302)]

@@ -13,6 +13,7 @@ from retour.api.v1.claims import router as claims_router
 from retour.api.v1.exports import router as exports_router
 from retour.api.v1.help_overrides import router as help_overrides_router
 from retour.api.v1.helpcenter import router as help_router
+from retour.api.v1.logistics import addresses_router, carriers_router
 from retour.api.v1.orders import router as orders_router
 from retour.api.v1.past_returns import router as past_returns_router
 from retour.api.v1.refunds import router as refunds_router
@@ -46,4 +47,6 @@ api.add_router("/v1/analytics", analytics_router)
 api.add_router("/v1/exports", exports_router)
 api.add_router("/v1/sellers", sellers_router)
 api.add_router("/v1/webhooks", webhooks_router)
+api.add_router("/v1/carriers", carriers_router)
+api.add_router("/v1/return-addresses", addresses_router)
 api.add_router("/v1/shop", shop_router)

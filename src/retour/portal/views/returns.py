@@ -18,7 +18,8 @@ from retour.core.money import Money
 from retour.feedback import services as feedback
 from retour.feedback.wording import form_context
 from retour.logistics.codes import drop_off_payload, qr_svg
-from retour.logistics.services import has_label, printed_label
+from retour.logistics.services import has_label, postage_paid, printed_label
+from retour.logistics.tracking import delivered
 from retour.portal import access, status, wording
 from retour.portal.offers import locale
 from retour.portal.views.common import page
@@ -91,6 +92,8 @@ def return_page(request: HttpRequest, number: str) -> HttpResponse:
         "ship_by": handling.ship_by(ret),
         "finished": ret.state in states.FINAL,
         "label": has_label(ret),
+        "postage_paid": postage_paid(ret),
+        "delivered": delivered(ret),
         "qr": qr,
         "cancellable": handling.can_cancel(ret)[0],
         "new": request.GET.get("new") == "1",

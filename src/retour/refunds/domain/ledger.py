@@ -143,6 +143,13 @@ def label_cost(amount: Money) -> Transaction:
     return Transaction("return label", (_debit(SHIPPING_COST, amount), _credit(PAYMENT_CLEARING, amount)))
 
 
+def label_voided(amount: Money) -> Transaction:
+    """An unused return label given back to the carrier: its postage comes back."""
+    return Transaction(
+        "return label voided", (_debit(PAYMENT_CLEARING, amount), _credit(SHIPPING_COST, amount))
+    )
+
+
 def charge_collected(amount: Money) -> Transaction:
     """The shopper paid for an exchange (a dearer item's difference, an instant exchange kept)."""
     return Transaction("charge collected", (_debit(PAYMENT_CLEARING, amount), _credit(SALES, amount)))

@@ -21,6 +21,9 @@ PAUSE_AFTER_FAILING = timedelta(hours=24)
 EVENTS = (
     "return.requested",
     "return.approved",
+    "return.label_issued",
+    "return.in_transit",
+    "return.delivered",
     "return.received",
     "return.inspected",
     "return.refunded",
@@ -33,6 +36,9 @@ EVENTS = (
 RETURN_KINDS = {
     "requested": "return.requested",
     "approved": "return.approved",
+    "label_issued": "return.label_issued",
+    "in_transit": "return.in_transit",
+    "delivered": "return.delivered",  # the carrier delivered the parcel to the warehouse (logistics)
     "received": "return.received",
     "inspected": "return.inspected",
     "refunded": "return.refunded",
