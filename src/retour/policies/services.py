@@ -18,8 +18,9 @@ from django.utils.translation import ngettext
 from retour.catalog.models import Seller, Store
 from retour.core.errors import DomainError
 from retour.orders.models import Order
+from retour.policies import extensions
 from retour.policies.customer_history import history_of_decisions
-from retour.policies.domain import document, law, legal, stages
+from retour.policies.domain import document, extended_guarantee, law, legal, stages
 from retour.policies.domain.compiler import CompiledPolicy, compile_policy
 from retour.policies.domain.decision import Decision
 from retour.policies.domain.facts import NO_HISTORY, Facts
@@ -246,6 +247,16 @@ def decide(version: PolicyVersion, facts: Facts) -> Decision:
     """The decision under ``version``, never below the legal floor."""
     policy = compiled(version)
     return legal.decide(policy, facts, floor(policy))
+
+
+def decide_line(version: PolicyVersion, facts: Facts, order_line_id: int) -> Decision:
+    """``decide`` for a request about order line ``order_line_id``: the legal floor runs to the line's
+    extended guarantee end when a repair extended it (policies.extensions)."""
+    until = extensions.guarantee_until(order_line_id)
+    if until is None:
+        return decide(version, facts)
+    policy = compiled(version)
+    return extended_guarantee.decide(policy, facts, floor(policy), until)
 
 
 def store_credit_bonus(version: PolicyVersion) -> int:

@@ -10,9 +10,12 @@ class RepairsConfig(AppConfig):
     def ready(self) -> None:
         # Returns call their hooks without importing repairs: a repair opens with its return, and is
         # approved with it. Each repair step sends the shopper's email.
+        from retour.policies import extensions
         from retour.repairs import emails
-        from retour.repairs.services import opening, timeline
+        from retour.repairs.services import extension, opening, timeline
         from retour.returns import hooks
 
         hooks.on_event_written(opening.on_return_event)
         timeline.on_event_written(emails.queue)
+        # A later request about a repaired line is decided with its extended legal guarantee.
+        extensions.on_guarantee_until(extension.extended_until)

@@ -151,7 +151,7 @@ def outlook(order: Order, lines: Sequence[OrderLine], *, now: datetime) -> dict[
             facts = facts_for_line(
                 line, requested_at=requested_on, condition=condition, reason=reason, quantity=1
             )
-            return policies.decide(version, facts)
+            return policies.decide_line(version, facts, line.pk)
 
         found[line.pk] = Outlook(decided("changed_mind", "unopened"), decided("defective", "damaged"))
     return found
@@ -192,7 +192,7 @@ def decide_lines(order: Order, requests: Sequence[LineRequest], *, now: datetime
             reason=request.reason,
             quantity=request.quantity,
         )
-        decided.append(Decided(request, line, version, facts, policies.decide(version, facts)))
+        decided.append(Decided(request, line, version, facts, policies.decide_line(version, facts, line.pk)))
     return _settle(order, decided)
 
 
