@@ -22,6 +22,7 @@ from retour.orders.importers.records import (
     ImportedLine,
     ImportedOrder,
     ImportedPayment,
+    ImportedShipment,
     RowError,
     complete,
 )
@@ -80,6 +81,15 @@ def parse_order(order: object, row: int = 0) -> ImportedOrder | list[RowError]:
     if fields.errors or currency is None or ordered_at is None or statuses is None:
         return fields.errors
     financial, fulfillment = statuses
+    shipments = []
+    if fulfillment == "fulfilled":
+        # WooCommerce's "completed" is its last step ("fulfilled and complete") and it keeps no delivery
+        # date: the order is read as delivered when it was completed.
+        completed = fields.moment("date_completed_gmt", order.get("date_completed_gmt"), utc_if_naive=True)
+        done = completed or modified_at
+        shipments.append(ImportedShipment(shipped_at=done, delivered_at=done))
+        for line in lines:
+            line.fulfilled_quantity, line.shipment = line.quantity, 0
     if financial == "paid" and refunds:
         financial = "partially_refunded"
     if sum((line.tax or ZERO for line in lines), ZERO) != tax:
@@ -143,6 +153,7 @@ def parse_order(order: object, row: int = 0) -> ImportedOrder | list[RowError]:
         billing_country=billing_country,
         source=SOURCE,
         payments=payments,
+        shipments=shipments,
     )
     return [
         RowError(row, field, _("inconsistent totals: %(problem)s") % {"problem": problem})

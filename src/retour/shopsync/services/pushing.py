@@ -12,11 +12,13 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 from datetime import datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from retour.core.money import minor_units
 from retour.returns.models import Exchange, ReturnEvent
 from retour.shopsync.domain import requests
 from retour.shopsync.errors import ShopUnreachable
@@ -114,12 +116,15 @@ def _refund_request(event: ReturnEvent, synced: SyncedOrder) -> dict[str, Any] |
     if found is None:
         return None
     order, lines = found
+    amount = Decimal(str(event.data.get("amount", "0")))
+    if amount <= 0:
+        return None  # nothing was paid back (fees took it all): nothing for the shop's books
     method = str(event.data.get("method", ""))
     return {
         "return": event.ret.number,
         "order": order,
         "lines": lines,
-        "amount": str(event.data.get("amount", "0")),
+        "amount": _price(amount, event.ret.order.currency),
         "currency": event.ret.order.currency,
         "note": f"Retour {event.ret.number} ({method})",
     }
@@ -138,10 +143,20 @@ def _order_request(event: ReturnEvent) -> dict[str, Any] | None:
         "source": new_order.number,
         "paid": exchange.difference <= 0,
         "lines": [
-            {"title": line.title, "sku": line.sku, "quantity": line.quantity, "price": str(line.unit_price)}
+            {
+                "title": line.title,
+                "sku": line.sku,
+                "quantity": line.quantity,
+                "price": _price(line.unit_price, new_order.currency),
+            }
             for line in new_order.lines.order_by("position")
         ],
     }
+
+
+def _price(amount: Decimal, currency: str) -> str:
+    """As the shop reads a price: the currency's minor units (4 decimals are kept for a unit price)."""
+    return str(amount.quantize(Decimal(1).scaleb(-minor_units(currency))))
 
 
 def _queue(pk: int, run_after: datetime | None = None) -> None:

@@ -37,10 +37,15 @@ class WooCommerceAPI:
             # Retour paid the money already: WooCommerce records the refund without paying it again.
             "api_refund": False,
             "line_items": [
-                {"id": line["line_item"], "quantity": line["quantity"]} for line in request["lines"]
+                {"id": _id(line["line_item"]), "quantity": line["quantity"]} for line in request["lines"]
             ],
         }
         answer = request_json("POST", f"{self.base}/orders/{request['order']}/refunds", self.headers, body)
         if not isinstance(answer, dict) or "id" not in answer:
             raise ShopUnreachable(_("WooCommerce's answer has no refund id."))
         return str(answer["id"])
+
+
+def _id(value: str) -> int | str:
+    """WooCommerce's ids are integers; Retour keeps them as text."""
+    return int(value) if value.isdigit() else value
