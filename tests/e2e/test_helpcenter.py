@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from django.contrib.auth.models import Permission, User
 from django.core.management import call_command
 from playwright.sync_api import Page, expect
 
 from e2e.harness import assert_accessible
+from retour.backoffice.models import StaffStore
+from retour.catalog.models import Store
 from retour.helpcenter.models import SearchLog, Vote
+
+PASSWORD = "correct horse battery staple"
 
 BOTH = pytest.mark.parametrize("language", ["en", "fr"])
 
@@ -169,3 +175,58 @@ def test_a_typo_is_offered_its_correction_which_runs_the_search(
     expect(page.locator(".did-you-mean")).to_have_count(0)
     expect(page.locator("ol.help-results > li").first).to_be_visible()
     assert list(SearchLog.objects.order_by("id").values_list("query", flat=True)) == [typo, fixed]
+
+
+@pytest.mark.parametrize(
+    ("language", "link", "title_field", "button", "shared_title"),
+    [
+        ("en", "Write its own version", "Title (English)", "Save this store's version",
+         "Do I have to pay for return shipping?"),
+        ("fr", "Écrire sa propre version", "Titre (français)", "Enregistrer la version de cette boutique",
+         "Les frais de retour sont-ils à ma charge\u00a0?"),
+    ],
+    ids=["en", "fr"],
+)  # fmt: skip
+@pytest.mark.parametrize("viewport", ["desktop"])  # staff pages; the shoppers' pages below on a phone
+def test_a_stores_own_article_overrides_the_shared_one(
+    articles: None,
+    page: Page,
+    new_page: Callable[..., Page],
+    language: str,
+    link: str,
+    title_field: str,
+    button: str,
+    shared_title: str,
+    store: Store,
+    other_store: Store,
+) -> None:
+    writer = User.objects.create_user("writer", password=PASSWORD, is_staff=True)
+    writer.user_permissions.add(Permission.objects.get(codename="change_article"))
+    StaffStore.objects.create(user=writer, store=store)
+    page.goto("/admin/login/?next=/backoffice/help/articles/")
+    page.locator("#id_username").fill("writer")
+    page.locator("#id_password").fill(PASSWORD)
+    page.locator("#id_password").press("Enter")
+    row = page.get_by_role("row").filter(has_text="return-shipping-costs")
+    row.get_by_role("link", name=link).click()
+    expect(page.get_by_label(title_field)).to_have_value(shared_title)  # starts from the shared text
+    assert_accessible(page)
+    own_title = {"en": "Returns are free at Test Store", "fr": "Chez Test Store, le retour est gratuit"}[
+        language
+    ]
+    page.get_by_label(title_field).fill(own_title)
+    page.get_by_role("button", name=button).click()
+    expect(page).to_have_url(re.compile(r"/backoffice/help/articles/\?store=test-store$"))
+    expect(page.get_by_role("row").filter(has_text="return-shipping-costs")).to_contain_text(
+        {"en": "its own version", "fr": "sa propre version"}[language]
+    )
+
+    shopper = new_page(viewport="phone")
+    shopper.goto(f"/help/a/return-shipping-costs/?store={store.code}")
+    expect(shopper.get_by_role("heading", level=1)).to_have_text(own_title)
+    shopper.goto("/help/search/?q=gratuit" if language == "fr" else "/help/search/?q=free")
+    expect(shopper.locator("ol.help-results")).to_contain_text(own_title)
+    assert_accessible(shopper)
+    elsewhere = new_page(viewport="phone")
+    elsewhere.goto(f"/help/a/return-shipping-costs/?store={other_store.code}")
+    expect(elsewhere.get_by_role("heading", level=1)).to_have_text(shared_title)
