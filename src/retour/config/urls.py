@@ -19,6 +19,7 @@ urlpatterns = [
     path("help/", include("retour.helpcenter.urls")),
     path("feedback/", include("retour.feedback.urls")),
     path("seller/", include("retour.sellers.urls")),
+    path("repairer/", include("retour.repairs.urls")),
     path("api/", api.urls),
     path("metrics", metrics_view, name="metrics"),
     path("", include("retour.portal.urls")),

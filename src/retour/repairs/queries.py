@@ -7,16 +7,17 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from retour.core.money import Money
 from retour.repairs.domain import clock, states
 from retour.repairs.domain.states import State
-from retour.repairs.models import GuaranteeExtension, Repair, RepairEvent
+from retour.repairs.models import GuaranteeExtension, Repair, Repairer, RepairEvent
 from retour.repairs.services.timeline import deadline_of, local_today
 from retour.returns.models import Return, ReturnPhoto
+from retour.sellers.services import accounts
 
 # The steps a shopper reads about (the staff-only warning is not one).
 SHOPPER_EVENTS = frozenset(State) | {"guarantee_extended"}
@@ -97,10 +98,27 @@ def _event_label(event: RepairEvent) -> str:
 
 
 def for_repairer_user(user: Any) -> QuerySet[Repair]:
-    """The repairs sent to the repairers ``user`` belongs to, and no other."""
-    return Repair.objects.filter(repairer__users=user).select_related(
-        "line__order_line", "repairer", "store", "ret"
+    """The repairs sent to the repairers ``user`` belongs to (a repair partner's users; a seller's accounts
+    for the repairs sent to that seller), and no other."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Repair.objects.none()
+    mine = Q(repairer__users=user)
+    seller = accounts.seller_of(user)
+    if seller is not None:
+        mine |= Q(repairer__kind=Repairer.Kind.SELLER, repairer__seller=seller)
+    return (
+        Repair.objects.filter(mine)
+        .distinct()
+        .select_related("line__order_line", "repairer", "store", "ret")
+        .order_by("-requested_at", "-id")
     )
+
+
+def is_repairer(user: Any) -> bool:
+    """A partner's user, or a seller's account (seller-repairers use the same pages)."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    return Repairer.objects.filter(users=user).exists() or accounts.seller_of(user) is not None
 
 
 def find(number: str) -> Repair | None:
