@@ -3,6 +3,7 @@ types catch what they are for."""
 
 from __future__ import annotations
 
+import configparser
 import os
 import subprocess
 import sys
@@ -110,3 +111,14 @@ def test_an_ignored_import_is_ignored_until_it_no_longer_exists():
     assert acyclic(*imports, ignore=["app.returns.services -> app.refunds.models"])["kept"] == [True]
     stale = acyclic(imports[1], ignore=["app.returns.services -> app.refunds.models"])
     assert (stale["kept"], stale["stale"]) == ([False], ["app.returns.services -> app.refunds.models"])
+
+
+def test_returns_import_nothing_of_refunds_without_exception():
+    """Refunds are downstream of returns with no temporary exception left: the quote is returns', and
+    refunds' admin, the refunds already paid and an exchange's charge reach returns through its hooks."""
+    config = configparser.ConfigParser()
+    config.read(ROOT / ".importlinter")
+    downstream = config["importlinter:contract:refunds-downstream-of-returns"]
+    assert downstream.get("ignore_imports", "").strip() == ""
+    cycles = config["importlinter:contract:no-cycles-between-apps"].get("ignore_imports", "")
+    assert "retour.refunds" not in cycles

@@ -13,7 +13,7 @@ The facts the forecast learns from (``insights.domain.forecast``) are read here 
 
 Store credit is not cash: it is left out of what is paid and forecast. What is owed now is the returns
 approved and not resolved yet, and the resolved ones whose refund has not gone through, each for what it
-refunds as quoted (``refunds.services.amounts.owed``) less what was already paid, with the payment date
+refunds as quoted (``returns.services.amounts.owed``) less what was already paid, with the payment date
 the ETA model gives (``refunds.domain.timing``).
 """
 
@@ -37,9 +37,9 @@ from retour.orders.models import OrderLine, Shipment
 from retour.refunds import gateways
 from retour.refunds.domain import timing
 from retour.refunds.models import Refund, RefundRequest
-from retour.refunds.services import amounts
 from retour.returns.domain import states
 from retour.returns.models import Return, ReturnEvent, ReturnLine
+from retour.returns.services import amounts
 
 ZERO = Decimal(0)
 # The days a forecast may be made on: a year of history before, twelve weeks after, within the calendar.

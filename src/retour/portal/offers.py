@@ -19,7 +19,7 @@ from retour.policies import services as policies
 from retour.policies.domain.vocabulary import SELLER_FAULT_REASONS, region_of
 from retour.portal import wording
 from retour.refunds.services import deadlines
-from retour.refunds.services.amounts import Estimate
+from retour.returns.services.amounts import Estimate
 from retour.returns.services.creating import KEEP, Decided, allowed_methods, quote
 
 LOCALES = {"fr": "fr_FR", "en": "en_GB"}

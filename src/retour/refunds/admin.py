@@ -17,6 +17,7 @@ from retour.backoffice.access import StoreScoped
 from retour.core.admin import ReadOnly
 from retour.core.display import amount, amount_column, label_column, labelled_filter, time_column
 from retour.core.errors import DomainError
+from retour.refunds import admin_returns
 from retour.refunds.models import (
     Charge,
     DeliveryPrices,
@@ -262,3 +263,6 @@ class LedgerTransactionAdmin(StoreScoped[LedgerTransaction], ReadOnly, admin.Mod
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[LedgerTransaction]:
         return super().get_queryset(request).prefetch_related("entries")
+
+
+admin_returns.register(admin.site)

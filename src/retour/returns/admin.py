@@ -1,7 +1,9 @@
 """Returns in the admin: read what was asked and decided, follow the timeline, approve or reject.
 
 Lines and events are read-only here: every change goes through the returns services, which check the
-state table and write the timeline.
+state table and write the timeline. What a return's page offers about its refunds (the refunds paid, the
+refund dates and legal deadlines, the refund actions and buttons) is added by the refunds app's admin,
+which registers this admin again with them: refunds are downstream of returns.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from django.utils.translation import gettext_lazy
 
 from retour.backoffice.access import StoreScoped
 from retour.core.admin import ReadOnly
-from retour.core.display import amount, label, label_column, labelled_filter, moment, time_column
+from retour.core.display import amount, label_column, labelled_filter, moment, time_column
 from retour.core.errors import DomainError
 from retour.policies.forms import CONDITION_LABELS, REASON_LABELS, RESOLUTION_LABELS
 from retour.returns import admin_buttons
@@ -179,9 +181,7 @@ class ReturnAdmin(StoreScoped[Return], admin.ModelAdmin[Return]):
         "created_by",
         "requested",
         "approved",
-        "refunds",
         "internal_notes",
-        "deadlines",
     ]
     exclude = ["outcome", "approved_at"]  # shown as labels and store times (read-only) above
     inlines = [ReturnLineInline, ReturnEventInline]
@@ -191,8 +191,6 @@ class ReturnAdmin(StoreScoped[Return], admin.ModelAdmin[Return]):
         "mark_in_transit_selected",
         "receive_selected",
         "inspect_selected",
-        "refund_selected",
-        "store_credit_selected",
         "exchange_selected",
         "close_exchanged_selected",
         "cancel_selected",
@@ -202,36 +200,6 @@ class ReturnAdmin(StoreScoped[Return], admin.ModelAdmin[Return]):
     outcome_label = label_column("outcome", gettext_lazy("outcome"), handling.OUTCOME_LABELS)
     requested = time_column("created_at", gettext_lazy("requested at"), lambda ret: ret.store.zone)
     approved = time_column("approved_at", gettext_lazy("approved at"), lambda ret: ret.store.zone)
-
-    @admin.display(description=gettext_lazy("refunds"))
-    def refunds(self, ret: Return) -> str:
-        from django.utils.html import format_html, format_html_join
-
-        from retour.refunds.models import Refund
-        from retour.refunds.services.paying import refunds_for
-
-        found = refunds_for(ret)
-        if not found:
-            return "—"
-        statuses = dict(Refund.Status.choices)
-        return format_html(
-            "<ul>{}</ul>",
-            format_html_join(
-                "",
-                "<li>{}</li>",
-                (
-                    (
-                        _("%(amount)s (%(gateway)s): %(status)s")
-                        % {
-                            "amount": amount(refund.amount, refund.currency),
-                            "gateway": refund.gateway,
-                            "status": label(statuses, refund.status),
-                        },
-                    )
-                    for refund in found
-                ),
-            ),
-        )
 
     @admin.display(description=gettext_lazy("internal notes (staff only)"))
     def internal_notes(self, ret: Return) -> str:
@@ -249,55 +217,6 @@ class ReturnAdmin(StoreScoped[Return], admin.ModelAdmin[Return]):
                 ((note.author.get_username(), moment(note.created_at, zone), note.text) for note in found),
             ),
         )
-
-    @admin.display(description=gettext_lazy("refund dates and legal deadlines"))
-    def deadlines(self, ret: Return) -> str:
-        from babel.dates import format_date
-        from django.utils import translation
-        from django.utils.html import format_html, format_html_join
-
-        from retour.refunds.services.deadlines import for_return
-
-        found = for_return(ret)
-        locale = "fr_FR" if (translation.get_language() or "en").startswith("fr") else "en_GB"
-
-        def day(value: Any) -> str:
-            return format_date(value, "medium", locale=locale)
-
-        parts = [
-            format_html(
-                "<p>{}</p>",
-                _("If refunded today, the shopper sees the money between %(earliest)s and %(latest)s.")
-                % {"earliest": day(found.expected.earliest), "latest": day(found.expected.latest)},
-            )
-        ]
-        if found.legal_due is not None:
-            parts.append(
-                format_html(
-                    "<p><strong>{}</strong></p>",
-                    _("The law requires the refund by %(due)s (14 days after the withdrawal).")
-                    % {"due": day(found.legal_due)},
-                )
-            )
-        if found.surcharge:
-            parts.append(format_html("<p>{}</p>", _("Late-refund surcharge owed in France (L242-4):")))
-            parts.append(
-                format_html(
-                    "<ul>{}</ul>",
-                    format_html_join(
-                        "",
-                        "<li>{}</li>",
-                        (
-                            (
-                                _("from %(day)s: %(amount)s")
-                                % {"day": day(when), "amount": step.amount.format(locale)},
-                            )
-                            for when, step in found.surcharge
-                        ),
-                    ),
-                )
-            )
-        return format_html("{}", format_html_join("", "{}", ((part,) for part in parts)))
 
     def get_ordering(self, request: HttpRequest) -> list[str]:
         # The review queue is worked oldest first: the shopper who waited longest is answered first.
@@ -339,10 +258,14 @@ class ReturnAdmin(StoreScoped[Return], admin.ModelAdmin[Return]):
         extra = {
             **(extra_context or {}),
             "can_receive_lines": request.user.has_perm("returns.receive_return"),
-            "buttons": admin_buttons.buttons_for(ret, request.user) if ret is not None else [],
+            "buttons": self.buttons_for(ret, request.user) if ret is not None else [],
             "note_limit": MAX_NOTE,
         }
         return super().change_view(request, object_id, form_url, extra)
+
+    def buttons_for(self, ret: Return, user: Any) -> list[admin_buttons.Button]:
+        """The buttons a return's page shows ``user`` (the refunds app's admin adds its own)."""
+        return admin_buttons.buttons_for(ret, user)
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False  # nothing is deleted: a return ends cancelled, rejected or expired
@@ -426,27 +349,6 @@ class ReturnAdmin(StoreScoped[Return], admin.ModelAdmin[Return]):
 
         self._each(request, queryset, inspect, _("Returns inspected: %(count)d."))
 
-    def _refund(self, request: HttpRequest, queryset: QuerySet[Return], method: str) -> None:
-        from retour.refunds.services.paying import request_refund
-
-        # One key per return and method: a second click finds the first refund instead of paying twice.
-        self._each(
-            request,
-            queryset,
-            lambda ret: request_refund(
-                ret, idempotency_key=f"admin-{ret.number}-{method}", method=method, actor=request.user
-            ),
-            _("Refunds requested: %(count)d."),
-        )
-
-    @admin.action(description=gettext_lazy("Refund to the original payment"), permissions=["refund"])
-    def refund_selected(self, request: HttpRequest, queryset: QuerySet[Return]) -> None:
-        self._refund(request, queryset, "original")
-
-    @admin.action(description=gettext_lazy("Refund as store credit (with the bonus)"), permissions=["refund"])
-    def store_credit_selected(self, request: HttpRequest, queryset: QuerySet[Return]) -> None:
-        self._refund(request, queryset, "store_credit")
-
     @admin.action(
         description=gettext_lazy("Exchange every line for the SKU given, or replace it (a linked order)"),
         permissions=["approve"],
@@ -486,6 +388,3 @@ class ReturnAdmin(StoreScoped[Return], admin.ModelAdmin[Return]):
 
     def has_receive_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm("returns.receive_return")
-
-    def has_refund_permission(self, request: HttpRequest) -> bool:
-        return request.user.has_perm("returns.refund_return")

@@ -5,7 +5,7 @@ longer applies (a second click, a page left open while someone else acted) does 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.contrib.admin import ModelAdmin
@@ -20,6 +20,9 @@ from retour.core.errors import DomainError
 from retour.returns.domain import states
 from retour.returns.models import Return, ReturnLine
 from retour.returns.services import handling, notes
+
+if TYPE_CHECKING:
+    from retour.returns.admin import ReturnAdmin
 
 APPROVE, RECEIVE, REFUND = "returns.approve_return", "returns.receive_return", "returns.refund_return"
 
@@ -40,8 +43,6 @@ BUTTONS = {
         Button("mark_in_transit_selected", gettext_lazy("Mark in transit"), RECEIVE),
         Button("receive_selected", gettext_lazy("Receive every awaited line"), RECEIVE),
         Button("inspect_selected", gettext_lazy("Inspect: accept as reported"), RECEIVE),
-        Button("refund_selected", gettext_lazy("Refund to the original payment"), REFUND),
-        Button("store_credit_selected", gettext_lazy("Refund as store credit"), REFUND),
         Button("exchange_selected", gettext_lazy("Send the exchange"), APPROVE, field="sku"),
         Button("close_exchanged_selected", gettext_lazy("Close as exchanged"), APPROVE),
         Button("cancel_selected", gettext_lazy("Cancel the return"), APPROVE),
@@ -50,9 +51,8 @@ BUTTONS = {
 
 
 def _applies(ret: Return) -> list[str]:
-    """The actions that can move ``ret`` as it is now, in the order the work is done."""
-    from retour.refunds.services.amounts import left_to_refund  # refunds are downstream of returns
-
+    """The actions that can move ``ret`` as it is now, in the order the work is done (the refunds app's
+    admin puts its refund buttons first on an inspected return)."""
     state = ret.state
     found: list[str] = []
     if state == states.REQUESTED:
@@ -64,8 +64,6 @@ def _applies(ret: Return) -> list[str]:
     if state == states.RECEIVED:
         found.append("inspect_selected")
     if state == states.INSPECTED:
-        if left_to_refund(ret):
-            found += ["refund_selected", "store_credit_selected"]
         swaps = ret.lines.filter(resolution__in=["exchange", "replacement"])
         if swaps.filter(exchange__isnull=True).exists():
             found.append("exchange_selected")
@@ -80,7 +78,7 @@ def buttons_for(ret: Return, user: Any) -> list[Button]:
     return [BUTTONS[name] for name in _applies(ret) if user.has_perm(BUTTONS[name].permission)]
 
 
-def press(admin: ModelAdmin[Return], request: HttpRequest, object_id: str) -> HttpResponse:
+def press(admin: ReturnAdmin, request: HttpRequest, object_id: str) -> HttpResponse:
     """POST only (the admin's CSRF check applies): run the pressed button's action on this return, once."""
     ret = admin.get_object(request, object_id)  # None for another store's or a malformed id
     if ret is None:
@@ -92,7 +90,7 @@ def press(admin: ModelAdmin[Return], request: HttpRequest, object_id: str) -> Ht
     if request.POST.get("state") != ret.state:
         messages.info(request, _("%(number)s changed meanwhile: nothing was done again.") % {"number": ret})
         return page
-    if name not in [button.action for button in buttons_for(ret, request.user)]:
+    if name not in [button.action for button in admin.buttons_for(ret, request.user)]:
         messages.error(request, _("This action does not apply to %(number)s now.") % {"number": ret})
         return page
     getattr(admin, name)(request, admin.get_queryset(request).filter(pk=ret.pk))

@@ -32,6 +32,13 @@ class TransitionRefused(DomainError):
     status = 409
 
 
+class ExchangeUnpaid(DomainError):
+    """An exchange order still has something to pay: the return is not closed as exchanged."""
+
+    code = "exchange_unpaid"
+    status = 409
+
+
 class NoPolicy(DomainError):
     code = "no_active_policy"
     status = 409

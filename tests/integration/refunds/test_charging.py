@@ -17,6 +17,7 @@ from retour.orders.models import Order
 from retour.refunds.models import Charge, StoreCreditAccount, StoreCreditMovement
 from retour.refunds.services import charging, store_credit
 from retour.refunds.services.store_credit import NotEnoughStoreCredit
+from retour.returns.errors import ExchangeUnpaid
 from retour.returns.models import Exchange, Return
 from retour.returns.services.resolutions import close_exchanged, exchange
 
@@ -54,7 +55,7 @@ def test_a_dearer_exchange_paid_by_hand_is_a_payment_due_that_staff_collect(orde
         "difference",
     )
     assert charging.owed(made) == Money.of("30.00", "EUR")
-    with pytest.raises(charging.ExchangeUnpaid):
+    with pytest.raises(ExchangeUnpaid):
         close_exchanged(ret, actor=agent)
     charging.confirm_collected(charge, actor=agent)
     charging.confirm_collected(charge, actor=agent)  # twice: collected once
@@ -115,7 +116,7 @@ def test_a_declined_card_fails_the_charge_and_another_way_pays_it(make_order, po
     assert (failed.status, failed.last_error) == ("failed", "Your card was declined.")
     assert ret.events.filter(kind="exchange_charge_failed").count() == 1
     assert charging.owed(made) == Money.of("30.00", "EUR")
-    with pytest.raises(charging.ExchangeUnpaid):
+    with pytest.raises(ExchangeUnpaid):
         close_exchanged(ret, actor=None)
     again, created = charging.charge_exchange(made, idempotency_key="retry-1")
     replay, created_again = charging.charge_exchange(made, idempotency_key="retry-1")

@@ -26,10 +26,9 @@ from integration.refunds.helpers import balanced
 from retour.api.v1.returns import present
 from retour.core.money import Money
 from retour.portal.offers import offers
-from retour.refunds.services import amounts
 from retour.refunds.services.paying import confirm_manual, request_refund
 from retour.returns.models import Return
-from retour.returns.services import handling
+from retour.returns.services import amounts, handling
 from retour.returns.services.creating import KEEP, LineRequest, decide_lines, request_return
 
 NUMBERS = itertools.count(1)

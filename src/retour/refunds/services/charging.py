@@ -40,11 +40,6 @@ class ChargeRefused(DomainError):
     status = 409
 
 
-class ExchangeUnpaid(DomainError):
-    code = "exchange_unpaid"
-    status = 409
-
-
 def _charged(exchange: Exchange, total: Money, *statuses: str) -> Money:
     """``total`` less the exchange's charges in ``statuses``."""
     rows = Charge.objects.filter(exchange=exchange, status__in=statuses)

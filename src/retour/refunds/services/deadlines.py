@@ -20,7 +20,6 @@ from retour.core.aggregates import AmountSum
 from retour.core.money import Money
 from retour.orders.models import Order
 from retour.refunds import gateways
-from retour.refunds.domain.calculation import WITHDRAWAL_BASES
 from retour.refunds.domain.timing import (
     Expected,
     LegalDeadline,
@@ -33,9 +32,10 @@ from retour.refunds.domain.timing import (
     surcharge_schedule,
 )
 from retour.refunds.models import RefundRequest
-from retour.refunds.services import amounts
 from retour.returns.domain import states
+from retour.returns.domain.refund_calculation import WITHDRAWAL_BASES
 from retour.returns.models import Return, Withdrawal
+from retour.returns.services import amounts
 
 
 @dataclass(frozen=True)

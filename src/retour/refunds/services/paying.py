@@ -38,10 +38,10 @@ from retour.refunds.errors import IdempotencyKeyReused as IdempotencyKeyReused
 from retour.refunds.gateways.base import PENDING, SUCCEEDED
 from retour.refunds.models import Refund, RefundRequest
 from retour.refunds.services import attempts, books, deadlines, labels, refund_ledger, settle
-from retour.refunds.services.amounts import REFUNDABLE_STATES, compute
 from retour.refunds.services.attempts import RECONCILE_AFTER as RECONCILE_AFTER
 from retour.refunds.services.attempts import enqueue_reconcile as enqueue_reconcile
 from retour.returns.models import Return
+from retour.returns.services.amounts import REFUNDABLE_STATES, compute
 from retour.returns.services.timeline import Actor, locked, record_event, user_of
 
 METHODS = ("original", "store_credit")

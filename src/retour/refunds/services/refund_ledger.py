@@ -17,7 +17,7 @@ from retour.refunds.domain import ledger
 from retour.refunds.gateways.base import FAILED
 from retour.refunds.models import Refund, RefundRequest
 from retour.refunds.services import books
-from retour.refunds.services.amounts import Computed
+from retour.returns.services.amounts import Computed
 
 PAID_TO = {
     gateways.STORE_CREDIT: ledger.STORE_CREDIT_LIABILITY,

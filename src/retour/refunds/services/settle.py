@@ -6,10 +6,10 @@ from __future__ import annotations
 from retour.refunds.gateways.base import PENDING, SUCCEEDED
 from retour.refunds.models import Refund, RefundRequest
 from retour.refunds.services import charging
-from retour.refunds.services.amounts import left_to_refund
 from retour.returns.domain import states
 from retour.returns.models import Exchange, Return, ReturnLine
 from retour.returns.services import handling
+from retour.returns.services.amounts import left_to_refund
 
 
 def resolve_if_settled(ret: Return) -> Return:

@@ -19,7 +19,6 @@ from retour.policies.domain.facts import Facts
 from retour.policies.domain.vocabulary import CONDITIONS, REASONS, RESOLUTIONS
 from retour.policies.models import PolicyVersion
 from retour.policies.order_facts import delivered_on, facts_for_line, with_fact_relations
-from retour.refunds.services.amounts import Estimate, Pick, estimate, settled
 from retour.returns import hooks
 from retour.returns.domain import returnable, states
 from retour.returns.errors import (
@@ -30,6 +29,7 @@ from retour.returns.errors import (
     ReturnInvalid,
 )
 from retour.returns.models import Return, ReturnLine
+from retour.returns.services.amounts import Estimate, Pick, estimate, settled
 from retour.returns.services.timeline import Actor, record_event, transition, user_of
 
 KEEP = "keep"
@@ -331,7 +331,10 @@ def request_return(
             )
         label = "shopper" if channel == Return.Channel.PORTAL else ""
         record_event(ret, "requested", actor=actor, actor_label=label, to_state=ret.state, at=now)
-        if all(item.decision.approval == "auto" and not item.decision.photo_required for item in decided):
+        # Asked of every new return (the abuse signals score it); a reason keeps it for a person.
+        held = hooks.held_for_review(ret)
+        auto = all(item.decision.approval == "auto" and not item.decision.photo_required for item in decided)
+        if auto and not held:
             with translation.override(language):
                 why = _("The policy approves these returns without review.")
             ret = after_approval(transition(ret, states.APPROVED, actor_label="policy", reason=why, at=now))

@@ -17,11 +17,11 @@ from retour.catalog import stock
 from retour.catalog.models import StockMovement
 from retour.policies import services as policies
 from retour.policies.domain.vocabulary import CONDITIONS
-from retour.refunds.services import amounts
 from retour.returns.domain import states
 from retour.returns.errors import ReturnInvalid, ReturnNotFound, TransitionRefused
 from retour.returns.models import Return, ReturnLine
 from retour.returns.queries import listed
+from retour.returns.services import amounts
 from retour.returns.services.creating import after_approval
 from retour.returns.services.timeline import Actor, locked, record_event, transition
 

@@ -1,10 +1,11 @@
 """Resolutions other than money: an exchange (a linked order for another variant), a replacement, a repair,
 and keeping the item. Each one is atomic: out of stock, nothing changes.
 
-A dearer exchange charges the difference (``refunds.services.charging``) and is closed only once it is
-paid; a cheaper one refunds it with the return, which closes it. An instant exchange ships before the
-return arrives and is closed only once the return was received and inspected; it is charged in full when
-the return did not ship within ``INSTANT_EXCHANGE_DAYS`` of the approval while the exchange did.
+A dearer exchange charges the difference (through ``hooks.exchange_payments``, which the refunds app
+registers: refunds are downstream of returns) and is closed only once it is paid; a cheaper one refunds it
+with the return, which closes it. An instant exchange ships before the return arrives and is closed only
+once the return was received and inspected; it is charged in full when the return did not ship within
+``INSTANT_EXCHANGE_DAYS`` of the approval while the exchange did.
 """
 
 from __future__ import annotations
@@ -23,19 +24,19 @@ from retour.catalog.models import StockMovement, Variant
 from retour.core.errors import DomainError
 from retour.core.money import Money
 from retour.orders.models import Order, OrderLine
-from retour.refunds.domain.calculation import exchange_difference, units_share
-from retour.refunds.gateways.base import PENDING
-from retour.refunds.models import Charge, Refund
-from retour.refunds.services import charging, labels
-from retour.refunds.services.amounts import left_to_refund
+from retour.returns import hooks
 from retour.returns.domain import states
-from retour.returns.errors import ReturnInvalid, TransitionRefused
+from retour.returns.domain.refund_calculation import exchange_difference, units_share
+from retour.returns.errors import ExchangeUnpaid, ReturnInvalid, TransitionRefused
 from retour.returns.models import Exchange, Return, ReturnEvent, ReturnLine
 from retour.returns.services import handling
+from retour.returns.services.amounts import left_to_refund
 from retour.returns.services.timeline import Actor, locked, record_event
 
 # A return has shipped once it is in transit (a carrier's scan) or has arrived.
 SHIPPED = (states.IN_TRANSIT, states.RECEIVED)
+# Why an exchange is charged (the refunds app's ``Charge.Reason``).
+DIFFERENCE, UNRETURNED = "difference", "unreturned"
 INSTANT_STATES = (states.APPROVED, states.LABEL_ISSUED, states.IN_TRANSIT)
 
 
@@ -91,7 +92,8 @@ def exchange(
             if kind == "replacement"
             else exchange_difference(_paid_for(line), price)
         )
-        charging.check_method(current.order.customer, pay_with, difference)
+        payments = hooks.exchange_payments()
+        payments.check_method(current.order.customer, pay_with, difference)
         made = Exchange.objects.create(
             ret=current,
             line=line,
@@ -108,15 +110,15 @@ def exchange(
             line=line,
             data={"order": made.order.number, "difference": str(difference.amount), "instant": instant},
         )
-        charge = charging.open_charge(
+        charge = payments.open_charge(
             made,
-            reason=Charge.Reason.DIFFERENCE,
+            reason=DIFFERENCE,
             key=f"retour-charge-{current.store_id}-exchange-{made.pk}-difference",
             method=pay_with,
             actor=actor,
         )
     if charge is not None:  # the provider is called after commit, never under a lock
-        charging.attempt(charge)
+        payments.attempt(charge)
     return made
 
 
@@ -198,7 +200,7 @@ def repair(ret: Return, line: ReturnLine, *, actor: Actor, note: str = "") -> Re
         current = locked(ret)
         _inspected(current, _("Only an inspected return is resolved as repaired; this one is %(state)s."))
         line = ReturnLine.objects.get(pk=line.pk, ret=current)
-        labels.book_label_cost(current)
+        hooks.exchange_payments().book_label_cost(current)
         record_event(current, "repair", actor=actor, line=line, reason=note)
         return handling.resolve(current, "repaired", actor=actor, reason=note)
 
@@ -222,21 +224,22 @@ def close_exchanged(ret: Return, *, actor: Actor) -> Return:
                 ),
             )
         _inspected(current, _("Only an inspected return is closed as exchanged; this one is %(state)s."))
-        _paid(made)
-        if Refund.objects.filter(request__ret=current, status=PENDING).exists() or left_to_refund(current):
+        payments = hooks.exchange_payments()
+        _paid(made, payments)
+        if payments.refund_pending(current) or left_to_refund(current):
             raise DifferenceToRefund(
                 _("The price difference is still to be refunded: refund the return, which closes it.")
             )
-        labels.book_label_cost(current)
+        payments.book_label_cost(current)
         kinds = {x.kind for x in made}
         return handling.resolve(current, "exchanged" if "exchange" in kinds else "replaced", actor=actor)
 
 
-def _paid(made: list[Exchange]) -> None:
+def _paid(made: list[Exchange], payments: hooks.ExchangePayments) -> None:
     for x in made:
-        owed = charging.owed(x)
+        owed = payments.owed(x)
         if owed.amount > 0:
-            raise charging.ExchangeUnpaid(
+            raise ExchangeUnpaid(
                 _("%(amount)s is still to be paid for the exchange order %(order)s.")
                 % {"amount": owed.rounded().format(), "order": x.order.number},
                 amount=str(owed.amount),
@@ -271,12 +274,12 @@ def charge_unreturned_instant_exchanges(now: datetime | None = None) -> int:
     for pk in list(due):
         charge = _charge_unreturned(pk, now)
         if charge is not None:
-            charging.attempt(charge)
+            hooks.exchange_payments().attempt(charge)
             charged += 1
     return charged
 
 
-def _charge_unreturned(pk: int, now: datetime) -> Charge | None:
+def _charge_unreturned(pk: int, now: datetime) -> object | None:
     with transaction.atomic():
         row = Exchange.objects.select_for_update().select_related("ret", "order", "line").get(pk=pk)
         if row.charged_at is not None:
@@ -290,9 +293,9 @@ def _charge_unreturned(pk: int, now: datetime) -> Charge | None:
             else Order.FinancialStatus.PENDING
         )
         row.order.save(update_fields=["total", "financial_status", "updated_at"])
-        charge = charging.open_charge(
+        charge = hooks.exchange_payments().open_charge(
             row,
-            reason=Charge.Reason.UNRETURNED,
+            reason=UNRETURNED,
             key=f"retour-charge-{row.ret.store_id}-exchange-{pk}-unreturned",
         )
         record_event(
@@ -300,7 +303,7 @@ def _charge_unreturned(pk: int, now: datetime) -> Charge | None:
             "exchange_charged",
             actor_label="system",
             line=row.line,
-            data={"order": row.order.number, "amount": str(charge.amount if charge else 0)},
+            data={"order": row.order.number, "amount": str(getattr(charge, "amount", 0))},
             at=now,
         )
     return charge

@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from retour.core.money import Money
-from retour.refunds.domain.calculation import (
+from retour.returns.domain.refund_calculation import (
     PaidLine,
     Units,
     breakdown,

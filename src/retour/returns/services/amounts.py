@@ -1,10 +1,13 @@
-"""What a return refunds, read from the order and the decisions, computed by ``domain.calculation``.
+"""What a return refunds, read from the order and the decisions, computed by ``domain.refund_calculation``.
 
 One computation for what the shopper is told and what is paid: ``estimate`` quotes the lines a shopper is
 about to send back (the return's one fee shared over them, each line's refund and store-credit bonus), and
 ``settled`` writes a line's quote into its policy decision, so that the decision's explanation, the
 portal's choices and summary, the API and what is stored all read the same amounts; ``compute`` pays the
 units accepted with the same functions, from the amounts the stored decisions carry.
+
+Returns quote and refunds pay from here: refunds are downstream of returns, and tell the quote what they
+already refunded and the store's standard delivery price through ``returns.hooks``.
 """
 
 from __future__ import annotations
@@ -21,7 +24,9 @@ from retour.policies import services as policies
 from retour.policies.domain.decision import Decision
 from retour.policies.domain.vocabulary import SELLER_FAULT_REASONS
 from retour.policies.models import PolicyDecision
-from retour.refunds.domain.calculation import (
+from retour.returns import hooks
+from retour.returns.domain import states
+from retour.returns.domain.refund_calculation import (
     Breakdown,
     LineRefund,
     PaidLine,
@@ -32,14 +37,9 @@ from retour.refunds.domain.calculation import (
     quote,
     refund_outbound_shipping,
 )
-from retour.refunds.models import DeliveryPrices, RefundRequest
-from retour.returns.domain import states
 from retour.returns.models import Return, ReturnLine
 
 EXPRESS_WORDS = ("express", "expédié", "exprès", "next day", "overnight", "priority")
-
-
-LIVE = ("pending", "succeeded")  # a request with a tender in one of these covers its units
 
 
 @dataclass(frozen=True)
@@ -97,15 +97,11 @@ class Covered:
     fees: dict[int, Decimal]  # order line id -> its share of the fee kept
 
 
-def _live(order_id: int) -> list[RefundRequest]:
-    return list(
-        RefundRequest.objects.filter(ret__order_id=order_id, refunds__status__in=LIVE)
-        .distinct()
-        .only("ret_id", "breakdown", "fees")
-    )
+def _live(order_id: int) -> list[hooks.Refunded]:
+    return hooks.refunded(order_id)
 
 
-def _covered(requests: Sequence[RefundRequest]) -> Covered:
+def _covered(requests: Sequence[hooks.Refunded]) -> Covered:
     units: dict[int, int] = {}
     fees: dict[int, Decimal] = {}
     exchanges: set[int] = set()
@@ -231,8 +227,7 @@ def _outbound(
 
 def standard_delivery(order: Order) -> Money | None:
     """What the order's store charges for its standard delivery in the order's currency, if it said."""
-    prices = DeliveryPrices.objects.filter(store_id=order.store_id, currency=order.currency).first()
-    return Money(Decimal(prices.standard_delivery), order.currency) if prices is not None else None
+    return hooks.standard_delivery(order)
 
 
 @dataclass(frozen=True)
