@@ -36,6 +36,8 @@ JOBS = (
     # Parcels on their way are tracked by polling when the carrier's webhooks do not come; labels a
     # carrier failed to give at approval are asked for again.
     Job("follow-parcels", "retour.logistics.tasks.follow_parcels", timedelta(minutes=30)),
+    # Staff are emailed about each product whose return rate jumped (once per jump).
+    Job("alert-product-jumps", "retour.insights.tasks.alert_product_jumps", DAY),
     # The analytics rollup follows the orders, returns and refunds that changed since its last run.
     Job("follow-analytics", "retour.insights.tasks.follow_rollups", timedelta(minutes=1)),
 )

@@ -47,7 +47,7 @@ def survey_page(request: HttpRequest, token: str) -> HttpResponse:
             context.update(
                 {"error": error.message, "errors": error.details.get("errors", {}), "posted": request.POST}
             )
-            return render(request, "feedback/survey.html", context, status=422)
+            return render(request, "feedback/survey.html", context, status=400)
         return redirect(_back(request, survey))
     context["answer"] = services.answer_of(survey)
     context["closed"] = survey.ret.state == "resolved"

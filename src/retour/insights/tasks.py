@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django_tasks import task
 
+from retour.insights import health_alerts
 from retour.insights.services import rollup
 
 
@@ -11,3 +12,10 @@ from retour.insights.services import rollup
 def follow_rollups() -> str:
     """Bring every store's analytics rollup up to date with the facts that changed since the last run."""
     return f"{rollup.follow_all()} cells written"
+
+
+@task()
+def alert_product_jumps() -> str:
+    """Email staff about each product whose return rate jumped, once per jump."""
+    done = health_alerts.follow_all()
+    return f"{done.opened} opened, {done.closed} closed, {done.emailed} emailed"

@@ -76,7 +76,7 @@ def test_a_bad_answer_is_refused_in_the_shoppers_language_and_saves_nothing(orde
         {"satisfaction": "9", "comment": "x"},
         HTTP_ACCEPT_LANGUAGE="fr",
     )
-    assert response.status_code == 422
+    assert response.status_code == 400
     body = response.content.decode()
     assert "La satisfaction est un nombre entier de 1 à 5." in body
     assert "Dites-nous si vous achèteriez de nouveau chez nous." in body

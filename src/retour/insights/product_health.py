@@ -1,0 +1,290 @@
+"""Product return health (issue 12, item 4): per product and variant, the units sold in a period and the
+units that came back, against the product's category (without the product), judged by
+``domain.health``; and, for the products worth a look, why they came back, the words shoppers wrote
+(return comments and survey comments), and what they searched and read in the help center before
+starting those returns.
+
+Units are those of the orders placed in the period (as the metrics count them); a return counts unless
+it was rejected, cancelled or expired; returns made in Retour and imported past returns both count.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db.models import Count as CountOf
+from django.db.models import QuerySet, Sum
+from django.utils.translation import get_language
+
+from retour.catalog.models import Product, Store, Variant
+from retour.helpcenter.models import Reading, ReturnStart, SearchLog, Translation
+from retour.insights.domain import health, metrics, words
+from retour.insights.domain.health import Count
+from retour.insights.models import PastReturnLine
+from retour.orders.models import OrderLine
+from retour.returns.models import Return, ReturnLine
+
+VOID_STATES = (Return.State.REJECTED, Return.State.CANCELLED, Return.State.EXPIRED)
+# What the help center shows of a shopper's visit before a return: the searches and readings of the
+# LOOKBACK days before it was started.
+LOOKBACK = timedelta(days=30)
+NOTHING = Count(0, 0)
+UNJUDGED = health.Verdict(health.TOO_FEW, None, None)
+DETAILS = 10  # products whose reasons, words and help-center visits are read (flagged first)
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Orders of ``store`` placed in ``[since, until)``, only the lines of a seller or a category when
+    given ("" for the seller: the store itself)."""
+
+    store: Store
+    since: datetime
+    until: datetime
+    seller: str | None = None
+    category: str | None = None
+
+    def lines(self) -> QuerySet[OrderLine]:
+        found = OrderLine.objects.filter(
+            order__store=self.store,
+            order__ordered_at__gte=self.since,
+            order__ordered_at__lt=self.until,
+            order__cancelled_at__isnull=True,
+            product__isnull=False,
+        )
+        if self.category is not None:
+            found = found.filter(category=self.category)
+        if self.seller == "":
+            found = found.filter(seller__kind="store")
+        elif self.seller is not None:
+            found = found.filter(seller__code=self.seller)
+        return found
+
+    def shifted(self, delta: timedelta) -> Scope:
+        return Scope(self.store, self.since - delta, self.until - delta, self.seller, self.category)
+
+
+@dataclass
+class VariantRow:
+    variant_id: int | None
+    title: str
+    units: int = 0
+    returned: int = 0
+
+
+@dataclass
+class ProductRow:
+    product_id: int
+    title: str
+    category: str
+    units: int = 0
+    returned: int = 0
+    baseline: Count = NOTHING
+    previous: Count = NOTHING
+    verdict: health.Verdict = UNJUDGED
+    variants: list[VariantRow] = field(default_factory=list)
+    reasons: list[tuple[str, int]] = field(default_factory=list)  # (reason code, return lines)
+    words: list[tuple[str, int]] = field(default_factory=list)
+    searches: list[tuple[str, int]] = field(default_factory=list)  # (query, returns it came before)
+    articles: list[tuple[str, int]] = field(default_factory=list)  # (article title, returns)
+
+    @property
+    def count(self) -> Count:
+        return Count(self.returned, self.units)
+
+
+@dataclass(frozen=True)
+class Health:
+    products: list[ProductRow]  # flagged first, then by units returned
+    units: int
+    returned: int
+
+    @property
+    def flagged(self) -> list[ProductRow]:
+        return [row for row in self.products if row.verdict.flagged]
+
+
+def scope_of(
+    store: Store, start: Any, end: Any, seller: str | None = None, category: str | None = None
+) -> Scope:
+    period = metrics.Period(start, end, store.zone)
+    return Scope(store, period.since, period.until, seller, category)
+
+
+def _returned(scope: Scope, by: tuple[str, ...]) -> dict[tuple[Any, ...], int]:
+    """Units returned of the scope's lines, summed by the order line's fields ``by``."""
+    lines = scope.lines()
+    totals: Counter[tuple[Any, ...]] = Counter()
+    made = (
+        ReturnLine.objects.filter(order_line__in=lines)
+        .exclude(ret__state__in=VOID_STATES)
+        .values(*(f"order_line__{name}" for name in by))
+        .annotate(n=Sum("quantity"))
+    )
+    past = (
+        PastReturnLine.objects.filter(order_line__in=lines)
+        .exclude(past_return__status__in=sorted(metrics.VOID))
+        .values(*(f"order_line__{name}" for name in by))
+        .annotate(n=Sum("quantity"))
+    )
+    for row in [*made, *past]:
+        totals[tuple(row[f"order_line__{name}"] for name in by)] += int(row["n"] or 0)
+    return dict(totals)
+
+
+def _sold(scope: Scope, by: tuple[str, ...]) -> dict[tuple[Any, ...], int]:
+    rows = scope.lines().values(*by).annotate(n=Sum("quantity"))
+    return {tuple(row[name] for name in by): int(row["n"] or 0) for row in rows}
+
+
+def counts(scope: Scope) -> dict[int, Count]:
+    """Each product's units returned and sold in the scope."""
+    sold, returned = _sold(scope, ("product_id",)), _returned(scope, ("product_id",))
+    return {key[0]: Count(returned.get(key, 0), sold.get(key, 0)) for key in set(sold) | set(returned)}
+
+
+def measure(scope: Scope, *, previous: Scope | None = None, details: int = DETAILS) -> Health:
+    """Every product of the scope with its units, returns, category baseline and verdict; the products
+    worth a look (flagged first, then the most returned, ``details`` of them) with their variants,
+    reasons, words and help-center visits."""
+    by = ("product_id", "variant_id", "category")
+    sold, returned = _sold(scope, by), _returned(scope, by)
+    products: dict[int, ProductRow] = {}
+    category_units: Counter[str] = Counter()
+    category_returned: Counter[str] = Counter()
+    product_categories: dict[int, Counter[str]] = defaultdict(Counter)
+    variants: dict[tuple[int, int | None], VariantRow] = {}
+    for key in set(sold) | set(returned):
+        product_id, variant_id, category = key
+        units, back = sold.get(key, 0), returned.get(key, 0)
+        row = products.setdefault(product_id, ProductRow(product_id, "", ""))
+        row.units += units
+        row.returned += back
+        category_units[category] += units
+        category_returned[category] += back
+        product_categories[product_id][category] += units
+        variant = variants.setdefault((product_id, variant_id), VariantRow(variant_id, ""))
+        variant.units += units
+        variant.returned += back
+    for product_id, row in products.items():
+        row.category = (
+            product_categories[product_id].most_common(1)[0][0] if product_categories[product_id] else ""
+        )
+        # The category without the product itself: a best seller must not hide in its own baseline.
+        row.baseline = Count(
+            category_returned[row.category] - row.returned, category_units[row.category] - row.units
+        )
+    ordered = sorted(products.values(), key=lambda row: row.product_id)
+    for row, verdict in zip(
+        ordered, health.health_list([(row.count, row.baseline) for row in ordered]), strict=True
+    ):
+        row.verdict = verdict
+    _titles(products, variants)
+    if previous is not None:
+        before = counts(previous)
+        for row in products.values():
+            row.previous = before.get(row.product_id, NOTHING)
+    rows = sorted(products.values(), key=lambda row: (not row.verdict.flagged, -row.returned, row.title))
+    for (product_id, _variant_id), variant in variants.items():
+        products[product_id].variants.append(variant)
+    for row in rows:
+        row.variants.sort(key=lambda variant: (-variant.returned, variant.title))
+    _details(scope, rows[:details])
+    return Health(rows, sum(category_units.values()), sum(category_returned.values()))
+
+
+def _titles(products: dict[int, ProductRow], variants: dict[tuple[int, int | None], VariantRow]) -> None:
+    for pk, title in Product.objects.filter(pk__in=list(products)).values_list("pk", "title"):
+        products[pk].title = title
+    ids = [variant_id for _product, variant_id in variants if variant_id is not None]
+    named = dict(Variant.objects.filter(pk__in=ids).values_list("pk", "title"))
+    skus = dict(Variant.objects.filter(pk__in=ids).values_list("pk", "sku"))
+    for (_product, variant_id), variant in variants.items():
+        if variant_id is not None:
+            variant.title = named.get(variant_id) or skus.get(variant_id) or str(variant_id)
+
+
+def _details(scope: Scope, rows: list[ProductRow]) -> None:
+    if not rows:
+        return
+    by_id = {row.product_id: row for row in rows}
+    lines = scope.lines().filter(product_id__in=list(by_id))
+    made = ReturnLine.objects.filter(order_line__in=lines).exclude(ret__state__in=VOID_STATES)
+    reasons: dict[int, Counter[str]] = defaultdict(Counter)
+    for found in made.values("order_line__product_id", "reason").annotate(n=CountOf("id")):
+        reasons[found["order_line__product_id"]][found["reason"]] += found["n"]
+    past = PastReturnLine.objects.filter(order_line__in=lines).exclude(
+        past_return__status__in=sorted(metrics.VOID)
+    )
+    for found in past.values("order_line__product_id", "reason").annotate(n=CountOf("id")):
+        reasons[found["order_line__product_id"]][found["reason"]] += found["n"]
+    texts: dict[int, list[str]] = defaultdict(list)
+    for product_id, text in made.exclude(reason_text="").values_list("order_line__product_id", "reason_text"):
+        texts[product_id].append(text)
+    # The survey comment of each return, once per product of the return (feedback.Survey, SurveyAnswer).
+    commented = made.filter(ret__survey__answer__isnull=False).exclude(ret__survey__answer__comment="")
+    for product_id, _ret, comment in commented.values_list(
+        "order_line__product_id", "ret_id", "ret__survey__answer__comment"
+    ).distinct():
+        texts[product_id].append(comment)
+    for product_id, row in by_id.items():
+        row.reasons = sorted(reasons[product_id].items(), key=lambda item: (-item[1], item[0]))[:5]
+        row.words = words.top_words(texts[product_id])
+    _help_center(made, by_id)
+
+
+def _help_center(made: QuerySet[ReturnLine], by_id: dict[int, ProductRow]) -> None:
+    """What the shoppers searched and read in the help center in the ``LOOKBACK`` before they started
+    a return of each product: each query and article counted once per return."""
+    product_of: dict[str, set[int]] = defaultdict(set)
+    for number, product_id in made.values_list("ret__number", "order_line__product_id").distinct():
+        product_of[number].add(product_id)
+    starts = list(
+        ReturnStart.objects.filter(return_number__in=list(product_of)).values_list(
+            "visitor", "return_number", "started_at"
+        )
+    )
+    if not starts:
+        return
+    visitors = {visitor for visitor, _number, _at in starts}
+    searches = list(
+        SearchLog.objects.filter(visitor__in=visitors).values_list("visitor", "query", "created_at")
+    )
+    readings = list(
+        Reading.objects.filter(visitor__in=visitors).values_list("visitor", "article_id", "first_read_at")
+    )
+    searched: dict[int, Counter[str]] = defaultdict(Counter)
+    read: dict[int, Counter[int]] = defaultdict(Counter)
+    for visitor, number, started in starts:
+        queries = {
+            query.strip().lower()
+            for who, query, at in searches
+            if who == visitor and started - LOOKBACK <= at <= started
+        }
+        articles = {
+            article for who, article, at in readings if who == visitor and started - LOOKBACK <= at <= started
+        }
+        for product_id in product_of[number]:
+            searched[product_id].update(queries)
+            read[product_id].update(articles)
+    titles = _article_titles({article for counter in read.values() for article in counter})
+    for product_id, row in by_id.items():
+        row.searches = sorted(searched[product_id].items(), key=lambda item: (-item[1], item[0]))[:10]
+        row.articles = sorted(
+            ((titles.get(article, str(article)), n) for article, n in read[product_id].items()),
+            key=lambda item: (-item[1], item[0]),
+        )[:10]
+
+
+def _article_titles(ids: set[int]) -> dict[int, str]:
+    language = (get_language() or "en")[:2]
+    titles: dict[int, str] = {}
+    for article_id, lang, title in Translation.objects.filter(article_id__in=ids).values_list(
+        "article_id", "language", "title"
+    ):
+        if lang == language or article_id not in titles:
+            titles[article_id] = title
+    return titles

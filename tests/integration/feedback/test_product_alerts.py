@@ -1,0 +1,73 @@
+"""The staff alert when a product's return rate jumps: opened and emailed once per jump, closed when the
+rate is back to normal (a later jump alerts again), and an email SMTP could not take sent on the next run."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from django.contrib.auth.models import User
+
+from integration.insights.health_store import build
+from retour.catalog.models import Store
+from retour.feedback.models import ProductAlert
+from retour.insights import health_alerts
+
+pytestmark = pytest.mark.django_db
+
+# The 30 days to 30 March 2026 hold every March order (the dress: 20 of 60 back); the 90 days before,
+# February's (the dress: 3 of 30). Only the dress jumped: the others sold nothing before.
+END_OF_MARCH = datetime(2026, 3, 30, 12, tzinfo=UTC)
+AUTUMN = datetime(2026, 10, 1, 12, tzinfo=UTC)
+
+
+@pytest.fixture
+def shop(store: Store, tmp_path: Path) -> Store:
+    build(store, tmp_path)
+    User.objects.create_superuser("boss", "boss@example.com", "pw")
+    User.objects.create_user("clerk", "clerk@example.com", "pw", is_staff=True)  # no analytics: not told
+    return store
+
+
+def alert_mails(smtp) -> list:
+    return [m for m in smtp.messages if "Dress" in str(m["Subject"])]
+
+
+def test_a_jump_is_emailed_to_the_staff_who_see_the_analytics_once(shop, smtp):
+    done = health_alerts.follow(shop, END_OF_MARCH)
+    assert (done.opened, done.emailed) == (1, 1)
+    alert = ProductAlert.objects.get()
+    assert (alert.product.title, alert.recent_returned, alert.recent_units) == ("Dress", 20, 60)
+    assert (str(alert.recent_rate), str(alert.baseline_rate)) == ("0.3333", "0.1000")
+    (mail,) = alert_mails(smtp)
+    assert mail["To"] == "boss@example.com"
+    text = mail.get_body(("plain",)).get_content()
+    assert "20 unités sur 60 sont revenues" in text  # the store's language
+    assert "33,3\u00a0%" in text
+    assert "/backoffice/analytics/product-health/" in text
+    again = health_alerts.follow(shop, END_OF_MARCH)
+    assert (again.opened, again.emailed) == (0, 0)
+    assert len(alert_mails(smtp)) == 1
+
+
+def test_an_alert_closes_when_the_jump_is_over_and_a_new_jump_alerts_again(shop, smtp):
+    health_alerts.follow(shop, END_OF_MARCH)
+    over = health_alerts.follow(shop, AUTUMN)  # nothing sold lately: no jump
+    assert over.closed == 1
+    assert ProductAlert.objects.get().closed_at is not None
+    health_alerts.follow(shop, END_OF_MARCH)
+    assert ProductAlert.objects.count() == 2
+    assert len(alert_mails(smtp)) == 2
+
+
+def test_an_alert_smtp_could_not_take_is_sent_on_the_next_run(shop, smtp, settings):
+    port = settings.EMAIL_PORT
+    settings.EMAIL_PORT = 9  # nothing listens there
+    first = health_alerts.follow(shop, END_OF_MARCH)
+    assert (first.opened, first.emailed) == (1, 0)
+    assert ProductAlert.objects.get().emailed_at is None
+    settings.EMAIL_PORT = port
+    second = health_alerts.follow(shop, END_OF_MARCH)
+    assert (second.opened, second.emailed) == (0, 1)
+    assert len(alert_mails(smtp)) == 1
