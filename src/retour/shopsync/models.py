@@ -27,12 +27,11 @@ class Connection(models.Model):
         max_length=255,
         help_text=_("The shop's host name, e.g. my-shop.myshopify.com or shop.example.com."),
     )
-    # Secrets as the webhooks' signing secrets are kept: in the database, never shown again once entered.
-    webhook_secret = models.CharField(_("webhook signing secret"), max_length=255, editable=False)
-    access_token = models.CharField(
-        _("API access token or consumer key"), max_length=255, blank=True, editable=False
-    )
-    api_secret = models.CharField(_("API consumer secret"), max_length=255, blank=True, editable=False)
+    # Secrets as the webhooks' signing secrets are kept: in the database, never shown again once entered
+    # (the back office's fields are write-only, the API and the command never print them).
+    webhook_secret = models.CharField(_("webhook signing secret"), max_length=255)
+    access_token = models.CharField(_("API access token or consumer key"), max_length=255, blank=True)
+    api_secret = models.CharField(_("API consumer secret"), max_length=255, blank=True)
     api_url = models.URLField(
         _("API address"),
         max_length=500,
