@@ -3,12 +3,14 @@ from __future__ import annotations
 from django.urls import path
 
 from retour.backoffice import (
+    abuse_pages,
     analytics,
     analytics_pages,
     exports_page,
     forecast_page,
     help_articles,
     new_return,
+    privacy_page,
     views,
 )
 
@@ -17,6 +19,8 @@ urlpatterns = [
     path("policies/simulate/", views.simulate_policy, name="policy-simulate"),
     path("returns/receive/", views.receive_parcel, name="receive"),
     path("returns/new/", new_return.new_return, name="new-return"),
+    path("returns/abuse-review/", abuse_pages.review_queue, name="abuse-review"),
+    path("privacy/access/", privacy_page.privacy_access, name="privacy-access"),
     path("help/analytics/", views.help_analytics, name="help-analytics"),
     path("help/articles/", help_articles.help_articles, name="help-articles"),
     path("help/articles/<slug:store>/<slug:slug>/", help_articles.help_override, name="help-override"),

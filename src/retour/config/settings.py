@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "retour.shopsync",
     "retour.helpcenter",
     "retour.segments",
+    "retour.abuse",
     "retour.insights",
     "retour.api",
     "retour.portal",

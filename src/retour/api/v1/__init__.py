@@ -6,6 +6,7 @@ from ninja import NinjaAPI
 
 from retour.api import errors
 from retour.api.auth import StaffToken
+from retour.api.v1.abuse import router as abuse_router
 from retour.api.v1.analytics import router as analytics_router
 from retour.api.v1.balances import customers_router, gift_cards_router
 from retour.api.v1.charges import router as charges_router
@@ -16,6 +17,7 @@ from retour.api.v1.helpcenter import router as help_router
 from retour.api.v1.logistics import addresses_router, carriers_router
 from retour.api.v1.orders import router as orders_router
 from retour.api.v1.past_returns import router as past_returns_router
+from retour.api.v1.privacy import router as privacy_router
 from retour.api.v1.refunds import router as refunds_router
 from retour.api.v1.returns import router as returns_router
 from retour.api.v1.sellers import router as sellers_router
@@ -44,6 +46,8 @@ api.add_router("/v1/customers", customers_router)
 api.add_router("/v1/gift-cards", gift_cards_router)
 api.add_router("/v1/claims", claims_router)
 api.add_router("/v1/analytics", analytics_router)
+api.add_router("/v1/abuse", abuse_router)
+api.add_router("/v1/privacy", privacy_router)
 api.add_router("/v1/exports", exports_router)
 api.add_router("/v1/sellers", sellers_router)
 api.add_router("/v1/webhooks", webhooks_router)
