@@ -89,12 +89,15 @@ def test_verdicts_reweigh_the_signals_they_judged_and_only_those() -> None:
     wrong = [Verdict(frozenset({"linked_accounts"}), fraud=False)] * 6
     right = [Verdict(frozenset({"empty_box", "refund_before_shipping"}), fraud=True)] * 6
     weights = signals.reweigh([*wrong, *right])
-    assert weights["linked_accounts"] == 12  # 30 x 2 x (0 + 2) / (6 + 4)
-    assert weights["empty_box"] == 96  # 60 x 2 x (6 + 2) / (6 + 4)
+    # Half of all verdicts found fraud; linked accounts were right 0 of 6 times: (0 + 4 x 0.5) / (6 + 4).
+    assert weights["linked_accounts"] == 12  # 30 x 0.2 / 0.5
+    assert weights["empty_box"] == 96  # 60 x 0.8 / 0.5
     assert weights["refund_before_shipping"] == 32
     assert weights["wardrobing"] == signals.DEFAULT_WEIGHTS["wardrobing"]
-    many = signals.reweigh([Verdict(frozenset({"empty_box"}), fraud=True)] * 1000)
+    many = signals.reweigh([Verdict(frozenset({"empty_box"}), fraud=True)] * 1000 + wrong * 1000)
     assert many["empty_box"] == 100  # never above the maximum
+    alike = signals.reweigh([Verdict(frozenset({"empty_box"}), fraud=True)] * 50)
+    assert 60 <= alike["empty_box"] <= 63  # every verdict found fraud: little tells this signal apart
 
 
 @pytest.mark.parametrize(

@@ -221,18 +221,26 @@ PRIOR = 4  # verdicts a default weight counts as, so that a few verdicts move it
 
 
 def reweigh(verdicts: Iterable[Verdict]) -> dict[str, int]:
-    """Each signal's weight from the verdicts on returns where it fired: the default weight scaled by how
-    often it was right, smoothed towards the default by ``PRIOR`` imaginary verdicts at the default's own
-    precision (taken as 1/2 of what a full weight means): ``weight * 2 * (fraud + PRIOR/2) / (n + PRIOR)``,
-    between 0 and ``MAX_SCORE``. A signal without verdicts keeps its default."""
+    """Each signal's weight from the verdicts on returns where it fired, relative to all the verdicts.
+
+    ``overall`` is the share of all verdicts that found fraud; a signal's own share is smoothed towards it
+    by ``PRIOR`` imaginary verdicts; its weight is the default times ``own / overall``, between 0 and
+    ``MAX_SCORE``. A signal right more often than the verdicts on the whole counts for more, one right
+    less often for less, and the weights stay calibrated against the review threshold on the whole (the
+    returns staff judge are those sent to them, mostly abusive: an absolute share would inflate every
+    weight). A signal without verdicts keeps its default."""
     counts = {code: [0, 0] for code in CODES}  # fraud, all
+    fraud_total = seen_total = 0
     for verdict in verdicts:
+        fraud_total += int(verdict.fraud)
+        seen_total += 1
         for code in verdict.codes & set(CODES):
             counts[code][0] += int(verdict.fraud)
             counts[code][1] += 1
+    overall = (Decimal(fraud_total) + Decimal(PRIOR) / 2) / (Decimal(seen_total) + PRIOR)
     weights = {}
     for code, (fraud, seen) in counts.items():
-        share = (Decimal(fraud) + Decimal(PRIOR) / 2) / (Decimal(seen) + PRIOR)
-        weight = Decimal(DEFAULT_WEIGHTS[code]) * 2 * share
+        own = (Decimal(fraud) + PRIOR * overall) / (Decimal(seen) + PRIOR)
+        weight = Decimal(DEFAULT_WEIGHTS[code]) * own / overall
         weights[code] = max(0, min(MAX_SCORE, int(weight.to_integral_value())))
     return weights
