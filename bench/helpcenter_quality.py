@@ -88,7 +88,9 @@ def load(kb: Path, language: str) -> list[Doc]:
     docs = []
     for path in sorted((kb / language).glob("*.md")):
         article = parse(path.read_text(encoding="utf-8"), name=path.name)
-        docs.append(Doc.from_markdown(article.slug, article.title, article.tags, article.body))
+        docs.append(
+            Doc.from_markdown(article.slug, article.title, article.tags, article.body, article.questions)
+        )
     return docs
 
 

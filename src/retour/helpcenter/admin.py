@@ -23,7 +23,7 @@ class CategoryAdmin(admin.ModelAdmin[Category]):
 class TranslationInline(admin.StackedInline[Translation, Article]):
     model = Translation
     extra = 0
-    fields = ["language", "title", "tags", "body"]
+    fields = ["language", "title", "tags", "questions", "body"]
 
 
 @admin.register(Article)
@@ -46,7 +46,7 @@ class ArticleAdmin(admin.ModelAdmin[Article]):
             data = inline.cleaned_data
             save_translation(
                 form.instance, data["language"], data["title"], data.get("tags") or [], data["body"],
-                source="admin", author=request.user,
+                source="admin", author=request.user, questions=data.get("questions") or [],
             )  # fmt: skip
         for obj in formset.deleted_objects:
             obj.delete()

@@ -74,6 +74,13 @@ class Translation(models.Model):
     language = models.CharField(_("language"), max_length=2, choices=LANGUAGES)
     title = models.CharField(_("title"), max_length=200)
     tags = models.JSONField(_("tags"), default=list, blank=True)
+    # How shoppers ask what this article answers, in their words: search matches them (words and meaning).
+    questions = models.JSONField(
+        _("questions this answers"),
+        default=list,
+        blank=True,
+        help_text=_('A list of questions as shoppers ask them, e.g. ["where is my refund?"].'),
+    )
     body = models.TextField(_("text (Markdown)"))
     html = models.TextField(_("text (HTML, sanitised)"), editable=False)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -97,6 +104,7 @@ class Revision(models.Model):
     )
     title = models.CharField(_("title"), max_length=200)
     tags = models.JSONField(_("tags"), default=list, blank=True)
+    questions = models.JSONField(_("questions this answers"), default=list, blank=True)
     body = models.TextField(_("text (Markdown)"))
     source = models.CharField(_("source"), max_length=32)  # import | admin
     author = models.ForeignKey(

@@ -58,7 +58,7 @@ def _signature(language: str, store_id: int | None) -> tuple[Any, ...]:
 def _build(language: str, store_id: int | None) -> Engine:
     rows = _shown(language, store_id).select_related("article")
     chosen = shown(Candidate(t.article.slug, language, t.article.store_id is not None, t) for t in rows)
-    docs = [Doc.from_markdown(t.article.slug, t.title, t.tags, t.body) for t in chosen.values()]
+    docs = [Doc.from_markdown(t.article.slug, t.title, t.tags, t.body, t.questions) for t in chosen.values()]
     synonyms = dict(Synonym.objects.filter(language=language).values_list("phrase", "means"))
     return Engine(docs, language, synonyms, embedder=default_embedder())
 

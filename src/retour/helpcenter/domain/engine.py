@@ -49,11 +49,11 @@ from retour.helpcenter.domain.markdown import plain, render
 from retour.helpcenter.domain.semantic import Embedder, elide, prepare
 from retour.helpcenter.domain.spelling import Speller
 
-FIELDS = (("title", 2.0), ("headings", 0.5), ("tags", 1.5), ("body", 1.0))
+FIELDS = (("title", 2.0), ("headings", 0.5), ("tags", 1.5), ("body", 1.0), ("questions", 1.5))
 COVERAGE = 1.0  # added once for each distinct query word the article has
 PHRASE_WEIGHT = 1.0  # two neighbouring query words together in one field
 PHRASE_SLOP = 2  # words allowed between them ("cancel a return request")
-PHRASE_FIELDS = ("title", "tags", "body")  # the headings are in the body too
+PHRASE_FIELDS = ("title", "tags", "body", "questions")  # the headings are in the body too
 PREFIX_WEIGHT = 0.5
 GUESS_WEIGHT = 0.7  # a corrected word may be the wrong guess: it counts a little less
 SYNONYM_WEIGHT = 0.7
@@ -73,7 +73,7 @@ class Fusion:
 
 
 # Chosen by cross-validation on the tuning set (bench/helpcenter_fusion_cv.py; docs/helpcenter.md).
-FUSION = Fusion(article=1.25, passage=1.0)
+FUSION = Fusion(article=1.5, passage=0.25)
 LEXICAL_DEPTH = 30  # lexical hits re-ranked
 SEMANTIC_DEPTH = 10  # articles closest in meaning added to them
 PASSAGE_WORDS = 80  # an article without sections is cut into passages of about this many words
@@ -87,13 +87,18 @@ class Doc:
     body: str  # plain text
     headings: str = ""  # the section headings, one after the other
     sections: tuple[str, ...] = ()  # the text of each section, heading first (plain text)
+    # "Questions this answers", as the article's author expects shoppers to ask them, one a line.
+    questions: tuple[str, ...] = ()
 
     @classmethod
-    def from_markdown(cls, slug: str, title: str, tags: Sequence[str], markdown: str) -> Doc:
-        """What the engine indexes of one translation: title, tags, text and section headings, as words."""
+    def from_markdown(
+        cls, slug: str, title: str, tags: Sequence[str], markdown: str, questions: Sequence[str] = ()
+    ) -> Doc:
+        """What the engine indexes of one translation: title, tags, text, section headings and the
+        questions it answers, as words."""
         headings = " ".join(heading.text for heading in render(markdown)[1])
         sections = tuple(text for part in re.split(r"\n(?=#{1,3} )", markdown) if (text := plain(part)))
-        return cls(slug, title, " ".join(tags), plain(markdown), headings, sections)
+        return cls(slug, title, " ".join(tags), plain(markdown), headings, sections, tuple(questions))
 
     def parts(self) -> tuple[str, ...]:
         """Each section (or, without sections, runs of about ``PASSAGE_WORDS`` words)."""
@@ -104,8 +109,10 @@ class Doc:
 
     def passages(self) -> tuple[str, ...]:
         """What the semantic signal compares a query with, besides the whole article: each of its
-        ``parts()``, after the title."""
-        return tuple(f"{self.title}. {part}" for part in self.parts()) or (self.title,)
+        ``parts()``, after the title, and each question it answers (a shopper's question is closest in
+        meaning to another question)."""
+        parts = tuple(f"{self.title}. {part}" for part in self.parts()) + self.questions
+        return parts or (self.title,)
 
 
 @dataclass(frozen=True)
@@ -149,7 +156,11 @@ class Engine:
         ]
         docs = list(docs)
         self.docs = docs
-        known = [word for doc in docs for word in self.folding.analyze(f"{doc.title} {doc.tags} {doc.body}")]
+        known = [
+            word
+            for doc in docs
+            for word in self.folding.analyze(f"{doc.title} {doc.tags} {doc.body} {' '.join(doc.questions)}")
+        ]
         self.speller = Speller(known + [word for phrase in synonyms for word in self.folding.analyze(phrase)])
         builder = SchemaBuilder()
         builder.add_text_field("slug", stored=True, tokenizer_name="raw")
@@ -175,9 +186,11 @@ class Engine:
                     headings=doc.headings,
                     tags=doc.tags,
                     body=doc.body,
+                    questions="\n".join(doc.questions),
                     title_folded=doc.title,
                     question=self.prepared(doc.title),
-                    anywhere=f"{doc.title}\n{doc.tags}\n{doc.body}",  # one posting list for the coverage
+                    # one posting list for the coverage
+                    anywhere=f"{doc.title}\n{doc.tags}\n{doc.body}\n{chr(10).join(doc.questions)}",
                     body_folded=doc.body,
                 )
             )

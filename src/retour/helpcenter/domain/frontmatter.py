@@ -17,6 +17,7 @@ class ArticleFile:
     category: str
     tags: tuple[str, ...]
     body: str
+    questions: tuple[str, ...] = ()  # "questions this answers", in shoppers' words
 
 
 class BadArticle(ValueError):
@@ -45,6 +46,9 @@ def parse(text: str, *, name: str = "") -> ArticleFile:
     tags = meta.get("tags") or []
     if not isinstance(tags, list):
         raise BadArticle(name, "bad_tags")
+    questions = meta.get("questions") or []
+    if not isinstance(questions, list):
+        raise BadArticle(name, "bad_questions")
     return ArticleFile(
         slug=str(meta["slug"]),
         language=str(meta["lang"]),
@@ -52,4 +56,5 @@ def parse(text: str, *, name: str = "") -> ArticleFile:
         category=str(meta["category"]),
         tags=tuple(str(tag) for tag in tags),
         body=body.strip() + "\n",
+        questions=tuple(str(question) for question in questions),
     )

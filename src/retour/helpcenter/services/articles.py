@@ -42,6 +42,7 @@ def problem_text(error: BadArticle) -> str:
         "missing": _("%(name)s: missing %(detail)s."),
         "bad_lang": _("%(name)s: lang is en or fr, not %(detail)s."),
         "bad_tags": _("%(name)s: tags must be a list."),
+        "bad_questions": _("%(name)s: questions must be a list."),
     }
     return messages.get(error.problem, "%(name)s: %(detail)s") % {"name": error.name, "detail": error.detail}
 
@@ -90,27 +91,46 @@ def save_translation(
     *,
     source: str,
     author: Any = None,
+    questions: Sequence[str] | None = None,
 ) -> str:
-    """Create or update one translation; returns created, updated or unchanged. A change is a revision."""
+    """Create or update one translation; returns created, updated or unchanged. A change is a revision.
+    ``questions`` None keeps the translation's questions this answers."""
     html, _headings = render(body)
     existing = Translation.objects.filter(article=article, language=language).first()
-    if existing is not None and (existing.title, list(existing.tags), existing.body) == (
-        title,
-        list(tags),
-        body,
-    ):
+    if questions is None:
+        questions = list(existing.questions) if existing is not None else []
+    questions = [str(q).strip() for q in questions if str(q).strip()]
+    if existing is not None and (
+        existing.title,
+        list(existing.tags),
+        existing.body,
+        list(existing.questions),
+    ) == (title, list(tags), body, questions):
         return "unchanged"
     if existing is None:
         existing = Translation.objects.create(
-            article=article, language=language, title=title, tags=list(tags), body=body, html=html
+            article=article,
+            language=language,
+            title=title,
+            tags=list(tags),
+            questions=questions,
+            body=body,
+            html=html,
         )
         outcome = "created"
     else:
         existing.title, existing.tags, existing.body, existing.html = title, list(tags), body, html
+        existing.questions = questions
         existing.save()
         outcome = "updated"
     Revision.objects.create(
-        translation=existing, title=title, tags=list(tags), body=body, source=source, author=author
+        translation=existing,
+        title=title,
+        tags=list(tags),
+        questions=questions,
+        body=body,
+        source=source,
+        author=author,
     )
     Article.objects.filter(pk=article.pk).update(updated_at=existing.updated_at)
     return outcome
@@ -136,7 +156,13 @@ def import_folder(folder: Path) -> ImportReport:
             if article.category_id != categories[item.category].pk:
                 Article.objects.filter(pk=article.pk).update(category=categories[item.category])
             outcome = save_translation(
-                article, item.language, item.title, item.tags, item.body, source="import"
+                article,
+                item.language,
+                item.title,
+                item.tags,
+                item.body,
+                source="import",
+                questions=item.questions,
             )
             setattr(report, outcome, getattr(report, outcome) + 1)
     from retour.helpcenter.search import invalidate

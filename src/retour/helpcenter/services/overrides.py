@@ -53,7 +53,14 @@ def override(slug: str, store: Store, *, author: Any = None) -> tuple[Article, b
         if created:
             for text in Translation.objects.filter(article=default).order_by("language"):
                 save_translation(
-                    article, text.language, text.title, text.tags, text.body, source="override", author=author
+                    article,
+                    text.language,
+                    text.title,
+                    text.tags,
+                    text.body,
+                    source="override",
+                    author=author,
+                    questions=text.questions,
                 )
     search.invalidate()
     return article, created
