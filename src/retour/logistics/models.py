@@ -133,7 +133,7 @@ class Shipment(models.Model):
     cost = amount_field(_("label cost"))
     currency = currency_field(_("currency"), blank=True)
     label_format = models.CharField(_("label format"), max_length=10, blank=True)
-    label_url = models.URLField(_("label URL"), max_length=500, blank=True)
+    label_url = models.CharField(_("label URL"), max_length=500, blank=True)  # as the carrier gave it
     label_file = models.BinaryField(_("label file"), blank=True, default=b"")
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.ACTIVE)
     tracking_status = models.CharField(_("tracking status"), max_length=24, blank=True)
