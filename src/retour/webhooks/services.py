@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from retour.catalog.models import Store
 from retour.claims.models import ClaimEvent
 from retour.notifications.emails import Email, send
+from retour.repairs.models import RepairEvent
 from retour.returns.models import ReturnEvent
 from retour.webhooks.domain import schedule, signing, urls
 from retour.webhooks.errors import WebhookInvalid, WebhookNotFound
@@ -131,6 +132,33 @@ def claim_facts(event: ClaimEvent) -> list[Fact]:
     if found is None:
         return []
     return [Fact(event.claim.store_id, f"evt_c{event.pk}", found, event.at, _claim_payload(event))]
+
+
+def _repair_payload(event: RepairEvent) -> dict[str, Any]:
+    repair = event.repair
+    return {
+        "repair": {
+            "number": repair.number,
+            "state": repair.state,
+            "return": repair.ret.number,
+            "store": repair.store.code,
+            "due_on": repair.due_on.isoformat(),
+            "under_guarantee": repair.under_guarantee,
+        },
+        "event": {"kind": event.kind, "from": event.from_state, "to": event.to_state, "data": event.data},
+    }
+
+
+def repair_facts(event: RepairEvent) -> list[Fact]:
+    found = schedule.REPAIR_KINDS.get(event.kind)
+    if found is None:
+        return []
+    return [Fact(event.repair.store_id, f"evt_f{event.pk}", found, event.at, _repair_payload(event))]
+
+
+def emit_repair_event(event: RepairEvent) -> None:
+    """Called in the repair event's transaction (repairs' hook): recorded once it commits."""
+    _after_commit(repair_facts(event))
 
 
 def emit_return_event(event: ReturnEvent) -> None:

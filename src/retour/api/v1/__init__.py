@@ -19,6 +19,7 @@ from retour.api.v1.orders import router as orders_router
 from retour.api.v1.past_returns import router as past_returns_router
 from retour.api.v1.privacy import router as privacy_router
 from retour.api.v1.refunds import router as refunds_router
+from retour.api.v1.repairs import router as repairs_router
 from retour.api.v1.returns import router as returns_router
 from retour.api.v1.sellers import router as sellers_router
 from retour.api.v1.shop import router as shop_router
@@ -45,6 +46,7 @@ api.add_router("/v1/returns", charges_router)
 api.add_router("/v1/customers", customers_router)
 api.add_router("/v1/gift-cards", gift_cards_router)
 api.add_router("/v1/claims", claims_router)
+api.add_router("/v1/repairs", repairs_router)
 api.add_router("/v1/analytics", analytics_router)
 api.add_router("/v1/abuse", abuse_router)
 api.add_router("/v1/privacy", privacy_router)

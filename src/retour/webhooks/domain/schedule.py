@@ -18,6 +18,25 @@ MAX_ATTEMPTS = len(BACKOFF) + 1
 PAUSE_AFTER_GIVEN_UP = 5
 PAUSE_AFTER_FAILING = timedelta(hours=24)
 
+# A repair's steps (repairs' RepairEvent kinds), each sent as ``repair.<step>``.
+REPAIR_STEPS = (
+    "requested",
+    "approved",
+    "sent",
+    "received",
+    "diagnosed",
+    "quoted",
+    "quote_accepted",
+    "quote_declined",
+    "repaired",
+    "shipped_back",
+    "delivered",
+    "unrepairable",
+    "replacement_chosen",
+    "refund_chosen",
+    "price_reduction_chosen",
+    "cancelled",
+)
 EVENTS = (
     "return.requested",
     "return.approved",
@@ -31,6 +50,7 @@ EVENTS = (
     "claim.filed",
     "claim.decided",
     "store_credit.issued",
+    *(f"repair.{step}" for step in REPAIR_STEPS),
 )
 # The timeline's kinds behind each event (returns' ReturnEvent, claims' ClaimEvent).
 RETURN_KINDS = {
@@ -44,6 +64,7 @@ RETURN_KINDS = {
     "refunded": "return.refunded",
     "resolved": "return.resolved",
 }
+REPAIR_KINDS = {step: f"repair.{step}" for step in REPAIR_STEPS}
 CLAIM_KINDS = {
     "filed": "claim.filed",
     "granted": "claim.decided",

@@ -1,0 +1,119 @@
+"""``retour repairs list|show|update|quote|accept|decline|warn``: repairs from a terminal, as staff."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.core.management.base import CommandError, CommandParser
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from retour.catalog.services import StoreNotFound, find_store
+from retour.core.errors import DomainError
+from retour.core.management.base import BaseCommand
+from retour.repairs import queries
+from retour.repairs.domain.states import SHOPPER, STAFF
+from retour.repairs.models import Repair
+from retour.repairs.services import deadlines, steps
+
+
+class Command(BaseCommand):
+    help = gettext_lazy("Repairs: list, show, move a step, quote, record the shopper's answer, warn staff.")
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        sub = parser.add_subparsers(dest="action", required=True, parser_class=type(parser))
+        cli = parser.called_from_command_line
+        listing = sub.add_parser(
+            "list", help=str(gettext_lazy("List repairs.")), called_from_command_line=cli
+        )
+        listing.add_argument("--store", default=None)
+        listing.add_argument("--state", default=None)
+        show = sub.add_parser("show", help=str(gettext_lazy("Show a repair.")), called_from_command_line=cli)
+        show.add_argument("number")
+        show.add_argument("--json", action="store_true")
+        update = sub.add_parser(
+            "update", help=str(gettext_lazy("Move a repair a step.")), called_from_command_line=cli
+        )
+        update.add_argument("number")
+        update.add_argument("state")
+        update.add_argument("--note", default="")
+        update.add_argument("--tracking", default="")
+        quote = sub.add_parser(
+            "quote", help=str(gettext_lazy("Quote a repair out of guarantee.")), called_from_command_line=cli
+        )
+        quote.add_argument("number")
+        quote.add_argument("--amount", required=True)
+        quote.add_argument("--fee", default="0")
+        for name, text in (
+            ("accept", gettext_lazy("Record that the shopper accepts the quote.")),
+            ("decline", gettext_lazy("Record that the shopper declines the quote.")),
+        ):
+            answer = sub.add_parser(name, help=str(text), called_from_command_line=cli)
+            answer.add_argument("number")
+        sub.add_parser(
+            "warn",
+            help=str(gettext_lazy("Warn staff of repairs near their deadline (the periodic job's work).")),
+            called_from_command_line=cli,
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        try:
+            getattr(self, "_" + options["action"])(options)
+        except (DomainError, StoreNotFound) as error:
+            raise CommandError(getattr(error, "message", str(error))) from error
+
+    def _find(self, number: str) -> Repair:
+        found = queries.find(number)
+        if found is None:
+            raise CommandError(_("There is no repair %(number)s.") % {"number": number})
+        return found
+
+    def _line(self, repair: Repair) -> str:
+        j = queries.journey(repair)
+        expected = f"{j.next_state} {j.expected_on.isoformat()}" if j.expected_on else "-"
+        late = " late" if j.late else ""
+        due = f"{repair.due_on.isoformat()}{late}"
+        return f"{repair.number}\t{repair.state}\t{due}\t{expected}\t{repair.ret.number}"
+
+    def _list(self, options: dict[str, Any]) -> None:
+        found = Repair.objects.select_related("store", "ret").order_by("-requested_at", "-id")
+        if options["store"]:
+            found = found.filter(store=find_store(options["store"]))
+        if options["state"]:
+            found = found.filter(state=options["state"])
+        for repair in found[:500]:
+            self.stdout.write(self._line(repair))
+
+    def _show(self, options: dict[str, Any]) -> None:
+        from retour.api.v1.repairs import out  # the API's view of a repair, the same fields
+
+        repair = self._find(options["number"])
+        if options["json"]:
+            self.stdout.write(json.dumps(out(repair).dict(), default=str, ensure_ascii=False))
+            return
+        self.stdout.write(self._line(repair))
+        for step in queries.journey(repair).steps:
+            self.stdout.write(f"  {step.at.isoformat()}\t{step.label}\t{step.why}")
+
+    def _update(self, options: dict[str, Any]) -> None:
+        repair = self._find(options["number"])
+        done = steps.update(
+            repair, options["state"], role=STAFF, note=options["note"], tracking=options["tracking"]
+        )
+        self.stdout.write(self._line(done))
+
+    def _quote(self, options: dict[str, Any]) -> None:
+        repair = self._find(options["number"])
+        self.stdout.write(
+            self._line(steps.quote(repair, role=STAFF, amount=options["amount"], fee=options["fee"]))
+        )
+
+    def _accept(self, options: dict[str, Any]) -> None:
+        self.stdout.write(self._line(steps.accept_quote(self._find(options["number"]), role=SHOPPER)))
+
+    def _decline(self, options: dict[str, Any]) -> None:
+        self.stdout.write(self._line(steps.decline_quote(self._find(options["number"]), role=SHOPPER)))
+
+    def _warn(self, options: dict[str, Any]) -> None:
+        self.stdout.write(_("%(count)d repairs warned about.") % {"count": deadlines.warn_staff()})
