@@ -104,7 +104,7 @@ def answer(
             return existing, False
         allowed, why = rules.may_answer(closed=locked.ret.state == states.RESOLVED, answered=False)
         if not allowed:
-            raise AnswerRefused(MESSAGES[why](), code=why)
+            raise AnswerRefused(MESSAGES[why](), reason=why)
         if checked.answer is None:
             errors = {name: MESSAGES[code]() for name, code in checked.errors.items()}
             raise AnswerRefused(_("Please correct the answers below."), errors=errors)

@@ -88,7 +88,7 @@ def test_the_service_refuses_an_answer_before_the_return_closes(order):
     Return.objects.filter(pk=survey.ret_id).update(state="inspected")  # as if it had not closed yet
     with pytest.raises(AnswerRefused) as refused:
         services.answer(survey, 5, True, "", channel="api")
-    assert refused.value.details["code"] == "not_closed"
+    assert refused.value.details["reason"] == "not_closed"
     assert not SurveyAnswer.objects.exists()
 
 

@@ -61,7 +61,8 @@ BODIES: dict[str, dict[str, Any]] = {
     "{endpoint_id}": {},  # DELETE /api/v1/webhooks/endpoints/{endpoint_id}
 }
 QUERIES = {"/api/v1/exports/{dataset}": "?from=2026-01-01&to=2026-02-01"}  # what the operation requires
-NOT_SELLER_OBJECTS = ("/api/v1/help/",)  # public help articles: nobody's
+# Public help articles, and surveys reached by their link's token: nobody's.
+NOT_SELLER_OBJECTS = ("/api/v1/help/", "/api/v1/feedback/surveys/")
 
 
 def _foreign(market: Marketplace) -> dict[str, list[Any]]:
@@ -98,6 +99,8 @@ def _api_values(path: str, market: Marketplace) -> tuple[list[dict[str, Any]], d
         return fillings, {"number": MISSING["number"], "line_id": MISSING["line_id"], "charge_id": 1}
     if path.startswith("/api/v1/claims/"):
         return [{"number": n} for n in foreign["claim"]], {"number": MISSING["number"]}
+    if path.startswith("/api/v1/feedback/returns/"):  # shoppers' surveys: the marketplace's staff's
+        return [{"number": n} for n in foreign["return"]], {"number": MISSING["number"]}
     if path.startswith("/api/v1/customers/"):
         return [{"customer_id": n} for n in foreign["customer_id"]], {"customer_id": MISSING["order_id"]}
     if path.startswith("/api/v1/gift-cards/"):

@@ -12,6 +12,7 @@ from retour.api.v1.balances import customers_router, gift_cards_router
 from retour.api.v1.charges import router as charges_router
 from retour.api.v1.claims import router as claims_router
 from retour.api.v1.exports import router as exports_router
+from retour.api.v1.feedback import router as feedback_router
 from retour.api.v1.help_overrides import router as help_overrides_router
 from retour.api.v1.helpcenter import router as help_router
 from retour.api.v1.logistics import addresses_router, carriers_router
@@ -48,6 +49,7 @@ api.add_router("/v1/gift-cards", gift_cards_router)
 api.add_router("/v1/claims", claims_router)
 api.add_router("/v1/repairs", repairs_router)
 api.add_router("/v1/analytics", analytics_router)
+api.add_router("/v1/feedback", feedback_router)
 api.add_router("/v1/abuse", abuse_router)
 api.add_router("/v1/privacy", privacy_router)
 api.add_router("/v1/exports", exports_router)
