@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.core.cache import cache
 from django.db.models import Max, Q, Sum
 from django.utils import timezone
 
@@ -33,6 +34,7 @@ from retour.core.money import minor_units
 from retour.insights.domain import forecast as model
 from retour.insights.domain.metrics import VOID, paid_value, returned_value
 from retour.insights.models import PastReturn, PastReturnLine
+from retour.insights.services.rollup import version as rollup_version
 from retour.orders.models import OrderLine, Shipment
 from retour.refunds import gateways
 from retour.refunds.domain import timing
@@ -358,6 +360,25 @@ def refund_outlook(store: Store, today: date | None = None) -> Outlook:
         next_4_weeks_high=money(high, store.currency),
         currency=store.currency,
     )
+
+
+# An outlook kept for a day: the facts' version changes each time the rollup follows a change.
+OUTLOOK_SECONDS = 24 * 3600
+
+
+def cached_outlook(store: Store, today: date) -> Outlook:
+    """``refund_outlook`` as of ``today``, computed once for each version of the facts the analytics
+    rollup has followed (``services.rollup.version``): a store never rolled up is computed every time."""
+    version = rollup_version(store)
+    if version is None:
+        return refund_outlook(store, today)
+    key = f"retour:insights:outlook:{store.pk}:{today.isoformat()}:{version}"
+    found = cache.get(key)
+    if isinstance(found, Outlook):
+        return found
+    made = refund_outlook(store, today)
+    cache.set(key, made, OUTLOOK_SECONDS)
+    return made
 
 
 def money(value: float, currency: str) -> Decimal:

@@ -195,6 +195,9 @@ class RollupCell(models.Model):
     store_credit_spent = amount_field(_("store credit spent"))
     labels = amount_field(_("labels"))
     fees_charged = amount_field(_("fees charged"))
+    labelled_returns = _count(_("returns with a prepaid label"))
+    labelled_value = amount_field(_("returned value with a prepaid label"))
+    refunded_returns = _count(_("returns refunded to a payment"))
 
     class Meta:
         verbose_name = _("analytics rollup cell")
@@ -206,8 +209,10 @@ class RollupCell(models.Model):
             )
         ]
         indexes = [
+            # Every read names the store, the dimension and the scope's level, then a period of days;
+            # the category and the seller are tested in the index (a breakdown leaves one of them free).
             models.Index(
-                fields=["store", "dimension", "level", "category", "seller", "day"], name="rollup_cell_read"
+                fields=["store", "dimension", "level", "day", "category", "seller"], name="rollup_cell_period"
             ),
             models.Index(fields=["store", "day"], name="rollup_cell_day"),
         ]
@@ -222,6 +227,9 @@ class RollupState(models.Model):
     store = models.OneToOneField(Store, on_delete=models.CASCADE, related_name="+", verbose_name=_("store"))
     checked_until = models.DateTimeField(_("changes followed until"))
     rebuilt_at = models.DateTimeField(_("last rebuilt at"), null=True, blank=True)
+    # A new random value each time the facts change (cells written): what is derived from the facts
+    # and cached (the refund outlook) is keyed by it, so it is never read stale once followed.
+    version = models.CharField(_("version of the facts"), max_length=32, blank=True)
 
     class Meta:
         verbose_name = _("analytics rollup state")
@@ -229,3 +237,21 @@ class RollupState(models.Model):
 
     def __str__(self) -> str:
         return str(self.store)
+
+
+class RolledUpOrder(models.Model):
+    """An order the rollup has taken in, as it was then (``seen``: its ``updated_at``). A new order is
+    added to the cells it counts in; only an order changed since it was seen has its day written again."""
+
+    order = models.OneToOneField(
+        Order, on_delete=models.CASCADE, primary_key=True, related_name="+", verbose_name=_("order")
+    )
+    store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="+", verbose_name=_("store"))
+    seen = models.DateTimeField(_("order as of"))
+
+    class Meta:
+        verbose_name = _("order in the analytics rollup")
+        verbose_name_plural = _("orders in the analytics rollup")
+
+    def __str__(self) -> str:
+        return str(self.order_id)

@@ -77,11 +77,14 @@ def _orders_placed(store: Store, period: metrics.Period) -> Q:
 
 
 def load_orders(
-    store: Store, period: metrics.Period, *, returned_only: bool = False
+    store: Store, period: metrics.Period, *, returned_only: bool = False, only: list[int] | None = None
 ) -> Iterator[metrics.Order]:
     """The store's orders placed in ``period`` (not exchange orders: they replace a sale, they are none);
-    with ``returned_only``, those with a return (past or made in Retour)."""
+    with ``returned_only``, those with a return (past or made in Retour); with ``only``, those of these
+    ids (at most a thousand)."""
     placed = Order.objects.filter(_orders_placed(store, period)).exclude(source="exchange")
+    if only is not None:
+        placed = placed.filter(pk__in=only)
     if returned_only:
         placed = placed.filter(
             Exists(PastReturn.objects.filter(order=OuterRef("pk")))

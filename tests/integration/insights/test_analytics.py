@@ -353,6 +353,37 @@ def test_following_the_changes_gives_what_a_rebuild_gives(store: Store, tmp_path
     rollup.rebuild(store)
     assert followed == _cells(store)
 
+    # New orders on days nothing else changed: added to the cells they count in, not their days written
+    # again; added once, however often the worker looks; still what a rebuild gives.
+    since = RollupState.objects.get(store=store).checked_until
+    run(
+        "import_orders",
+        str(
+            write_lines(
+                tmp_path / "new.jsonl",
+                [
+                    order("B-8", "2026-03-02T11:00:00+01:00", [line("MUG", 2, "10.00", "home", "potter")]),
+                    order("B-9", "2026-02-20T11:00:00+01:00", [line("TEE", 1, "25.00", "apparel", "")]),
+                ],
+            )
+        ),
+        "--format",
+        "json",
+    )
+    assert rollup.changed_days(store, since) == set()
+    assert _numbers(rollup.new_orders(store, since)) == ["B-8", "B-9"]
+    assert rollup.follow(store) > 0
+    assert rollup.new_orders(store, since) == []
+    rollup.follow(store)
+    followed = _cells(store)
+    rollup.rebuild(store)
+    assert followed == _cells(store)
+
+
+def _numbers(rows: list[tuple[int, Any, Any]]) -> list[str]:
+    numbers = dict(Order.objects.filter(pk__in=[row[0] for row in rows]).values_list("pk", "number"))
+    return [numbers[row[0]] for row in rows]
+
 
 def test_rebuild_command_reports_the_cells_written(hand_store: Store):
     out = run("report", "rebuild", "--store", hand_store.code)

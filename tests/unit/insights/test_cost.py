@@ -25,7 +25,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from retour.insights.domain import cost, metrics
+from retour.insights.domain import cost, metrics, rollup
 from retour.insights.domain.metrics import Line, Order, Period, ReturnedLine, ReturnRecord
 
 pytestmark = pytest.mark.unit
@@ -209,3 +209,37 @@ def test_no_returns_cost_nothing_and_divide_by_nothing():
         "0.00",
         "0.0000",
     )
+
+
+def _rolled_up(orders: list[Order], returns: list[ReturnRecord]) -> cost.Sums:
+    """The rollup's sums of the whole store (every day, the ``ALL`` scope), as the dashboard reads them."""
+    cells = rollup.build(orders, returns, PARIS, {}, {})
+    everything = [c for k, c in cells.items() if k.dimension == rollup.TOTAL and k.level == rollup.ALL]
+    whole = rollup.total(everything)
+    dispositions: dict[str, rollup.Cell] = {}
+    for key, cell in cells.items():
+        if key.dimension == rollup.DISPOSITION and key.level == rollup.ALL:
+            dispositions.setdefault(key.key, rollup.Cell()).add(cell)
+    return cost.Sums(
+        returns=whole.returns,
+        units=whole.returned_units,
+        returned_value=whole.returned_value,
+        received_units=whole.received_units,
+        labels=whole.labels,
+        fees_charged=whole.fees_charged,
+        labelled_returns=whole.labelled_returns,
+        labelled_value=whole.labelled_value,
+        refunded=whole.refunds_paid,
+        refunded_returns=whole.refunded_returns,
+        dispositions={key: (c.returned_units, c.returned_value) for key, c in dispositions.items()},
+    )
+
+
+def test_the_rollups_sums_give_the_same_total_cost_as_the_returns_themselves():
+    from_rows = cost.report(cost.compute(ORDERS, RETURNS, MARCH, RATES), "EUR")
+    rolled = cost.report(cost.from_sums(_rolled_up(ORDERS, RETURNS), RATES), "EUR")
+    assert rolled["net"] == "88.99"
+    for name in ("returns", "units", "returned_value", *cost.COMPONENTS, "net", "net_per_return"):
+        assert rolled[name] == from_rows[name], name
+    assert rolled["by_disposition"] == from_rows["by_disposition"]
+    assert cost.net_per_return(cost.from_sums(_rolled_up(ORDERS, RETURNS), RATES), "EUR") == D("44.50")

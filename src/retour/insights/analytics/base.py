@@ -292,13 +292,13 @@ _AMOUNTS = {
 }
 
 
-def _sums() -> dict[str, Any]:
-    return {name: AmountSum(name) if name in _AMOUNTS else Sum(name) for name in rollup.MEASURES}
+def _sums(measures: tuple[str, ...] = rollup.MEASURES) -> dict[str, Any]:
+    return {name: AmountSum(name) if name in _AMOUNTS else Sum(name) for name in measures}
 
 
 def _cell(row: Mapping[str, Any]) -> rollup.Cell:
     values: dict[str, Any] = {
-        name: (row[name] or (Decimal(0) if name in _AMOUNTS else 0)) for name in rollup.MEASURES
+        name: (row.get(name) or (Decimal(0) if name in _AMOUNTS else 0)) for name in rollup.MEASURES
     }
     return rollup.Cell(**values)
 
@@ -316,11 +316,20 @@ def grouped(
     return {row[by]: _cell(row) for row in rows}
 
 
-def breakdown(filters: Filters, dimension: str, by: tuple[str, ...]) -> dict[tuple[Any, ...], rollup.Cell]:
+def breakdown(
+    filters: Filters,
+    dimension: str,
+    by: tuple[str, ...],
+    *,
+    measures: tuple[str, ...] = rollup.MEASURES,
+    returned_only: bool = False,
+) -> dict[tuple[Any, ...], rollup.Cell]:
     """The filters' cells summed per the fields ``by`` (of ``key``, ``day``, ``category``, ``seller``).
 
     Grouping by category (or seller) reads the scope that tells categories (sellers) apart, within the
-    other filter: the rates of each category of one seller's lines, say."""
+    other filter: the rates of each category of one seller's lines, say. Only ``measures`` are summed
+    (the others are 0 in the cells given back); with ``returned_only``, only the groups with a returned
+    unit come back (a breakdown by product has many groups, most of them without a return)."""
     per_category = filters.category is not None or "category" in by
     per_seller = filters.seller is not None or "seller" in by
     scope = rollup.scope_of(
@@ -337,7 +346,11 @@ def breakdown(filters: Filters, dimension: str, by: tuple[str, ...]) -> dict[tup
         query = query.filter(category=scope.category)
     if filters.seller is not None or not per_seller:
         query = query.filter(seller=scope.seller)
-    rows = query.values(*by).annotate(**_sums()).order_by(*by)
+    grouped_rows = query.values(*by)
+    if returned_only:
+        # HAVING on its own name, given before the sums that take the columns' names.
+        grouped_rows = grouped_rows.annotate(returned_any=Sum("returned_units")).filter(returned_any__gt=0)
+    rows = grouped_rows.annotate(**_sums(measures)).order_by(*by)
     return {tuple(row[name] for name in by): _cell(row) for row in rows}
 
 

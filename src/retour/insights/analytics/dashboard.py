@@ -4,8 +4,10 @@ time just before (its trend), each linking to the page that explains it.
 Return rate, refunds paid and retained revenue come from the rollup (orders placed in the period, as on
 their pages). What is owed and the next four weeks' refunds come from the refund forecast
 (``cashflow.refund_outlook``) as of the period's last day (its trend: as of the day before the period);
-the net cost per return from the cost of returns (``cost_queries.net_cost_per_return``) of the period's
-orders. A card no code computes yet (``base.provide_figure`` adds one) says "not available yet".
+the net cost per return from the cost of returns of the period's orders, read from the rollup
+(``analytics.cost``). The outlook is computed once for a day and a version of the facts the rollup has
+followed (``cashflow.cached_outlook``), not on every view. A card no code computes yet
+(``base.provide_figure`` adds one) says "not available yet".
 """
 
 from __future__ import annotations
@@ -28,9 +30,9 @@ from retour.insights.analytics.base import (
     today,
     total,
 )
+from retour.insights.analytics.cost import net_cost_per_return
 from retour.insights.analytics.outcomes import retention
-from retour.insights.cashflow import refund_outlook
-from retour.insights.cost_queries import net_cost_per_return
+from retour.insights.cashflow import cached_outlook
 
 NAME = "dashboard"
 DAYS = 28
@@ -49,14 +51,14 @@ CARDS: tuple[tuple[str, Any, Kind, str], ...] = (
 def own_figures(filters: Filters) -> dict[str, Any]:
     overall = total(filters)
     as_of = min(filters.end - timedelta(days=1), today(filters.store))
-    outlook = refund_outlook(filters.store, as_of)
-    cost = net_cost_per_return(filters.store, filters.start, filters.end)
+    outlook = cached_outlook(filters.store, as_of)
+    cost = net_cost_per_return(filters)
     return {
         "return_rate": ratio(overall.returned_orders, overall.orders),
         "refunds_paid": money(overall.refunds_paid, filters.currency),
         "owed": money(outlook.owed, filters.currency),
         "forecast_4_weeks": money(outlook.next_4_weeks, filters.currency),
-        "net_cost_per_return": money(cost.amount, filters.currency),
+        "net_cost_per_return": money(cost, filters.currency),
         "retained_revenue": retention(filters)["retained_revenue_ratio"],
     }
 

@@ -169,22 +169,7 @@ def rate_figures(cell: rollup.Cell, currency: str) -> list[Figure]:
 
 def products_table(filters: Filters, categories: dict[str, rollup.Cell]) -> Table:
     """The products to look at first: highest priority score, within the filters."""
-    rows = _product_cells(filters)
-    scored: list[tuple[Fraction, int, str, str, rollup.Cell]] = []
-    for (key, category), cell in rows.items():
-        if not cell.returned_units or not key:
-            continue
-        category_cell = categories.get(category)
-        product_rate = Fraction(cell.returned_units, cell.units) if cell.units else Fraction(0)
-        category_rate = (
-            Fraction(category_cell.returned_units, category_cell.units)
-            if category_cell is not None and category_cell.units
-            else Fraction(0)
-        )
-        score = cell.returned_units * product_rate / category_rate if category_rate else Fraction(0)
-        scored.append((score, cell.returned_units, key, category, cell))
-    scored.sort(key=lambda item: (-item[0], -item[1], item[2], item[3]))
-    top = scored[:TOP_PRODUCTS]
+    top = _top_products(_product_cells(filters), categories)
     names = product_names([key for _score, _units, key, _category, _cell in top])
     table_rows = []
     for score, _units, key, category, cell in top:
@@ -224,6 +209,41 @@ def products_table(filters: Filters, categories: dict[str, rollup.Cell]) -> Tabl
     )
 
 
+def _top_products(
+    rows: dict[tuple[str, str], rollup.Cell], categories: dict[str, rollup.Cell]
+) -> list[tuple[Fraction, int, str, str, rollup.Cell]]:
+    """The ``TOP_PRODUCTS`` highest scores, exactly ordered. A store has many products: they are ranked
+    by a float score first, and only those within a hair of the last one kept are scored exactly."""
+    rough: list[tuple[float, tuple[str, str], rollup.Cell]] = []
+    for (key, category), cell in rows.items():
+        category_cell = categories.get(category)
+        if not cell.returned_units or not key or category_cell is None or not category_cell.returned_units:
+            continue
+        rough.append(
+            (
+                cell.returned_units**2 * category_cell.units / (cell.units * category_cell.returned_units)
+                if cell.units
+                else 0.0,
+                (key, category),
+                cell,
+            )
+        )
+    rough.sort(key=lambda item: -item[0])
+    if len(rough) > TOP_PRODUCTS:
+        floor = rough[TOP_PRODUCTS - 1][0] * (1 - 1e-9)
+        rough = [item for item in rough if item[0] >= floor]
+    scored: list[tuple[Fraction, int, str, str, rollup.Cell]] = []
+    for _rough, (key, category), cell in rough:
+        category_cell = categories[category]
+        product_rate = Fraction(cell.returned_units, cell.units) if cell.units else Fraction(0)
+        category_rate = Fraction(category_cell.returned_units, category_cell.units)
+        scored.append(
+            (cell.returned_units * product_rate / category_rate, cell.returned_units, key, category, cell)
+        )
+    scored.sort(key=lambda item: (-item[0], -item[1], item[2], item[3]))
+    return scored[:TOP_PRODUCTS]
+
+
 def _score(value: Fraction) -> str:
     """A priority score half-up to 2 places."""
     return str(metrics._round(value, 2))
@@ -233,7 +253,13 @@ def _product_cells(filters: Filters) -> dict[tuple[str, str], rollup.Cell]:
     """Per (product, category) within the filters."""
     return {
         (key, category): cell
-        for (key, category), cell in breakdown(filters, rollup.PRODUCT, ("key", "category")).items()
+        for (key, category), cell in breakdown(
+            filters,
+            rollup.PRODUCT,
+            ("key", "category"),
+            measures=("units", "returned_units", "returned_value"),
+            returned_only=True,
+        ).items()
     }
 
 

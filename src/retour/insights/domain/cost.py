@@ -366,3 +366,61 @@ def report(costs: Costs, currency: str) -> dict[str, object]:
 def net_per_return(costs: Costs, currency: str) -> Decimal:
     """The net cost of a return, rounded to the currency's minor unit (the dashboard's number)."""
     return _round(costs.total.per_return, minor_units(currency))
+
+
+# -- from the rollup's sums ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Sums:
+    """What the analytics rollup sums over a period's non-void returns (``insights.domain.rollup``)."""
+
+    returns: int = 0
+    units: int = 0
+    returned_value: Decimal = Decimal(0)
+    received_units: int = 0  # received and not kept: what is handled
+    labels: Decimal = Decimal(0)
+    fees_charged: Decimal = Decimal(0)
+    labelled_returns: int = 0
+    labelled_value: Decimal = Decimal(0)
+    refunded: Decimal = Decimal(0)
+    refunded_returns: int = 0
+    # disposition -> (units, returned value) of the lines it was given.
+    dispositions: Mapping[str, tuple[int, Decimal]] = field(default_factory=dict)
+
+
+def from_sums(sums: Sums, settings: CostSettings) -> Costs:
+    """The total costs of the returns ``sums`` adds up: exactly what ``compute`` gives for them, every
+    cost being linear in what is summed (a return's shared costs, shared out by units, add up to the
+    whole). No breakdown by category, seller or reason: those share a return's costs among its lines."""
+    costs = Costs()
+    total = costs.total
+    total.returns, total.units = sums.returns, sums.units
+    parts = total.sums
+    parts["value"].add(_scaled(sums.returned_value))
+    parts["labels"].add(_scaled(sums.labels))
+    parts["fees_charged"].add(_scaled(sums.fees_charged))
+    parts["handling"].add(sums.received_units * _scaled(settings.handling_per_unit))
+    parts["tracking"].add(sums.labelled_returns * _scaled(settings.tracking_per_label))
+    parts["insurance"].add(
+        sums.labelled_returns * _scaled(settings.insurance_per_label) * SCALE
+        + _scaled(sums.labelled_value) * _scaled(settings.insurance_share_of_value),
+        SCALE,
+    )
+    parts["payment_fees"].add(
+        _scaled(sums.refunded) * _scaled(settings.payment_fee_share)
+        + sums.refunded_returns * _scaled(settings.payment_fee_per_refund) * SCALE,
+        SCALE,
+    )
+    for disposition, (units, value) in sums.dispositions.items():
+        if disposition not in LOSSY_DISPOSITIONS:
+            continue
+        counts = costs.by_disposition.setdefault(disposition, DispositionCounts())
+        counts.units += units
+        counts.value.add(_scaled(value))
+        recovery = settings.recovery_of(disposition)
+        if recovery != 1:
+            lost = (_scaled(value) * (recovery.denominator - recovery.numerator), recovery.denominator)
+            counts.lost.add(*lost)
+            parts["disposition_loss"].add(*lost)
+    return costs

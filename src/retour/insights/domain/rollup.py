@@ -17,8 +17,13 @@ the scope's lines'. A return counts once in each scope its lines touch (always o
 money (refunds, store credit, label, fees).
 
 Dimensions: ``total`` (key ""), the order's ``segment``, ``country``, sales ``channel`` and ``payment``
-method; ``product`` (lines of the product); ``reason`` and ``outcome`` (the returned units and value of
-each reason, and of each resolution of resolved returns: line figures only).
+method; ``product`` (lines of the product, in the ``LINE`` and ``CATEGORY`` scopes only: a product is
+always ranked within its category); ``reason``, ``outcome`` and ``disposition`` (the returned units and
+value of each reason, of each resolution of resolved returns, and of each disposition of received
+lines: line figures only).
+
+For the cost of returns, beside their money: ``labelled_returns`` (returns sent with a prepaid label),
+``labelled_value`` (their returned value) and ``refunded_returns`` (returns that paid money back).
 
 Everything here is exact (``Decimal`` sums); rounding happens once, when a page shows a figure.
 """
@@ -44,9 +49,10 @@ PAYMENT = "payment"
 PRODUCT = "product"
 REASON = "reason"
 OUTCOME = "outcome"
+DISPOSITION = "disposition"
 # Dimensions of the order as a whole: every figure, returns and their money included.
 ORDER_DIMENSIONS = (TOTAL, SEGMENT, COUNTRY, CHANNEL, PAYMENT)
-DIMENSIONS = (*ORDER_DIMENSIONS, PRODUCT, REASON, OUTCOME)
+DIMENSIONS = (*ORDER_DIMENSIONS, PRODUCT, REASON, OUTCOME, DISPOSITION)
 
 # Scopes of lines a cell counts.
 LINE, CATEGORY, SELLER, ALL = 0, 1, 2, 3
@@ -67,6 +73,11 @@ def scope_of(category: str | None, seller: str | None) -> Scope:
     if seller is not None:
         return Scope(SELLER, "", seller)
     return Scope(ALL, "", "")
+
+
+def product_scopes(category: str, seller: str) -> tuple[Scope, ...]:
+    """The scopes a product's cells are kept in: those that tell categories apart."""
+    return (Scope(LINE, category, seller), Scope(CATEGORY, category, ""))
 
 
 def scopes(category: str, seller: str) -> tuple[Scope, ...]:
@@ -106,6 +117,9 @@ class Cell:
     store_credit_spent: Decimal = ZERO
     labels: Decimal = ZERO
     fees_charged: Decimal = ZERO
+    labelled_returns: int = 0
+    labelled_value: Decimal = ZERO
+    refunded_returns: int = 0
 
     def add(self, other: Cell) -> None:
         for name in MEASURES:
@@ -169,8 +183,9 @@ def build(
         for line in order.lines:
             lines[line.id] = (line, day, order.id)
             product = products.get(line.id, "")
+            in_product = product_scopes(line.category, line.seller)
             for scope in scopes(line.category, line.seller):
-                for dimension, key in (*keys, (PRODUCT, product)):
+                for dimension, key in (*keys, (PRODUCT, product)) if scope in in_product else keys:
                     target = cell(day, dimension, key, scope)
                     target.units += line.quantity
                     target.value += line.paid_value
@@ -195,6 +210,7 @@ def build(
                 for dimension, key in keys:
                     cell(day, dimension, key, scope).void_returns += 1
             continue
+        labelled_value = sum((line.amount for line in record.lines), ZERO) if record.labelled else ZERO
         for scope in touched:
             for dimension, key in keys:
                 target = cell(day, dimension, key, scope)
@@ -203,6 +219,9 @@ def build(
                 target.store_credit_issued += record.store_credit
                 target.labels += record.label_cost
                 target.fees_charged += record.fees_charged
+                target.labelled_returns += record.labelled
+                target.labelled_value += labelled_value
+                target.refunded_returns += record.refunded > 0
         touched_by_order.setdefault(order.id, set()).update(touched)
         marks = returned.setdefault(order.id, set())
         for returned_line in record.lines:
@@ -211,8 +230,9 @@ def build(
             received = (
                 returned_line.quantity if record.received and returned_line.resolution != metrics.KEEP else 0
             )
+            in_product = product_scopes(line.category, line.seller)
             for scope in scopes(line.category, line.seller):
-                for dimension, key in (*keys, (PRODUCT, product)):
+                for dimension, key in (*keys, (PRODUCT, product)) if scope in in_product else keys:
                     target = cell(day, dimension, key, scope)
                     target.returned_units += returned_line.quantity
                     target.returned_value += returned_line.amount
@@ -226,6 +246,10 @@ def build(
                     outcome = cell(day, OUTCOME, returned_line.resolution, scope)
                     outcome.returned_units += returned_line.quantity
                     outcome.returned_value += returned_line.amount
+                if returned_line.disposition:
+                    disposition = cell(day, DISPOSITION, returned_line.disposition, scope)
+                    disposition.returned_units += returned_line.quantity
+                    disposition.returned_value += returned_line.amount
     for order_id, spent in (store_credit_spent or {}).items():
         if order_id not in touched_by_order or not spent:
             continue

@@ -2,28 +2,37 @@
 
 The rollup is derived data. ``refresh_days`` writes again the cells of some order days from the facts;
 ``rebuild`` does it for every day of a store; ``follow`` (the worker's job, every minute) finds the order
-days whose facts changed since it last looked (orders imported or changed, returns moving, past returns
-imported, refunds paid, ledger postings, store credit spent) and refreshes only those. A day is always
-written whole, in one transaction, from the same computation, so following the changes and rebuilding
-give the same cells.
+days whose facts changed since it last looked (orders changed, returns moving, past returns imported,
+refunds paid, ledger postings, store credit spent) and refreshes only those. A day is always written
+whole, in one transaction, from the same computation, so following the changes and rebuilding give the
+same cells.
+
+New orders (an import) are added instead, a thousand at a time: their cells are computed alone and added
+to the cells they count in (every figure of a cell is a sum over its orders), in the transaction that
+records them as taken in (``RolledUpOrder``, with the ``updated_at`` they had when read). An order is
+thus added once; one changed after it was read has its day written again. Writing again every day an
+import touches would cost the days' other orders too: at a million orders, far more than the import.
 """
 
 from __future__ import annotations
 
+import logging
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from typing import Any
+from uuid import uuid4
 
-from django.db import transaction
-from django.db.models import Max, Min, Q
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Exists, Max, Min, OuterRef, Q
 from django.utils import timezone
 
 from retour.catalog.models import Store
 from retour.core.bulk import insert_rows
 from retour.insights import queries
 from retour.insights.domain import metrics, rollup
-from retour.insights.models import PastReturn, RollupCell, RollupState
+from retour.insights.models import PastReturn, RolledUpOrder, RollupCell, RollupState
 from retour.orders.models import Order, OrderLine, Payment
 from retour.refunds.models import LedgerTransaction, Refund, StoreCreditMovement
 from retour.returns.models import Return
@@ -34,12 +43,19 @@ LOOK_BACK = timedelta(minutes=10)
 # Days computed at once by a rebuild: a month of orders in memory at a time.
 REBUILD_DAYS = 31
 BATCH = 2000
+ORDERS_AT_ONCE = 1000
+# The cell's columns, in the order they are written (core.bulk: no model instance per row, which was
+# most of a rebuild's time), and those that name a cell.
+COLUMNS = ("store_id", "day", "dimension", "key", "level", "category", "seller", *rollup.MEASURES)
+UNIQUE = ("store_id", "dimension", "level", "category", "seller", "key", "day")
+logger = logging.getLogger(__name__)
 
 
-def compute(store: Store, start: date, end: date) -> rollup.Cells:
-    """The cells of the orders ``store`` placed in ``[start, end)`` (its calendar days)."""
+def compute(store: Store, start: date, end: date, only: list[int] | None = None) -> rollup.Cells:
+    """The cells of the orders ``store`` placed in ``[start, end)`` (its calendar days); with ``only``,
+    of those orders alone (at most a thousand)."""
     period = metrics.Period(start, end, store.zone)
-    orders = list(queries.load_orders(store, period))
+    orders = list(queries.load_orders(store, period, only=only))
     ids = [int(order.id) for order in orders if metrics.in_cohort(order, period)]
     returns = [*queries.load_past_returns(ids), *queries.load_returns(ids, store)]
     facts, products = _order_facts(ids)
@@ -129,7 +145,7 @@ def refresh_days(store: Store, days: Iterable[date]) -> int:
     for start, end in _runs(days):
         for part_start in _range(start, end, REBUILD_DAYS):
             part_end = min(part_start + timedelta(days=REBUILD_DAYS), end)
-            written += _write(store, part_start, part_end, compute(store, part_start, part_end))
+            written += _refresh(store, part_start, part_end)
     return written
 
 
@@ -146,14 +162,86 @@ COLUMNS = ("store_id", "day", "dimension", "key", "level", "category", "seller",
 
 
 @transaction.atomic
-def _write(store: Store, start: date, end: date, cells: rollup.Cells) -> int:
+def _refresh(store: Store, start: date, end: date) -> int:
+    period = metrics.Period(start, end, store.zone)
+    placed = Order.objects.filter(store=store, ordered_at__gte=period.since, ordered_at__lt=period.until)
+    # Read before the facts: an order changed in between is seen older than it is, so written again.
+    seen = list(placed.values_list("pk", "updated_at"))
+    cells = compute(store, start, end)
     RollupCell.objects.filter(store=store, day__gte=start, day__lt=end).delete()
-    rows = [
-        (store.pk, *key, *(getattr(cell, name) for name in rollup.MEASURES)) for key, cell in cells.items()
-    ]
+    RolledUpOrder.objects.filter(order__in=placed).delete()
+    for part in range(0, len(cells), BATCH):
+        insert_rows(RollupCell, COLUMNS, _rows(store, list(cells.items())[part : part + BATCH]))
+    _taken_in(store, seen)
+    return len(cells)
+
+
+def _rows(store: Store, cells: list[tuple[rollup.CellKey, rollup.Cell]]) -> list[tuple[object, ...]]:
+    return [(store.pk, *key, *(getattr(cell, name) for name in rollup.MEASURES)) for key, cell in cells]
+
+
+def _taken_in(store: Store, seen: list[tuple[int, datetime]]) -> None:
+    rows: list[tuple[object, ...]] = [(pk, store.pk, at) for pk, at in seen]
     for part in range(0, len(rows), BATCH):
-        insert_rows(RollupCell, COLUMNS, rows[part : part + BATCH])
-    return len(rows)
+        insert_rows(RolledUpOrder, ("order_id", "store_id", "seen"), rows[part : part + BATCH])
+
+
+def add_orders(store: Store, new: list[tuple[int, datetime, datetime]]) -> int:
+    """Add the cells of these orders, never taken in (``(id, updated_at, ordered_at)``), to the rollup,
+    a thousand at a time; the number of cells they touched. A batch another worker took in first is left
+    to it (the order can be taken in once only)."""
+    touched = 0
+    zone = store.zone
+    for start in range(0, len(new), ORDERS_AT_ONCE):
+        part = new[start : start + ORDERS_AT_ONCE]
+        days = [ordered_at.astimezone(zone).date() for _pk, _at, ordered_at in part]
+        try:
+            with transaction.atomic():
+                _taken_in(store, [(pk, at) for pk, at, _ordered in part])
+                cells = compute(store, min(days), max(days) + timedelta(days=1), [pk for pk, *_ in part])
+                _add(store, list(cells.items()))
+        except IntegrityError:
+            logger.info("rollup: orders of %s already taken in by another worker", store.code)
+            continue
+        touched += len(cells)
+    return touched
+
+
+def _add(store: Store, cells: list[tuple[rollup.CellKey, rollup.Cell]]) -> None:
+    """Each cell's figures added to the stored cell's (created when there is none): one upsert."""
+    if not cells:
+        return
+    quote = connection.ops.quote_name
+    table = quote(RollupCell._meta.db_table)
+    columns = [quote(_column(name)) for name in COLUMNS]
+    unique = ", ".join(quote(_column(name)) for name in UNIQUE)
+    sums = ", ".join(
+        f"{quote(name)} = {table}.{quote(name)} + excluded.{quote(name)}" for name in rollup.MEASURES
+    )
+    sql = (
+        f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(['%s'] * len(columns))}) "  # noqa: S608 - the model's own names
+        f"ON CONFLICT ({unique}) DO UPDATE SET {sums}"
+    )
+    ops = connection.ops
+    rows: list[Any] = [
+        tuple(
+            ops.adapt_datefield_value(value)
+            if isinstance(value, date)
+            else ops.adapt_decimalfield_value(value)
+            if isinstance(value, Decimal)
+            else value
+            for value in row
+        )
+        for row in _rows(store, cells)
+    ]
+    with connection.cursor() as cursor:
+        for part in range(0, len(rows), BATCH):
+            cursor.executemany(sql, rows[part : part + BATCH])
+
+
+def _column(name: str) -> str:
+    field: Any = RollupCell._meta.get_field(name)
+    return str(field.column)
 
 
 def order_days(store: Store) -> tuple[date, date] | None:
@@ -172,10 +260,21 @@ def rebuild(store: Store, *, now: datetime | None = None) -> int:
     written = 0
     with transaction.atomic():
         RollupCell.objects.filter(store=store).delete()
+        RolledUpOrder.objects.filter(store=store).delete()
         if bounds is not None:
             written = refresh_days(store, _all_days(*bounds))
-        RollupState.objects.update_or_create(store=store, defaults={"checked_until": now, "rebuilt_at": now})
+        RollupState.objects.update_or_create(
+            store=store, defaults={"checked_until": now, "rebuilt_at": now, "version": uuid4().hex}
+        )
+    _analyze()
     return written
+
+
+def _analyze() -> None:
+    """Let the database's planner know the rollup's new size, so that a page's read takes the period
+    index rather than a scan of every cell of the period."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {connection.ops.quote_name(RollupCell._meta.db_table)}")
 
 
 def _all_days(start: date, end: date) -> Iterator[date]:
@@ -189,8 +288,9 @@ def changed_days(store: Store, since: datetime) -> set[date]:
     """The order days of ``store`` whose orders, returns, refunds, ledger or store credit changed at or
     after ``since``."""
     ordered: set[datetime] = set()
+    changed = Exists(RolledUpOrder.objects.filter(order=OuterRef("pk"), seen__lt=OuterRef("updated_at")))
     ordered.update(
-        Order.objects.filter(store=store, updated_at__gte=since).values_list("ordered_at", flat=True)
+        Order.objects.filter(changed, store=store, updated_at__gte=since).values_list("ordered_at", flat=True)
     )
     returns = Return.objects.filter(order__store=store)
     ordered.update(
@@ -226,16 +326,40 @@ def changed_days(store: Store, since: datetime) -> set[date]:
     return {moment.astimezone(zone).date() for moment in ordered if moment is not None}
 
 
+def new_orders(store: Store, since: datetime) -> list[tuple[int, datetime, datetime]]:
+    """The store's orders saved at or after ``since`` and never taken in: ``(id, updated_at,
+    ordered_at)``, in the order of their ids."""
+    known = Exists(RolledUpOrder.objects.filter(order=OuterRef("pk")))
+    return list(
+        Order.objects.filter(~known, store=store, updated_at__gte=since)
+        .order_by("pk")
+        .values_list("pk", "updated_at", "ordered_at")
+    )
+
+
 def follow(store: Store, *, now: datetime | None = None) -> int:
-    """Refresh the order days whose facts changed since the last look (a store never rolled up is
-    rebuilt); the number of cells written."""
+    """Refresh the order days whose facts changed since the last look, then add the new orders of the
+    other days (a store never rolled up is rebuilt); the number of cells written."""
     now = now or timezone.now()
     state = RollupState.objects.filter(store=store).first()
     if state is None:
         return rebuild(store, now=now)
-    written = refresh_days(store, changed_days(store, state.checked_until - LOOK_BACK))
-    RollupState.objects.filter(pk=state.pk).update(checked_until=now)
+    since = state.checked_until - LOOK_BACK
+    days = changed_days(store, since)
+    zone = store.zone
+    new = [row for row in new_orders(store, since) if row[2].astimezone(zone).date() not in days]
+    written = refresh_days(store, days) + add_orders(store, new)
+    changes: dict[str, object] = {"checked_until": now}
+    if written:
+        changes["version"] = uuid4().hex
+    RollupState.objects.filter(pk=state.pk).update(**changes)
     return written
+
+
+def version(store: Store) -> str | None:
+    """The version of the facts the store's rollup has followed (None: never rolled up)."""
+    found = RollupState.objects.filter(store=store).values_list("version", flat=True).first()
+    return found or None
 
 
 def follow_all(*, now: datetime | None = None) -> int:
