@@ -3,10 +3,9 @@ the store's shop connections, read the received webhooks and the syncs sent back
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from ninja.responses import Status
@@ -95,23 +94,33 @@ def _connection_out(c: Connection) -> ConnectionOut:
     )
 
 
-def _answer(received: ReceivedWebhook) -> HttpResponse:
-    body = json.dumps({"outcome": received.outcome, "id": received.pk})
+class WebhookAnswer(Schema):
+    """What became of a webhook (``outcome``: applied, unchanged, forged, replayed, duplicate, stale,
+    unknown_order, ignored, invalid) and its entry in the log."""
+
+    outcome: str
+    id: int
+
+
+def _answer(received: ReceivedWebhook) -> Status[WebhookAnswer]:
     # A forged webhook is refused; any authentic one is answered 200, so the shop does not send it again.
-    return HttpResponse(
-        body, status=401 if received.outcome == FORGED else 200, content_type="application/json"
-    )
+    answer = WebhookAnswer(outcome=received.outcome, id=received.pk)
+    return Status(401 if received.outcome == FORGED else 200, answer)
 
 
-@router.post("/webhooks/shopify", auth=None, summary="Receive a Shopify webhook", include_in_schema=True)
-def shopify_webhook(request: HttpRequest) -> HttpResponse:
-    """Shopify's ``orders/*`` and ``refunds/create`` webhooks, signed with ``X-Shopify-Hmac-Sha256``."""
+RECEIVED = {200: WebhookAnswer, 401: WebhookAnswer}
+
+
+@router.post("/webhooks/shopify", auth=None, response=RECEIVED, summary="Receive a Shopify webhook")
+def shopify_webhook(request: HttpRequest) -> Status[WebhookAnswer]:
+    """Shopify's ``orders/*`` and ``refunds/create`` webhooks, signed with ``X-Shopify-Hmac-Sha256``
+    (the shop's HMAC-SHA256 of the raw body); no API token."""
     return _answer(receiving.receive(receiving.shopify_delivery(request.headers, request.body)))
 
 
-@router.post("/webhooks/woocommerce", auth=None, summary="Receive a WooCommerce webhook")
-def woocommerce_webhook(request: HttpRequest) -> HttpResponse:
-    """WooCommerce's ``order.*`` webhooks, signed with ``X-WC-Webhook-Signature``."""
+@router.post("/webhooks/woocommerce", auth=None, response=RECEIVED, summary="Receive a WooCommerce webhook")
+def woocommerce_webhook(request: HttpRequest) -> Status[WebhookAnswer]:
+    """WooCommerce's ``order.*`` webhooks, signed with ``X-WC-Webhook-Signature``; no API token."""
     return _answer(receiving.receive(receiving.woocommerce_delivery(request.headers, request.body)))
 
 
