@@ -136,3 +136,18 @@ def test_metrics_are_for_this_machine_unless_networks_are_allowed(tmp_path: Path
     assert allowed == ("10.0.0.0/8",)
     with pytest.raises(ImproperlyConfigured, match="METRICS_ALLOWED must be IP addresses or networks"):
         read_env({**PRODUCTION, "METRICS_ALLOWED": "prometheus.local"}, base_dir=tmp_path)
+
+
+def test_labels_are_store_made_unless_easypost_is_chosen(tmp_path: Path):
+    assert read_env(PRODUCTION, base_dir=tmp_path).carrier == "store"
+    chosen = read_env(
+        {**PRODUCTION, "CARRIER": "easypost", "EASYPOST_API_KEY": "EZAK1", "EASYPOST_WEBHOOK_SECRET": "s"},
+        base_dir=tmp_path,
+    )
+    assert (chosen.carrier, chosen.easypost_api_key, chosen.easypost_webhook_secret) == (
+        "easypost",
+        "EZAK1",
+        "s",
+    )
+    with pytest.raises(ImproperlyConfigured, match="CARRIER must be one of store, easypost"):
+        read_env({**PRODUCTION, "CARRIER": "ups"}, base_dir=tmp_path)
