@@ -57,6 +57,7 @@ BODIES: dict[str, dict[str, Any]] = {
     "invitations": {"email": "someone@example.com"},
     "recoveries": {"amount": "1.00", "reference": "isolation"},
     "replay": {},
+    "notes": {"text": "Isolation."},
     "resume": {},
     "{endpoint_id}": {},  # DELETE /api/v1/webhooks/endpoints/{endpoint_id}
 }

@@ -16,6 +16,7 @@ from retour.api.v1.feedback import router as feedback_router
 from retour.api.v1.help_overrides import router as help_overrides_router
 from retour.api.v1.helpcenter import router as help_router
 from retour.api.v1.logistics import addresses_router, carriers_router
+from retour.api.v1.notes import router as notes_router
 from retour.api.v1.orders import router as orders_router
 from retour.api.v1.past_returns import router as past_returns_router
 from retour.api.v1.privacy import router as privacy_router
@@ -44,6 +45,7 @@ api.add_router("/v1/returns", past_returns_router)
 api.add_router("/v1/returns", returns_router)
 api.add_router("/v1/returns", refunds_router)
 api.add_router("/v1/returns", charges_router)
+api.add_router("/v1/returns", notes_router)
 api.add_router("/v1/customers", customers_router)
 api.add_router("/v1/gift-cards", gift_cards_router)
 api.add_router("/v1/claims", claims_router)
