@@ -51,6 +51,7 @@ import statistics
 import sys
 import time
 from collections import defaultdict
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -59,6 +60,7 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from retour.helpcenter.domain.engine import BaselineEngine, Doc, Engine  # noqa: E402
 from retour.helpcenter.domain.frontmatter import parse  # noqa: E402
+from retour.helpcenter.domain.learning import Click, learned_questions  # noqa: E402
 from retour.helpcenter.domain.semantic import default_embedder  # noqa: E402
 from retour.helpcenter.domain.synonyms import DEFAULTS  # noqa: E402
 
@@ -92,6 +94,16 @@ def load(kb: Path, language: str) -> list[Doc]:
             Doc.from_markdown(article.slug, article.title, article.tags, article.body, article.questions)
         )
     return docs
+
+
+def with_clicks(docs: list[Doc], language: str) -> list[Doc]:
+    """The articles with the questions ``helpcenter.domain.learning`` learns when, for each query of the
+    tuning set, two shoppers opened its best article from the results (the tuning set stands for the
+    searches of the past; measured on the other sets only)."""
+    past = [q for q in read_queries(SETS["tuning"]) if q["lang"] == language]
+    clicks = [Click(q["query"], q["relevant"][0], f"visitor-{n}") for q in past for n in (1, 2)]
+    learned = learned_questions(clicks)
+    return [replace(d, questions=d.questions + learned.get(d.slug, ())) for d in docs]
 
 
 def metrics(ranked: list[list[str]], relevant: list[list[str]]) -> dict[str, float]:
@@ -137,6 +149,9 @@ def quality(
     """Prints one set's figures for the three engines; returns the overall figures of each."""
     engines = {
         "retour": lambda lang: Engine(corpus[lang], lang, DEFAULTS[lang], embedder=default_embedder()),
+        "retour + clicks": lambda lang: Engine(
+            with_clicks(corpus[lang], lang), lang, DEFAULTS[lang], embedder=default_embedder()
+        ),
         "retour, lexical only": lambda lang: Engine(corpus[lang], lang, DEFAULTS[lang]),
         "retour, no synonyms": lambda lang: Engine(corpus[lang], lang, embedder=default_embedder()),
         "bm25": lambda lang: BaselineEngine(corpus[lang], lang),
@@ -144,6 +159,8 @@ def quality(
     overall: dict[str, dict[str, float]] = {}
     misses: list[str] = []
     for label, make in engines.items():
+        if label == "retour + clicks" and name == "tuning":
+            continue  # learned from the tuning set's own queries: not a measure
         all_ranked, all_relevant = [], []
         for lang in LANGUAGES:
             engine = make(lang)
@@ -228,6 +245,7 @@ def main() -> int:
     )
     print()
     print(f"{'set':<9} {'engine':<21} {'lang':<4} {'queries':>7} {'MRR':>6} {'P@1':>6} {'R@3':>6}")
+    print("  (retour + clicks: with the questions learned from the tuning set's queries as past clicks)")
     for name, queries in sets.items():
         quality(corpus, name, queries, options.misses)
     if options.articles:

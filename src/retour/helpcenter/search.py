@@ -7,22 +7,30 @@ tells)."""
 from __future__ import annotations
 
 import threading
+import time
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from django.db.models import Count, Max, Q, QuerySet
+from django.utils import timezone
 
 from retour.catalog.models import Store
 from retour.helpcenter.domain.answers import Answering
 from retour.helpcenter.domain.engine import Doc, Engine, Hit, merge
+from retour.helpcenter.domain.learning import Click, learned_questions
 from retour.helpcenter.domain.overrides import Candidate, shown
 from retour.helpcenter.domain.semantic import default_embedder
-from retour.helpcenter.models import Article, Synonym, Translation
+from retour.helpcenter.models import Article, SearchLog, Synonym, Translation, Vote
 
 LANGUAGES = ("en", "fr")
 RELATIVE_FLOOR = 0.02  # hits scoring under 2 % of the best one are noise (a stray common word)
 _lock = threading.Lock()
 _engines: dict[tuple[str, int | None], tuple[Any, Engine]] = {}
+LEARNING_DAYS = 180
+LEARNING_ROWS = 50_000
+LEARNING_EVERY = 600.0  # seconds between two readings of the learned questions of one index
+_learnings: dict[tuple[str, int | None], tuple[float, tuple[tuple[str, tuple[str, ...]], ...]]] = {}
 
 
 @dataclass(frozen=True)
@@ -55,10 +63,41 @@ def _signature(language: str, store_id: int | None) -> tuple[Any, ...]:
     )
 
 
-def _build(language: str, store_id: int | None) -> Engine:
+def _learned(language: str, store_id: int | None) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """The questions learned from the store's searches followed by a click (``domain/learning.py``),
+    over the last ``LEARNING_DAYS`` days, at most ``LEARNING_ROWS`` clicks, the newest."""
+    since = timezone.now() - timedelta(days=LEARNING_DAYS)
+    logs = SearchLog.objects.filter(language=language, created_at__gte=since).exclude(clicked_slug="")
+    logs = logs.filter(store__isnull=True) if store_id is None else logs.filter(store_id=store_id)
+    rows = logs.order_by("-id").values_list("query", "clicked_slug", "visitor")[:LEARNING_ROWS]
+    unhelpful = Vote.objects.filter(language=language, helpful=False).values_list("article__slug", "visitor")
+    return tuple(learned_questions((Click(*row) for row in rows), unhelpful).items())
+
+
+def _learned_now(key: tuple[str, int | None]) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """``_learned``, read again at most every ``LEARNING_EVERY`` seconds per store and language: a new
+    learned question rebuilds the index, a click alone does not."""
+    with _lock:
+        found = _learnings.get(key)
+    if found is None or time.monotonic() - found[0] > LEARNING_EVERY:
+        found = (time.monotonic(), _learned(*key))
+        with _lock:
+            _learnings[key] = found
+    return found[1]
+
+
+def _build(
+    language: str, store_id: int | None, learned: tuple[tuple[str, tuple[str, ...]], ...] = ()
+) -> Engine:
     rows = _shown(language, store_id).select_related("article")
     chosen = shown(Candidate(t.article.slug, language, t.article.store_id is not None, t) for t in rows)
-    docs = [Doc.from_markdown(t.article.slug, t.title, t.tags, t.body, t.questions) for t in chosen.values()]
+    more = dict(learned)
+    docs = [
+        Doc.from_markdown(
+            t.article.slug, t.title, t.tags, t.body, [*t.questions, *more.get(t.article.slug, ())]
+        )
+        for t in chosen.values()
+    ]
     synonyms = dict(Synonym.objects.filter(language=language).values_list("phrase", "means"))
     return Engine(docs, language, synonyms, embedder=default_embedder())
 
@@ -67,11 +106,12 @@ def engine(language: str, store: Store | None = None) -> Engine:
     """The index of ``store``'s help center (its own articles and the shared ones it did not override;
     None: the shared ones) in ``language``, rebuilt when an article or a synonym changed."""
     key = (language, store.pk if store is not None else None)
-    signature = _signature(*key)
+    learned = _learned_now(key)
+    signature = (_signature(*key), learned)
     with _lock:
         cached = _engines.get(key)
         if cached is None or cached[0] != signature:
-            cached = (signature, _build(*key))
+            cached = (signature, _build(*key, learned))
             _engines[key] = cached
         return cached[1]
 
@@ -94,6 +134,7 @@ def invalidate() -> None:
     with _lock:
         _engines.clear()
         _answering.clear()
+        _learnings.clear()
 
 
 def answer(query: str, result: Result, store: Store | None = None) -> str | None:
