@@ -168,7 +168,7 @@ def test_a_wrong_access_token_is_refused_by_shopify_and_nothing_is_created(
 
 
 def test_a_replacement_is_created_in_shopify_as_a_new_order(
-    shop_order, fake_shopify, django_capture_on_commit_callbacks
+    shop_order, fake_shopify, docs_order, send_shopify, django_capture_on_commit_callbacks
 ) -> None:
     ret = returned(shop_order, django_capture_on_commit_callbacks)
     with django_capture_on_commit_callbacks(execute=True):
@@ -186,6 +186,11 @@ def test_a_replacement_is_created_in_shopify_as_a_new_order(
     assert order["input"]["sourceIdentifier"] == made.order.number
     sync = OutgoingSync.objects.get(kind="exchange_order")
     assert (sync.status, sync.remote_id) == ("succeeded", order["id"])
+    # Shopify then sends its orders/create for it: the copy of Retour's own order is not imported again.
+    copy = {**docs_order, "id": 9000, "name": order["name"], "tags": "retour, exchange"}
+    answer = send_shopify("orders/create", {**copy, "source_identifier": made.order.number}, "wh-copy")
+    assert answer.json()["outcome"] == "ignored"
+    assert not Order.objects.filter(number=order["name"]).exists()
 
 
 def test_an_order_not_from_a_shop_sends_nothing(order, shopify, django_capture_on_commit_callbacks) -> None:

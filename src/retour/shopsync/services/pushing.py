@@ -33,7 +33,17 @@ Status = OutgoingSync.Status
 
 
 def on_return_event(event: ReturnEvent) -> None:
-    """Record what the shop should be told of ``event``, if the return's order came from a shop."""
+    """Record what the shop should be told of ``event``, if the return's order came from a shop.
+
+    Called in the event's transaction: a request that cannot be built (an order the shop changed beyond
+    recognition) is logged and sent nowhere, never an error for the return itself."""
+    try:
+        _on_return_event(event)
+    except (ArithmeticError, KeyError, TypeError, ValueError, AttributeError):
+        logger.exception("shop sync: return %s, event %s: nothing sent", event.ret.number, event.kind)
+
+
+def _on_return_event(event: ReturnEvent) -> None:
     synced = (
         SyncedOrder.objects.filter(order_id=event.ret.order_id, connection__active=True)
         .select_related("connection")

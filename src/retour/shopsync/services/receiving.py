@@ -168,6 +168,10 @@ def _apply(connection: Connection, delivery: Delivery) -> Applied:
     if not isinstance(payload, Mapping):
         return Outcome.INVALID, _("The body is not a JSON object."), "", None
     if delivery.platform == Platform.SHOPIFY:
+        made_here = _made_by_retour(connection, payload)
+        if made_here:
+            detail = _("Order %(number)s was made by Retour (an exchange): it is kept as Retour made it.")
+            return Outcome.IGNORED, detail % {"number": made_here}, text(payload.get("id")), None
         if delivery.topic in SHOPIFY_ORDER_TOPICS:
             return apply_order(connection, payload, shopify_json.parse_order, payload.get("updated_at"))
         if delivery.topic == "refunds/create":
@@ -177,6 +181,16 @@ def _apply(connection: Connection, delivery: Delivery) -> Applied:
             connection, payload, woocommerce_json.parse_order, payload.get("date_modified_gmt"), utc=True
         )
     return Outcome.IGNORED, _("Retour does not use this topic."), "", None
+
+
+def _made_by_retour(connection: Connection, payload: Mapping[str, Any]) -> str:
+    """The number of the Retour order an order of the shop is the copy of (an exchange's new order, sent
+    with orderCreate, tagged ``retour`` and named by its ``source_identifier``); "" for any other."""
+    tags = {tag.strip() for tag in text(payload.get("tags")).split(",")}
+    number = text(payload.get("source_identifier"))
+    if "retour" not in tags or not number:
+        return ""
+    return number if Order.objects.filter(store=connection.store, number=number).exists() else ""
 
 
 def apply_order(
