@@ -28,6 +28,12 @@ Records = tuple[list[OrderRecord], list[ReturnRecord]]
 
 class RulesRefused(DomainError):
     code = "segment_rules_invalid"
+    status = 422
+
+
+class CustomerNotFound(DomainError):
+    code = "customer_not_found"
+    status = 404
 
 
 def rules_for(store_id: int) -> list[segment_rules.SegmentRule]:

@@ -11,7 +11,9 @@ from io import StringIO
 from pathlib import Path
 
 import pytest
+from django.contrib.auth.models import Permission, User
 from django.core.management import CommandError, call_command
+from django.test import Client
 
 from factories import delivered_line
 from retour.catalog.models import Store
@@ -152,3 +154,37 @@ def test_the_command_shows_a_customer_and_replaces_the_rules(three_returns: list
     call_command("segments", "recompute", "--json", stdout=out)
     assert json.loads(out.getvalue()) == {"customers": 1}
     assert CustomerProfile.objects.get().segment == "any"
+
+
+def test_the_api_reads_and_replaces_the_rules_and_shows_a_customer(
+    three_returns: list[Return], client_for: Callable[[User], Client]
+):
+    user = User.objects.create_user("crm", "crm@example.com", is_staff=True)
+    user.user_permissions.add(
+        *Permission.objects.filter(codename__in=["view_customer", "change_segmentrules"])
+    )
+    client = client_for(user)
+    assert client.get("/api/v1/segments/rules").json()[0]["name"] == "serial_returner"
+    bad = client.put(
+        "/api/v1/segments/rules",
+        [{"name": "x", "when": {"height": {"min": 1}}}],
+        content_type="application/json",
+    )
+    assert bad.status_code == 422
+    assert "height" in bad.json()["title"]
+    rules = [
+        {
+            "name": "returner",
+            "label_en": "returner",
+            "label_fr": "retourneur",
+            "when": {"returns_last_365d": {"min": 3}},
+        }
+    ]
+    assert client.put("/api/v1/segments/rules", rules, content_type="application/json").status_code == 200
+    shown = client.get("/api/v1/segments/customers", {"email": EMAIL.upper(), "language": "fr"}).json()
+    assert (shown["segment"], shown["segment_label"], shown["returns_last_365d"]) == (
+        "returner",
+        "retourneur",
+        3,
+    )
+    assert client.get("/api/v1/segments/customers", {"email": "nobody@example.com"}).status_code == 404

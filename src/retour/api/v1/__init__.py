@@ -23,6 +23,7 @@ from retour.api.v1.privacy import router as privacy_router
 from retour.api.v1.refunds import router as refunds_router
 from retour.api.v1.repairs import router as repairs_router
 from retour.api.v1.returns import router as returns_router
+from retour.api.v1.segments import router as segments_router
 from retour.api.v1.sellers import router as sellers_router
 from retour.api.v1.shop import router as shop_router
 from retour.api.v1.webhooks import router as webhooks_router
@@ -54,6 +55,7 @@ api.add_router("/v1/analytics", analytics_router)
 api.add_router("/v1/feedback", feedback_router)
 api.add_router("/v1/abuse", abuse_router)
 api.add_router("/v1/privacy", privacy_router)
+api.add_router("/v1/segments", segments_router)
 api.add_router("/v1/exports", exports_router)
 api.add_router("/v1/sellers", sellers_router)
 api.add_router("/v1/webhooks", webhooks_router)
