@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from django.contrib.auth.models import User
 
+from integration.insights.analytics_store import run
 from integration.insights.health_store import build
 from retour.catalog.models import Store
 from retour.feedback.models import ProductAlert
@@ -71,3 +72,10 @@ def test_an_alert_smtp_could_not_take_is_sent_on_the_next_run(shop, smtp, settin
     second = health_alerts.follow(shop, END_OF_MARCH)
     assert (second.opened, second.emailed) == (0, 1)
     assert len(alert_mails(smtp)) == 1
+
+
+def test_the_command_runs_the_same_check(shop, smtp):
+    assert "1 opened, 0 closed, 1 emailed" in run("alert_product_jumps", "--as-of", "2026-03-30")
+    assert len(alert_mails(smtp)) == 1
+    assert "0 opened, 0 closed, 0 emailed" in run("alert_product_jumps", "--as-of", "2026-03-30")
+    assert ProductAlert.objects.get().product.title == "Dress"

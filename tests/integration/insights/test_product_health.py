@@ -94,9 +94,8 @@ def test_comment_words_and_help_center_visits_before_the_return_are_linked_to_th
     services.answer(rets[0].survey, 2, False, "Les manches sont trop courtes", channel="email")
     line = ReturnLine.objects.get(ret=rets[0]).order_line
     order = line.order
-    scope = product_health.scope_of(
-        order.store, order.ordered_at.date(), order.ordered_at.date() + timedelta(days=1)
-    )
+    placed = order.ordered_at.astimezone(order.store.zone).date()
+    scope = product_health.scope_of(order.store, placed, placed + timedelta(days=1))
     found = {row.product_id: row for row in product_health.measure(scope).products}
     pull = found[line.product_id]
     assert ("taille", 2) in pull.words
