@@ -17,6 +17,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext
 
+from retour.catalog.models import Store
 from retour.core.money import Money
 from retour.logistics import codes
 from retour.logistics.services import has_label, packing_slip, postage_paid, printed_label
@@ -279,6 +280,31 @@ def _moment(iso: str, ret: Return, language: str) -> str:
     return format_datetime(at, "long", tzinfo=ret.store.zone, locale=LOCALES[language])
 
 
+LOGO_TYPES = {
+    "png": "image/png",
+    "jpg": "image/jpeg",
+    "jpeg": "image/jpeg",
+    "gif": "image/gif",
+    "webp": "image/webp",
+}
+
+
+def logo_attachment(store: Store) -> Attachment | None:
+    """The store's logo as an inline part of the email (shown as ``cid:``): no remote image, so opening
+    the email tells no server anything; None without a logo, or one that cannot be read."""
+    if not store.logo:
+        return None
+    extension = store.logo.name.rsplit(".", 1)[-1].lower()
+    if extension not in LOGO_TYPES:
+        return None
+    try:
+        with store.logo.open("rb") as handle:
+            content = handle.read()
+    except OSError:
+        return None
+    return Attachment(f"logo.{extension}", content, LOGO_TYPES[extension], f"logo-{store.pk}@retour")
+
+
 def render(event: ReturnEvent) -> Email:
     ret = event.ret
     language = language_of(ret)
@@ -303,9 +329,14 @@ def render(event: ReturnEvent) -> Email:
             ),
         }
         attachments = attachments_for(event.kind, ret, language)
+        qr_cid = next((a.content_id for a in attachments if a.content_id), "")
+        logo = logo_attachment(ret.store)
+        if logo is not None:
+            attachments = (*attachments, logo)
         context = {
             "ret": ret,
-            "qr_cid": next((a.content_id for a in attachments if a.content_id), ""),
+            "qr_cid": qr_cid,
+            "logo_cid": logo.content_id if logo is not None else "",
             "headline": str(headline) % values,
             "next_step": str(next_step) % values,
             "items": line_notes(

@@ -10,6 +10,7 @@ from django.core.management.base import CommandError, CommandParser
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from retour.catalog.logo_url import fetch_logo
 from retour.catalog.models import Store
 from retour.core.management.base import BaseCommand
 
@@ -33,6 +34,10 @@ class Command(BaseCommand):
         parser.add_argument(
             "--logo", type=Path, help=_("A PNG, JPEG, GIF or WebP file shown at the top of the portal.")
         )
+        parser.add_argument(
+            "--logo-url",
+            help=_("Or the https address of the logo: fetched once, checked as a file is, and kept."),
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         store = Store.objects.filter(code=options["code"]).first() or Store(code=options["code"])
@@ -50,6 +55,11 @@ class Command(BaseCommand):
             except OSError as error:
                 problem = _("The logo cannot be read: %(error)s") % {"error": error.strerror}
                 raise CommandError(problem) from None
+        if options["logo_url"]:
+            try:
+                store.logo = fetch_logo(options["logo_url"])
+            except ValidationError as error:
+                raise CommandError(" ".join(error.messages)) from None
         try:
             store.full_clean()
         except ValidationError as error:
