@@ -145,6 +145,12 @@ def test_the_hookdeck_capture_of_a_real_delivery_is_applied(
     order = Order.objects.get()
     assert (order.number, order.total, order.financial_status) == ("#9999", Decimal("388.00"), "voided")
     assert order.cancelled_at is not None
+    # Its refund (captured the same way) gives back the two lines but moves no money: nothing changes.
+    refund = loads((fixtures_dir / "shopify/webhooks/hookdeck_2024-10_refunds.create.json").read_text())
+    assert refund["body"]["order_id"] == captured["body"]["id"]
+    assert send_shopify("refunds/create", refund["body"], "wh-2").json()["outcome"] == "unchanged"
+    assert Order.objects.get().refunded_amount == 0
+    assert len(SyncedOrder.objects.get().payload["refunds"]) == 1
 
 
 def test_woocommerce_order_webhooks_are_verified_and_applied_once(woo, send_woo, fixtures_dir: Path) -> None:
@@ -168,3 +174,21 @@ def test_woocommerce_order_webhooks_are_verified_and_applied_once(woo, send_woo,
     assert send_woo("order.updated", completed, "d-4").json()["outcome"] == "applied"
     assert Order.objects.get().fulfillment_status == "fulfilled"
     assert outcomes() == {"applied": 2, "duplicate": 1, "forged": 1, "stale": 1}
+
+
+def test_one_shopify_event_sent_to_two_subscriptions_is_applied_once(shopify, client, docs_order) -> None:
+    body = json.dumps(docs_order, default=str).encode()
+    for webhook_id in ("sub-1", "sub-2"):
+        client.post(
+            "/api/v1/shop/webhooks/shopify",
+            data=body,
+            content_type="application/json",
+            headers={
+                "X-Shopify-Topic": "orders/create",
+                "X-Shopify-Hmac-Sha256": sign("shopify-app-secret", body),
+                "X-Shopify-Shop-Domain": "retour-test.myshopify.com",
+                "X-Shopify-Webhook-Id": webhook_id,
+                "X-Shopify-Event-Id": "event-1",
+            },
+        )
+    assert outcomes() == {"applied": 1, "duplicate": 1}

@@ -73,7 +73,8 @@ def shopify_delivery(headers: Mapping[str, str], body: bytes) -> Delivery:
     return Delivery(
         platform=Platform.SHOPIFY,
         shop_domain=_header(headers, "X-Shopify-Shop-Domain").lower(),
-        webhook_id=_header(headers, "X-Shopify-Webhook-Id"),
+        # The event's id when Shopify gives it: the same event sent to two subscriptions is one event.
+        webhook_id=_header(headers, "X-Shopify-Event-Id") or _header(headers, "X-Shopify-Webhook-Id"),
         topic=_header(headers, "X-Shopify-Topic"),
         signature=_header(headers, "X-Shopify-Hmac-Sha256"),
         sent_at=_instant(_header(headers, "X-Shopify-Triggered-At")),
