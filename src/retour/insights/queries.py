@@ -200,7 +200,8 @@ def load_returns(order_ids: list[int], store: Store) -> Iterator[metrics.ReturnR
         fees = _ledger(Q(request__ret_id__in=ids), ledger.FEE_INCOME, "request__ret_id", credit_side=True)
         numbers = {number: pk for pk, number, *_rest in returns}
         labels_by_number = _ledger(
-            Q(store=store, memo="return label", reference__in=list(numbers)),
+            # a label bought, less its cost given back when voided (logistics): what it really cost
+            Q(store=store, memo__in=("return label", "return label voided"), reference__in=list(numbers)),
             ledger.SHIPPING_COST,
             "reference",
             credit_side=False,

@@ -12,6 +12,7 @@ from django.core.management import call_command
 
 from fakes.easypost_server import PDF, FakeEasyPost
 from retour.catalog.models import Seller
+from retour.insights.queries import load_returns
 from retour.logistics import services, shipping
 from retour.logistics.addresses import add_address
 from retour.logistics.errors import AddressInvalid, CarrierFailed
@@ -55,6 +56,8 @@ def test_an_approved_return_gets_a_label_bought_through_the_sdk(
     assert shipment.tracking_number == made["tracking_code"] == ret.tracking_number
     assert (shipment.postage_paid, shipment.label_format, bytes(shipment.label_file)) == (True, "PDF", PDF)
     assert (shipment.cost, shipment.currency, shipment.address) == (Decimal("7.45"), "EUR", lyon_warehouse)
+    (record,) = load_returns([ret.order_id], ret.store)  # the cost of returns, as the analytics read it
+    assert (record.label_cost, record.labelled) == (Decimal("7.45"), True)
     assert label_costs(ret.number) == [
         ("return label", "shipping_cost", Decimal("7.45"), Decimal(0)),
         ("return label", "payment_clearing", Decimal(0), Decimal("7.45")),
@@ -138,6 +141,8 @@ def test_an_unused_label_is_voided_and_its_cost_given_back_when_the_return_ends(
     assert memos == ["return label", "return label voided"]
     net = sum(e.debit - e.credit for e in LedgerEntry.objects.filter(account="shipping_cost"))
     assert net == 0
+    (record,) = load_returns([ret.order_id], ret.store)  # the cost of returns, as the analytics read it
+    assert record.label_cost == 0
     assert shipping.void(shipment.pk).status == "voided"  # again: nothing more
     assert fake_easypost.refunds == 1
 
