@@ -226,9 +226,11 @@ def _details(scope: Scope, rows: list[ProductRow]) -> None:
         texts[product_id].append(text)
     # The survey comment of each return, once per product of the return (feedback.Survey, SurveyAnswer).
     commented = made.filter(ret__survey__answer__isnull=False).exclude(ret__survey__answer__comment="")
-    for product_id, _ret, comment in commented.values_list(
-        "order_line__product_id", "ret_id", "ret__survey__answer__comment"
-    ).distinct():
+    for product_id, _ret, comment in (
+        commented.values_list("order_line__product_id", "ret_id", "ret__survey__answer__comment")
+        .order_by()
+        .distinct()
+    ):  # no default ordering: its columns would defeat DISTINCT
         texts[product_id].append(comment)
     for product_id, row in by_id.items():
         row.reasons = sorted(reasons[product_id].items(), key=lambda item: (-item[1], item[0]))[:5]
@@ -240,7 +242,7 @@ def _help_center(made: QuerySet[ReturnLine], by_id: dict[int, ProductRow]) -> No
     """What the shoppers searched and read in the help center in the ``LOOKBACK`` before they started
     a return of each product: each query and article counted once per return."""
     product_of: dict[str, set[int]] = defaultdict(set)
-    for number, product_id in made.values_list("ret__number", "order_line__product_id").distinct():
+    for number, product_id in made.values_list("ret__number", "order_line__product_id").order_by().distinct():
         product_of[number].add(product_id)
     starts = list(
         ReturnStart.objects.filter(return_number__in=list(product_of)).values_list(
