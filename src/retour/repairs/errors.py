@@ -12,6 +12,7 @@ class Code(StrEnum):
     REFUSED = "repair_transition_refused"
     INVALID = "repair_invalid"
     NOT_YOURS = "repair_not_yours"
+    OUT_OF_STOCK = "repair_out_of_stock"
 
 
 class RepairError(DomainError):
@@ -31,3 +32,8 @@ class RepairRefused(RepairError):
 class RepairNotFound(RepairError):
     code = Code.NOT_FOUND
     status = 404
+
+
+class RepairOutOfStock(RepairError):
+    code = Code.OUT_OF_STOCK
+    status = 409

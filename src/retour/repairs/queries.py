@@ -11,10 +11,12 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from retour.catalog.models import Variant
 from retour.core.money import Money
 from retour.repairs.domain import clock, states
 from retour.repairs.domain.states import State
 from retour.repairs.models import GuaranteeExtension, Repair, Repairer, RepairEvent
+from retour.repairs.services import replacing
 from retour.repairs.services.timeline import deadline_of, local_today
 from retour.returns.models import Return, ReturnPhoto
 from retour.sellers.services import accounts
@@ -45,6 +47,7 @@ class Journey:
     quote: Money | None
     extension: GuaranteeExtension | None
     photos: list[ReturnPhoto]
+    variants: list[Variant]  # what a replacement may be, in stock now (when one is offered)
 
 
 def label(state: str) -> str:
@@ -88,6 +91,7 @@ def journey(repair: Repair, now: datetime | None = None) -> Journey:
         quote=repair.quote,
         extension=GuaranteeExtension.objects.filter(repair=repair).first(),
         photos=list(ReturnPhoto.objects.filter(line_id=repair.line_id).order_by("id")),
+        variants=replacing.in_stock_variants(repair) if State.REPLACEMENT_CHOSEN.value in choices else [],
     )
 
 

@@ -49,7 +49,7 @@ def choose(request: HttpRequest, number: str) -> HttpResponse:
         messages.error(request, _("This choice is not open for this repair now."))
         return redirect("portal:repair", number=repair.number)
     try:
-        steps.update(repair, choice, role=SHOPPER, actor=None)
+        steps.update(repair, choice, role=SHOPPER, actor=None, variant=request.POST.get("variant", "")[:64])
     except DomainError as error:
         messages.error(request, error.message)
     else:

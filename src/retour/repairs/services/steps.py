@@ -14,7 +14,7 @@ from retour.repairs.domain import quotes
 from retour.repairs.domain.states import SHOPPER, STAFF, State
 from retour.repairs.errors import RepairInvalid
 from retour.repairs.models import Repair
-from retour.repairs.services import extension
+from retour.repairs.services import extension, replacing
 from retour.repairs.services.timeline import Actor, move
 from retour.returns.models import ReturnLine
 from retour.returns.services.timeline import record_event as record_return_event
@@ -161,8 +161,8 @@ def cancel(repair: Repair, *, role: str, actor: Actor = None, note: str = "", **
         return move(repair, State.CANCELLED, role=role, actor=actor, reason=note)
 
 
-# The resolution of the return line a remedy hands the item over to (the return's own refund or
-# replacement then pays or ships it, as for any return).
+# The resolution of the return line a remedy hands the item over to (the return's own refund then pays
+# it, as for any return); a replacement is shipped by the repair itself (services/replacing.py).
 REMEDY_RESOLUTION = {
     State.REFUND_CHOSEN: "refund",
     State.PRICE_REDUCTION_CHOSEN: "refund",
@@ -171,7 +171,13 @@ REMEDY_RESOLUTION = {
 
 
 def choose_remedy(
-    repair: Repair, remedy: str, *, role: str = SHOPPER, actor: Actor = None, **_other: Any
+    repair: Repair,
+    remedy: str,
+    *,
+    role: str = SHOPPER,
+    actor: Actor = None,
+    variant: str = "",
+    **_other: Any,
 ) -> Repair:
     """The shopper's choice once the item cannot be repaired (replacement or refund) or the repair is late
     (refund or price reduction): the return line takes it over, and the return's timeline says so."""
@@ -184,8 +190,9 @@ def choose_remedy(
     with transaction.atomic():
         done = move(repair, target, role=role, actor=actor)
         line = ReturnLine.objects.select_for_update().get(pk=done.line_id)
-        line.resolution = REMEDY_RESOLUTION[target]
-        line.save(update_fields=["resolution"])
+        if target != State.REPLACEMENT_CHOSEN:  # a replacement is shipped here, not by the return
+            line.resolution = REMEDY_RESOLUTION[target]
+            line.save(update_fields=["resolution"])
         record_return_event(
             done.ret,
             "repair_remedy",
@@ -194,6 +201,8 @@ def choose_remedy(
             line=line,
             data={"repair": done.number, "remedy": target.value, "resolution": line.resolution},
         )
+        if target == State.REPLACEMENT_CHOSEN:  # out of stock: the whole choice is undone
+            replacing.ship_replacement(done, variant_sku=variant, actor=actor)
         return done
 
 
