@@ -2,12 +2,13 @@
 for a faulty item under the legal guarantee and follows it on the status page while the repair partner
 records each step on the repairer's pages, to "delivered back" with the guarantee extended; an item found
 unrepairable, refunded at the shopper's choice; a repair past the French 30 days, where the portal offers
-a refund, which the shopper takes."""
+a refund, which the shopper takes; an unrepairable item replaced from stock in a linked order."""
 
 from __future__ import annotations
 
 import re
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import User
@@ -16,7 +17,7 @@ from playwright.sync_api import Page, expect
 
 from e2e.harness import assert_accessible
 from e2e.portal_data import SHOPPERS, find_order, item, load_policy, make_order, say
-from retour.catalog.models import Store
+from retour.catalog.models import StockMovement, Store, Variant
 from retour.orders.models import Order
 from retour.repairs.domain.states import SHOPPER
 from retour.repairs.models import Repair, Repairer, RepairRule
@@ -252,3 +253,46 @@ def test_past_the_french_thirty_days_the_portal_offers_a_refund(
     expect(page.locator(".status")).to_contain_text(words["refund chosen"])
     repair.refresh_from_db()
     assert repair.state == "refund_chosen"
+
+
+@BOTH
+def test_an_unrepairable_item_is_replaced_from_stock_in_a_linked_order(
+    transactional_db: None, page: Page, new_page, language: str, old_order: Order, partner: User
+) -> None:
+    words = {
+        "en": ("Send me a replacement", "Which one", "replacement order"),
+        "fr": ("Envoyez-moi un remplacement", "Laquelle", "commande de remplacement"),
+    }[language]
+    line = old_order.lines.order_by("position").first()
+    assert line is not None
+    variant = Variant.objects.create(
+        store=old_order.store,
+        product_id=line.product_id,
+        sku="PULL-M",
+        title="M",
+        price=Decimal("60.00"),
+        stock=4,
+    )
+    line.variant = variant
+    line.save(update_fields=["variant"])
+    repair = ask_for_repair(page, language, old_order)
+    steps.update(repair, "sent", role=SHOPPER)
+    workshop = new_page(language=language, viewport="desktop")
+    sign_in_repairer(workshop, language)
+    record(workshop, language, repair.number, "received")
+    record(workshop, language, repair.number, "unrepairable", note="Moteur grillé")
+
+    page.goto(f"/repairs/{repair.number}/")
+    expect(page.get_by_label(words[1])).to_have_value("PULL-M")
+    assert_accessible(page)
+    page.get_by_role("button", name=words[0]).click()
+    repair.refresh_from_db()
+    assert repair.replacement_order is not None
+    expect(page.locator(".replacement")).to_contain_text(f"{words[2]} {repair.replacement_order.number}")
+    assert_accessible(page)
+    page.goto(f"/returns/{repair.ret.number}/")
+    expect(page.locator(".repair-line .replacement")).to_contain_text(repair.replacement_order.number)
+    variant.refresh_from_db()
+    assert variant.stock == 3
+    movement = StockMovement.objects.get(variant=variant)
+    assert (movement.quantity, movement.return_line_id) == (-1, repair.line_id)
