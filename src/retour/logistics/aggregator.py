@@ -17,6 +17,7 @@ from urllib.parse import urlparse
 
 from django.conf import settings
 from django.utils.translation import gettext as _
+from easypost.constant import API_BASE, API_VERSION
 from easypost.easypost_client import EasyPostClient
 from easypost.errors.general.easypost_error import EasyPostError
 
@@ -27,6 +28,8 @@ from retour.logistics.errors import CarrierFailed
 
 LABEL_FORMAT = "PDF"
 DOWNLOAD_TIMEOUT = 20  # seconds: a label file is small
+# Seconds EasyPost has to answer (its SDK waits 60 by default): a label is bought while the shopper waits.
+API_TIMEOUT = 20
 VOIDED = frozenset({"submitted", "refunded"})  # the carrier took the label back (postage refunded or to be)
 
 
@@ -34,7 +37,8 @@ class EasyPostCarrier:
     name = "easypost"
 
     def __init__(self, api_key: str, api_base: str = "") -> None:
-        self.client = EasyPostClient(api_key, api_base=api_base) if api_base else EasyPostClient(api_key)
+        base = api_base or f"{API_BASE}/{API_VERSION}"
+        self.client = EasyPostClient(api_key, api_base=base, timeout=API_TIMEOUT)
 
     @classmethod
     def from_settings(cls) -> EasyPostCarrier:

@@ -30,7 +30,7 @@ from retour.returns.services.timeline import locked, record_event
 
 logger = logging.getLogger(__name__)
 
-BODY_KEPT = 20_000  # characters of a refused body kept in the log
+BODY_KEPT = 4_000  # characters of a refused body kept in the log (enough to see what it was)
 DELIVERED_EVENT = "delivered"  # the timeline's kind: the carrier delivered the parcel to the warehouse
 
 

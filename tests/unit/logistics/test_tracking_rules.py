@@ -74,3 +74,35 @@ def test_the_cheapest_rate_in_the_stores_currency_is_chosen():
     assert cheapest(rates, "GBP") == rates[0]  # none in pounds: the cheapest of all
     assert cheapest([], "EUR") is None
     assert parcels.grams_to_ounces(1000) == 35.3
+
+
+def test_an_easypost_tracker_is_read_with_the_time_of_its_latest_scan():
+    from retour.logistics.aggregator import tracking_update
+
+    tracker = {
+        "id": "trk_1",
+        "object": "Tracker",
+        "tracking_code": "6A00000000001FR",
+        "status": "in_transit",
+        "status_detail": "arrived_at_facility",
+        "carrier": "LaPoste",
+        "shipment_id": "shp_1",
+        "updated_at": "2026-12-06T13:00:00Z",
+        "tracking_details": [
+            {"status": "pre_transit", "datetime": "2026-12-05T09:00:00Z"},
+            {"status": "in_transit", "datetime": "2026-12-06T11:30:00Z"},
+        ],
+    }
+    update = tracking_update(tracker)
+    assert update == TrackingUpdate(
+        "6A00000000001FR",
+        "in_transit",
+        datetime(2026, 12, 6, 11, 30, tzinfo=UTC),
+        carrier="LaPoste",
+        provider_shipment_id="shp_1",
+        tracker_id="trk_1",
+        detail="arrived_at_facility",
+    )
+    assert tracking_update({**tracker, "status": "teleported"}).status == "unknown"
+    with pytest.raises(ValueError, match="isoformat"):  # the webhook then logs it as malformed
+        tracking_update({**tracker, "tracking_details": [], "updated_at": "yesterday"})
