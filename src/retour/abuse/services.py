@@ -163,3 +163,13 @@ def assessment_data(row: Assessment, language: str) -> dict[str, Any]:
         "verdict": row.verdict,
         "assessed_at": row.assessed_at.isoformat(),
     }
+
+
+def assessment_of(ret: Return, language: str) -> dict[str, Any] | None:
+    """The return's assessment as JSON values, or None before it was ever scored."""
+    row = Assessment.objects.filter(ret=ret).select_related("ret").first()
+    return assessment_data(row, language) if row is not None else None
+
+
+def scores_of(return_ids: list[int]) -> dict[int, int]:
+    return dict(Assessment.objects.filter(ret_id__in=return_ids).values_list("ret_id", "score"))

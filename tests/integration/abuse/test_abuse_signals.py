@@ -147,3 +147,24 @@ def test_the_warehouse_sees_the_queue_but_does_not_judge(
         content_type="application/json",
     )
     assert refused.status_code == 403  # the warehouse does not judge
+
+
+def test_the_return_and_the_review_queue_in_the_api_carry_the_score_and_reasons(
+    make_order: Callable[..., Order],
+    one_shopper_three_accounts: list[Return],
+    client_for: Callable[[User], Client],
+    agent: User,
+):
+    returns = [
+        _ask(make_order, f"#Q{index}", "jodoe@gmail.com", NOW - timedelta(days=30 - 5 * index))
+        for index in range(6)
+    ]
+    client = client_for(agent)
+    shown = client.get(f"/api/v1/returns/{returns[-1].number}", headers={"Accept-Language": "fr"}).json()
+    assert shown["abuse"]["score"] == 55
+    assert shown["abuse"]["review"] is True
+    assert any(
+        s["reason"].startswith("5 retours sur les 365 derniers jours") for s in shown["abuse"]["signals"]
+    )
+    queue = client.get("/api/v1/returns", {"state": "requested"}).json()["items"]
+    assert [(item["number"], item["abuse_score"]) for item in queue] == [(returns[-1].number, 55)]

@@ -59,6 +59,8 @@ BODIES: dict[str, dict[str, Any]] = {
     "replay": {},
     "notes": {"text": "Isolation."},
     "resume": {},
+    "verdict": {"verdict": "fraud"},
+    "observations": {"received_weight_grams": 10},
     "{endpoint_id}": {},  # DELETE /api/v1/webhooks/endpoints/{endpoint_id}
 }
 QUERIES = {"/api/v1/exports/{dataset}": "?from=2026-01-01&to=2026-02-01"}  # what the operation requires
@@ -101,6 +103,8 @@ def _api_values(path: str, market: Marketplace) -> tuple[list[dict[str, Any]], d
     if path.startswith("/api/v1/claims/"):
         return [{"number": n} for n in foreign["claim"]], {"number": MISSING["number"]}
     if path.startswith("/api/v1/feedback/returns/"):  # shoppers' surveys: the marketplace's staff's
+        return [{"number": n} for n in foreign["return"]], {"number": MISSING["number"]}
+    if path.startswith("/api/v1/abuse/returns/"):  # shoppers' abuse signals: the marketplace's staff's
         return [{"number": n} for n in foreign["return"]], {"number": MISSING["number"]}
     if path.startswith("/api/v1/customers/"):
         return [{"customer_id": n} for n in foreign["customer_id"]], {"customer_id": MISSING["order_id"]}

@@ -20,6 +20,7 @@ from ninja import Field, File, Query, Router, Schema
 from ninja.files import UploadedFile
 from ninja.responses import Status
 
+from retour.abuse import services as abuse
 from retour.api.errors import PermissionDenied
 from retour.api.scope import one_store, seller_scope, store_scope
 from retour.core.errors import DomainError
@@ -166,6 +167,21 @@ class DeadlinesOut(Schema):
     late_refund_surcharge_owed: Decimal | None  # France: owed on refunds already paid late
 
 
+class AbuseSignalOut(Schema):
+    code: str
+    points: int
+    reason: str
+
+
+class AbuseOut(Schema):
+    """The return's abuse score and the reasons behind it (staff only; a seller's token does not see it)."""
+
+    score: int
+    review: bool
+    signals: list[AbuseSignalOut]
+    verdict: str
+
+
 class ReturnOut(Schema):
     number: str
     state: str
@@ -181,6 +197,7 @@ class ReturnOut(Schema):
     refunds: list[RefundLine]
     exchanges: list[ExchangeOutLine]
     deadlines: DeadlinesOut
+    abuse: AbuseOut | None = None
 
 
 def _decision(row, language: str) -> DecisionOut:  # type: ignore[no-untyped-def]
@@ -211,7 +228,11 @@ def asked_language(request: HttpRequest) -> str:
 
 
 def present_for(request: HttpRequest, ret: Return) -> ReturnOut:
-    return present(ret, asked_language(request))
+    out = present(ret, asked_language(request))
+    if seller_scope(request) is None:
+        found = abuse.assessment_of(ret, asked_language(request) or ret.language)
+        out.abuse = AbuseOut.model_validate(found) if found is not None else None
+    return out
 
 
 def present(ret: Return, language: str = "") -> ReturnOut:
@@ -370,6 +391,7 @@ class ReturnSummary(Schema):
     lines: int
     created_at: datetime
     approved_at: datetime | None
+    abuse_score: int | None = None  # staff only
 
 
 class ReturnPage(Schema):
@@ -402,7 +424,8 @@ def list_returns(
     seller = seller_scope(request)
     if seller is not None:
         found = found.filter(pk__in=returns_of(seller).values("pk"))
-    page = found.annotate(line_count=Count("lines"))[offset : offset + limit]
+    page = list(found.annotate(line_count=Count("lines"))[offset : offset + limit])
+    scores = abuse.scores_of([ret.pk for ret in page]) if seller is None else {}
     return ReturnPage(
         count=found.count(),
         limit=limit,
@@ -419,6 +442,7 @@ def list_returns(
                 lines=ret.line_count,
                 created_at=ret.created_at,
                 approved_at=ret.approved_at,
+                abuse_score=scores.get(ret.pk),
             )
             for ret in page
         ],
