@@ -84,3 +84,20 @@ def test_the_queue_shows_scores_with_reasons_and_keeps_a_verdict(waiting: Return
     expect(page.locator(".messagelist")).to_contain_text(texts["kept"])
     assert Assessment.objects.get(ret=waiting).verdict == "fraud"
     assert_accessible(page)
+
+
+@pytest.mark.parametrize("language", ["fr"])
+def test_the_access_answer_page_is_accessible_and_in_the_shopper_language(waiting: Return, page: Page):
+    page.goto("/admin/login/")
+    page.locator("#id_username").fill("boss")
+    page.locator("#id_password").fill(PASSWORD)
+    page.locator("input[type=submit]").click()
+    page.goto("/backoffice/privacy/access/")
+    assert_accessible(page)
+    page.locator("#email").fill("e1@example.com")
+    page.locator("#language").select_option("fr")
+    page.get_by_role("button", name="Préparer la réponse").click()
+    answer = page.locator(".privacy-answer")
+    expect(answer).to_contain_text("Décisions automatisées")
+    expect(answer).to_contain_text("Le colis pesait 90 g à l’arrivée, pour 800 g à l’envoi.")
+    assert_accessible(page)
