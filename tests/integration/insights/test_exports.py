@@ -35,8 +35,10 @@ def returned(order: Order) -> Return:
 
 
 def period() -> dict[str, str]:
+    # Two days each side: the period is read in the store's time zone, whose date can differ from the
+    # server's (at 23:30 UTC it is already tomorrow in Paris).
     today = timezone.localdate()
-    return {"from": (today - timedelta(days=1)).isoformat(), "to": (today + timedelta(days=1)).isoformat()}
+    return {"from": (today - timedelta(days=2)).isoformat(), "to": (today + timedelta(days=2)).isoformat()}
 
 
 def exporter(*perms: str) -> User:
