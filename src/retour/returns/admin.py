@@ -366,9 +366,10 @@ class ReturnAdmin(StoreScoped[Return], admin.ModelAdmin[Return]):
                 if typed is None:
                     raise ReturnInvalid(_("The store has no item with SKU %(sku)s.") % {"sku": sku})
             with transaction.atomic():  # every line or none: one out of stock exchanges nothing
-                for line in ret.lines.select_related("exchange_variant"):
-                    # a SKU typed in the action bar, else the variant the shopper chose, else the same item
-                    exchange(ret, line, typed or line.exchange_variant, actor=request.user)
+                for line in ret.lines.all():
+                    # a SKU typed in the action bar, else (the service's rule) the variant the shopper
+                    # chose, else the same item
+                    exchange(ret, line, typed, actor=request.user)
 
         self._each(request, queryset, act, _("Exchange orders created for %(count)d return(s)."))
 

@@ -69,7 +69,8 @@ def exchange(
     instant: bool = False,
     pay_with: str = "original",
 ) -> Exchange:
-    """Ship ``variant`` (the same one by default: a replacement) in a new order linked to the return.
+    """Ship ``variant`` (by default the one the shopper chose for an exchange, else the same one: a
+    replacement) in a new order linked to the return.
 
     Same price: nothing due; dearer: the difference is charged ``pay_with`` the original payment (its card
     through Stripe, else a payment due that staff collect), store credit, or by hand; cheaper: it is
@@ -77,10 +78,11 @@ def exchange(
     """
     with transaction.atomic():
         current = locked(ret)
-        line = ReturnLine.objects.select_related("order_line__variant", "ret__order").get(
+        line = ReturnLine.objects.select_related("order_line__variant", "ret__order", "exchange_variant").get(
             pk=line.pk, ret=current
         )
         _check_exchangeable(current, line, instant)
+        variant = variant or chosen_variant(line)
         target = variant or line.order_line.variant
         if target is None:
             raise ReturnInvalid(_("The ordered item has no variant in the catalogue to send again."))
@@ -120,6 +122,12 @@ def exchange(
     if charge is not None:  # the provider is called after commit, never under a lock
         payments.attempt(charge)
     return made
+
+
+def chosen_variant(line: ReturnLine) -> Variant | None:
+    """The variant the shopper chose for an exchange: what is sent when staff name no other (the admin's
+    action and the API alike)."""
+    return line.exchange_variant if line.resolution == "exchange" else None
 
 
 def _check_exchangeable(current: Return, line: ReturnLine, instant: bool) -> None:
