@@ -59,6 +59,10 @@ BODIES: dict[str, dict[str, Any]] = {
     "replay": {},
     "notes": {"text": "Isolation."},
     "resume": {},
+    "status": {"state": "received"},  # /api/v1/repairs/{number}/status
+    "quote": {"amount": "10.00"},
+    "accept": {},
+    "decline": {},
     "verdict": {"verdict": "fraud"},
     "observations": {"received_weight_grams": 10},
     "{endpoint_id}": {},  # DELETE /api/v1/webhooks/endpoints/{endpoint_id}
@@ -116,6 +120,8 @@ def _api_values(path: str, market: Marketplace) -> tuple[list[dict[str, Any]], d
         return [{"name": "sellers"}, {"name": "returns"}], {"name": "nope"}
     if path.startswith("/api/v1/sellers/"):
         return [{"code": c} for c in foreign["code"]], {"code": "nope"}
+    if path.startswith("/api/v1/repairs/"):  # repairs sent to another seller, or to the marketplace
+        return [{"number": n} for n in foreign["return"]], {"number": MISSING["number"]}
     if path.startswith("/api/v1/webhooks/"):  # the store's integrations: staff's, refused to any seller
         return [{"endpoint_id": 1, "delivery_id": 1}], {"endpoint_id": 999999, "delivery_id": 999999}
     raise AssertionError(
