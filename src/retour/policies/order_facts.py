@@ -49,11 +49,10 @@ def facts_for_line(
     customer = order.customer
     product = line.product
     category = product.category if product is not None else None
-    history = (
-        history_as_of(customer.pk, requested_at)
-        if customer is not None and requested_at != date.min
-        else NO_HISTORY
-    )
+    history = NO_HISTORY
+    # A customer not saved (a preview, a test's object) has no history to read.
+    if customer is not None and not customer._state.adding and requested_at != date.min:
+        history = history_as_of(customer.pk, requested_at)
     return Facts(
         country=_country(order),
         currency=order.currency,

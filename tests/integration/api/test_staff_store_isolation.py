@@ -57,6 +57,7 @@ BODIES: dict[str, Any] = {
     "verdict": {"verdict": "legitimate"},
     "status": {"state": "diagnosed"},
     "quote": {"amount": "10.00"},
+    "rules": [{"name": "iso", "when": {"orders_total": {"min": 1}}}],
     # What creates in a store: valid, so that the store is what is looked at.
     "orders": {
         "number": "#ISO1",
@@ -98,6 +99,7 @@ QUERIES = {
     "/api/v1/analytics/cost": PERIOD,
     "/api/v1/analytics/chasing": PERIOD,
     "/api/v1/privacy/access": "email=someone%40example.com",
+    "/api/v1/segments/customers": "email=someone%40example.com",
 }
 # A 422 for both proves nothing: the body or query was refused before the store was looked at.
 HINT = " (a 422: give the operation a valid body in BODIES or query in QUERIES of this file)"
