@@ -163,3 +163,19 @@ def test_the_command_line_writes_a_stores_version_and_searches_its_help_center(
         call_command("helpcenter", "override", SLUG, "--store", store.code, "--lang", "fr")
     with pytest.raises(CommandError, match="There is no shared article nope"):
         call_command("helpcenter", "override", "nope", "--store", store.code)
+
+
+def test_importing_the_shared_articles_again_leaves_a_stores_own_version_alone(shared, store, tmp_path):
+    from retour.helpcenter.services.articles import import_folder
+
+    own, _created = overrides.write(SLUG, store, {"en": ("Free returns", "Returns are free here.")})
+    folder = tmp_path / "en"
+    folder.mkdir()
+    (folder / f"{SLUG}.md").write_text(
+        f'---\nslug: {SLUG}\nlang: en\ntitle: "Return shipping"\ncategory: returns\n---\n\n'
+        "Returns cost 5.95.\n",
+        encoding="utf-8",
+    )
+    assert import_folder(tmp_path).updated == 1
+    assert texts(shared)["en"] == ("Return shipping", "Returns cost 5.95.\n")
+    assert texts(own)["en"] == ("Free returns", "Returns are free here.")

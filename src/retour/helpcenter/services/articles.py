@@ -150,8 +150,9 @@ def import_folder(folder: Path) -> ImportReport:
             )
         categories = {c.slug: c for c in Category.objects.all()}
         for item in files:
+            # A folder holds the shared articles; a store's own version with the same slug is left alone.
             article, _created = Article.objects.get_or_create(
-                slug=item.slug, defaults={"category": categories[item.category]}
+                slug=item.slug, store=None, defaults={"category": categories[item.category]}
             )
             if article.category_id != categories[item.category].pk:
                 Article.objects.filter(pk=article.pk).update(category=categories[item.category])
