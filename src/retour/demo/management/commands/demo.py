@@ -217,9 +217,11 @@ class Command(BaseCommand):
     def _add_lifecycle(self, now: datetime) -> None:
         """Returns in every state, each taken there through the services (returns.demo)."""
         from retour.demo.returns import add_past_returns
+        from retour.feedback.demo import answer_surveys
 
         store = Store.objects.get(code=DEMO_STORE["code"])
         report = add_past_returns(store, now=now)
+        answer_surveys(store)  # the shoppers of the returns that closed answer their survey (feedback.demo)
         made = sorted({ret.state for ret in report.created}, key=Return.State.values.index)
         self.stdout.write(
             _("Returns in every state: %(created)d made (%(states)s), %(existing)d already there.")
