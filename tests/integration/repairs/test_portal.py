@@ -97,3 +97,20 @@ def test_another_shoppers_session_sees_no_repair(old_order, make_order, workshop
         == 404
     )
     assert Client().get(reverse("portal:repair", args=[repair.number])).status_code == 404
+
+
+def test_the_shopper_accepts_a_quote_online(old_order, workshop):
+    repair = Repair.objects.get(ret=ask_repair(old_order))
+    Repair.objects.filter(pk=repair.pk).update(under_guarantee=False)  # out of guarantee: paid
+    steps.update(repair, "sent", role=STAFF)
+    steps.update(repair, "received", role=REPAIRER)
+    steps.update(repair, "diagnosed", role=REPAIRER, note="Écran fendu")
+    steps.update(repair, "quoted", role=REPAIRER, amount="89.90", fee="25")
+    client = shopper_of(old_order, french())
+
+    page = text(client.get(reverse("portal:repair", args=[repair.number])))
+    assert "La réparation coûte 89,90" in page
+    assert "Si vous refusez, les frais de diagnostic sont de 25,00" in page
+    client.post(reverse("portal:repair_choose", args=[repair.number]), {"choice": "quote_accepted"})
+    repair.refresh_from_db()
+    assert repair.state == "quote_accepted"

@@ -15,7 +15,7 @@ from retour.repairs.domain.states import SHOPPER, STAFF, State
 from retour.repairs.errors import RepairInvalid
 from retour.repairs.models import Repair
 from retour.repairs.services import extension, replacing
-from retour.repairs.services.timeline import Actor, move
+from retour.repairs.services.timeline import Actor, locked, move
 from retour.returns.models import ReturnLine
 from retour.returns.services.timeline import record_event as record_return_event
 
@@ -80,23 +80,24 @@ def quote(
 ) -> Repair:
     price = _amount(amount, _("The quote"))
     diagnosis_fee = _amount(fee or "0", _("The diagnosis fee"))
-    try:
-        quotes.check_quote(Money(price, repair.currency), under_guarantee=repair.under_guarantee)
-    except quotes.QuoteRefused as refused:
-        raise RepairInvalid(
-            _("A repair under the legal guarantee is free: it is never quoted.")
-            if refused.code == "free_under_guarantee"
-            else _("A quote is more than nothing."),
-            reason=refused.code,
-        ) from None
     with transaction.atomic():
+        current = locked(repair)  # whether the guarantee covers it, as the row says now
+        try:
+            quotes.check_quote(Money(price, current.currency), under_guarantee=current.under_guarantee)
+        except quotes.QuoteRefused as refused:
+            raise RepairInvalid(
+                _("A repair under the legal guarantee is free: it is never quoted.")
+                if refused.code == "free_under_guarantee"
+                else _("A quote is more than nothing."),
+                reason=refused.code,
+            ) from None
         return move(
-            repair,
+            current,
             State.QUOTED,
             role=role,
             actor=actor,
             changes={"quote_amount": price, "diagnosis_fee": diagnosis_fee},
-            data={"amount": str(price), "fee": str(diagnosis_fee), "currency": repair.currency},
+            data={"amount": str(price), "fee": str(diagnosis_fee), "currency": current.currency},
         )
 
 
