@@ -1,0 +1,30 @@
+"""`retour insights evaluate-abuse`: precision, recall and the honest review rate on a planted history."""
+
+from __future__ import annotations
+
+import json
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+
+
+def run(*args: str) -> str:
+    out = StringIO()
+    call_command("insights", *args, stdout=out)
+    return out.getvalue()
+
+
+def test_the_json_has_the_three_figures_and_one_seed_gives_one_answer():
+    first = json.loads(run("evaluate-abuse", "--seed", "7", "--json"))
+    assert set(first) == {"precision", "recall", "honest_review_rate"}
+    assert first == json.loads(run("evaluate-abuse", "--seed", "7", "--json"))
+    assert first["precision"] >= 0.8
+    assert first["recall"] >= 0.7
+    assert first["honest_review_rate"] <= 0.03
+
+
+def test_the_text_reads_as_a_sentence_and_a_seed_is_required():
+    assert run("evaluate-abuse", "--seed", "2", "--shoppers", "500").startswith("Precision ")
+    with pytest.raises(CommandError):
+        call_command("insights", "evaluate-abuse")
