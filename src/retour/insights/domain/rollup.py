@@ -163,12 +163,14 @@ def build(
     ``returns`` of those orders. ``facts``: each order's dimensions; ``products``: each line's product
     key; ``store_credit_spent``: per order, how much of the store credit its returns gave the shopper
     spent since (counted in each scope its returns touch)."""
-    cells: Cells = {}
+    # Plain tuples while adding up (a named tuple is slower to make, and a cell is looked up many times).
+    cells: dict[tuple[object, ...], Cell] = {}
 
     def cell(day: date, dimension: str, key: str, scope: Scope) -> Cell:
-        found = cells.get(CellKey(day, dimension, key, *scope))
+        name = (day, dimension, key, *scope)
+        found = cells.get(name)
         if found is None:
-            found = cells[CellKey(day, dimension, key, *scope)] = Cell()
+            found = cells[name] = Cell()
         return found
 
     cohort: dict[metrics.Key, metrics.Order] = {}
@@ -262,7 +264,7 @@ def build(
         day = cohort[order_id].ordered_at.astimezone(zone).date()
         for dimension, key, scope in marks:
             cell(day, dimension, key, scope).returned_orders += 1
-    return cells
+    return {CellKey._make(name): figures for name, figures in cells.items()}
 
 
 def total(cells: Iterable[Cell]) -> Cell:

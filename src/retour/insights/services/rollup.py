@@ -156,11 +156,6 @@ def _range(start: date, end: date, step: int) -> Iterator[date]:
         day += timedelta(days=step)
 
 
-# The cell's columns, in the order ``_write`` gives them (core.bulk: no model instance per row, which was
-# most of a rebuild's time).
-COLUMNS = ("store_id", "day", "dimension", "key", "level", "category", "seller", *rollup.MEASURES)
-
-
 @transaction.atomic
 def _refresh(store: Store, start: date, end: date) -> int:
     period = metrics.Period(start, end, store.zone)
@@ -170,8 +165,9 @@ def _refresh(store: Store, start: date, end: date) -> int:
     cells = compute(store, start, end)
     RollupCell.objects.filter(store=store, day__gte=start, day__lt=end).delete()
     RolledUpOrder.objects.filter(order__in=placed).delete()
-    for part in range(0, len(cells), BATCH):
-        insert_rows(RollupCell, COLUMNS, _rows(store, list(cells.items())[part : part + BATCH]))
+    rows = _rows(store, list(cells.items()))
+    for part in range(0, len(rows), BATCH):
+        insert_rows(RollupCell, COLUMNS, rows[part : part + BATCH])
     _taken_in(store, seen)
     return len(cells)
 
