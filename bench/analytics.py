@@ -488,6 +488,8 @@ def add_order(
     if delivered is None or rng.random() >= RETURN_SHARE:
         return
     requested = delivered + timedelta(days=rng.randint(1, 25), hours=rng.randint(0, 20))
+    if requested > END:
+        return
     returned = [line for line in lines if rng.random() < 0.6] or lines[:1]
     if rng.random() < 0.5:
         add_past_return(
@@ -595,9 +597,14 @@ def add_retour_return(
             timeline.append((got + timedelta(days=1), "transition", "received", "inspected", {}))
             timeline.append((got + timedelta(days=2), "transition", "inspected", "resolved", {}))
             outcome = rng.choice(("refunded", "refunded", "store_credit", "exchanged"))
+    # Nothing has happened after END: a return is where its timeline had taken it by then (facts dated
+    # in the future would look changed to the rollup's follow at every look).
+    timeline = [event for event in timeline if event[0] <= END]
+    state = next((event[3] for event in reversed(timeline) if event[1] == "transition"), "requested")
+    outcome = outcome if state == "resolved" else ""
     for line, quantity, _price in lines:
         ids["retline"] += 1
-        received = fate == "resolved"
+        received = state == "resolved"
         return_lines.add(
             id=ids["retline"],
             ret_id=ret,
@@ -636,8 +643,8 @@ def add_retour_return(
         return_method="label",
         tracking_number=f"T{ret}",
         created_at=requested,
-        approved_at=approved,
-        updated_at=timeline[-1][0],
+        approved_at=approved if timeline else None,
+        updated_at=timeline[-1][0] if timeline else requested,
     )
 
 
