@@ -18,6 +18,7 @@ from retour.core.admin import ReadOnly
 from retour.core.display import amount, amount_column, label_column, labelled_filter, time_column
 from retour.core.errors import DomainError
 from retour.refunds import admin_returns
+from retour.refunds.admin_returns import GATEWAY_LABELS
 from retour.refunds.models import (
     Charge,
     DeliveryPrices,
@@ -54,7 +55,7 @@ class RefundInline(ReadOnly, admin.TabularInline[Refund, RefundRequest]):
     model = Refund
     extra = 0
     fields = [
-        "gateway",
+        "gateway_label",
         "payment",
         "paid",
         "bonus_paid",
@@ -67,6 +68,7 @@ class RefundInline(ReadOnly, admin.TabularInline[Refund, RefundRequest]):
 
     paid = amount_column("amount", gettext_lazy("amount"))
     bonus_paid = amount_column("bonus", gettext_lazy("store-credit bonus"))
+    gateway_label = label_column("gateway", gettext_lazy("gateway"), GATEWAY_LABELS)
 
 
 @admin.register(RefundRequest)
@@ -113,14 +115,15 @@ def _run(
 @admin.register(Refund)
 class RefundAdmin(StoreScoped[Refund], ReadOnly, admin.ModelAdmin[Refund]):
     store_path = "order__store"
-    list_display = ["id", "order", "gateway", "paid", "status", "created", "completed"]
-    list_filter = ["status", "gateway"]
+    list_display = ["id", "order", "gateway_label", "paid", "status", "created", "completed"]
+    list_filter = ["status", labelled_filter("gateway", gettext_lazy("gateway"), GATEWAY_LABELS)]
     list_select_related = ["order__store"]
-    exclude = ["amount", "bonus"]
-    readonly_fields = ["paid", "bonus_paid", "created", "completed"]
+    exclude = ["amount", "bonus", "gateway"]  # shown as a label (read-only) below
+    readonly_fields = ["gateway_label", "paid", "bonus_paid", "created", "completed"]
 
     paid = amount_column("amount", gettext_lazy("amount"))
     bonus_paid = amount_column("bonus", gettext_lazy("store-credit bonus"))
+    gateway_label = label_column("gateway", gettext_lazy("gateway"), GATEWAY_LABELS)
     created = time_column("created_at", gettext_lazy("created at"), _order_zone)
     completed = time_column("completed_at", gettext_lazy("completed at"), _order_zone)
     search_fields = ["order__number", "provider_reference", "request__ret__number"]
@@ -143,18 +146,19 @@ class ChargeAdmin(StoreScoped[Charge], ReadOnly, admin.ModelAdmin[Charge]):
         "id",
         "order",
         "reason",
-        "gateway",
+        "gateway_label",
         "charged",
         "status",
         "created",
         "completed",
     ]
-    list_filter = ["status", "gateway", "reason"]
+    list_filter = ["status", labelled_filter("gateway", gettext_lazy("gateway"), GATEWAY_LABELS), "reason"]
     list_select_related = ["order__store"]
-    exclude = ["amount"]
-    readonly_fields = ["charged", "created", "completed"]
+    exclude = ["amount", "gateway"]  # shown as a label (read-only) below
+    readonly_fields = ["gateway_label", "charged", "created", "completed"]
 
     charged = amount_column("amount", gettext_lazy("amount"))
+    gateway_label = label_column("gateway", gettext_lazy("gateway"), GATEWAY_LABELS)
     created = time_column("created_at", gettext_lazy("created at"), _order_zone)
     completed = time_column("completed_at", gettext_lazy("completed at"), _order_zone)
     search_fields = ["order__number", "exchange__ret__number", "provider_reference"]

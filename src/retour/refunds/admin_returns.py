@@ -26,6 +26,14 @@ from retour.returns.domain import states
 from retour.returns.models import Return
 from retour.returns.services.amounts import left_to_refund
 
+# How staff read the gateway a refund or a charge went through (stored as a code).
+GATEWAY_LABELS = {
+    "stripe": gettext_lazy("card (Stripe)"),
+    "manual": gettext_lazy("by hand"),
+    "store_credit": gettext_lazy("store credit"),
+    "gift_card": gettext_lazy("gift card"),
+}
+
 REFUND_BUTTONS = (
     Button("refund_selected", gettext_lazy("Refund to the original payment"), REFUND),
     Button("store_credit_selected", gettext_lazy("Refund as store credit"), REFUND),
@@ -67,7 +75,7 @@ class ReturnWithRefundsAdmin(ReturnAdmin):
                         _("%(amount)s (%(gateway)s): %(status)s")
                         % {
                             "amount": amount(refund.amount, refund.currency),
-                            "gateway": refund.gateway,
+                            "gateway": label(GATEWAY_LABELS, refund.gateway),
                             "status": label(statuses, refund.status),
                         },
                     )
