@@ -1,5 +1,5 @@
-"""Outgoing webhooks: registering endpoints, recording a delivery per subscribed event once the fact is
-committed, sending it from the worker (never in a request), retrying, pausing, replaying."""
+"""Outgoing webhooks: registering endpoints, recording a delivery per subscribed event in the fact's own
+transaction (an outbox), sending it from the worker (never in a request), retrying, pausing, replaying."""
 
 from __future__ import annotations
 
@@ -157,28 +157,31 @@ def repair_facts(event: RepairEvent) -> list[Fact]:
 
 
 def emit_repair_event(event: RepairEvent) -> None:
-    """Called in the repair event's transaction (repairs' hook): recorded once it commits."""
-    _after_commit(repair_facts(event))
+    """Called in the repair event's transaction (repairs' hook): its deliveries are written with it."""
+    _record_with_event(repair_facts(event))
 
 
 def emit_return_event(event: ReturnEvent) -> None:
-    """Called in the event's transaction (returns' hook): the deliveries are recorded once it commits."""
-    _after_commit(return_facts(event))
+    """Called in the event's transaction (returns' hook): its deliveries are written with it."""
+    _record_with_event(return_facts(event))
 
 
 def emit_claim_event(event: ClaimEvent) -> None:
-    _after_commit(claim_facts(event))
+    _record_with_event(claim_facts(event))
 
 
-def _after_commit(facts: list[Fact]) -> None:
+def _record_with_event(facts: list[Fact]) -> None:
+    """An outbox: the deliveries are rows written in the event's own transaction, so an event committed
+    always has its deliveries and an event rolled back has none. Only the worker's wake-up waits for the
+    commit; if it is lost (a crash right after the commit), the periodic ``send-webhooks`` job finds the
+    pending rows and sends them."""
     if facts and Endpoint.objects.filter(store_id=facts[0].store_id, status=Endpoint.Status.ACTIVE).exists():
-        # robust: a failure here is logged, never turned into an error for the request that made the fact
-        transaction.on_commit(lambda: record(facts), robust=True)
+        record(facts)
 
 
 def record(facts: Iterable[Fact]) -> list[Delivery]:
-    """A delivery per active endpoint subscribed to each fact, made once per (endpoint, event id), and
-    its sending queued for the worker."""
+    """A delivery per active endpoint subscribed to each fact, made once per (endpoint, event id), in the
+    caller's transaction; its sending is queued for the worker once that transaction commits."""
     made = []
     for fact in facts:
         endpoints = Endpoint.objects.filter(store_id=fact.store_id, status=Endpoint.Status.ACTIVE)
@@ -204,7 +207,9 @@ def record(facts: Iterable[Fact]) -> list[Delivery]:
                     )
             except IntegrityError:
                 continue  # recorded already: each event goes once to each endpoint
-    _queue([d.pk for d in made])
+    ids = [d.pk for d in made]
+    if ids:
+        transaction.on_commit(lambda: _queue(ids), robust=True)  # a lost wake-up: send-webhooks sends it
     return made
 
 
