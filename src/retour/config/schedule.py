@@ -29,6 +29,8 @@ JOBS = (
     Job("retry-notifications", "retour.notifications.tasks.retry_failed_notifications", timedelta(hours=1)),
     # Outgoing webhooks whose next attempt is due (a retry after a failure, or a replay) are sent.
     Job("send-webhooks", "retour.webhooks.tasks.send_due_webhooks", timedelta(minutes=1)),
+    # Returns, refunds and exchange orders for the shop whose sending is due and was not queued are sent.
+    Job("push-shop-syncs", "retour.shopsync.tasks.push_due_syncs", timedelta(minutes=5)),
     # Staff are warned of repairs near their legal deadline (once each); failed repair emails are retried.
     Job("warn-repair-deadlines", "retour.repairs.tasks.warn_repair_deadlines", timedelta(hours=1)),
     # The portal's lookup attempts older than a day count for nothing: they are deleted.

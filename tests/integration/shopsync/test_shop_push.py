@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
+from django_tasks_db.models import DBTaskResult
 
 from fakes.shopify_server import FakeShopify
 from fakes.woocommerce_server import FakeWooCommerce
@@ -23,6 +24,7 @@ from retour.returns.services.creating import LineRequest, create_return
 from retour.returns.services.resolutions import exchange
 from retour.shopsync.models import Connection, OutgoingSync, ReceivedWebhook
 from retour.shopsync.services import pulling, pushing
+from retour.shopsync.tasks import push_due_syncs
 
 # The real worker closes its database connection when done: each test commits for real.
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -154,6 +156,25 @@ def test_a_shop_that_fails_is_tried_again_and_staff_can_send_again(
     sync.refresh_from_db()
     assert (sync.status, sync.attempts, sync.remote_id) == ("succeeded", 2, "gid://shopify/Return/1")
     assert len(fake_shopify.returns) == 1
+
+
+def test_a_sync_whose_sending_was_never_queued_is_sent_by_the_periodic_job(
+    shop_order, fake_shopify, django_capture_on_commit_callbacks
+) -> None:
+    line = shop_order.lines.order_by("position").first()
+    assert line is not None
+    with django_capture_on_commit_callbacks(execute=True):
+        create_return(shop_order, [LineRequest(line.pk, 1, "size_fit", "unopened")])
+    DBTaskResult.objects.all().delete()  # its task is lost (a process stopped before queueing it)
+    run_worker()
+    assert not fake_shopify.returns
+    push_due_syncs.enqueue()
+    run_worker()
+    assert len(fake_shopify.returns) == 1
+    assert OutgoingSync.objects.get().status == "succeeded"
+    push_due_syncs.enqueue()
+    run_worker()
+    assert len(fake_shopify.returns) == 1  # sent once
 
 
 def test_a_wrong_access_token_is_refused_by_shopify_and_nothing_is_created(

@@ -221,6 +221,19 @@ def send(connection: Connection, sync: OutgoingSync) -> str:
     return woo.create_refund(request)
 
 
+def queue_due(now: datetime | None = None) -> int:
+    """Queue every sync whose attempt is due: a retry whose task was lost, a sync recorded by a process
+    that stopped before queueing it, a claim left by a worker that died (its lease ran out)."""
+    ids = list(
+        OutgoingSync.objects.filter(
+            status__in=(Status.PENDING, Status.FAILED), next_attempt_at__lte=now or timezone.now()
+        ).values_list("pk", flat=True)
+    )
+    for pk in ids:
+        _queue(pk)
+    return len(ids)
+
+
 def retry(sync: OutgoingSync) -> OutgoingSync:
     """Send a failed or given-up sync again now (staff's action)."""
     if sync.status == Status.SUCCEEDED:
