@@ -2,7 +2,9 @@
 
 The web processes' request counters come from core/metrics.py; what the database knows is counted at
 each scrape (a few indexed GROUP BY queries): tasks by status (queued, running, failed), live workers,
-refunds by status and the amounts refunded by currency. ``METRICS_ALLOWED`` lists the addresses or
+refunds by status (paid is ``succeeded``, ``failed``, ``pending``), the amounts refunded by currency, and
+outgoing webhook deliveries by event and status (sent is ``succeeded``; ``failed`` waits for a retry,
+``given_up`` was abandoned). ``METRICS_ALLOWED`` lists the addresses or
 networks allowed (default: this machine only); anyone else gets the site's 404, as for a page that
 does not exist. Here, in config, because it reads several apps: no app depends on it.
 """
@@ -25,6 +27,7 @@ from retour.core.clients import client_address, is_in, networks
 from retour.core.leases import LEASE
 from retour.core.models import WorkerHeartbeat
 from retour.refunds.models import Refund
+from retour.webhooks.models import Delivery
 
 
 class DatabaseCollector(Collector):
@@ -46,6 +49,20 @@ class DatabaseCollector(Collector):
         for row in succeeded.values("currency").annotate(total=Sum("amount")).order_by("currency"):
             paid.add_metric([row["currency"]], float(row["total"] or 0))
         yield paid
+        yield self._webhook_deliveries()
+
+    @staticmethod
+    def _webhook_deliveries() -> Metric:
+        """From the delivery log (the outbox), so every process and worker counts the same deliveries."""
+        deliveries = GaugeMetricFamily(
+            "retour_webhook_deliveries",
+            "Outgoing webhook deliveries, by event and status (pending, succeeded, failed, given_up).",
+            labels=["event", "status"],
+        )
+        counted = Delivery.objects.values("event_type", "status").annotate(n=Count("id"))
+        for row in counted.order_by("event_type", "status"):
+            deliveries.add_metric([row["event_type"], row["status"]], row["n"])
+        return deliveries
 
 
 def metrics_view(request: HttpRequest) -> HttpResponse:
