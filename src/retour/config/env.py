@@ -115,6 +115,7 @@ class Env:
     metrics_allowed: tuple[str, ...] = ("127.0.0.1", "::1")
     database_pool_size: int = 10
     database_pool_timeout: int = 10
+    database_replica_url: str = ""  # a read replica for analytics (config/replica.py); empty: none
 
 
 def read_env(env: Mapping[str, str] | None = None, base_dir: Path | None = None) -> Env:
@@ -168,4 +169,5 @@ def read_env(env: Mapping[str, str] | None = None, base_dir: Path | None = None)
         metrics_allowed=_networks(env, "METRICS_ALLOWED", "127.0.0.1,::1"),
         database_pool_size=_positive(env, "DATABASE_POOL_SIZE", 10),
         database_pool_timeout=_positive(env, "DATABASE_POOL_TIMEOUT", 10),
+        database_replica_url=env.get("DATABASE_REPLICA_URL", "").strip(),
     )

@@ -72,6 +72,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "retour.config.replica.AnalyticsReadsMiddleware",  # after the user is known: read from the primary
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -124,6 +125,10 @@ def _database(url: str) -> dict[str, Any]:
 
 
 DATABASES = {"default": _database(ENV.database_url)}
+if ENV.database_replica_url:
+    # Analytics reads go to this streaming replica (config/replica.py); in tests it mirrors the primary.
+    DATABASES["replica"] = {**_database(ENV.database_replica_url), "TEST": {"MIRROR": "default"}}
+DATABASE_ROUTERS = ["retour.config.replica.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 TASKS = {
