@@ -5,7 +5,8 @@ and without a replica it answers ``default``). Reads made
 inside ``core.replica.analytics_reads()`` go to the replica; every write, every migration and every other
 read goes to the primary (``default``), as does any read inside a transaction on the primary. A request
 is an analytics one when it only reads (GET or HEAD) and its path is one of
-``ANALYTICS_PATHS`` (the back office's analytics and exports pages, the API's analytics and exports).
+``ANALYTICS_PATHS`` (the back office's analytics and exports pages, the API's analytics and exports);
+a command is one when it says ``reads_analytics = True`` (insights' ``report`` and ``export``).
 The session and the signed-in user are read from the primary first (a replica a few seconds behind must
 not sign out someone who just signed in). Here, in config, because it knows the URLs of several apps.
 """

@@ -7,12 +7,14 @@ each query goes through. It proves the routing, not PostgreSQL's replication.
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import Permission, User
+from django.core.management import call_command
 from django.db import connections
 from django.test import Client
 
@@ -62,3 +64,12 @@ def test_the_analytics_pages_read_the_replica_and_the_rest_the_primary(store, us
     assert browser.get("/backoffice/help/analytics/").status_code == 403  # help (not analytics), refused
     assert used[REPLICA] == []  # any other page: the primary only
     assert used[PRIMARY]
+
+
+def test_the_analytics_commands_read_the_replica_and_the_others_the_primary(store, used) -> None:  # type: ignore[no-untyped-def]
+    call_command("export", "returns", "--from", "2026-01-01", "--to", "2026-02-01", stdout=io.StringIO())
+    assert any("returns_return" in sql for sql in used[REPLICA])  # retour export: the replica
+    used[REPLICA].clear()
+    call_command("webhooks", "list", stdout=io.StringIO())
+    assert used[REPLICA] == []  # any other command: the primary
+    assert any("webhooks_endpoint" in sql for sql in used[PRIMARY])

@@ -27,6 +27,7 @@ class Command(BaseCommand):
         "Export a store's returns (one row per returned line), refunds or guarantee claims of a period, as "
         "CSV or JSON Lines, streamed (constant memory)."
     )
+    reads_analytics = True  # reads only: the replica answers when there is one
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("dataset", choices=sorted(exports.DATASETS), help=_("What to export."))

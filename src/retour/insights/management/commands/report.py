@@ -42,6 +42,7 @@ def _cost(raw: str) -> Decimal:
 
 class Command(BaseCommand):
     help = gettext_lazy("Reports on a store's returns.")
+    reads_analytics = True  # reads only: the replica answers when there is one
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="report", required=True, parser_class=type(parser))
