@@ -39,7 +39,7 @@ def facts_for_line(
 
     The unit price is what the shopper paid for a unit (``paid_unit_price``): the policy's conditions and
     thresholds look at that, and the amounts of the decision come from the same paid parts (the services
-    replace them with ``refunds.services.amounts``' quote). Dates are calendar dates in the store's time zone.
+    replace them with ``returns.services.amounts``' quote). Dates are calendar dates in the store's time zone.
     The customer's history (``returns_last_365d``…) is read as of ``requested_at``, that day excluded,
     through ``policies.customer_history``: the one part that runs queries of its own.
     """
