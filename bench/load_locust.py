@@ -47,10 +47,10 @@ import json, sys
 import django
 django.setup()
 from retour.catalog.models import Store
-from retour.demo.portal import returnable_orders
+from retour.demo.portal import returnable_line, returnable_orders
 store = Store.objects.order_by("pk").first()
 orders = returnable_orders(store, days=25, limit=int(sys.argv[1]))
-found = [{"number": o.number, "email": o.email} for o in orders]
+found = [{"number": o.number, "email": o.email, "line": returnable_line(o).pk} for o in orders]
 json.dump({"store": store.code, "orders": found}, sys.stdout)
 """
 

@@ -14,6 +14,12 @@ from prometheus_client import multiprocess
 access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms request_id=%({x-request-id}o)s'
 graceful_timeout = 30
 forwarded_allow_ips = "*"  # the application decides whom to believe (TRUSTED_PROXIES), not gunicorn
+# An idle keep-alive connection is kept 30 s (gunicorn's default is 2 s). With 2 s, a client or proxy that
+# reuses its connection after a pause of about 2 s can send its request just as the server closes it, and
+# gets a reset instead of an answer (seen in bench/load_locust.py: shoppers pause 1 to 3 s between screens).
+# The threaded workers hold idle connections in a poller, not in a thread. Keep it below the proxy's own
+# upstream keep-alive timeout (nginx: keepalive_timeout in the upstream block, 60 s by default).
+keepalive = 30
 
 
 def child_exit(server: Any, worker: Any) -> None:

@@ -7,7 +7,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from retour.catalog.models import Store
-from retour.orders.models import Order
+from retour.orders.models import Order, OrderLine
 from retour.policies.order_facts import delivered_on
 from retour.returns.services.creating import LineRequest, decide_lines, returnable_units
 from retour.returns.services.withdrawing import withdrawable
@@ -56,6 +56,12 @@ def _withdrawable(order: Order) -> bool:
 def _returnable(order: Order) -> bool:
     """Whether the items screen lets the shopper pick a line (delivered, units left) that the policy takes
     back for a reason any shopper may give."""
+    return returnable_line(order) is not None
+
+
+def returnable_line(order: Order) -> OrderLine | None:
+    """The first line of the order a shopper can pick on the items screen and the policy takes back for
+    a reason any shopper may give (changed mind, unopened); None when there is none."""
     for line in order.lines.select_related("shipment").order_by("position"):
         line.order = order
         units = returnable_units(line)
@@ -63,5 +69,5 @@ def _returnable(order: Order) -> bool:
             continue
         request = LineRequest(line.pk, units, "changed_mind", "unopened")
         if decide_lines(order, [request], now=timezone.now())[0].decision.eligible:
-            return True
-    return False
+            return line
+    return None
