@@ -29,6 +29,7 @@ EVERYWHERE = {
 }
 CHANGES = {409: "The object is not in a state that allows this (e.g. a return already received)."}
 THROTTLED = {429: "Too many requests from this client: try again later."}
+THROTTLED_PATHS = ("/help/", "/feedback/surveys/")  # the operations without a token, limited per client
 # Operations that move money refuse a request without an Idempotency-Key (400 idempotency_key_required);
 # the views read it as an optional header to answer that with its own code, so the document says it here.
 KEY_REQUIRED = ("/refund", "/charge", "/decide")
@@ -59,7 +60,7 @@ def documented(schema: dict[str, Any]) -> dict[str, Any]:
             statuses = dict(EVERYWHERE)
             if method != "get":
                 statuses.update(CHANGES)
-            if "/help/" in path:
+            if any(part in path for part in THROTTLED_PATHS):
                 statuses.update(THROTTLED)
             if path.endswith(KEY_REQUIRED):
                 for parameter in operation.get("parameters", []):

@@ -57,6 +57,7 @@ BODIES: dict[str, Any] = {
     "verdict": {"verdict": "legitimate"},
     "status": {"state": "diagnosed"},
     "quote": {"amount": "10.00"},
+    "notes": {"text": "Isolation."},
     "rules": [{"name": "iso", "when": {"orders_total": {"min": 1}}}],
     # What creates in a store: valid, so that the store is what is looked at.
     "orders": {

@@ -66,6 +66,11 @@ BODIES: dict[str, dict[str, Any]] = {
     "verdict": {"verdict": "fraud"},
     "observations": {"received_weight_grams": 10},
     "{endpoint_id}": {},  # DELETE /api/v1/webhooks/endpoints/{endpoint_id}
+    "label": {},  # POST /api/v1/carriers/returns/{number}/label
+    "{connection_id}": {},  # DELETE /api/v1/shop/connections/{connection_id}
+    "retry": {},  # POST /api/v1/shop/syncs/{sync_id}/retry
+    "import": {},  # POST /api/v1/shop/connections/{connection_id}/import
+    "{address_id}": {},  # DELETE /api/v1/return-addresses/{address_id}
 }
 QUERIES = {"/api/v1/exports/{dataset}": "?from=2026-01-01&to=2026-02-01"}  # what the operation requires
 # Public help articles, and surveys reached by their link's token: nobody's.
@@ -122,6 +127,12 @@ def _api_values(path: str, market: Marketplace) -> tuple[list[dict[str, Any]], d
         return [{"code": c} for c in foreign["code"]], {"code": "nope"}
     if path.startswith("/api/v1/repairs/"):  # repairs sent to another seller, or to the marketplace
         return [{"number": n} for n in foreign["return"]], {"number": MISSING["number"]}
+    if path.startswith("/api/v1/carriers/returns/"):  # labels of returns that are not the seller's own
+        return [{"number": n} for n in foreign["return"]], {"number": MISSING["number"]}
+    if path.startswith("/api/v1/return-addresses/"):  # the store's warehouses: staff's, refused to any seller
+        return [{"address_id": 1}], {"address_id": 999999}
+    if path.startswith("/api/v1/shop/"):  # the store's shop connection and its syncs: refused to any seller
+        return [{"connection_id": 1, "sync_id": 1}], {"connection_id": 999999, "sync_id": 999999}
     if path.startswith("/api/v1/webhooks/"):  # the store's integrations: staff's, refused to any seller
         return [{"endpoint_id": 1, "delivery_id": 1}], {"endpoint_id": 999999, "delivery_id": 999999}
     raise AssertionError(
