@@ -2,7 +2,7 @@
 articles.
 
     .venv/bin/python bench/helpcenter_quality.py [--kb src/retour/helpcenter/sample]
-        [--sets tuning,held-out,test,test2,test3,test4,test5] [--articles 10000]
+        [--sets tuning,held-out,test,test2,test3,test4,test5,test6] [--articles 10000]
         [--latency-queries 2000] [--seed 1] [--misses]
 
 Quality: each query of a labelled set (JSON Lines: id, lang, query, relevant slugs best first) is run
@@ -32,7 +32,11 @@ each set's date is printed):
   its misses read: a development set from then on, not held out;
 - ``test5`` (bench/helpcenter_queries_test5.jsonl, 84): written the same evening right after test4,
   measured before the round (P@1 0.881 en / 0.833 fr, R@3 1.000 / 0.952) only as totals, its misses never
-  printed while tuning: the held-out set of that round, run again once at its end (docs/benchmarks.md).
+  printed while tuning: the held-out set of that round, run again once at its end (docs/benchmarks.md);
+- ``test6`` (bench/helpcenter_queries_test6.jsonl, 80): written 2026-12-07 before the round on French
+  quality (accents, elisions, French synonyms, fusion per language), committed before any change,
+  measured before it only as totals and never read query by query while tuning: that round's held-out
+  set.
 
 ``retour + clicks``: the engine with the questions ``helpcenter.domain.learning`` learns when the tuning
 set's queries are replayed as past searches followed by a click (not run on the tuning set).
@@ -77,6 +81,7 @@ SETS = {
     "test3": ROOT / "bench" / "helpcenter_queries_test3.jsonl",
     "test4": ROOT / "bench" / "helpcenter_queries_test4.jsonl",
     "test5": ROOT / "bench" / "helpcenter_queries_test5.jsonl",
+    "test6": ROOT / "bench" / "helpcenter_queries_test6.jsonl",
 }
 # The day each set was written (its first commit: git log -- bench/helpcenter_queries*).
 WRITTEN = {
@@ -87,6 +92,7 @@ WRITTEN = {
     "test3": "2026-12-06",
     "test4": "2026-12-06",
     "test5": "2026-12-06",
+    "test6": "2026-12-07",
 }
 
 
