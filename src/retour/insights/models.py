@@ -255,3 +255,29 @@ class RolledUpOrder(models.Model):
 
     def __str__(self) -> str:
         return str(self.order_id)
+
+
+class StoredOutlook(models.Model):
+    """A store's refund outlook as of the end of a day (``as_of``): what it owed then and the cash refunds
+    forecast for the 12 weeks after, computed by the worker (``services.outlook``) so that pages read it
+    instead of computing it. ``data`` is the forecast as the API gives it (``forecast_report.forecast_data``);
+    ``version`` the version of the facts it was computed from (``RollupState.version``)."""
+
+    store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="+", verbose_name=_("store"))
+    as_of = models.DateField(_("as of"))
+    computed_at = models.DateTimeField(_("computed at"))
+    seconds = models.FloatField(_("seconds to compute"), default=0.0)
+    version = models.CharField(_("version of the facts"), max_length=32, blank=True)
+    owed = amount_field(_("owed now"))
+    next_4_weeks = amount_field(_("refunds forecast, next 4 weeks"))
+    next_4_weeks_low = amount_field(_("low end of the forecast, next 4 weeks"))
+    next_4_weeks_high = amount_field(_("high end of the forecast, next 4 weeks"))
+    data = models.JSONField(_("forecast"))
+
+    class Meta:
+        verbose_name = _("stored refund outlook")
+        verbose_name_plural = _("stored refund outlooks")
+        constraints = [models.UniqueConstraint(fields=["store", "as_of"], name="outlook_one_per_store_day")]
+
+    def __str__(self) -> str:
+        return f"{self.store} {self.as_of}"
