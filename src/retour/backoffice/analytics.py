@@ -57,7 +57,12 @@ def analytics(request: HttpRequest, name: str = "dashboard") -> HttpResponse:
     except FilterError as problem:
         error = problem.message
         filters = parse_filters(store, default_days=found.default_days)
-    report = found.build(filters)
+    try:
+        report = found.build(filters)
+    except FilterError as problem:  # a page's own bound (the forecast's calendar): its default instead
+        error = problem.message
+        filters = parse_filters(store, default_days=found.default_days)
+        report = found.build(filters)
     if request.GET.get("format") == "csv" and not error:
         return _csv(report, request.GET.get("table", ""))
     query = _query(filters)
@@ -118,11 +123,10 @@ def analytics(request: HttpRequest, name: str = "dashboard") -> HttpResponse:
     return render(request, "backoffice/analytics.html", context)
 
 
-# The analytics pages with views of their own (cost, chasing, forecast): linked from the menu and the cards.
+# The analytics pages with views of their own (cost, chasing): linked from the menu and the cards.
 OTHER_PAGES = (
     ("cost", gettext_lazy("Cost of returns")),
     ("chasing", gettext_lazy("Chasing and refund speed")),
-    ("forecast", gettext_lazy("Refunds owed and forecast")),
 )
 
 

@@ -1,13 +1,13 @@
 from __future__ import annotations
 
 from django.urls import path
+from django.views.generic import RedirectView
 
 from retour.backoffice import (
     abuse_pages,
     analytics,
     analytics_pages,
     exports_page,
-    forecast_page,
     help_articles,
     new_return,
     privacy_page,
@@ -27,8 +27,13 @@ urlpatterns = [
     path("claims/sellers-at-risk/", views.sellers_at_risk, name="sellers-at-risk"),
     path("analytics/cost/", analytics_pages.cost_page, name="analytics-cost"),
     path("analytics/chasing/", analytics_pages.chasing_page, name="analytics-chasing"),
-    path("analytics/forecast/", forecast_page.forecast_page, name="analytics-forecast"),
-    path("analytics/liability/", forecast_page.forecast_page, name="analytics-liability"),
+    # The refund forecast is the analytics page "liability"; its former address leads there.
+    path(
+        "analytics/forecast/",
+        RedirectView.as_view(pattern_name="backoffice:analytics-page", permanent=True, query_string=True),
+        {"name": "liability"},
+        name="analytics-forecast",
+    ),
     path("exports/", exports_page.exports_page, name="exports"),
     path("analytics/", analytics.analytics, name="analytics"),
     path("analytics/<slug:name>/", analytics.analytics, name="analytics-page"),

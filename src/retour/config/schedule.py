@@ -42,4 +42,6 @@ JOBS = (
     Job("alert-product-jumps", "retour.insights.tasks.alert_product_jumps", DAY),
     # The analytics rollup follows the orders, returns and refunds that changed since its last run.
     Job("follow-analytics", "retour.insights.tasks.follow_rollups", timedelta(minutes=1)),
+    # The refund outlook (owed now, the 12-week forecast) is computed again when the facts changed.
+    Job("refresh-outlooks", "retour.insights.tasks.refresh_outlooks", timedelta(minutes=5)),
 )

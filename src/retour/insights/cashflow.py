@@ -25,21 +25,23 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.core.cache import cache
 from django.db.models import Max, Q, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from retour.catalog.models import Store
+from retour.core.aggregates import AmountSum
 from retour.core.money import minor_units
 from retour.insights.domain import forecast as model
 from retour.insights.domain.metrics import VOID, paid_value, returned_value
 from retour.insights.models import PastReturn, PastReturnLine
-from retour.insights.services.rollup import version as rollup_version
-from retour.orders.models import OrderLine, Shipment
+from retour.orders.models import OrderLine, Payment, Shipment
+from retour.policies.domain.vocabulary import SELLER_FAULT_REASONS
 from retour.refunds import gateways
 from retour.refunds.domain import timing
 from retour.refunds.models import Refund, RefundRequest
 from retour.returns.domain import states
+from retour.returns.domain.refund_calculation import WITHDRAWAL_BASES
 from retour.returns.models import Return, ReturnEvent, ReturnLine
 from retour.returns.services import amounts
 
@@ -269,7 +271,6 @@ def owed_now(store: Store, today: date | None = None) -> Liability:
         for pk, state in then.items()
         if state in OWED_STATES or (state == states.RESOLVED and pk in unpaid)
     ]
-    returns = Return.objects.filter(pk__in=owing).select_related("order__store")
     paid = dict(
         Refund.objects.filter(
             request__ret_id__in=owing, status=Refund.Status.SUCCEEDED, completed_at__lt=cutoff
@@ -278,16 +279,67 @@ def owed_now(store: Store, today: date | None = None) -> Liability:
         .annotate(total=Sum("amount"))
         .values_list("request__ret_id", "total")
     )
+    rows = list(
+        Return.objects.filter(pk__in=owing)
+        .order_by("created_at", "pk")
+        .values_list("pk", "number", "outcome", "order_id", "order__currency")
+    )
+    quoted = quoted_amounts(owing)
+    methods = _methods({order_id for _pk, _number, _outcome, order_id, _currency in rows})
+    country = store.country.upper()
     found = []
-    for ret in returns.order_by("created_at", "pk"):
-        state = then[ret.pk]
-        if state == states.RESOLVED and ret.outcome not in states.PAID_OUTCOMES:
+    for pk, number, outcome, order_id, currency in rows:
+        state = then[pk]
+        if state == states.RESOLVED and outcome not in states.PAID_OUTCOMES:
             continue
-        amount = amounts.owed(ret).amount - Decimal(paid.get(ret.pk) or 0)
+        amount = (quoted.get(pk, ZERO) - Decimal(paid.get(pk) or 0)).quantize(
+            Decimal(1).scaleb(-minor_units(currency)), ROUND_HALF_UP
+        )
         if amount <= 0:
             continue
-        found.append(_owed(ret, state, amount, today))
+        method = STORE_CREDIT if outcome == STORE_CREDIT else methods.get(order_id, gateways.MANUAL)
+        found.append(_owed(number, state, amount, currency, method, country, today))
     return Liability(tuple(found))
+
+
+def quoted_amounts(returns: list[int]) -> dict[int, Decimal]:
+    """What each return refunds in all as its decisions were quoted (``returns.services.amounts.owed``),
+    read in bulk: the refund amounts its lines' final decisions store (every line not refused at
+    inspection nor exchanged), summed in one query. A return that may also refund the outbound shipping
+    (a line withdrawn under the law or the seller's fault, on an order that charged shipping) is quoted
+    whole by ``amounts.owed``, which knows whether the order comes back whole."""
+    counted = (
+        ReturnLine.objects.filter(ret_id__in=returns, exchange__isnull=True)
+        .exclude(inspection=ReturnLine.Inspection.REJECTED)
+        .order_by()
+    )
+    found: dict[int, Decimal] = {
+        ret_id: Decimal(total or 0)
+        for ret_id, total in counted.values("ret_id")
+        .annotate(total=AmountSum(Coalesce("inspection_decision__refund_amount", "decision__refund_amount")))
+        .values_list("ret_id", "total")
+    }
+    shipping = counted.filter(ret__order__shipping__gt=0).filter(
+        Q(reason__in=SELLER_FAULT_REASONS)
+        | Q(inspection_decision__isnull=True, decision__legal_basis__in=WITHDRAWAL_BASES)
+        | Q(inspection_decision__legal_basis__in=WITHDRAWAL_BASES)
+    )
+    whole = set(shipping.values_list("ret_id", flat=True).distinct())
+    for ret in Return.objects.filter(pk__in=whole).select_related("order"):
+        found[ret.pk] = amounts.owed(ret).amount
+    return found
+
+
+def _methods(orders: set[int]) -> dict[int, str]:
+    """The gateway that pays back each order's first way of paying (what "the original payment" means)."""
+    found: dict[int, str] = {}
+    for order_id, method, gateway in (
+        Payment.objects.filter(order_id__in=orders)
+        .order_by("order_id", "position", "pk")
+        .values_list("order_id", "method", "gateway")
+    ):
+        found.setdefault(order_id, gateways.gateway_name(method, gateway))
+    return found
 
 
 def _states_at(store: Store, cutoff: datetime, unpaid: set[int]) -> dict[int, str]:
@@ -311,18 +363,12 @@ def _states_at(store: Store, cutoff: datetime, unpaid: set[int]) -> dict[int, st
     return found
 
 
-def _owed(ret: Return, state: str, amount: Decimal, today: date) -> Owed:
-    country = ret.store.country.upper()
+def _owed(
+    number: str, state: str, amount: Decimal, currency: str, method: str, country: str, today: date
+) -> Owed:
     sent_on = timing.add_business_days(today, DAYS_TO_REFUND.get(state, 0), country)
-    method = STORE_CREDIT if ret.outcome == STORE_CREDIT else _method(ret)
     expected = timing.expected_refund_date(method, sent_on, country)
-    return Owed(ret.number, state, amount, ret.order.currency, expected.earliest, expected.latest)
-
-
-def _method(ret: Return) -> str:
-    """The gateway that pays back the order's first way of paying (what "the original payment" means)."""
-    payment = ret.order.payments.order_by("position").first()
-    return gateways.gateway_name(payment.method, payment.gateway) if payment is not None else gateways.MANUAL
+    return Owed(number, state, amount, currency, expected.earliest, expected.latest)
 
 
 # -- the forecast and its backtest ---------------------------------------------------------------------
@@ -360,25 +406,6 @@ def refund_outlook(store: Store, today: date | None = None) -> Outlook:
         next_4_weeks_high=money(high, store.currency),
         currency=store.currency,
     )
-
-
-# An outlook kept for a day: the facts' version changes each time the rollup follows a change.
-OUTLOOK_SECONDS = 24 * 3600
-
-
-def cached_outlook(store: Store, today: date) -> Outlook:
-    """``refund_outlook`` as of ``today``, computed once for each version of the facts the analytics
-    rollup has followed (``services.rollup.version``): a store never rolled up is computed every time."""
-    version = rollup_version(store)
-    if version is None:
-        return refund_outlook(store, today)
-    key = f"retour:insights:outlook:{store.pk}:{today.isoformat()}:{version}"
-    found = cache.get(key)
-    if isinstance(found, Outlook):
-        return found
-    made = refund_outlook(store, today)
-    cache.set(key, made, OUTLOOK_SECONDS)
-    return made
 
 
 def money(value: float, currency: str) -> Decimal:

@@ -20,7 +20,6 @@ import pytest
 from django.contrib.auth.models import Group, User
 from django.core.management import CommandError, call_command
 from django.test import Client
-from django.urls import reverse
 from django.utils import timezone
 
 from factories import delivered_line
@@ -28,11 +27,12 @@ from integration.refunds.helpers import inspect_all
 from retour.api.models import ApiToken
 from retour.backoffice.roles import FINANCE
 from retour.catalog.models import Store
-from retour.insights import cashflow
+from retour.insights import cashflow, forecast_report
 from retour.insights.demo import add_history
 from retour.insights.domain import forecast as model
 from retour.insights.importers.past_returns import PastReturnIn, PastReturnRecord
-from retour.insights.models import PastReturn
+from retour.insights.models import PastReturn, StoredOutlook
+from retour.insights.services import outlook, rollup
 from retour.insights.services.importing import import_past_returns
 from retour.orders.demo import DEMO_STORE, generate_orders
 from retour.orders.models import Order
@@ -40,6 +40,7 @@ from retour.orders.services.importing import import_orders
 from retour.refunds.models import Refund
 from retour.refunds.services.paying import confirm_manual, request_refund
 from retour.returns.models import Return
+from retour.returns.services import amounts
 from retour.returns.services.creating import LineRequest, create_return
 
 pytestmark = pytest.mark.django_db
@@ -243,17 +244,17 @@ def _finance_browser() -> Client:
 def test_the_page_and_its_csv_give_the_figures_of_the_command(make_order: Callable[..., Order]):
     order = make_order("#F6")
     create_return(order, [LineRequest(order.lines.get(position=1).pk, 1, "defective", "unopened")])
-    today = timezone.localdate(timezone=order.store.zone).isoformat()
     browser = _finance_browser()
-    query = {"store": order.store.pk, "today": today}
-    data = json.loads(command("forecast", "--json", "--today", today))
+    query = {"store": order.store.code}
+    stored = json.loads(command("liability", "--json"))
+    fresh = json.loads(command("forecast", "--json"))
 
-    page = browser.get(reverse("backoffice:analytics-forecast"), query, HTTP_ACCEPT_LANGUAGE="en")
+    page = browser.get("/backoffice/analytics/liability/", query, HTTP_ACCEPT_LANGUAGE="en")
     rows = list(
         csv.reader(
             io.StringIO(
                 browser.get(
-                    reverse("backoffice:analytics-forecast"), {**query, "format": "csv"}
+                    "/backoffice/analytics/liability/", {**query, "format": "csv", "table": "weeks"}
                 ).content.decode()
             )
         )
@@ -261,37 +262,43 @@ def test_the_page_and_its_csv_give_the_figures_of_the_command(make_order: Callab
 
     assert page.status_code == 200
     text = page.content.decode()
-    assert "Owed now: €25.00 on 1 return." in text
-    # The dashboard's "owed" card links to the liability page: this one.
-    liability = browser.get(reverse("backoffice:analytics-liability"), query, HTTP_ACCEPT_LANGUAGE="en")
-    assert "Owed now: €25.00 on 1 return." in liability.content.decode()
-    assert "<svg" in text
-    assert "<polygon" in text  # the band
-    assert rows[0] == [
-        "week",
-        "owed_due",
-        "pipeline",
-        "coming",
-        "new_orders",
-        "expected",
-        "low",
-        "high",
-        "sales",
+    assert stored["figures"]["owed_now"]["value"] == fresh["owed_now"]["total"] == "25.00"
+    assert stored["figures"]["next_4_weeks"]["value"] == fresh["next_4_weeks"]["expected"]
+    assert "€25.00" in text
+    assert "Computed on " in text  # when the stored outlook was computed
+    # Two charts: the weeks against sales with their band, and what is owed by the day it is due.
+    assert text.count('role="img" aria-labelledby="chart-') == 2
+    assert rows[0][:3] == ["Week from", "Owed now, due", "Returns under way"]
+    assert [row[:9] for row in rows[1:]] == [
+        [week[key] for key in ("week", *cashflow_week_amounts())] for week in fresh["weeks"]
     ]
-    assert [dict(zip(rows[0], row, strict=True)) for row in rows[1:]] == data["weeks"]
+    assert [row["number"] for row in stored["tables"]["owed"]] == [
+        owed["number"] for owed in fresh["owed_now"]["returns"]
+    ]
+    # The former address leads to the page, with its query.
+    moved = browser.get("/backoffice/analytics/forecast/", query)
+    assert moved.status_code == 301
+    assert moved["Location"] == "/backoffice/analytics/liability/?store=" + order.store.code
+
+
+def cashflow_week_amounts() -> tuple[str, ...]:
+    return ("owed_due", "pipeline", "coming", "new_orders", "expected", "low", "high", "sales")
 
 
 def test_the_page_speaks_french_and_refuses_a_day_out_of_the_calendar(make_order: Callable[..., Order]):
     order = make_order("#F7")
     create_return(order, [LineRequest(order.lines.get(position=1).pk, 1, "defective", "unopened")])
     browser = _finance_browser()
-    url = reverse("backoffice:analytics-forecast")
+    url = "/backoffice/analytics/liability/"
 
-    french = browser.get(url, {"store": order.store.pk}, HTTP_ACCEPT_LANGUAGE="fr").content.decode()
-    refused = browser.get(url, {"store": order.store.pk, "today": "9999-01-01"}, HTTP_ACCEPT_LANGUAGE="en")
+    french = browser.get(url, {"store": order.store.code}, HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    refused = browser.get(
+        url, {"store": order.store.code, "from": "1950-01-01", "to": "1950-01-08"}, HTTP_ACCEPT_LANGUAGE="en"
+    )
 
-    assert "Dû maintenant\u00a0: 25,00\u00a0€ sur 1 retour." in french
+    assert "25,00\u00a0€" in french
     assert "Remboursements attendus par semaine, face aux ventes" in french
+    assert refused.status_code == 200
     assert "The day must be between 1970-01-01 and 9000-12-31." in refused.content.decode()
 
 
@@ -316,3 +323,63 @@ def test_what_was_owed_on_a_past_day_is_read_from_the_timeline(make_order: Calla
     ]
     assert now.returns == ()
     assert cashflow.owed_now(order.store, today - timedelta(days=11)).returns == ()  # not asked for yet
+
+
+def test_the_stored_outlook_agrees_with_a_fresh_computation(march: Order, make_order: Callable[..., Order]):
+    past_return(march, lines=SHIRT)
+    order = make_order("#F10")
+    create_return(order, [LineRequest(order.lines.get(position=1).pk, 1, "defective", "unopened")])
+    store = order.store
+    today = timezone.localdate(timezone=store.zone)
+
+    stored = outlook.compute(store, today)
+    made, liability = cashflow.forecast(store, today), cashflow.owed_now(store, today)
+    fresh = cashflow.refund_outlook(store, today)
+
+    assert stored.data == forecast_report.forecast_data(store, made, liability)
+    assert (
+        (stored.owed, stored.next_4_weeks)
+        == (fresh.owed, fresh.next_4_weeks)
+        == (
+            Decimal("25.00"),
+            fresh.next_4_weeks,
+        )
+    )
+    assert (stored.next_4_weeks_low, stored.next_4_weeks_high) == (
+        fresh.next_4_weeks_low,
+        fresh.next_4_weeks_high,
+    )
+    assert outlook.as_of(store, today) == stored
+
+
+def test_owed_now_reads_what_each_return_was_quoted_in_one_go(make_order: Callable[..., Order]):
+    order = make_order("#F11")
+    sweater, scarf = order.lines.get(position=0), order.lines.get(position=1)
+    changed_mind = create_return(order, [LineRequest(sweater.pk, 1, "changed_mind", "unopened")])
+    faulty = create_return(order, [LineRequest(scarf.pk, 1, "defective", "unopened")])
+    returns = [changed_mind.pk, faulty.pk]
+
+    quoted = cashflow.quoted_amounts(returns)
+
+    assert quoted == {ret.pk: amounts.owed(ret).amount for ret in Return.objects.filter(pk__in=returns)}
+    assert cashflow.owed_now(order.store).total == sum(quoted.values())
+
+
+def test_the_worker_computes_the_outlook_once_until_the_facts_change(make_order: Callable[..., Order]):
+    order = make_order("#F12")
+    store = order.store
+    now = timezone.now()
+    today = timezone.localdate(now, store.zone)
+    rollup.rebuild(store, now=now)
+
+    first = outlook.refresh(store, now=now)
+    again = outlook.refresh(store, now=now + outlook.REFRESH_AFTER)
+    create_return(order, [LineRequest(order.lines.get(position=1).pk, 1, "defective", "unopened")])
+    rollup.follow(store, now=now + timedelta(minutes=1))
+    soon = outlook.refresh(store, now=now + timedelta(minutes=2))
+    later = outlook.refresh(store, now=now + outlook.REFRESH_AFTER + timedelta(minutes=1))
+
+    assert (first, again, soon, later) == (2, 0, 0, 1)
+    days = set(StoredOutlook.objects.filter(store=store).values_list("as_of", flat=True))
+    assert days == {today, today - timedelta(days=outlook.TREND_DAYS)}
+    assert StoredOutlook.objects.get(store=store, as_of=today).owed == Decimal("25.00")

@@ -2,12 +2,12 @@
 time just before (its trend), each linking to the page that explains it.
 
 Return rate, refunds paid and retained revenue come from the rollup (orders placed in the period, as on
-their pages). What is owed and the next four weeks' refunds come from the refund forecast
-(``cashflow.refund_outlook``) as of the period's last day (its trend: as of the day before the period);
-the net cost per return from the cost of returns of the period's orders, read from the rollup
-(``analytics.cost``). The outlook is computed once for a day and a version of the facts the rollup has
-followed (``cashflow.cached_outlook``), not on every view. A card no code computes yet
-(``base.provide_figure`` adds one) says "not available yet".
+their pages). What is owed and the next four weeks' refunds come from the refund outlook the worker
+computed and stored (``services.outlook``): the latest one when the period ends today, with when it was
+computed; else the one as of the period's last day (its trend: as of the day before the period). The net
+cost per return comes from the cost of returns of the period's orders, read from the rollup
+(``analytics.cost``). A card no code computes yet (``base.provide_figure`` adds one) says "not available
+yet".
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from retour.insights.analytics.base import (
@@ -32,7 +33,8 @@ from retour.insights.analytics.base import (
 )
 from retour.insights.analytics.cost import net_cost_per_return
 from retour.insights.analytics.outcomes import retention
-from retour.insights.cashflow import cached_outlook
+from retour.insights.models import StoredOutlook
+from retour.insights.services import outlook as outlooks
 
 NAME = "dashboard"
 DAYS = 28
@@ -42,16 +44,19 @@ CARDS: tuple[tuple[str, Any, Kind, str], ...] = (
     ("return_rate", _("Return rate (orders)"), Kind.RATIO, "return-rates"),
     ("refunds_paid", _("Refunds paid"), Kind.MONEY, "outcomes"),
     ("owed", _("Refunds owed now"), Kind.MONEY, "liability"),
-    ("forecast_4_weeks", _("Refunds forecast, next 4 weeks"), Kind.MONEY, "forecast"),
+    ("forecast_4_weeks", _("Refunds forecast, next 4 weeks"), Kind.MONEY, "liability"),
     ("net_cost_per_return", _("Net cost per return"), Kind.MONEY, "cost"),
     ("retained_revenue", _("Retained revenue"), Kind.RATIO, "outcomes"),
 )
 
 
+OUTLOOK_CARDS = ("owed", "forecast_4_weeks")
+
+
 def own_figures(filters: Filters) -> dict[str, Any]:
     overall = total(filters)
     as_of = min(filters.end - timedelta(days=1), today(filters.store))
-    outlook = cached_outlook(filters.store, as_of)
+    outlook = outlooks.as_of(filters.store, as_of)
     cost = net_cost_per_return(filters)
     return {
         "return_rate": ratio(overall.returned_orders, overall.orders),
@@ -60,6 +65,15 @@ def own_figures(filters: Filters) -> dict[str, Any]:
         "forecast_4_weeks": money(outlook.next_4_weeks, filters.currency),
         "net_cost_per_return": money(cost, filters.currency),
         "retained_revenue": retention(filters)["retained_revenue_ratio"],
+        "outlook_note": computed_note(outlook),
+    }
+
+
+def computed_note(outlook: StoredOutlook) -> str:
+    """When the stored outlook was computed, and as of which day, in the reader's language."""
+    return _("As of %(day)s; computed on %(when)s.") % {
+        "day": formats.date_format(outlook.as_of, "SHORT_DATE_FORMAT"),
+        "when": formats.date_format(timezone.localtime(outlook.computed_at), "SHORT_DATETIME_FORMAT"),
     }
 
 
@@ -85,6 +99,7 @@ def build(filters: Filters) -> Report:
                 value,
                 previous=value_of(key, before, then) if value is not None else None,
                 page=page,
+                note=now["outlook_note"] if key in OUTLOOK_CARDS else "",
             )
         )
     return report

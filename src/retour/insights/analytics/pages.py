@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from retour.insights.analytics import dashboard, feedback, health, outcomes, rates
+from retour.insights.analytics import dashboard, feedback, health, liability, outcomes, rates
 from retour.insights.analytics.base import PAGES, Page, page
 
-__all__ = ["PAGES", "Page", "dashboard", "feedback", "health", "outcomes", "page", "rates"]
+__all__ = ["PAGES", "Page", "dashboard", "feedback", "health", "liability", "outcomes", "page", "rates"]
