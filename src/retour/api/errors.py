@@ -6,7 +6,7 @@ import logging
 from typing import Any
 
 from django.db import DatabaseError, InterfaceError, OperationalError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, RawPostDataException
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -17,6 +17,7 @@ from retour.core.schema_errors import translated_message
 
 PROBLEM = "application/problem+json"
 NOT_JSON = "Cannot parse request body"
+FORMS = ("application/x-www-form-urlencoded", "multipart/form-data")
 RETRY_AFTER = "30"  # seconds: what a client waits before trying again when the database is away
 logger = logging.getLogger("retour.api")
 
@@ -54,7 +55,10 @@ def install(api: NinjaAPI) -> None:
     def validation_error(request: HttpRequest, error: ValidationError) -> HttpResponse:
         # pydantic's messages are English: translated_message gives them in the request's language.
         errors = [
-            {"field": _field(item.get("loc", ())), "message": translated_message(item)}
+            {
+                "field": _field(item.get("loc", ())),
+                "message": _no_body() if _is_missing_body(item) else translated_message(item),
+            }
             for item in error.errors
         ]
         return problem(api, request, 422, "invalid_request", _("The request is not valid."), errors=errors)
@@ -67,8 +71,22 @@ def install(api: NinjaAPI) -> None:
     def http_error(request: HttpRequest, error: HttpError) -> HttpResponse:
         title = str(error)
         if title.startswith(NOT_JSON):  # ninja's own words (with the parser's reason under DEBUG)
+            if request.content_type in FORMS:
+                return form_body(request, error)
             title = _("The request body is not valid JSON.")
         return problem(api, request, error.status_code, "http_error", title)
+
+    @api.exception_handler(RawPostDataException)
+    def form_body(request: HttpRequest, error: Exception) -> HttpResponse:
+        # A form sent to an operation that reads JSON: a multipart body was already read as a form (by
+        # the control-character check), so its raw bytes are gone; an urlencoded one is not JSON.
+        return problem(
+            api,
+            request,
+            415,
+            "unsupported_media_type",
+            _("This operation takes a JSON body (Content-Type: application/json), not a form."),
+        )
 
     @api.exception_handler(Http404)
     def not_found(request: HttpRequest, error: Http404) -> HttpResponse:
@@ -87,6 +105,16 @@ def install(api: NinjaAPI) -> None:
         level = logging.ERROR if not isinstance(error, DatabaseError) else logging.WARNING
         logger.log(level, "Unexpected error during %s %s", request.method, request.path, exc_info=error)
         return problem(api, request, 500, "internal_error", _("Something went wrong on our side: try again."))
+
+
+def _is_missing_body(item: dict[str, Any]) -> bool:
+    """ninja's error for an empty body: the view's body parameter itself is missing."""
+    location = tuple(item.get("loc", ()))
+    return item.get("type") == "missing" and len(location) == 2 and location[0] == "body"
+
+
+def _no_body() -> str:
+    return _("The request has no body: send a JSON object (Content-Type: application/json).")
 
 
 def _field(location: tuple[object, ...] | list[object]) -> str:

@@ -14,10 +14,12 @@ from ninja import Schema
 from pydantic import ConfigDict
 
 PROBLEM = "application/problem+json"
+FORM = "multipart/form-data"  # the operations that take a form (a photo); every other refuses one (415)
 
 # status -> what it means, for every operation
 EVERYWHERE = {
-    400: "The request contains a control character (code control_character) or a body that is not JSON.",
+    400: "The request contains a control character (code control_character), a body that is not JSON "
+    "(code http_error) or one that cannot be read at all (code unreadable_body).",
     401: "No valid API token, a staff user's or a seller account's (code unauthenticated).",
     403: "The token's role does not allow this (code permission_denied).",
     404: "No such object in the stores the token reaches (the same answer as for one that does not exist).",
@@ -28,6 +30,7 @@ EVERYWHERE = {
     503: "The database is away for a moment (code unavailable): try again after Retry-After seconds.",
 }
 CHANGES = {409: "The object is not in a state that allows this (e.g. a return already received)."}
+FORM_REFUSED = {415: "A form sent where the operation reads JSON (code unsupported_media_type)."}
 THROTTLED = {429: "Too many requests from this client: try again later."}
 THROTTLED_PATHS = ("/help/", "/feedback/surveys/")  # the operations without a token, limited per client
 # Operations that move money refuse a request without an Idempotency-Key (400 idempotency_key_required);
@@ -60,6 +63,8 @@ def documented(schema: dict[str, Any]) -> dict[str, Any]:
             statuses = dict(EVERYWHERE)
             if method != "get":
                 statuses.update(CHANGES)
+                if FORM not in operation.get("requestBody", {}).get("content", {}):
+                    statuses.update(FORM_REFUSED)
             if any(part in path for part in THROTTLED_PATHS):
                 statuses.update(THROTTLED)
             if path.endswith(KEY_REQUIRED):
