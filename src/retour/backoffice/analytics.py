@@ -12,8 +12,7 @@ from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import permission_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import NoReverseMatch, reverse
-from django.utils.translation import gettext_lazy
+from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from retour.backoffice.access import stores_for
@@ -85,9 +84,9 @@ def analytics(request: HttpRequest, name: str = "dashboard") -> HttpResponse:
                     "url": reverse("backoffice:analytics-page", args=[p.name]) + "?" + query,
                     "current": p.name == found.name,
                 }
-                for p in PAGES.values()
+                # The dashboard first, then the pages as they were registered.
+                for p in sorted(PAGES.values(), key=lambda p: p.name != "dashboard")
             ),
-            *({"name": name, "title": title, "url": url, "current": False} for name, title, url in _others()),
         ],
         "figures": [
             {
@@ -123,32 +122,11 @@ def analytics(request: HttpRequest, name: str = "dashboard") -> HttpResponse:
     return render(request, "backoffice/analytics.html", context)
 
 
-# The analytics pages with views of their own (cost, chasing): linked from the menu and the cards.
-OTHER_PAGES = (
-    ("cost", gettext_lazy("Cost of returns")),
-    ("chasing", gettext_lazy("Chasing and refund speed")),
-)
-
-
-def _others() -> list[tuple[str, Any, str]]:
-    found = []
-    for name, title in OTHER_PAGES:
-        try:
-            found.append((name, title, reverse(f"backoffice:analytics-{name}")))
-        except NoReverseMatch:
-            continue
-    return found
-
-
 def _page_url(name: str, query: str) -> str:
-    """The page a card links to: an analytics page of the registry (with the same filters), or one of
-    the pages with views of their own."""
+    """The page a card links to, with the same filters ("" when no page has that name)."""
     if name in PAGES:
         return reverse("backoffice:analytics-page", args=[name]) + "?" + query
-    try:
-        return reverse(f"backoffice:analytics-{name}")
-    except NoReverseMatch:
-        return ""
+    return ""
 
 
 def _query(filters: Filters) -> str:

@@ -6,7 +6,6 @@ from django.views.generic import RedirectView
 from retour.backoffice import (
     abuse_pages,
     analytics,
-    analytics_pages,
     exports_page,
     help_articles,
     new_return,
@@ -25,8 +24,6 @@ urlpatterns = [
     path("help/articles/", help_articles.help_articles, name="help-articles"),
     path("help/articles/<slug:store>/<slug:slug>/", help_articles.help_override, name="help-override"),
     path("claims/sellers-at-risk/", views.sellers_at_risk, name="sellers-at-risk"),
-    path("analytics/cost/", analytics_pages.cost_page, name="analytics-cost"),
-    path("analytics/chasing/", analytics_pages.chasing_page, name="analytics-chasing"),
     # The refund forecast is the analytics page "liability"; its former address leads there.
     path(
         "analytics/forecast/",

@@ -221,6 +221,37 @@ class RollupCell(models.Model):
         return f"{self.day} {self.dimension}={self.key}"
 
 
+class ChasingCell(models.Model):
+    """One cell of the chasing rollup (``insights.domain.chasing.cells``): a store's returns asked for on
+    one day (the store's), for one scope of lines, counted under one figure (``dimension``, ``key``).
+    Derived data, kept by the rollup's job and rebuilt with it."""
+
+    store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="+", verbose_name=_("store"))
+    day = models.DateField(_("request day"))
+    dimension = models.CharField(_("dimension"), max_length=16)
+    key = models.CharField(_("key"), max_length=32, blank=True)
+    level = models.PositiveSmallIntegerField(_("scope"))
+    category = models.CharField(_("category"), max_length=64, blank=True)
+    seller = models.CharField(_("seller"), max_length=64, blank=True)
+    count = _count(_("returns"))
+    value = amount_field(_("value"))
+    seconds = models.BigIntegerField(_("seconds"), default=0)
+
+    class Meta:
+        verbose_name = _("chasing rollup cell")
+        verbose_name_plural = _("chasing rollup cells")
+        constraints = [
+            # A page reads one scope over a period of days, every figure: one range of this index.
+            models.UniqueConstraint(
+                fields=["store", "level", "category", "seller", "day", "dimension", "key"],
+                name="chasing_cell_unique",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.dimension}={self.key}"
+
+
 class RollupState(models.Model):
     """How far a store's rollup has followed the facts: changes made before ``checked_until`` are in."""
 

@@ -97,8 +97,6 @@ BODIES: dict[str, Any] = {
 PERIOD = "from=2026-01-01&to=2026-02-01"
 QUERIES = {
     "/api/v1/exports/{dataset}": PERIOD,
-    "/api/v1/analytics/cost": PERIOD,
-    "/api/v1/analytics/chasing": PERIOD,
     "/api/v1/privacy/access": "email=someone%40example.com",
     "/api/v1/segments/customers": "email=someone%40example.com",
 }

@@ -1,4 +1,5 @@
-"""`retour report cost` and `retour report chasing` on a small store made here, every figure worked out.
+"""The cost of returns and chasing pages (`retour report cost|chasing`, their API, back-office pages and CSV
+files, all read from the analytics rollup) on a small store made here, every figure worked out.
 
 The store (marketplace-standard policy, EUR, Europe/Paris) charges 3.20 for a return label. Its cost
 settings: handling 1.00 a received unit, tracking 0.50 and insurance 0.20 + 1 % of the value per label,
@@ -18,10 +19,11 @@ Cost (orders of the last 30 days): R3 (expired) and R4 (cancelled) are void and 
 2 units, 85.00 of value, net 37.00: 18.50 a return, 18.50 a unit, 0.4353 of the value. The contract's
 cost (labels 3.20 + handling 1.00 - fees 0) stays 4.20, 2.10 a return.
 
-Chasing (returns asked for in the last 30 days): 4 asked; R1, R2, R3 approved with a parcel to send (R4 was
-cancelled); R1 and R2 sent (2 of 3); the reminder of day 3 went to R2 only (R3, 20 days old when first
-chased, expired at once), and R2 was sent after it; R3 expired with 60.00 of goods; R1 refunded the
-day it was asked for (0 days: within the legal 14), on time, no surcharge.
+Chasing (returns asked for in the last 30 days, from the chasing rollup): 4 asked; R1, R2, R3 approved
+with a parcel to send (R4 was cancelled); R1 and R2 sent (2 of 3); the reminder of day 3 went to R2
+only (R3, 20 days old when first chased, expired at once), and R2 was sent after it; R3 expired with
+60.00 of goods; R1 refunded the day it was asked for (0 days: within the legal 14), on time, no
+surcharge.
 """
 
 from __future__ import annotations
@@ -38,14 +40,19 @@ import pytest
 from django.contrib.auth.models import Group, User
 from django.core.management import CommandError, call_command
 from django.test import Client
-from django.urls import reverse
 from django.utils import timezone, translation
 
 from retour.api.models import ApiToken
 from retour.backoffice.models import StaffStore
 from retour.backoffice.roles import FINANCE
 from retour.catalog.models import Store
-from retour.insights.cost_queries import net_cost_per_return
+from retour.insights.analytics import render
+from retour.insights.analytics.base import parse_filters
+from retour.insights.analytics.cost import net_cost_per_return
+from retour.insights.analytics.pages import PAGES
+from retour.insights.domain.rollup import MEASURES
+from retour.insights.models import ChasingCell, RollupCell
+from retour.insights.services import rollup
 from retour.insights.services.cost_settings import CostSettingsInvalid, update_cost_settings
 from retour.orders.models import Order
 from retour.refunds.models import DeliveryPrices, RefundRequest
@@ -69,6 +76,7 @@ SETTINGS = {
 
 
 def report(name: str, store: Store, *extra: str) -> dict[str, Any]:
+    """``retour report NAME --json`` over the last 30 days (and today)."""
     today = timezone.localdate(timezone=store.zone)
     out = io.StringIO()
     call_command(
@@ -134,6 +142,7 @@ def store_with_returns(make_order: Callable[..., Order], policy_store: Store) ->
     handling.cancel(
         create_return(fourth.order, [LineRequest(fourth.pk, 1, "size_fit", "unopened")]), actor=None
     )
+    rollup.follow(policy_store)  # never rolled up: rebuilt, as the worker's job does
     return policy_store
 
 
@@ -150,33 +159,49 @@ def test_the_facts_are_what_the_figures_below_are_worked_out_from(store_with_ret
     assert rows["#K1"].tracking_number
 
 
+def values(data: dict[str, Any]) -> dict[str, Any]:
+    return {key: figure["value"] for key, figure in data["figures"].items()}
+
+
+def by(rows: list[dict[str, Any]], key: str) -> dict[str, dict[str, Any]]:
+    return {row[key]: row for row in rows}
+
+
 def test_every_cost_of_the_store_worked_out_by_hand(store_with_returns: Store):
-    figures = report("cost", store_with_returns)
+    data = report("cost", store_with_returns)
+    figures = values(data)
 
     assert (figures["returns"], figures["units"], figures["returned_value"]) == (2, 2, "85.00")
-    assert {name: figures[name] for name in ("labels", "handling", "tracking", "insurance")} == {
+    components = {row["component"]: row["amount"] for row in data["tables"]["components"]}
+    assert components == {
         "labels": "3.20",
         "handling": "1.00",
         "tracking": "0.50",
         "insurance": "0.80",
+        "payment_fees": "1.50",
+        "disposition_loss": "30.00",
+        "fees_charged": "0.00",
     }
-    assert (figures["payment_fees"], figures["disposition_loss"], figures["fees_charged"]) == (
-        "1.50",
-        "30.00",
-        "0.00",
-    )
     assert (figures["net"], figures["net_per_return"], figures["net_per_unit"]) == ("37.00", "18.50", "18.50")
     assert figures["share_of_value"] == "0.4353"  # 37 / 85
-    assert figures["by_reason"]["defective"]["net"] == "37.00"
-    assert figures["by_reason"]["changed_mind"]["net"] == "0.00"
-    assert figures["by_disposition"] == {
-        "refurbish": {"units": 1, "returned_value": "60.00", "loss": "30.00"}
+    assert figures["gross"] == "37.00"
+    reasons = by(data["tables"]["by_reason"], "reason")
+    assert (reasons["defective"]["net"], reasons["defective"]["returns"]) == ("37.00", 1)
+    assert reasons["changed_mind"]["net"] == "0.00"
+    # Both returns are of the store's own lines; the pullover and the scarf share the "" category here.
+    assert [row["seller"] for row in data["tables"]["by_seller"]] == [""]
+    assert data["tables"]["by_seller"][0]["net"] == "37.00"
+    assert by(data["tables"]["by_disposition"], "disposition")["refurbish"] == {
+        "disposition": "refurbish",
+        "name": "refurbished",
+        "units": 1,
+        "returned_value": "60.00",
+        "recovery": "0.5000",
+        "loss": "30.00",
     }
     today = timezone.localdate(timezone=store_with_returns.zone)
-    per_return = net_cost_per_return(
-        store_with_returns, today - timedelta(days=30), today + timedelta(days=1)
-    )
-    assert (per_return.amount, per_return.currency) == (Decimal("18.50"), "EUR")
+    filters = parse_filters(store_with_returns, today - timedelta(days=30), today + timedelta(days=1))
+    assert net_cost_per_return(filters) == Decimal("18.50")
 
 
 def test_the_metrics_contract_keeps_its_own_cost_beside_the_full_one(store_with_returns: Store):
@@ -191,7 +216,8 @@ def test_the_metrics_contract_keeps_its_own_cost_beside_the_full_one(store_with_
 
 
 def test_chasing_worked_out_by_hand(store_with_returns: Store):
-    figures = report("chasing", store_with_returns)
+    data = report("chasing", store_with_returns)
+    figures = values(data)
 
     assert (figures["requested"], figures["to_ship"], figures["shipped"], figures["shipped_share"]) == (
         4,
@@ -199,11 +225,24 @@ def test_chasing_worked_out_by_hand(store_with_returns: Store):
         2,
         "0.6667",
     )
-    assert figures["reminders"] == {"3": {"reminded": 1, "shipped_after": 1, "share": "1.0000"}}
+    assert data["tables"]["reminders"] == [
+        {"reminder": "3", "reminded": 1, "shipped_after": 1, "share": "1.0000"}
+    ]
+    # R1 sent at once (0 days), R2 four days after its approval: 2.0 on average.
+    assert (figures["days_to_ship_mean"], figures["days_to_ship_p90"]) == ("2.0", "4.0")
+    assert [row["returns"] for row in data["tables"]["days_to_ship"]][:5] == [1, 0, 0, 0, 1]
     assert (figures["expired"], figures["expired_value"]) == (1, "60.00")
-    refunds = figures["refunds"]
-    assert (refunds["paid"], refunds["within_14_days"], refunds["after_14_days"]) == (1, 1, 0)
-    assert (refunds["paid_late"], refunds["surcharges_owed"]) == (0, "0.00")
+    assert (figures["refunds_paid"], figures["within_14_days"], figures["after_14_days"]) == (1, 1, 0)
+    assert (figures["paid_late"], figures["surcharges_owed"]) == (0, "0.00")
+    assert data["tables"]["refund_days"][0] == {"days": "0", "returns": 1}
+
+
+def test_a_seller_or_category_keeps_the_returns_with_a_line_of_it(store_with_returns: Store):
+    nobody = report("chasing", store_with_returns, "--category", "garden")
+    assert values(nobody)["requested"] == 0
+    own = report("chasing", store_with_returns, "--seller", store_with_returns.code)
+    assert values(own)["requested"] == 4
+    assert values(report("cost", store_with_returns, "--category", "garden"))["returns"] == 0
 
 
 def test_a_bad_setting_is_refused_with_its_name_and_changes_nothing(store_with_returns: Store):
@@ -217,7 +256,8 @@ def test_a_bad_setting_is_refused_with_its_name_and_changes_nothing(store_with_r
         "recovery_scrap": "Enter a share between 0 and 1.",
         "tracking_cost_per_label": "Enter an amount of zero or more.",
     }
-    assert report("cost", store_with_returns)["tracking"] == "0.50"
+    components = report("cost", store_with_returns)["tables"]["components"]
+    assert by(components, "component")["tracking"]["amount"] == "0.50"
 
 
 def test_the_text_report_speaks_french(store_with_returns: Store):
@@ -235,10 +275,14 @@ def test_the_text_report_speaks_french(store_with_returns: Store):
         stdout=out,
     )
     assert "Coût net\u00a0: 37,00\u00a0€" in out.getvalue()
+    out = io.StringIO()
+    call_command("report", "chasing", "--language", "fr", stdout=out)
+    assert "Retours demandés du " in out.getvalue()
+    assert "Acceptations expirées\u00a0: 1" in out.getvalue()
 
 
 def test_a_period_that_ends_before_it_starts_is_refused(store_with_returns: Store):
-    with pytest.raises(CommandError):
+    with pytest.raises(CommandError, match=r"The end of the period must be a day after its start\."):
         call_command("report", "chasing", "--from", "2026-03-02", "--to", "2026-03-01")
 
 
@@ -252,14 +296,6 @@ def _finance_client(store: Store) -> Client:
 def _period(store: Store) -> dict[str, str]:
     today = timezone.localdate(timezone=store.zone)
     return {"from": (today - timedelta(days=30)).isoformat(), "to": (today + timedelta(days=1)).isoformat()}
-
-
-def test_the_api_gives_the_figures_of_the_command(store_with_returns: Store):
-    client = _finance_client(store_with_returns)
-    for name in ("cost", "chasing"):
-        response = client.get(f"/api/v1/analytics/{name}", _period(store_with_returns))
-        assert response.status_code == 200, response.content
-        assert response.json() == {"currency": "EUR", **report(name, store_with_returns)}
 
 
 def test_the_cost_settings_change_through_the_api_all_or_nothing(store_with_returns: Store):
@@ -278,7 +314,11 @@ def test_the_cost_settings_change_through_the_api_all_or_nothing(store_with_retu
         content_type="application/json",
     )
     assert changed.status_code == 200
-    assert client.get("/api/v1/analytics/cost", _period(store_with_returns)).json()["tracking"] == "0.75"
+    # The rates apply when the page is read: no rollup to write again.
+    components = client.get("/api/v1/analytics/cost", _period(store_with_returns)).json()["tables"][
+        "components"
+    ]
+    assert by(components, "component")["tracking"]["amount"] == "0.75"
 
 
 def test_a_backwards_period_and_a_stranger_are_refused(store_with_returns: Store, api_client: Client):
@@ -296,63 +336,58 @@ def _finance_browser(store: Store) -> Client:
     return client
 
 
-def test_the_pages_and_their_csv_files_give_the_figures_of_the_command(store_with_returns: Store):
-    browser = _finance_browser(store_with_returns)
+@pytest.mark.parametrize("name", ["cost", "chasing"])
+def test_page_csv_api_and_command_give_the_same_numbers(store_with_returns: Store, name: str):
     period = _period(store_with_returns)
-    query = {"start": period["from"], "end": period["to"], "store": store_with_returns.pk}
-    cost = report("cost", store_with_returns)
-    page = browser.get(reverse("backoffice:analytics-cost"), query, HTTP_ACCEPT_LANGUAGE="en")
+    from_command = report(name, store_with_returns)
+    answer = _finance_client(store_with_returns).get(f"/api/v1/analytics/{name}", period)
+    assert answer.status_code == 200, answer.content
+    assert answer.json() == from_command
+    browser = _finance_browser(store_with_returns)
+    page = browser.get(f"/backoffice/analytics/{name}/", period, HTTP_ACCEPT_LANGUAGE="en")
     assert page.status_code == 200
-    text = page.content.decode()
-    assert "Net cost: €37.00 (43.53\u00a0% of the returned value), €18.50 per return." in text
-    assert "<svg" in text
-    assert "Value lost by disposition" in text
-    rows = list(
-        csv.reader(
-            io.StringIO(
-                browser.get(reverse("backoffice:analytics-cost"), {**query, "format": "csv"}).content.decode()
+    html = page.content.decode()
+    assert "<svg" in html
+    built = PAGES[name].build(parse_filters(store_with_returns, period["from"], period["to"]))
+    assert built.as_json() == from_command
+    with translation.override("en"):
+        for figure in built.figures:
+            assert render.shown(figure.value, figure.kind, "EUR") in html
+        for table in built.tables:
+            for shown in render.display_rows(table, "EUR"):
+                for cell in shown:
+                    assert f">{cell}<" in html
+            download = browser.get(
+                f"/backoffice/analytics/{name}/", {**period, "format": "csv", "table": table.key}
             )
-        )
-    )
-    assert rows[1][:2] == ["total", ""]
-    assert dict(zip(rows[0][2:], rows[1][2:], strict=True)) == {key: str(cost[key]) for key in rows[0][2:]}
-    chasing = report("chasing", store_with_returns)
-    rows = list(
-        csv.reader(
-            io.StringIO(
-                browser.get(
-                    reverse("backoffice:analytics-chasing"), {**query, "format": "csv"}
-                ).content.decode()
-            )
-        )
-    )
-    assert ["shipped_share", "", chasing["shipped_share"]] in rows
-    assert ["expired_value", "", chasing["expired_value"]] in rows
+            written = list(csv.reader(io.StringIO(download.content.decode())))
+            assert written[1:] == [
+                [str(row[column.key]) for column in table.columns]
+                for row in from_command["tables"][table.key]
+            ]
 
 
 def test_the_pages_speak_french(store_with_returns: Store):
     browser = _finance_browser(store_with_returns)
     period = _period(store_with_returns)
-    query = {"start": period["from"], "end": period["to"], "store": store_with_returns.pk}
-    with translation.override("fr"):
-        cost_url, chasing_url = reverse("backoffice:analytics-cost"), reverse("backoffice:analytics-chasing")
-    cost = browser.get(cost_url, query, HTTP_ACCEPT_LANGUAGE="fr").content.decode()
-    assert (
-        "Coût net\u00a0: 37,00\u00a0€ (43,53\u00a0% de la valeur retournée), 18,50\u00a0€ par retour." in cost
-    )
-    chasing = browser.get(chasing_url, query, HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    cost = browser.get("/backoffice/analytics/cost/", period, HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "Coût des retours" in cost
+    assert "37,00\u00a0€" in cost
+    assert "43,53\u00a0%" in cost
+    chasing = browser.get(
+        "/backoffice/analytics/chasing/", period, HTTP_ACCEPT_LANGUAGE="fr"
+    ).content.decode()
     assert "Acceptations expirées" in chasing
+    assert "Retours demandés à partir du" in chasing
 
 
 def test_a_page_refuses_a_backwards_period_with_its_reason(store_with_returns: Store):
     browser = _finance_browser(store_with_returns)
     page = browser.get(
-        reverse("backoffice:analytics-cost"),
-        {"start": "2026-03-02", "end": "2026-03-01", "store": store_with_returns.pk},
-        HTTP_ACCEPT_LANGUAGE="en",
+        "/backoffice/analytics/cost/", {"from": "2026-03-02", "to": "2026-03-01"}, HTTP_ACCEPT_LANGUAGE="en"
     )
     assert page.status_code == 200
-    assert "The period must end after it starts." in page.content.decode()
+    assert "The end of the period must be a day after its start." in page.content.decode()
 
 
 def test_a_staff_member_limited_to_another_store_cannot_see_this_ones_costs(
@@ -361,11 +396,35 @@ def test_a_staff_member_limited_to_another_store_cannot_see_this_ones_costs(
     browser = _finance_browser(store_with_returns)
     StaffStore.objects.create(user=User.objects.get(username="finance-page"), store=other_store)
     period = _period(store_with_returns)
-    page = browser.get(
-        reverse("backoffice:analytics-cost"),
-        {"start": period["from"], "end": period["to"], "store": store_with_returns.pk},
-        HTTP_ACCEPT_LANGUAGE="en",
-    )
-    text = page.content.decode()
-    assert "Select a valid choice" in text
-    assert "37.00" not in text
+    for name in ("cost", "chasing"):
+        page = browser.get(f"/backoffice/analytics/{name}/", {**period, "store": store_with_returns.code})
+        assert page.status_code == 404
+
+
+def _rollups(store: Store) -> tuple[set[tuple[Any, ...]], set[tuple[Any, ...]]]:
+    cells = set(RollupCell.objects.filter(store=store).values_list(*CELL_FIELDS))
+    chasing = set(ChasingCell.objects.filter(store=store).values_list(*CHASING_FIELDS))
+    return cells, chasing
+
+
+CELL_FIELDS = ("day", "dimension", "key", "level", "category", "seller", *MEASURES)
+CHASING_FIELDS = ("day", "dimension", "key", "level", "category", "seller", "count", "value", "seconds")
+
+
+def test_following_the_changes_gives_what_a_rebuild_gives(store_with_returns: Store):
+    """The scarf (R2) arrives and is refunded, a new return is asked and reminded: the worker's follow
+    writes the cost cells and the chasing cells a rebuild writes."""
+    r2 = Return.objects.get(order__number="#K2")
+    r2 = handling.receive(r2, actor=None)
+    line = r2.lines.get()
+    r2 = handling.inspect(r2, [handling.Grading(line.pk, "unopened", disposition="liquidate")], actor=None)
+    request, _created = request_refund(r2, idempotency_key="k2")
+    for refund in request.refunds.all():
+        confirm_manual(refund, actor=None)
+    rollup.follow(store_with_returns)
+    followed = _rollups(store_with_returns)
+    assert any(row[1] == "refunded" for row in followed[1])
+    assert values(report("chasing", store_with_returns))["refunds_paid"] == 2
+    assert values(report("cost", store_with_returns))["returns"] == 2
+    rollup.rebuild(store_with_returns)
+    assert followed == _rollups(store_with_returns)

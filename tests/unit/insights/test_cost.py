@@ -211,35 +211,75 @@ def test_no_returns_cost_nothing_and_divide_by_nothing():
     )
 
 
-def _rolled_up(orders: list[Order], returns: list[ReturnRecord]) -> cost.Sums:
-    """The rollup's sums of the whole store (every day, the ``ALL`` scope), as the dashboard reads them."""
+def _from_rollup(
+    orders: list[Order], returns: list[ReturnRecord], level: int = rollup.ALL
+) -> dict[str, object]:
+    """The cost report made from the rollup's cells alone, as the cost page reads them: the ``cost``
+    cells per key, per category, seller and reason; the returns of each category and seller from the
+    ``total`` cells."""
     cells = rollup.build(orders, returns, PARIS, {}, {})
-    everything = [c for k, c in cells.items() if k.dimension == rollup.TOTAL and k.level == rollup.ALL]
-    whole = rollup.total(everything)
-    dispositions: dict[str, rollup.Cell] = {}
-    for key, cell in cells.items():
-        if key.dimension == rollup.DISPOSITION and key.level == rollup.ALL:
-            dispositions.setdefault(key.key, rollup.Cell()).add(cell)
-    return cost.Sums(
-        returns=whole.returns,
-        units=whole.returned_units,
-        returned_value=whole.returned_value,
-        received_units=whole.received_units,
-        labels=whole.labels,
-        fees_charged=whole.fees_charged,
-        labelled_returns=whole.labelled_returns,
-        labelled_value=whole.labelled_value,
-        refunded=whole.refunds_paid,
-        refunded_returns=whole.refunded_returns,
-        dispositions={key: (c.returned_units, c.returned_value) for key, c in dispositions.items()},
+
+    def summed(dimension: str, level: int, by: str) -> dict[str, dict[str, rollup.Cell]]:
+        found: dict[str, dict[str, rollup.Cell]] = {}
+        for key, cell in cells.items():
+            if key.dimension == dimension and key.level == level:
+                group = found.setdefault(getattr(key, by), {})
+                group.setdefault(key.key, rollup.Cell()).add(cell)
+        return found
+
+    def returns_by(level: int, by: str) -> dict[str, int]:
+        return {
+            name: sum(cell.returns for cell in keys.values())
+            for name, keys in summed(rollup.TOTAL, level, by).items()
+        }
+
+    whole = summed(rollup.COST, rollup.ALL, "level").get(rollup.ALL, {})  # type: ignore[call-overload]
+    costs = cost.Costs(
+        total=cost.slice_costs(whole, returns_by(rollup.ALL, "level").get(rollup.ALL, 0), RATES),  # type: ignore[call-overload]
+        by_disposition=cost.disposition_costs(whole, RATES),
     )
+    for table, level_of, by in (
+        (costs.by_category, rollup.CATEGORY, "category"),
+        (costs.by_seller, rollup.SELLER, "seller"),
+    ):
+        returns = returns_by(level_of, by)
+        for name, keys in summed(rollup.COST, level_of, by).items():
+            table[name] = cost.slice_costs(keys, returns[name], RATES)
+    for reason, keys in cost.reasons_of(whole).items():
+        costs.by_reason[reason] = cost.slice_costs(keys, cost.returns_of(keys), RATES)
+    return cost.report(costs, "EUR")
 
 
-def test_the_rollups_sums_give_the_same_total_cost_as_the_returns_themselves():
+def test_the_rollups_cost_cells_give_every_figure_of_the_returns_themselves():
     from_rows = cost.report(cost.compute(ORDERS, RETURNS, MARCH, RATES), "EUR")
-    rolled = cost.report(cost.from_sums(_rolled_up(ORDERS, RETURNS), RATES), "EUR")
+    rolled = _from_rollup(ORDERS, RETURNS)
     assert rolled["net"] == "88.99"
-    for name in ("returns", "units", "returned_value", *cost.COMPONENTS, "net", "net_per_return"):
-        assert rolled[name] == from_rows[name], name
-    assert rolled["by_disposition"] == from_rows["by_disposition"]
-    assert cost.net_per_return(cost.from_sums(_rolled_up(ORDERS, RETURNS), RATES), "EUR") == D("44.50")
+    assert rolled == from_rows
+
+
+def test_a_cost_shared_in_thirds_is_the_same_from_the_rollup():
+    orders = [
+        Order(
+            1,
+            _at(2),
+            (Line(11, 1, D("10.00"), "apparel", ""), Line(12, 2, D("20.00"), "home", "acme")),
+            False,
+            (True,),
+        )
+    ]
+    returns = [
+        ReturnRecord(
+            1,
+            metrics.REFUNDED,
+            (
+                ReturnedLine(11, 1, "size_fit", "refund", D("10.00")),
+                ReturnedLine(12, 2, "defective", "refund", D("20.00"), "liquidate"),
+            ),
+            received=True,
+            refunded=D("30.01"),
+            fees_charged=D("1.00"),
+            label_cost=D("4.01"),
+            labelled=True,
+        )
+    ]
+    assert _from_rollup(orders, returns) == cost.report(cost.compute(orders, returns, MARCH, RATES), "EUR")

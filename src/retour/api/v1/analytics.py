@@ -1,19 +1,16 @@
 """``/api/v1/analytics/``: the analytics' figures, the same as the pages, the CSV files and ``retour report``.
 
-- ``GET cost``: the cost of returns of the orders placed in ``[from, to)`` (``retour report cost``);
-- ``GET chasing``: chasing and refund speed of the returns asked for in ``[from, to)``;
 - ``GET cost-settings`` and ``PUT cost-settings``: the store's cost rates (all or nothing, each bad value
   named);
 - ``GET forecast``: what is owed in refunds now and the cash refunds expected in the next 12 weeks
   (``retour report forecast``); ``GET forecast-backtest``: its WAPE at 1, 4 and 12 weeks.
-- ``GET {name}``: any page of the back office's analytics (``dashboard``, ``return-rates``, ``outcomes``…),
-  its figures and tables as ``retour report NAME --json`` prints them.
+- ``GET {name}``: any page of the back office's analytics (``dashboard``, ``return-rates``, ``outcomes``,
+  ``cost``, ``chasing``…), its figures and tables as ``retour report NAME --json`` prints them.
 """
 
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
 from typing import Any
 
 from django.http import HttpRequest
@@ -26,8 +23,6 @@ from retour.core.errors import DomainError
 from retour.insights import cashflow, forecast_report
 from retour.insights.analytics.base import parse_filters
 from retour.insights.analytics.pages import page
-from retour.insights.chasing_queries import store_chasing
-from retour.insights.cost_queries import Filters, store_cost
 from retour.insights.services.cost_settings import FIELDS, settings_of, update_cost_settings
 
 router = Router(tags=["analytics"])
@@ -38,47 +33,6 @@ CHANGE = "insights.change_insightssettings"
 class PeriodInvalid(DomainError):
     code = "period_invalid"
     status = 422
-
-
-class AnalyticsFilters(Schema):
-    start: date = Field(..., alias="from", description="The period's first day (YYYY-MM-DD).")
-    to: date = Field(..., description="The day after the period (YYYY-MM-DD).")
-    store: str | None = Field(None, max_length=64)
-    seller: str | None = Field(None, max_length=64, description="A seller's code; empty for the store.")
-    category: str | None = Field(None, max_length=64)
-
-    def checked(self) -> tuple[date, date, Filters]:
-        if self.to <= self.start:
-            raise PeriodInvalid(_("The period must end after it starts (“to” after “from”)."))
-        return self.start, self.to, Filters(seller=self.seller, category=self.category)
-
-
-class CostFilters(AnalyticsFilters):
-    handling_cost_per_unit: Decimal | None = Field(None, ge=0, max_digits=19, decimal_places=4)
-
-
-@router.get("/cost", response=dict[str, Any], summary="Cost of returns (orders placed in a period)")
-def cost(request: HttpRequest, filters: Query[CostFilters]) -> dict[str, Any]:
-    """Labels, handling, tracking, insurance, payment fees not given back, value lost by disposition,
-    less the fees shoppers paid: in total, per return, per unit, by category, seller and reason, and as a
-    share of the returned value. Money as decimal strings in the store's currency, ratios to 4 places."""
-    require(request, SEE, _("You may not see the analytics."))
-    store = one_store(request, filters.store)
-    start, end, chosen = filters.checked()
-    found = store_cost(store, start, end, handling_cost=filters.handling_cost_per_unit, filters=chosen)
-    return {"currency": store.currency, **found.as_dict()}
-
-
-@router.get(
-    "/chasing", response=dict[str, Any], summary="Chasing and refund speed (returns asked in a period)"
-)
-def chasing(request: HttpRequest, filters: Query[AnalyticsFilters]) -> dict[str, Any]:
-    """Approval to sending (days), what each reminder brought, expired approvals and their value,
-    request to refund against the legal 14 days, and the late-refund surcharges owed."""
-    require(request, SEE, _("You may not see the analytics."))
-    store = one_store(request, filters.store)
-    start, end, chosen = filters.checked()
-    return {"currency": store.currency, **store_chasing(store, start, end, filters=chosen).as_dict()}
 
 
 class CostSettingsIn(Schema):
@@ -172,7 +126,7 @@ class PageReport(Schema):
     tables: dict[str, list[dict[str, Any]]]
 
 
-# Last: the pages above (cost, chasing, cost-settings) answer their own paths first.
+# Last: the paths above (cost-settings, forecast…) answer first.
 @router.get("/{name}", response=PageReport, summary="An analytics page's figures and tables")
 def analytics_page(request: HttpRequest, name: str, filters: Query[PageFilters]) -> dict[str, Any]:
     """Orders placed in ``[from, to)`` (the store's days) and their returns, per the metrics spec: counts

@@ -211,6 +211,8 @@ class Report:
     filters: Filters
     figures: list[Figure] = field(default_factory=list)
     tables: list[Table] = field(default_factory=list)
+    # What the period's days are of: "orders" placed (every page but one), or returns "requests" made.
+    period_kind: str = "orders"
 
     def table(self, key: str) -> Table:
         return next(table for table in self.tables if table.key == key)

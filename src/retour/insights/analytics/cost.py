@@ -1,38 +1,203 @@
-"""The cost of returns read from the analytics rollup: the total of a period's returns (the dashboard's
-net cost per return), exactly what ``cost_queries.store_cost`` computes from the raw rows for it.
+"""The cost of returns (issue 11, item 3): per return, per unit and in total, by category, seller and
+reason, read from the analytics rollup.
+
+Over the non-void returns of the orders placed in the period (as the metrics count them): return labels,
+handling (received units x the store's cost per unit), tracking and insurance per labelled return,
+payment fees not given back on money refunded to a payment, the value lost by disposition (refurbished,
+liquidated, destroyed, at the store's recovery rates), less the fees shoppers paid. A category, seller or
+reason carries its lines' own handling and loss and their share, by units, of their return's other costs.
+The rollup's ``cost`` cells hold each line's share exactly (``domain.rollup``); the store's rates
+(``services.cost_settings``) are applied when the page is read, so a change of rate shows at once.
 """
 
 from __future__ import annotations
 
 from decimal import Decimal
+from fractions import Fraction
+from typing import Any
 
-from retour.insights.analytics.base import Filters, grouped, total
+from django.utils.translation import gettext_lazy as _
+
+from retour.insights.analytics.base import (
+    Column,
+    Figure,
+    Filters,
+    Kind,
+    Page,
+    Report,
+    Table,
+    breakdown,
+    money,
+    ratio,
+    register,
+    total,
+)
+from retour.insights.charts import Axis, Chart
 from retour.insights.domain import cost, rollup
 from retour.insights.services.cost_settings import cost_settings
 
+NAME = "cost"
+COMPONENT_WORDS = {
+    "labels": _("Return labels"),
+    "handling": _("Handling and restocking"),
+    "tracking": _("Tracking"),
+    "insurance": _("Insurance"),
+    "payment_fees": _("Payment fees not given back"),
+    "disposition_loss": _("Value lost by disposition"),
+    "fees_charged": _("Fees paid by shoppers (taken off)"),
+}
+DISPOSITION_WORDS = {
+    "refurbish": _("refurbished"),
+    "liquidate": _("liquidated"),
+    "scrap": _("destroyed"),
+}
+SLICE_COLUMNS = (
+    Column("returns", _("Returns"), Kind.COUNT),
+    Column("units", _("Units"), Kind.COUNT),
+    Column("returned_value", _("Returned value"), Kind.MONEY),
+    *(Column(key, label, Kind.MONEY) for key, label in COMPONENT_WORDS.items()),
+    Column("net", _("Net cost"), Kind.MONEY),
+    Column("net_per_return", _("Net cost per return"), Kind.MONEY),
+    Column("net_per_unit", _("Net cost per unit"), Kind.MONEY),
+    Column("share_of_value", _("Share of the returned value"), Kind.RATIO),
+)
 
-def rolled_up_sums(filters: Filters) -> cost.Sums:
-    """What the rollup sums over the returns of the orders placed in the filters' period (every line:
-    the seller and category filters share a return's costs among its lines, which the rollup does not)."""
-    whole = Filters(filters.store, filters.start, filters.end)
-    summed = total(whole)
-    dispositions = grouped(whole, rollup.DISPOSITION)
-    return cost.Sums(
-        returns=summed.returns,
-        units=summed.returned_units,
-        returned_value=summed.returned_value,
-        received_units=summed.received_units,
-        labels=summed.labels,
-        fees_charged=summed.fees_charged,
-        labelled_returns=summed.labelled_returns,
-        labelled_value=summed.labelled_value,
-        refunded=summed.refunds_paid,
-        refunded_returns=summed.refunded_returns,
-        dispositions={key: (cell.returned_units, cell.returned_value) for key, cell in dispositions.items()},
+
+def _cost_cells(filters: Filters, *by: str) -> dict[tuple[Any, ...], rollup.Cell]:
+    return breakdown(filters, rollup.COST, (*by, "key"))
+
+
+def costs(filters: Filters) -> cost.Costs:
+    """The exact costs of the filters' period: in total, by category, seller, reason and disposition."""
+    rates = cost_settings(filters.store)
+    whole = {key: cell for (key,), cell in _cost_cells(filters).items()}
+    found = cost.Costs(
+        total=cost.slice_costs(whole, total(filters).returns, rates),
+        by_disposition=cost.disposition_costs(whole, rates),
     )
+    for name, table in (("category", found.by_category), ("seller", found.by_seller)):
+        returns = {key[0]: cell.returns for key, cell in breakdown(filters, rollup.TOTAL, (name,)).items()}
+        grouped: dict[str, dict[str, rollup.Cell]] = {}
+        for (group, key), cell in _cost_cells(filters, name).items():
+            grouped.setdefault(group, {})[key] = cell
+        for group, cells in grouped.items():
+            table[group] = cost.slice_costs(cells, returns.get(group, 0), rates)
+    for reason, cells in cost.reasons_of(whole).items():
+        found.by_reason[reason] = cost.slice_costs(cells, cost.returns_of(cells), rates)
+    return found
 
 
 def net_cost_per_return(filters: Filters) -> Decimal:
-    """The net cost of a return of the filters' period, rounded to the currency's minor unit."""
-    costs = cost.from_sums(rolled_up_sums(filters), cost_settings(filters.store))
-    return cost.net_per_return(costs, filters.currency)
+    """The net cost of a return of the filters' period (the dashboard's card), rounded to the currency's
+    minor unit: the cost page's own figure."""
+    return cost.net_per_return(
+        cost.Costs(
+            total=cost.slice_costs(
+                {key: cell for (key,), cell in _cost_cells(filters).items()},
+                total(filters).returns,
+                cost_settings(filters.store),
+            )
+        ),
+        filters.currency,
+    )
+
+
+def _slice_table(key: str, title: Any, name: str, label: Any, slices: dict[str, Any]) -> Table:
+    rows = [{name: group, **figures} for group, figures in slices.items()]
+    return Table(
+        key,
+        title,
+        (Column(name, label), *SLICE_COLUMNS),
+        rows,
+        chart=Chart(
+            title,
+            Axis("net", str(_("Net cost")), "quantitative"),
+            Axis(name, str(label)),
+            horizontal=True,
+        ),
+        chart_rows=[{**row, name: str(row[name]) or str(_("(none)"))} for row in rows],
+    )
+
+
+def build(filters: Filters) -> Report:
+    currency = filters.currency
+    rates = cost_settings(filters.store)
+    data: dict[str, Any] = cost.report(costs(filters), currency)
+    report = Report(NAME, PAGE.title, filters)
+    report.figures = [
+        Figure("net", _("Net cost"), Kind.MONEY, data["net"]),
+        Figure("net_per_return", _("Net cost per return"), Kind.MONEY, data["net_per_return"]),
+        Figure("net_per_unit", _("Net cost per unit"), Kind.MONEY, data["net_per_unit"]),
+        Figure("share_of_value", _("Share of the returned value"), Kind.RATIO, data["share_of_value"]),
+        Figure("returns", _("Returns"), Kind.COUNT, data["returns"]),
+        Figure("units", _("Returned units"), Kind.COUNT, data["units"]),
+        Figure("returned_value", _("Returned value"), Kind.MONEY, data["returned_value"]),
+        Figure("gross", _("Costs before the fees paid by shoppers"), Kind.MONEY, data["gross"]),
+    ]
+    components = [
+        {"component": key, "name": str(label), "amount": data[key]} for key, label in COMPONENT_WORDS.items()
+    ]
+    report.tables.append(
+        Table(
+            "components",
+            _("What returns cost"),
+            (
+                Column("name", _("Cost")),
+                Column("amount", _("Amount"), Kind.MONEY),
+            ),
+            components,
+            chart=Chart(
+                _("What returns cost"),
+                Axis("amount", str(_("Amount")), "quantitative"),
+                Axis("name", str(_("Cost"))),
+                horizontal=True,
+            ),
+        )
+    )
+    report.tables += [
+        _slice_table("by_category", _("Cost by category"), "category", _("Category"), data["by_category"]),
+        _slice_table("by_seller", _("Cost by seller"), "seller", _("Seller"), data["by_seller"]),
+        _slice_table("by_reason", _("Cost by reason"), "reason", _("Reason"), data["by_reason"]),
+    ]
+    dispositions = [
+        {
+            "disposition": key,
+            "name": str(label),
+            "units": data["by_disposition"].get(key, {}).get("units", 0),
+            "returned_value": data["by_disposition"].get(key, {}).get("returned_value", money(0, currency)),
+            "recovery": ratio(Fraction(rates.recovery_of(key)), 1),
+            "loss": data["by_disposition"].get(key, {}).get("loss", money(0, currency)),
+        }
+        for key, label in DISPOSITION_WORDS.items()
+    ]
+    report.tables.append(
+        Table(
+            "by_disposition",
+            _("Value lost by disposition"),
+            (
+                Column("name", _("Disposition")),
+                Column("units", _("Units"), Kind.COUNT),
+                Column("returned_value", _("Returned value"), Kind.MONEY),
+                Column("recovery", _("Recovery rate"), Kind.RATIO),
+                Column("loss", _("Value lost"), Kind.MONEY),
+            ),
+            dispositions,
+            chart=Chart(
+                _("Value lost by disposition"),
+                Axis("loss", str(_("Value lost")), "quantitative"),
+                Axis("name", str(_("Disposition"))),
+                horizontal=True,
+            ),
+        )
+    )
+    return report
+
+
+PAGE = register(
+    Page(
+        NAME,
+        _("Cost of returns"),
+        build,
+        _("What the returns of the orders placed in a period cost, in total and per return."),
+    )
+)

@@ -3,7 +3,19 @@
 
 from __future__ import annotations
 
-from retour.insights.analytics import dashboard, feedback, health, liability, outcomes, rates
+from retour.insights.analytics import chasing, cost, dashboard, feedback, health, liability, outcomes, rates
 from retour.insights.analytics.base import PAGES, Page, page
 
-__all__ = ["PAGES", "Page", "dashboard", "feedback", "health", "liability", "outcomes", "page", "rates"]
+__all__ = [
+    "PAGES",
+    "Page",
+    "chasing",
+    "cost",
+    "dashboard",
+    "feedback",
+    "health",
+    "liability",
+    "outcomes",
+    "page",
+    "rates",
+]

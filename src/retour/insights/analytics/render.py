@@ -71,9 +71,14 @@ def text(report: Report) -> str:
     """The report as text: its figures, then each table, aligned."""
     currency = report.filters.currency
     filters = report.filters
+    period = (
+        _("Returns asked for from %(start)s to %(last)s, store %(store)s")
+        if report.period_kind == "requests"
+        else _("Orders placed from %(start)s to %(last)s, store %(store)s")
+    )
     out = [
         str(report.title),
-        _("Orders placed from %(start)s to %(last)s, store %(store)s")
+        period
         % {
             "start": filters.start.isoformat(),
             "last": (filters.end - timedelta(days=1)).isoformat(),
@@ -86,7 +91,11 @@ def text(report: Report) -> str:
         out.append(_("Category: %(category)s") % {"category": filters.category or _("(none)")})
     out.append("")
     for figure in report.figures:
-        line = f"{figure.label}: {shown(figure.value, figure.kind, currency)}"
+        # French puts a no-break space before the colon: the pattern is translated.
+        line = _("%(label)s: %(value)s") % {
+            "label": figure.label,
+            "value": shown(figure.value, figure.kind, currency),
+        }
         trend = change(figure, currency)
         if trend:
             line += " (" + _("%(change)s on the previous period") % {"change": trend} + ")"

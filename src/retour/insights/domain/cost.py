@@ -41,6 +41,7 @@ from retour.insights.domain.metrics import (
     in_cohort,
     ratio,
 )
+from retour.insights.domain.rollup import Cell, split_cost_key
 
 ZERO = Fraction(0)
 # Dispositions that sell the item again for less than it was paid, or not at all. Restocked, returned
@@ -368,59 +369,70 @@ def net_per_return(costs: Costs, currency: str) -> Decimal:
     return _round(costs.total.per_return, minor_units(currency))
 
 
-# -- from the rollup's sums ----------------------------------------------------------------------------
+# -- from the rollup's ``cost`` cells -------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class Sums:
-    """What the analytics rollup sums over a period's non-void returns (``insights.domain.rollup``)."""
-
-    returns: int = 0
-    units: int = 0
-    returned_value: Decimal = Decimal(0)
-    received_units: int = 0  # received and not kept: what is handled
-    labels: Decimal = Decimal(0)
-    fees_charged: Decimal = Decimal(0)
-    labelled_returns: int = 0
-    labelled_value: Decimal = Decimal(0)
-    refunded: Decimal = Decimal(0)
-    refunded_returns: int = 0
-    # disposition -> (units, returned value) of the lines it was given.
-    dispositions: Mapping[str, tuple[int, Decimal]] = field(default_factory=dict)
-
-
-def from_sums(sums: Sums, settings: CostSettings) -> Costs:
-    """The total costs of the returns ``sums`` adds up: exactly what ``compute`` gives for them, every
-    cost being linear in what is summed (a return's shared costs, shared out by units, add up to the
-    whole). No breakdown by category, seller or reason: those share a return's costs among its lines."""
-    costs = Costs()
-    total = costs.total
-    total.returns, total.units = sums.returns, sums.units
-    parts = total.sums
-    parts["value"].add(_scaled(sums.returned_value))
-    parts["labels"].add(_scaled(sums.labels))
-    parts["fees_charged"].add(_scaled(sums.fees_charged))
-    parts["handling"].add(sums.received_units * _scaled(settings.handling_per_unit))
-    parts["tracking"].add(sums.labelled_returns * _scaled(settings.tracking_per_label))
-    parts["insurance"].add(
-        sums.labelled_returns * _scaled(settings.insurance_per_label) * SCALE
-        + _scaled(sums.labelled_value) * _scaled(settings.insurance_share_of_value),
-        SCALE,
-    )
-    parts["payment_fees"].add(
-        _scaled(sums.refunded) * _scaled(settings.payment_fee_share)
-        + sums.refunded_returns * _scaled(settings.payment_fee_per_refund) * SCALE,
-        SCALE,
-    )
-    for disposition, (units, value) in sums.dispositions.items():
-        if disposition not in LOSSY_DISPOSITIONS:
-            continue
-        counts = costs.by_disposition.setdefault(disposition, DispositionCounts())
-        counts.units += units
-        counts.value.add(_scaled(value))
+def slice_costs(cells: Mapping[str, Cell], returns: int, settings: CostSettings) -> CostCounts:
+    """A slice's costs (the whole period, a category, a seller, a reason) from its rollup ``cost`` cells
+    summed per key (``rollup.cost_key``), and its number of returns: exactly what ``compute`` gives for
+    the same lines, each cost being linear in what the cells sum (a line's share of its return's cost is
+    the return's cost times its units, over the return's units: the key's ``n``)."""
+    counts = CostCounts(returns=returns)
+    parts = counts.sums
+    handling = _scaled(settings.handling_per_unit)
+    fee_share, fee_fixed = _scaled(settings.payment_fee_share), _scaled(settings.payment_fee_per_refund)
+    tracking = _scaled(settings.tracking_per_label)
+    per_label, value_share = _scaled(settings.insurance_per_label), _scaled(settings.insurance_share_of_value)
+    for key, cell in cells.items():
+        units, disposition, _reason = split_cost_key(key)
+        counts.units += cell.returned_units
+        value = _scaled(cell.returned_value)
+        parts["value"].add(value)
+        parts["labels"].add(_scaled(cell.labels), units)
+        parts["fees_charged"].add(_scaled(cell.fees_charged), units)
+        parts["handling"].add(cell.received_units * handling)
+        parts["tracking"].add(cell.labelled_returns * tracking, units)
+        parts["insurance"].add(
+            cell.labelled_returns * per_label * SCALE + _scaled(cell.labelled_value) * value_share,
+            units * SCALE,
+        )
+        parts["payment_fees"].add(
+            _scaled(cell.refunds_paid) * fee_share + cell.refunded_returns * fee_fixed * SCALE, units * SCALE
+        )
         recovery = settings.recovery_of(disposition)
         if recovery != 1:
-            lost = (_scaled(value) * (recovery.denominator - recovery.numerator), recovery.denominator)
-            counts.lost.add(*lost)
-            parts["disposition_loss"].add(*lost)
-    return costs
+            parts["disposition_loss"].add(
+                value * (recovery.denominator - recovery.numerator), recovery.denominator
+            )
+    return counts
+
+
+def disposition_costs(cells: Mapping[str, Cell], settings: CostSettings) -> dict[str, DispositionCounts]:
+    """The returned value of the lines given a lossy disposition, and what was lost of it, from the
+    ``cost`` cells summed per key."""
+    found: dict[str, DispositionCounts] = {}
+    for key, cell in cells.items():
+        _units, disposition, _reason = split_cost_key(key)
+        if disposition not in LOSSY_DISPOSITIONS:
+            continue
+        counts = found.setdefault(disposition, DispositionCounts())
+        value = _scaled(cell.returned_value)
+        counts.units += cell.returned_units
+        counts.value.add(value)
+        recovery = settings.recovery_of(disposition)
+        if recovery != 1:
+            counts.lost.add(value * (recovery.denominator - recovery.numerator), recovery.denominator)
+    return found
+
+
+def reasons_of(cells: Mapping[str, Cell]) -> dict[str, dict[str, Cell]]:
+    """The ``cost`` cells (key -> cell) grouped by their reason, and that reason's number of returns."""
+    found: dict[str, dict[str, Cell]] = {}
+    for key, cell in cells.items():
+        found.setdefault(split_cost_key(key)[2], {})[key] = cell
+    return found
+
+
+def returns_of(cells: Mapping[str, Cell]) -> int:
+    """A reason's returns: its ``cost`` cells count a return once per reason (see ``rollup``)."""
+    return sum(cell.returns for cell in cells.values())

@@ -25,12 +25,20 @@ lines: line figures only).
 For the cost of returns, beside their money: ``labelled_returns`` (returns sent with a prepaid label),
 ``labelled_value`` (their returned value) and ``refunded_returns`` (returns that paid money back).
 
+The ``cost`` dimension lets the cost of returns share a return's costs among its lines by units, exactly:
+its key is ``cost_key(n, disposition, reason)``, ``n`` the units of the whole return, and its cells hold
+the scope's returned lines of that reason and disposition (``returned_units``, ``returned_value``,
+``received_units``) and the return's money *times those lines' units* (``labels``, ``fees_charged``,
+``refunds_paid``, ``labelled_value``; ``labelled_returns`` and ``refunded_returns`` count units): divided
+by ``n``, the lines' share. ``returns`` there counts a return once per reason and scope (in the cell of
+its first line of that reason), so a reason's returns are the sum of its keys.
+
 Everything here is exact (``Decimal`` sums); rounding happens once, when a page shows a figure.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, fields
 from datetime import date
 from decimal import Decimal
@@ -50,9 +58,10 @@ PRODUCT = "product"
 REASON = "reason"
 OUTCOME = "outcome"
 DISPOSITION = "disposition"
+COST = "cost"
 # Dimensions of the order as a whole: every figure, returns and their money included.
 ORDER_DIMENSIONS = (TOTAL, SEGMENT, COUNTRY, CHANNEL, PAYMENT)
-DIMENSIONS = (*ORDER_DIMENSIONS, PRODUCT, REASON, OUTCOME, DISPOSITION)
+DIMENSIONS = (*ORDER_DIMENSIONS, PRODUCT, REASON, OUTCOME, DISPOSITION, COST)
 
 # Scopes of lines a cell counts.
 LINE, CATEGORY, SELLER, ALL = 0, 1, 2, 3
@@ -88,6 +97,17 @@ def scopes(category: str, seller: str) -> tuple[Scope, ...]:
         Scope(SELLER, "", seller),
         Scope(ALL, "", ""),
     )
+
+
+def cost_key(return_units: int, disposition: str, reason: str) -> str:
+    """The key of a ``cost`` cell: the return's units, the lines' disposition and reason (last: a reason
+    is the shopper's or another tool's word, and may hold anything)."""
+    return f"{return_units}|{disposition}|{reason}"
+
+
+def split_cost_key(key: str) -> tuple[int, str, str]:
+    units, disposition, reason = key.split("|", 2)
+    return int(units), disposition, reason
 
 
 class CellKey(NamedTuple):
@@ -225,6 +245,7 @@ def build(
                 target.labelled_value += labelled_value
                 target.refunded_returns += record.refunded > 0
         touched_by_order.setdefault(order.id, set()).update(touched)
+        _cost_cells(record, [lines[r.order_line][0] for r in record.lines], day, cell)
         marks = returned.setdefault(order.id, set())
         for returned_line in record.lines:
             line = lines[returned_line.order_line][0]
@@ -265,6 +286,40 @@ def build(
         for dimension, key, scope in marks:
             cell(day, dimension, key, scope).returned_orders += 1
     return {CellKey._make(name): figures for name, figures in cells.items()}
+
+
+def _cost_cells(
+    record: metrics.ReturnRecord,
+    sold: list[metrics.Line],
+    day: date,
+    cell: Callable[[date, str, str, Scope], Cell],
+) -> None:
+    """A non-void return's ``cost`` cells: each line, in each scope it counts in, with the return's money
+    weighted by the line's units (see the module's text)."""
+    units = sum(line.quantity for line in record.lines)
+    if not units:
+        return
+    labelled_value = sum((line.amount for line in record.lines), ZERO) if record.labelled else ZERO
+    refunded = record.refunded > 0
+    counted: set[tuple[str, Scope]] = set()
+    for returned_line, line in zip(record.lines, sold, strict=True):
+        quantity = returned_line.quantity
+        received = quantity if record.received and returned_line.resolution != metrics.KEEP else 0
+        key = cost_key(units, returned_line.disposition, returned_line.reason)
+        for scope in scopes(line.category, line.seller):
+            target = cell(day, COST, key, scope)
+            if (returned_line.reason, scope) not in counted:
+                counted.add((returned_line.reason, scope))
+                target.returns += 1
+            target.returned_units += quantity
+            target.returned_value += returned_line.amount
+            target.received_units += received
+            target.labels += record.label_cost * quantity
+            target.fees_charged += record.fees_charged * quantity
+            target.refunds_paid += record.refunded * quantity
+            target.refunded_returns += quantity if refunded else 0
+            target.labelled_returns += quantity if record.labelled else 0
+            target.labelled_value += labelled_value * quantity
 
 
 def total(cells: Iterable[Cell]) -> Cell:

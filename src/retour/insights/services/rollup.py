@@ -3,7 +3,8 @@
 The rollup is derived data. ``refresh_days`` writes again the cells of some order days from the facts;
 ``rebuild`` does it for every day of a store; ``follow`` (the worker's job, every minute) finds the order
 days whose facts changed since it last looked (orders changed, returns moving, past returns imported,
-refunds paid, ledger postings, store credit spent) and refreshes only those. A day is always written
+refunds paid, ledger postings, store credit spent) and refreshes only those. Both keep the chasing
+rollup too (``chasing_rollup``: returns by the day they were asked for). A day is always written
 whole, in one transaction, from the same computation, so following the changes and rebuilding give the
 same cells.
 
@@ -33,6 +34,7 @@ from retour.core.bulk import insert_rows
 from retour.insights import queries
 from retour.insights.domain import metrics, rollup
 from retour.insights.models import PastReturn, RolledUpOrder, RollupCell, RollupState
+from retour.insights.services import chasing_rollup
 from retour.orders.models import Order, OrderLine, Payment
 from retour.refunds.models import LedgerTransaction, Refund, StoreCreditMovement
 from retour.returns.models import Return
@@ -274,6 +276,7 @@ def rebuild(store: Store, *, now: datetime | None = None) -> int:
         RolledUpOrder.objects.filter(store=store).delete()
         if bounds is not None:
             written = refresh_days(store, _all_days(*bounds))
+        written += chasing_rollup.rebuild(store)
         RollupState.objects.update_or_create(
             store=store, defaults={"checked_until": now, "rebuilt_at": now, "version": uuid4().hex}
         )
@@ -360,6 +363,7 @@ def follow(store: Store, *, now: datetime | None = None) -> int:
     zone = store.zone
     new = [row for row in new_orders(store, since) if row[2].astimezone(zone).date() not in days]
     written = refresh_days(store, days) + add_orders(store, new)
+    written += chasing_rollup.refresh_days(store, chasing_rollup.changed_days(store, since))
     changes: dict[str, object] = {"checked_until": now}
     if written:
         changes["version"] = uuid4().hex

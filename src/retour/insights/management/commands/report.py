@@ -19,7 +19,6 @@ from retour.catalog.services import StoreNotFound, find_store
 from retour.core.management.base import BaseCommand
 from retour.insights import cashflow, forecast_report, text_report
 from retour.insights.analytics.command import add_page_parsers, run_page_report
-from retour.insights.cost_report import COST_REPORTS, add_cost_parsers, run_cost_report
 from retour.insights.queries import store_metrics
 
 
@@ -70,7 +69,6 @@ class Command(BaseCommand):
             type=_cost,
             help=_("What handling one received unit costs, for this report (default: the store's setting)."),
         )
-        add_cost_parsers(sub, parser, _day, _cost)
         add_page_parsers(sub, parser, _day)
 
         for name, text in (
@@ -104,9 +102,6 @@ class Command(BaseCommand):
             store = find_store(options["store"])
         except StoreNotFound as error:
             raise CommandError(error.message) from None
-        if options["report"] in COST_REPORTS:
-            run_cost_report(store, options, self.stdout.write)
-            return
         if options["report"] in ("forecast", "forecast-backtest"):
             self._cash(store, options)
             return
