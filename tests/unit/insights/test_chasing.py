@@ -21,7 +21,7 @@ from decimal import Decimal
 
 import pytest
 
-from retour.insights.domain import chasing
+from retour.insights.domain import chasing, rollup
 from retour.insights.domain.chasing import Chase, Reminder
 
 pytestmark = pytest.mark.unit
@@ -114,3 +114,40 @@ def test_nothing_asked_for_gives_zeros_not_errors():
 def test_percentiles_take_the_nearest_rank():
     assert chasing.percentile([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], chasing.Fraction(9, 10)) == 9
     assert chasing.percentile([5], chasing.Fraction(9, 10)) == 5
+
+
+def test_the_rollups_cells_count_a_return_once_in_each_scope_its_lines_touch():
+    """A return of an apparel line sold by the store and a home line sold by acme counts once in all
+    lines, in each category, each seller and each category of a seller; its cells of one scope give the
+    figures of the returns of that scope."""
+    both = _chase(
+        to_ship=True, shipped_at=_day(2), lines=(("apparel", ""), ("home", "acme"), ("home", "acme"))
+    )
+    home = _chase(refund_paid_on=date(2026, 3, 5), lines=(("home", "acme"),))
+    cells = chasing.cells([both, home])
+
+    def scope(level: int, category: str, seller: str) -> dict[tuple[str, str], chasing.Tally]:
+        summed: dict[tuple[str, str], chasing.Tally] = {}
+        for (_day_of, dimension, key, (lvl, cat, sel)), tally in cells.items():
+            if (lvl, cat, sel) == (level, category, seller):
+                summed.setdefault((dimension, key), chasing.Tally()).add(tally)
+        return summed
+
+    everything = chasing.report(chasing.summarize(scope(rollup.ALL, "", "")), "EUR")
+    assert everything == chasing.report(chasing.compute([both, home]), "EUR")
+    assert everything["requested"] == 2
+    apparel = chasing.report(chasing.summarize(scope(rollup.CATEGORY, "apparel", "")), "EUR")
+    assert (apparel["requested"], apparel["shipped"]) == (1, 1)
+    acme_home = chasing.report(chasing.summarize(scope(rollup.LINE, "home", "acme")), "EUR")
+    assert acme_home["requested"] == 2
+    assert acme_home["refunds"] == chasing.report(chasing.compute([both, home]), "EUR")["refunds"]
+    assert {key[0] for key in cells} == {ASKED}
+
+
+def test_the_days_to_ship_are_whole_hours_but_their_mean_is_exact():
+    sent = _chase(to_ship=True, shipped_at=_day(0) + timedelta(hours=3, minutes=59))
+    days = chasing.report(chasing.compute([sent]), "EUR")["days_to_ship"]
+    assert isinstance(days, dict)
+    # 3 h 59 min: the median counts 3 whole hours (0.125 day: 0.1), the mean the minutes too (0.166: 0.2).
+    assert (days["median"], days["p90"], days["mean"]) == ("0.1", "0.1", "0.2")
+    assert days["histogram"][0] == 1

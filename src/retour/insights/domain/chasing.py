@@ -4,14 +4,18 @@ Pure and exact, over the returns requested in a period (``Chase`` records, read 
 timeline and refund requests):
 
 - ``to_ship``: approved returns with something to send back; ``shipped``: those whose parcel left (the
-  first ``in_transit`` or ``received`` after the approval); the days from approval to shipping: mean,
-  median, 90th percentile (nearest rank) and a histogram by whole day (the last bucket holds the rest);
+  first ``in_transit`` or ``received`` after the approval); the days from approval to shipping: mean
+  (exact), median and 90th percentile (nearest rank) of whole hours, and a histogram by whole day (the
+  last bucket holds the rest);
 - per reminder (by the day after approval it was sent on): the returns reminded, and those shipped after
   it and before any next reminder, with that share; and those shipped before any reminder;
 - ``expired``: approvals that expired unsent, and the paid value of their units;
 - refunds: returns whose refund was paid in full, the days from the request (the store's day) to the
   payment, how many within the legal 14 days and how many after; those paid after their legal deadline
   (a withdrawal's ``refund_due_by``), and the late-refund surcharges owed (France, L242-4).
+
+Each return counts as ``tallies`` (figure, key, count/value/seconds); ``cells`` sums them per request
+day and scope of lines (the chasing rollup), ``summarize`` turns the sums of a period back into figures.
 """
 
 from __future__ import annotations
