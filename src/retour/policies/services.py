@@ -364,19 +364,24 @@ def redecide_at_inspection(
     *,
     when: Any,
     amounts: Callable[[Decision], Decision] | None = None,
+    order_line_id: int | None = None,
 ) -> tuple[PolicyDecision, Text]:
     """Decide again from the graded condition, under the version the request was decided under.
 
     Both decisions are kept (the new one points to the request's); the returned text explains, in
     English and French, the difference from what the shopper was told: the stored request decision, not
     a decision made again now. ``amounts`` gives the new decision the amounts its return line refunds (as
-    the request's were quoted for the whole return) before it is stored and compared.
+    the request's were quoted for the whole return) before it is stored and compared. ``order_line_id``:
+    the legal floor runs to that line's extended guarantee end, as at request time (``decide_line``).
     """
     if request.stage != PolicyDecision.Stage.REQUEST:
         raise PolicyInvalid(_("Only a decision made at request time can be revised at inspection."))
     reported = facts_of(request)
     graded = stages.at_inspection(reported, graded_condition)
-    after = decide(request.version, graded)
+    if order_line_id is None:
+        after = decide(request.version, graded)
+    else:
+        after = decide_line(request.version, graded, order_line_id)
     if amounts is not None:
         after = amounts(after)
     row = record(

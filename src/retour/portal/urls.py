@@ -23,6 +23,7 @@ urlpatterns = [
     path("returns/<str:number>/photos/<int:photo_id>/", returns.photo, name="photo"),
     path("repairs/<str:number>/", repairs.repair_page, name="repair"),
     path("repairs/<str:number>/choose/", repairs.choose, name="repair_choose"),
+    path("repairs/<str:number>/pay/", repairs.pay, name="repair_pay"),
     path("brand/<slug:code>/theme.css", branding.theme, name="theme"),
     path("brand/<slug:code>/logo", branding.logo, name="logo"),
     path("healthz", health.health, name="health"),

@@ -109,8 +109,10 @@ class Refund(models.Model):
 
 
 class Charge(models.Model):
-    """Money a shopper pays: a dearer exchange's difference, or an instant exchange whose return never
-    came. Made once per idempotency key; once collected, it is a payment of the exchange order."""
+    """Money a shopper pays: a dearer exchange's difference, an instant exchange whose return never came,
+    or a repair out of guarantee (its accepted quote, or the diagnosis fee of a declined one). Made once
+    per idempotency key; once collected, it is a payment of ``order`` (the exchange order; a repair's
+    original order). Exactly one of ``exchange`` and ``repair`` says what it is for."""
 
     class Status(models.TextChoices):
         PENDING = "pending", _("pending")
@@ -120,13 +122,29 @@ class Charge(models.Model):
     class Reason(models.TextChoices):
         DIFFERENCE = "difference", _("price difference")
         UNRETURNED = "unreturned", _("instant exchange not returned")
+        REPAIR_QUOTE = "repair_quote", _("repair quote accepted")
+        DIAGNOSIS_FEE = "diagnosis_fee", _("diagnosis fee of a declined quote")
 
     store = models.ForeignKey(Store, on_delete=models.PROTECT, related_name="+", verbose_name=_("store"))
     exchange = models.ForeignKey(
-        Exchange, on_delete=models.PROTECT, related_name="charges", verbose_name=_("exchange")
+        Exchange,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="charges",
+        verbose_name=_("exchange"),
+    )
+    # By name: repairs is downstream of refunds (it opens its charges through refunds' services).
+    repair = models.ForeignKey(
+        "repairs.Repair",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="charges",
+        verbose_name=_("repair"),
     )
     order = models.ForeignKey(
-        Order, on_delete=models.PROTECT, related_name="charges", verbose_name=_("exchange order")
+        Order, on_delete=models.PROTECT, related_name="charges", verbose_name=_("order charged")
     )
     reason = models.CharField(_("reason"), max_length=16, choices=Reason.choices)
     gateway = models.CharField(_("gateway"), max_length=32)
@@ -161,6 +179,15 @@ class Charge(models.Model):
         verbose_name_plural = _("charges")
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["status"], name="charge_status")]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(exchange__isnull=False, repair__isnull=True)
+                    | models.Q(exchange__isnull=True, repair__isnull=False)
+                ),
+                name="charge_for_exchange_or_repair",
+            )
+        ]
 
     def __str__(self) -> str:
         # staff read this (admin links, checkboxes): the amount rounded to its currency, the status labelled

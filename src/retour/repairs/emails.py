@@ -4,6 +4,7 @@ notifications' mailer by the worker (one row per event: sending twice sends once
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from babel.dates import format_date
@@ -44,6 +45,26 @@ MESSAGES: dict[str, tuple[Any, Any, Any]] = {
         _("A quote for your repair %(number)s"),
         _("This repair is not covered by the legal guarantee: it costs %(quote)s."),
         _("Accept or decline the quote on your repair's page."),
+    ),
+    "quote_accepted": (
+        _("You accepted the quote for your repair %(number)s"),
+        _("You accepted the quote: %(due)s is due for the repair, charged as you paid for the order."),
+        _("The repair follows; expected by %(expected)s."),
+    ),
+    "quote_declined": (
+        _("You declined the quote for your repair %(number)s"),
+        _("You declined the quote: the item is sent back to you unrepaired. Diagnosis fee: %(fee)s."),
+        _("It is sent back to you next; expected by %(expected)s."),
+    ),
+    "charge_succeeded": (
+        _("Payment received for your repair %(number)s"),
+        _("We received your payment of %(charged)s for your repair."),
+        _("You can follow your repair on its page."),
+    ),
+    "charge_failed": (
+        _("The payment for your repair %(number)s failed"),
+        _("We could not collect %(charged)s for your repair."),
+        _("Pay again on your repair's page."),
     ),
     "repaired": (
         _("Your item is repaired (%(number)s)"),
@@ -87,6 +108,10 @@ def _day(value: date | None, language: str) -> str:
     return format_date(value, "long", locale=LOCALES[language]) if value else ""
 
 
+def _money(amount: Any, currency: str, locale: str) -> str:
+    return Money(Decimal(str(amount or 0)), currency).rounded().format(locale)
+
+
 def queue(event: RepairEvent) -> RepairNotification | None:
     """The notification for ``event``, made once, its sending queued for the worker after the commit."""
     if event.kind not in MESSAGES:
@@ -115,6 +140,7 @@ def render(event: RepairEvent) -> Email:
     nxt = clock.expected_next(event.to_state or repair.state, event.at.date(), deadline_of(repair))
     with translation.override(language):
         quote = repair.quote
+        locale = LOCALES[language]
         values = {
             "number": repair.number,
             "due": _day(repair.due_on, language),
@@ -123,7 +149,11 @@ def render(event: RepairEvent) -> Email:
             "diagnosis": repair.diagnosis,
             "quote": quote.rounded().format(LOCALES[language]) if isinstance(quote, Money) else "",
             "tracking": repair.tracking_back,
+            "charged": _money(event.data.get("amount"), repair.currency, locale),
         }
+        if event.kind == "quote_accepted":  # what the answer made due, not the repair's deadline
+            values["due"] = _money(event.data.get("due"), repair.currency, locale)
+        values["fee"] = _money(event.data.get("fee"), repair.currency, locale)
         context = {
             "repair": repair,
             "headline": str(headline) % values,

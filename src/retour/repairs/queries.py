@@ -5,24 +5,26 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import Q, QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from retour.catalog.models import Variant
 from retour.core.money import Money
+from retour.refunds.models import Charge
 from retour.repairs.domain import clock, states
 from retour.repairs.domain.states import State
 from retour.repairs.models import GuaranteeExtension, Repair, Repairer, RepairEvent
-from retour.repairs.services import replacing
+from retour.repairs.services import paying, replacing
 from retour.repairs.services.timeline import deadline_of, local_today
 from retour.returns.models import Return, ReturnPhoto
 from retour.sellers.services import accounts
 
 # The steps a shopper reads about (the staff-only warning is not one).
-SHOPPER_EVENTS = frozenset(State) | {"guarantee_extended"}
+SHOPPER_EVENTS = frozenset(State) | {"guarantee_extended", "charge_succeeded", "charge_failed"}
 
 
 @dataclass(frozen=True)
@@ -31,6 +33,18 @@ class Step:
     kind: str
     label: str
     why: str
+
+
+@dataclass(frozen=True)
+class ChargeLine:
+    """A charge of the repair as the shopper and the API read it."""
+
+    reason: str
+    reason_label: str
+    amount: Money
+    status: str
+    status_label: str
+    at: datetime
 
 
 @dataclass(frozen=True)
@@ -48,6 +62,9 @@ class Journey:
     extension: GuaranteeExtension | None
     photos: list[ReturnPhoto]
     variants: list[Variant]  # what a replacement may be, in stock now (when one is offered)
+    charges: list[ChargeLine]  # what the shopper's answer to a quote charged, each with its status
+    charged: Money | None  # collected so far (None: nothing was ever charged)
+    unpaid: Money | None  # what a failed charge left to pay again (None: nothing)
 
 
 def label(state: str) -> str:
@@ -92,12 +109,41 @@ def journey(repair: Repair, now: datetime | None = None) -> Journey:
         extension=GuaranteeExtension.objects.filter(repair=repair).first(),
         photos=list(ReturnPhoto.objects.filter(line_id=repair.line_id).order_by("id")),
         variants=replacing.in_stock_variants(repair) if State.REPLACEMENT_CHOSEN.value in choices else [],
+        **_payment(repair),
+    )
+
+
+def _payment(repair: Repair) -> dict[str, Any]:
+    made = [_line(c) for c in paying.charges(repair)]
+    collected = sum((c.amount for c in made if c.status == "succeeded"), Money.zero(repair.currency))
+    rest = paying.outstanding(repair) if made else Money.zero(repair.currency)
+    return {
+        "charges": made,
+        "charged": collected if made else None,
+        "unpaid": rest if rest.amount > 0 and made and made[-1].status == "failed" else None,
+    }
+
+
+def _line(charge: Charge) -> ChargeLine:
+    return ChargeLine(
+        reason=charge.reason,
+        reason_label=str(charge.get_reason_display()),
+        amount=Money(charge.amount, charge.currency),
+        status=charge.status,
+        status_label=str(charge.get_status_display()),
+        at=charge.created_at,
     )
 
 
 def _event_label(event: RepairEvent) -> str:
     if event.kind == "guarantee_extended":
         return _("Legal guarantee extended until %(until)s") % {"until": event.data.get("until", "")}
+    if event.kind in ("charge_succeeded", "charge_failed"):
+        amount = Money(Decimal(str(event.data.get("amount") or 0)), event.data.get("currency") or "EUR")
+        template = (
+            _("Paid: %(amount)s") if event.kind == "charge_succeeded" else _("Payment failed: %(amount)s")
+        )
+        return template % {"amount": amount.rounded().format((translation.get_language() or "en")[:2])}
     return label(event.kind)
 
 

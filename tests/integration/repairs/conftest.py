@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from integration.refunds.conftest import fake_stripe  # noqa: F401 (Stripe's fake, as refunds' tests use it)
 from retour.catalog.models import Store
 from retour.orders.models import Order
 from retour.repairs.models import Repairer, RepairRule

@@ -131,8 +131,28 @@ def test_past_the_thirty_days_the_shopper_may_take_a_refund_and_staff_were_warne
     Repair.objects.filter(pk=repair.pk).update(due_on=timezone.localdate() + timedelta(days=3))
     assert deadlines.warn_staff() == 1
     assert deadlines.warn_staff() == 0  # once
-    assert [m["To"] for m in smtp.messages if "deadline" in str(m["Subject"])] == ["boss@example.com"]
+    warned = [m for m in smtp.messages if "délai" in str(m["Subject"])]  # the store's French
+    assert [m["To"] for m in warned] == ["boss@example.com"]
+    assert str(warned[0]["Subject"]) == "1 réparation approche de son délai"
+    body = warned[0].get_body(("plain",)).get_content()
+    assert repair.number in body
+    assert "à rendre au plus tard le" in body
 
     Repair.objects.filter(pk=repair.pk).update(due_on=timezone.localdate() - timedelta(days=1))
     chosen = steps.update(repair, "refund_chosen", role=SHOPPER)
     assert chosen.state == "refund_chosen"
+
+
+def test_staff_of_an_english_store_are_warned_in_english(old_order, workshop, smtp, django_user_model):
+    from django.contrib.auth.models import Permission
+
+    boss = django_user_model.objects.create_user("boss", "boss@example.com", is_staff=True)
+    boss.user_permissions.add(Permission.objects.get(codename="change_repair"))
+    repair = Repair.objects.get(ret=ask_repair(old_order))
+    repair.store.languages = "en,fr"
+    repair.store.save(update_fields=["languages"])
+    Repair.objects.filter(pk=repair.pk).update(due_on=timezone.localdate() + timedelta(days=2))
+    assert deadlines.warn_staff() == 1
+    (warning,) = [m for m in smtp.messages if "deadline" in str(m["Subject"])]
+    assert str(warning["Subject"]) == "1 repair is near its deadline"
+    assert f"{repair.number}: due by " in warning.get_body(("plain",)).get_content()

@@ -19,11 +19,13 @@ import pytest
 from django.core.files.base import ContentFile
 from django.test import Client
 from django.urls import URLPattern, get_resolver
+from django.utils import timezone
 
 from integration.sellers.conftest import Marketplace, seller_user
 from retour.api.models import ApiToken
 from retour.api.v1 import api
 from retour.claims.models import Claim, ClaimPhoto
+from retour.repairs.models import Repair, Repairer
 
 pytestmark = pytest.mark.django_db
 PARAM = re.compile(r"\{(\w+)\}")
@@ -63,6 +65,7 @@ BODIES: dict[str, dict[str, Any]] = {
     "quote": {"amount": "10.00"},
     "accept": {},
     "decline": {},
+    "pay": {},  # /api/v1/repairs/{number}/pay
     "verdict": {"verdict": "fraud"},
     "observations": {"received_weight_grams": 10},
     "{endpoint_id}": {},  # DELETE /api/v1/webhooks/endpoints/{endpoint_id}
@@ -125,8 +128,8 @@ def _api_values(path: str, market: Marketplace) -> tuple[list[dict[str, Any]], d
         return [{"name": "sellers"}, {"name": "returns"}], {"name": "nope"}
     if path.startswith("/api/v1/sellers/"):
         return [{"code": c} for c in foreign["code"]], {"code": "nope"}
-    if path.startswith("/api/v1/repairs/"):  # repairs sent to another seller, or to the marketplace
-        return [{"number": n} for n in foreign["return"]], {"number": MISSING["number"]}
+    if path.startswith("/api/v1/repairs/"):  # repairs sent to another seller, or to the store's workshop
+        return [{"number": r.number} for r in _repairs(market)[1:]], {"number": MISSING["number"]}
     if path.startswith("/api/v1/carriers/returns/"):  # labels of returns that are not the seller's own
         return [{"number": n} for n in foreign["return"]], {"number": MISSING["number"]}
     if path.startswith("/api/v1/return-addresses/"):  # the store's warehouses: staff's, refused to any seller
@@ -139,6 +142,35 @@ def _api_values(path: str, market: Marketplace) -> tuple[list[dict[str, Any]], d
         f"{path} names an object ({names}): add its row to _api_values in tests/integration/sellers/"
         "test_isolation.py (what a seller must not reach, and a missing one)"
     )
+
+
+def _repairs(market: Marketplace) -> list[Repair]:
+    """A repair routed to each of Atelier Nord (its own), Maison Sud and the store's workshop, made once."""
+    made = []
+    for side, kind in ((market.nord, "seller"), (market.sud, "seller"), (market.own, "workshop")):
+        line = side.ret.lines.get()
+        found = Repair.objects.filter(line=line).first()
+        if found is None:
+            seller = side.seller if kind == "seller" else None
+            repairer, _new = Repairer.objects.get_or_create(
+                store=market.store,
+                code=seller.code if seller else "atelier",
+                defaults={"name": "Atelier", "kind": kind, "seller": seller, "address": "1 rue de l'Atelier"},
+            )
+            now = timezone.now()
+            found = Repair.objects.create(
+                store=market.store,
+                ret=side.ret,
+                line=line,
+                repairer=repairer,
+                state="sent",
+                currency="EUR",
+                requested_at=now,
+                due_on=now.date(),
+                state_since=now,
+            )
+        made.append(found)
+    return made
 
 
 def _call(client: Client, method: str, path: str, values: dict[str, Any]) -> tuple[int, str]:
@@ -200,6 +232,14 @@ def test_a_seller_token_reaches_no_other_sellers_object_through_any_api_operatio
     assert [item["number"] for item in returns["items"]] == [own.ret.number]
     lines = nord_api.get(f"/api/v1/orders/{quote(marketplace.mixed.number)}").json()["lines"]
     assert [line["seller"] for line in lines] == ["atelier-nord"]  # the mixed order: its own line only
+    # A seller-repairer lists and moves the repairs routed to it, and records no shopper's answer.
+    mine = _repairs(marketplace)[0]
+    assert [r["number"] for r in nord_api.get("/api/v1/repairs").json()] == [mine.number]
+    moved = nord_api.post(
+        f"/api/v1/repairs/{mine.number}/status", {"state": "received"}, content_type="application/json"
+    )
+    assert (moved.status_code, moved.json()["state"]) == (200, "received")
+    assert nord_api.post(f"/api/v1/repairs/{mine.number}/accept").status_code == 403
 
 
 def _page_rows(market: Marketplace) -> dict[str, tuple[str, list[dict[str, Any]], dict[str, Any]]]:

@@ -1,6 +1,9 @@
 """``/api/v1/repairs``: list and show repairs, move one a step (staff; a seller's token for the repairs
-sent to that seller, as their repairer), quote a repair out of guarantee, and record the shopper's answer
-to a quote. A token bound to a store reaches that store's repairs only; another's is not found."""
+sent to that seller, as their repairer), quote a repair out of guarantee, record the shopper's answer to a
+quote (charged once: the quote, or a declined quote's diagnosis fee) and pay again after a failed charge.
+A token bound to a store reaches that store's repairs only; another's is not found. A seller's token
+reaches the repairs sent to it as the seller portal does (queries.for_repairer_user), and no shopper's
+answer or payment."""
 
 from __future__ import annotations
 
@@ -10,15 +13,16 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
+from ninja import Header, Router, Schema
+from ninja.responses import Status
 
 from retour.api.scope import seller_scope, store_scope
-from retour.api.v1.returns import require
+from retour.api.v1.returns import require, require_staff
 from retour.repairs import queries
 from retour.repairs.domain.states import REPAIRER, SHOPPER, STAFF
 from retour.repairs.errors import RepairNotFound
 from retour.repairs.models import Repair
-from retour.repairs.services import steps
+from retour.repairs.services import paying, steps
 
 router = Router(tags=["repairs"])
 
@@ -28,6 +32,14 @@ class StepOut(Schema):
     kind: str
     label: str
     why: str
+
+
+class ChargeOut(Schema):
+    reason: str
+    amount: str
+    currency: str
+    status: str
+    at: datetime
 
 
 class RepairOut(Schema):
@@ -54,6 +66,9 @@ class RepairOut(Schema):
     tracking_back: str
     replacement_order: str | None
     guarantee_extended_until: date | None
+    charges: list[ChargeOut]
+    charged: str | None
+    unpaid: str | None
     steps: list[StepOut]
 
 
@@ -94,15 +109,26 @@ def out(repair: Repair) -> RepairOut:
         tracking_back=repair.tracking_back,
         replacement_order=repair.replacement_order.number if repair.replacement_order else None,
         guarantee_extended_until=j.extension.until if j.extension else None,
+        charges=[
+            ChargeOut(
+                reason=c.reason,
+                amount=str(c.amount.rounded().amount),
+                currency=c.amount.currency,
+                status=c.status,
+                at=c.at,
+            )
+            for c in j.charges
+        ],
+        charged=str(j.charged.rounded().amount) if j.charged is not None else None,
+        unpaid=str(j.unpaid.rounded().amount) if j.unpaid is not None else None,
         steps=[StepOut(at=s.at, kind=s.kind, label=s.label, why=s.why) for s in j.steps],
     )
 
 
 def _reachable(request: HttpRequest, store: str | None) -> QuerySet[Repair]:
-    seller = seller_scope(request)
     found = Repair.objects.select_related("store", "ret", "line__order_line", "repairer", "replacement_order")
-    if seller is not None:
-        return found.filter(repairer__seller=seller)
+    if seller_scope(request) is not None:  # the repairs routed to the seller, as on its pages
+        return found.filter(pk__in=queries.for_repairer_user(request.user).values("pk"))
     scope = store_scope(request, store)
     return found.filter(store=scope) if scope is not None else found
 
@@ -153,14 +179,42 @@ def quote_repair(request: HttpRequest, number: str, body: QuoteIn, store: str | 
 
 
 @router.post("/{number}/accept", response=RepairOut, summary="Record that the shopper accepts the quote")
-def accept_quote(request: HttpRequest, number: str, store: str | None = None) -> RepairOut:
-    require(request, "repairs.change_repair", _("You may not update repairs."))
+def accept_quote(
+    request: HttpRequest, number: str, method: str = "original", store: str | None = None
+) -> RepairOut:
+    """The quote is charged once (a replayed call answers the same and charges nothing more), with
+    ``?method=`` original (the order's payment, the default), store_credit or manual."""
+    require_staff(request, "repairs.change_repair", _("You may not record a shopper's answer."))
     repair = _one(request, number, store)
-    return out(steps.accept_quote(repair, role=SHOPPER, actor=request.user))
+    return out(steps.accept_quote(repair, role=SHOPPER, actor=request.user, method=method))
 
 
 @router.post("/{number}/decline", response=RepairOut, summary="Record that the shopper declines the quote")
-def decline_quote(request: HttpRequest, number: str, store: str | None = None) -> RepairOut:
-    require(request, "repairs.change_repair", _("You may not update repairs."))
+def decline_quote(
+    request: HttpRequest, number: str, method: str = "original", store: str | None = None
+) -> RepairOut:
+    """The item goes back; the diagnosis fee, if any, is charged once."""
+    require_staff(request, "repairs.change_repair", _("You may not record a shopper's answer."))
     repair = _one(request, number, store)
-    return out(steps.decline_quote(repair, role=SHOPPER, actor=request.user))
+    return out(steps.decline_quote(repair, role=SHOPPER, actor=request.user, method=method))
+
+
+@router.post(
+    "/{number}/pay",
+    response={200: RepairOut, 201: RepairOut},
+    summary="Charge again what a failed charge left unpaid",
+)
+def pay_again(
+    request: HttpRequest,
+    number: str,
+    method: str = "original",
+    idempotency_key: str = Header("", alias="Idempotency-Key"),  # type: ignore[type-arg]
+    store: str | None = None,
+) -> Status[RepairOut]:
+    """Once per ``Idempotency-Key``: the same key again answers 200 and charges nothing more."""
+    require_staff(request, "repairs.change_repair", _("You may not charge shoppers."))
+    repair = _one(request, number, store)
+    _charge, created = paying.pay_again(
+        repair, idempotency_key=idempotency_key, method=method, actor=request.user
+    )
+    return Status(201 if created else 200, out(_one(request, number, store)))

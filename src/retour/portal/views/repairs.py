@@ -4,6 +4,8 @@ for an item that cannot be repaired; a refund or a price reduction once the repa
 
 from __future__ import annotations
 
+import secrets
+
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
@@ -16,7 +18,7 @@ from retour.portal.views.common import page
 from retour.repairs import queries
 from retour.repairs.domain.states import SHOPPER
 from retour.repairs.models import Repair
-from retour.repairs.services import steps
+from retour.repairs.services import paying, steps
 
 
 def _repair_for(request: HttpRequest, number: str) -> Repair:
@@ -32,6 +34,7 @@ def _repair_for(request: HttpRequest, number: str) -> Repair:
 def repair_page(request: HttpRequest, number: str) -> HttpResponse:
     repair = _repair_for(request, number)
     context = {
+        "pay_key": secrets.token_urlsafe(16),  # one payment per page shown: a double click pays once
         "repair": repair,
         "journey": queries.journey(repair),
         "ret": repair.ret,
@@ -54,4 +57,20 @@ def choose(request: HttpRequest, number: str) -> HttpResponse:
         messages.error(request, error.message)
     else:
         messages.success(request, _("Your choice is recorded; we have sent you an email."))
+    return redirect("portal:repair", number=repair.number)
+
+
+@require_POST
+def pay(request: HttpRequest, number: str) -> HttpResponse:
+    """Pay again what a failed charge left unpaid, once per page shown (its key)."""
+    repair = _repair_for(request, number)
+    try:
+        charge, _created = paying.pay_again(repair, idempotency_key=request.POST.get("key", "")[:255])
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        if charge.status == "failed":
+            messages.error(request, _("The payment failed again: nothing was taken."))
+        else:
+            messages.success(request, _("Thank you: your payment is recorded."))
     return redirect("portal:repair", number=repair.number)

@@ -1,5 +1,7 @@
-"""Charging a shopper for an exchange, exactly once: a dearer item's difference, or an instant exchange
-whose return never came back.
+"""Charging a shopper exactly once: for an exchange (a dearer item's difference, or an instant exchange
+whose return never came back), or for a repair out of guarantee (``open_for_repair``: its accepted quote,
+or a declined quote's diagnosis fee; the repairs app says what is owed and is told the outcome through
+``on_repair_charge_settled``).
 
 The same payment-attempt lifecycle as a refund (``attempts``). Under the exchange's row lock, with the
 key checked again inside it, what is still owed (the exchange order's total less the charges pending or
@@ -12,6 +14,7 @@ Manual charges are payments due that staff mark as collected.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 
 from django.utils import timezone
@@ -66,12 +69,13 @@ def unpaid_on(ret: Return) -> bool:
     return any(owed(x).amount > 0 for x in ret.exchanges.select_related("order"))
 
 
-def _tender(exchange: Exchange, method: str) -> tuple[str, str]:
-    """The gateway for ``method`` and, for the original payment, the payment it charges again."""
+def _tender(order: Order, method: str) -> tuple[str, str]:
+    """The gateway for ``method`` and, for the original payment, the payment of ``order`` (the shopper's
+    original order) it charges again."""
     if method == "store_credit":
         return gateways.STORE_CREDIT, ""
     if method == "original":
-        for payment in exchange.ret.order.payments.order_by("position"):
+        for payment in order.payments.order_by("position"):
             if gateways.gateway_name(payment.method, payment.gateway) == gateways.STRIPE:
                 return gateways.STRIPE, payment.reference
     return gateways.MANUAL, ""
@@ -102,7 +106,7 @@ def open_charge(
     amount = outstanding(exchange)
     if amount.amount <= 0:
         return None
-    gateway, source = _tender(exchange, method)
+    gateway, source = _tender(exchange.ret.order, method)
     return Charge.objects.create(
         store_id=exchange.ret.store_id,
         exchange=exchange,
@@ -151,9 +155,57 @@ def attempt(charge: Charge) -> Charge:
     return attempts.attempt(LIFECYCLE, charge)
 
 
+def open_for_repair(
+    *,
+    store_id: int,
+    repair_id: int,
+    order: Order,
+    reason: str,
+    amount: Money,
+    key: str,
+    method: str = "original",
+    actor: Actor = None,
+) -> Charge:
+    """Write down ``amount`` owed for a repair as one pending charge of its original ``order``. Call
+    inside a transaction holding the repair's row lock (the repairs app computes what is owed under it).
+    The same key returns its charge, unchanged."""
+    found = Charge.objects.filter(idempotency_key=key).first()
+    if found is not None:
+        if found.repair_id != repair_id:
+            raise IdempotencyKeyReused(_("This idempotency key was used for another charge."))
+        return found
+    if amount.amount <= 0:
+        raise ChargeRefused(_("Nothing is owed on this repair."))
+    check_method(order.customer, method, amount)
+    gateway, source = _tender(order, method)
+    return Charge.objects.create(
+        store_id=store_id,
+        repair_id=repair_id,
+        order=order,
+        reason=reason,
+        gateway=gateway,
+        amount=amount.rounded().amount,
+        currency=amount.currency,
+        idempotency_key=key,
+        source_reference=source,
+        requested_by=user_of(actor),
+    )
+
+
+_repair_settled: list[Callable[[Charge], None]] = []
+
+
+def on_repair_charge_settled(callback: Callable[[Charge], None]) -> None:
+    """``callback(charge)`` when a repair's charge is collected or fails, in the same transaction (the
+    repairs app writes the repair's event and the shopper's email); refunds never import repairs."""
+    if callback not in _repair_settled:
+        _repair_settled.append(callback)
+
+
 def _lock(charge: Charge) -> Charge:
+    # Only the charge's row: its exchange is a nullable join, which PostgreSQL does not lock.
     return (
-        Charge.objects.select_for_update()
+        Charge.objects.select_for_update(of=("self",))
         .select_related("order", "exchange__ret", "exchange__line")
         .get(pk=charge.pk)
     )
@@ -163,6 +215,10 @@ def _settled(row: Charge) -> None:
     if row.status == SUCCEEDED:
         row.payment = _collected(row)
         row.save(update_fields=["payment"])
+    if row.exchange is None:
+        for callback in _repair_settled:
+            callback(row)
+        return
     record_event(
         row.exchange.ret,
         "exchange_paid" if row.status == SUCCEEDED else "exchange_charge_failed",
@@ -182,7 +238,8 @@ LIFECYCLE = attempts.Lifecycle(
 
 
 def _collected(charge: Charge) -> Payment:
-    """The charge as a payment of the exchange order, in the ledger (store credit books its own use)."""
+    """The charge as a payment of its order, in the ledger (store credit books its own use). The exchange
+    order's financial status follows; a repair's original order keeps its own (its refunds set it)."""
     order = Order.objects.select_for_update().get(pk=charge.order_id)
     payment = Payment.objects.create(
         order=order,
@@ -200,6 +257,8 @@ def _collected(charge: Charge) -> Payment:
             currency=charge.currency,
             charge=charge,
         )
+    if charge.exchange_id is None:
+        return payment
     paid = Decimal(order.payments.aggregate(t=AmountSum("amount"))["t"] or 0)
     order.financial_status = (
         Order.FinancialStatus.PAID if paid >= Decimal(order.total) else Order.FinancialStatus.PARTIALLY_PAID

@@ -1,16 +1,20 @@
 """Staff are warned before a repair's deadline (repairs/domain/clock.py), once per repair: an event on its
-timeline and an email to the staff who handle repairs."""
+timeline and an email to the staff who handle repairs, in their store's language (English or French)."""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from babel.dates import format_date
+
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone, translation
+from django.utils.html import escape
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
-from retour.notifications.emails import Email, send
+from retour.notifications.emails import LOCALES, Email, send
 from retour.repairs.domain import clock, states
 from retour.repairs.models import Repair
 from retour.repairs.services.timeline import deadline_of, local_today, record_event
@@ -46,22 +50,35 @@ def warn_staff(now: datetime | None = None) -> int:
             )
             warned.append(repair)
     addresses = staff_addresses()
-    if warned and addresses:
-        for to in addresses:
-            try:
-                send(_warning(to, warned))
-            except OSError:
-                break  # the events say it; the warning is on the staff's repairs page too
+    by_store: dict[int, list[Repair]] = {}
+    for repair in warned:
+        by_store.setdefault(repair.store_id, []).append(repair)
+    for repairs in by_store.values():
+        language = repairs[0].store.default_language  # the staff's emails are in their store's language
+        try:
+            for to in addresses:
+                send(_warning(to, repairs, language))
+        except OSError:
+            break  # the events say it; the warning is on the staff's repairs page too
     return len(warned)
 
 
-def _warning(to: str, repairs: list[Repair]) -> Email:
-    with translation.override("en"):
+def _warning(to: str, repairs: list[Repair], language: str) -> Email:
+    """The warning in ``language`` (English or French), dates as its readers write them."""
+    language = language if language in LOCALES else "en"
+    with translation.override(language):
         lines = [
             _("%(number)s: due by %(due)s (%(basis)s)")
-            % {"number": r.number, "due": r.due_on.isoformat(), "basis": r.due_basis or _("store's target")}
+            % {
+                "number": r.number,
+                "due": format_date(r.due_on, "long", locale=LOCALES[language]),
+                "basis": r.due_basis or _("store's target"),
+            }
             for r in repairs
         ]
-        subject = _("%(count)d repairs are near their deadline") % {"count": len(repairs)}
+        subject = ngettext(
+            "%(count)d repair is near its deadline", "%(count)d repairs are near their deadline", len(repairs)
+        ) % {"count": len(repairs)}
         text = "\n".join(lines)
-    return Email(to, subject, text, "<br>".join(lines), "en")
+        html = "<br>".join(escape(line) for line in lines)
+    return Email(to, subject, text, html, language)

@@ -14,7 +14,7 @@ from retour.repairs.domain import quotes
 from retour.repairs.domain.states import SHOPPER, STAFF, State
 from retour.repairs.errors import RepairInvalid
 from retour.repairs.models import Repair
-from retour.repairs.services import extension, replacing
+from retour.repairs.services import extension, paying, replacing
 from retour.repairs.services.timeline import Actor, locked, move
 from retour.returns.models import ReturnLine
 from retour.returns.services.timeline import record_event as record_return_event
@@ -101,24 +101,47 @@ def quote(
         )
 
 
-def accept_quote(repair: Repair, *, role: str = SHOPPER, actor: Actor = None, **_other: Any) -> Repair:
-    with transaction.atomic():
-        current = Repair.objects.get(pk=repair.pk)
-        due = quotes.due_on_acceptance(
-            current.quote or Money.zero(current.currency), under_guarantee=current.under_guarantee
-        )
-        return move(repair, State.QUOTE_ACCEPTED, role=role, actor=actor, data={"due": str(due.amount)})
+def accept_quote(
+    repair: Repair, *, role: str = SHOPPER, actor: Actor = None, method: str = "original", **_other: Any
+) -> Repair:
+    """The shopper accepts the quote: the answer and the charge of the quote are written at once (a
+    replayed answer changes nothing and charges nothing more); the charge is collected after the commit."""
+    return _answer(repair, State.QUOTE_ACCEPTED, role=role, actor=actor, method=method)
 
 
-def decline_quote(repair: Repair, *, role: str = SHOPPER, actor: Actor = None, **_other: Any) -> Repair:
+def decline_quote(
+    repair: Repair, *, role: str = SHOPPER, actor: Actor = None, method: str = "original", **_other: Any
+) -> Repair:
+    """The shopper declines the quote: the item is sent back, and the diagnosis fee, if any, charged once."""
+    return _answer(repair, State.QUOTE_DECLINED, role=role, actor=actor, method=method)
+
+
+def _answer(repair: Repair, target: State, *, role: str, actor: Actor, method: str) -> Repair:
     with transaction.atomic():
-        current = Repair.objects.get(pk=repair.pk)
-        due = quotes.due_on_decline(
-            current.quote or Money.zero(current.currency),
-            current.diagnosis_fee,
-            under_guarantee=current.under_guarantee,
-        )
-        return move(repair, State.QUOTE_DECLINED, role=role, actor=actor, data={"fee": str(due.amount)})
+        current = locked(repair)
+        given = paying.answer(current)
+        if given is not None and given.kind == target and current.state != State.QUOTED:
+            replayed = True  # the same answer again (a double click, a replayed call)
+        else:
+            replayed = False
+            quote = current.quote or Money.zero(current.currency)
+            if target == State.QUOTE_ACCEPTED:
+                due = quotes.due_on_acceptance(quote, under_guarantee=current.under_guarantee)
+                data = {"due": str(due.amount)}
+            else:
+                due = quotes.due_on_decline(
+                    quote, current.diagnosis_fee, under_guarantee=current.under_guarantee
+                )
+                data = {"fee": str(due.amount)}
+            current = move(current, target, role=role, actor=actor, data=data)
+            charge = paying.open_charge(
+                current, key=f"{current.number}-{target.value}", method=method, actor=actor
+            )
+    if replayed:
+        paying.collect_pending(current)
+    else:
+        paying.collect(charge)
+    return Repair.objects.select_related("store", "ret").get(pk=current.pk)
 
 
 def repaired(repair: Repair, *, role: str, actor: Actor = None, note: str = "", **_other: Any) -> Repair:

@@ -258,7 +258,11 @@ def inspect(ret: Return, gradings: Sequence[Grading], *, actor: Actor, at: datet
                     line=line.pk,
                 )
             row, change = policies.redecide_at_inspection(
-                line.decision, grading.condition, when=at, amounts=partial(amounts.at_inspection, line)
+                line.decision,
+                grading.condition,
+                when=at,
+                amounts=partial(amounts.at_inspection, line),
+                order_line_id=line.order_line_id,
             )
             explained = change.get(shopper_language(current))
             source = line.inspection

@@ -32,6 +32,8 @@ SELLER_PERMISSIONS = {
     "claims": ["view_claim", "respond_claim", "appeal_claim"],
     "returns": ["view_return", "approve_return"],
     "orders": ["view_order"],
+    # seller-repairers: the repairs routed to the seller (the API narrows to them, as the pages do)
+    "repairs": ["view_repair", "change_repair"],
 }
 LANGUAGES = ("en", "fr")
 
