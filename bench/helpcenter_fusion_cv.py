@@ -2,6 +2,7 @@
 cross-validation on the tuning set only (never on a held-out set).
 
     .venv/bin/python bench/helpcenter_fusion_cv.py [--folds 5] [--repeats 3] [--seed 1]
+        [--language all|en|fr] [--sets tuning,...]
 
 For every query of the tuning set (bench/helpcenter_queries.jsonl) the engine's candidates and their three
 signals are computed once (``Engine.signals``: lexical score over the best one, similarity to the whole
@@ -9,7 +10,8 @@ article, similarity to its closest section). Then, for each weight pair of a gri
 passage 0 to 3, by 0.25), the MRR. The queries are cut into ``--folds`` folds (each language spread
 evenly), ``--repeats`` times with different shuffles; on each split the pair with the best MRR on the
 other folds is chosen (ties: the smaller weights, the signal added least) and judged on the fold left
-out. Printed: each split's choice, the left-out figures per language (what to expect of the procedure on
+out (``--language``: the queries of one language only, to choose that language's weights). Printed:
+each split's choice, the left-out figures per language (what to expect of the procedure on
 new queries) beside the lexical engine alone, and the weights to ship, the median of the choices of all
 splits (a weight that only one split likes does not get in).
 """
@@ -57,8 +59,19 @@ def main() -> int:
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--sets", default="tuning", help="the query sets to choose on, comma-separated (never a held-out one)"
+    )
+    parser.add_argument(
+        "--language", choices=("all", *LANGUAGES), default="all", help="choose the weights of one language"
+    )
     options = parser.parse_args()
-    queries = read_queries(SETS["tuning"])
+    queries = [
+        {**q, "id": f"{name}:{q['id']}"}
+        for name in options.sets.split(",")
+        for q in read_queries(SETS[name.strip()])
+        if options.language in ("all", q["lang"])
+    ]
     embedder = default_embedder()
     engines = {
         lang: Engine(load(Path(options.kb), lang), lang, DEFAULTS[lang], embedder=embedder)
@@ -98,7 +111,7 @@ def main() -> int:
                     baseline.setdefault(q["lang"], []).append(table[(q["id"], lexical)])
     print()
     print("left-out folds (each query once per repeat)   MRR    P@1    R@3")
-    for lang in LANGUAGES:
+    for lang in [lang for lang in LANGUAGES if lang in left_out]:
         for label, rows in (
             ("fused, weights chosen on the other folds", left_out),
             ("lexical alone", baseline),
@@ -115,7 +128,7 @@ def main() -> int:
         f"weights to ship (median of the {len(chosen)} choices): "
         f"article {ship.article}, passage {ship.passage}"
     )
-    for lang in LANGUAGES:
+    for lang in [lang for lang in LANGUAGES if lang in left_out]:
         mine = [q["id"] for q in queries if q["lang"] == lang]
         m = figures([table[(i, ship)] for i in mine])
         print(f"  on the whole tuning set, {lang}: MRR {m[0]:.3f}, P@1 {m[1]:.3f}, R@3 {m[2]:.3f}")
@@ -123,7 +136,8 @@ def main() -> int:
     print()
     print(
         "Reproduce with:\n  .venv/bin/python bench/helpcenter_fusion_cv.py "
-        f"--folds {options.folds} --repeats {options.repeats} --seed {options.seed}"
+        f"--folds {options.folds} --repeats {options.repeats} --seed {options.seed} "
+        f"--language {options.language} --sets {options.sets}"
     )
     return 0
 

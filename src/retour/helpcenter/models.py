@@ -148,6 +148,15 @@ class Vote(models.Model):
     helpful = models.BooleanField(_("helpful"))
     comment = models.TextField(_("comment"), blank=True, max_length=2000)
     visitor = models.CharField(_("visitor"), max_length=64)
+    # The store whose help center it was voted in (empty: the shared articles only): its analytics.
+    store = models.ForeignKey(
+        "catalog.Store",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("store"),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now=True)
 
     class Meta:
@@ -198,6 +207,15 @@ class Reading(models.Model):
     language = models.CharField(_("language"), max_length=2, choices=LANGUAGES)
     visitor = models.CharField(_("visitor"), max_length=64)
     reads = models.PositiveIntegerField(_("reads"), default=1)
+    # The store whose help center it was last read in (empty: the shared articles only): its analytics.
+    store = models.ForeignKey(
+        "catalog.Store",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("store"),
+    )
     first_read_at = models.DateTimeField(_("first read at"), auto_now_add=True)
     last_read_at = models.DateTimeField(_("last read at"), auto_now=True)
 
@@ -215,7 +233,7 @@ class ReturnStart(models.Model):
     """A visitor started a return (the shopper portal tells the help center, by return number)."""
 
     visitor = models.CharField(_("visitor"), max_length=64)
-    return_number = models.CharField(_("return number"), max_length=16)
+    return_number = models.CharField(_("return number"), max_length=16)  # its store: the return's
     started_at = models.DateTimeField(_("return started at"), auto_now_add=True)
 
     class Meta:

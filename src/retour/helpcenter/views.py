@@ -54,7 +54,7 @@ def article(request: HttpRequest, slug: str) -> HttpResponse:
         raise Http404 from None
     if request.GET.get("s", "").isdigit():
         reading.clicked(int(request.GET["s"]), slug, visitor(request))
-    journeys.read(page.article, page.translation.language, visitor(request))
+    journeys.read(page.article, page.translation.language, visitor(request), store_of(request))
     voted = request.session.get(f"voted:{page.article.pk}")
     return render(
         request,
@@ -78,7 +78,14 @@ def vote(request: HttpRequest, slug: str) -> HttpResponse:
     choice = request.POST.get("helpful")
     if choice not in ("yes", "no"):
         return redirect("helpcenter:article", slug=slug)
-    reading.vote(page.article, language, visitor(request), choice == "yes", request.POST.get("comment", ""))
+    reading.vote(
+        page.article,
+        language,
+        visitor(request),
+        choice == "yes",
+        request.POST.get("comment", ""),
+        store=store_of(request),
+    )
     request.session[f"voted:{page.article.pk}"] = choice
     if request.headers.get("HX-Request"):
         return render(request, "helpcenter/_thanks.html", {"voted": choice})

@@ -120,3 +120,56 @@ def test_the_most_read_articles_are_popular_when_nobody_voted(imported):
     Client().get(reverse("helpcenter:article", args=["return-window"]))
     top = [article.slug for article, _title in reading.popular("fr", 2)]
     assert top == ["track-return-status", "return-window"]
+
+
+def test_votes_readings_and_returns_after_reading_are_each_stores_own(imported, order, other_store):
+    from django.contrib.auth.models import Permission, User
+
+    from retour.backoffice.models import StaffStore
+    from retour.helpcenter.models import Vote
+    from retour.helpcenter.services import analytics
+
+    store = order.store
+    shopper = Client()
+    shopper.get(reverse("helpcenter:home"), {"store": store.code})
+    assert shopper.get(reverse("helpcenter:article", args=["return-window"])).status_code == 200
+    shopper.post(reverse("helpcenter:vote", args=["return-window"]), {"helpful": "no", "comment": "unclear"})
+    _start_a_return(shopper, order)
+    elsewhere = Client()
+    elsewhere.get(reverse("helpcenter:home"), {"store": other_store.code})
+    elsewhere.get(reverse("helpcenter:article", args=["refund-timelines"]))
+    elsewhere.post(reverse("helpcenter:vote", args=["refund-timelines"]), {"helpful": "yes"})
+    assert dict(Vote.objects.values_list("article__slug", "store__code")) == {
+        "return-window": store.code,
+        "refund-timelines": other_store.code,
+    }
+    assert dict(Reading.objects.values_list("article__slug", "store__code")) == {
+        "return-window": store.code,
+        "refund-timelines": other_store.code,
+    }
+
+    mine = analytics.report(store=store)
+    assert [(a.slug, a.helpful, a.not_helpful, a.comments) for a in mine.articles] == [
+        ("return-window", 0, 1, ["unclear"])
+    ]
+    assert [(r.slug, r.readers, r.then_returned) for r in mine.read_before_return] == [
+        ("return-window", 1, 1)
+    ]
+    assert (mine.returns_started, mine.returns_after_reading) == (1, 1)
+    theirs = analytics.report(store=other_store)
+    assert [(a.slug, a.helpful, a.not_helpful) for a in theirs.articles] == [("refund-timelines", 1, 0)]
+    assert (theirs.read_before_return, theirs.returns_started, theirs.returns_after_reading) == ([], 0, 0)
+    every = analytics.report()
+    assert {a.slug for a in every.articles} == {"return-window", "refund-timelines"}
+
+    # A staff member limited to the other store sees its figures only, even when asking for the first one.
+    member = User.objects.create_user("helper", is_staff=True)
+    member.user_permissions.add(Permission.objects.get(codename="view_searchlog"))
+    StaffStore.objects.create(user=member, store=other_store)
+    staff = Client()
+    staff.force_login(member)
+    rows = list(
+        csv.reader(io.StringIO(staff.get(ANALYTICS, {"store": store.code, "format": "csv"}).content.decode()))
+    )
+    assert [r[1] for r in rows if r[0] == "votes"] == ["refund-timelines"]
+    assert ["returns_started", "", "", "0", "0", ""] in rows

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from retour.helpcenter.domain.engine import FUSION, Doc, Engine, Fusion
+from retour.helpcenter.domain.engine import FUSION, FUSIONS, Doc, Engine, Fusion
 from retour.helpcenter.domain.semantic import default_embedder, elide, fold, prepare
 
 FR = [
@@ -47,6 +47,32 @@ def test_french_queries_ignore_accents_elisions_and_number():
         assert engine.search(query, 3)[0].slug == "window", query
 
 
+def test_a_feminine_participle_meets_its_masculine_with_or_without_accents():
+    docs = [
+        Doc("engraved", "Articles gravés", "personnalisé", "Une bague gravée ne se retourne pas."),
+        Doc("refunded", "Remboursements", "remboursement", "Le montant remboursé arrive sur votre carte."),
+    ]
+    engine = Engine(docs, "fr")
+    for query in ("gravé", "gravee", "gravée", "graves", "GRAVÉES"):
+        assert engine.search(query, 3)[0].slug == "engraved", query
+    # Folded, the stemmer cuts "gravée" to "grave" and "gravé" to "grav": each form meets both.
+    assert set(engine.forms("gravee")) == set(engine.forms("grave")) == {"grave", "grav"}
+    assert set(engine.forms("remboursee")) == {"rembourse", "rembours"}
+    assert Engine(docs, "en").forms("graves") == ("grave",)  # English words keep their own stems
+
+
+def test_each_language_has_its_own_fusion_weights_and_others_the_common_ones():
+    assert Engine(FR, "fr").fusion == FUSIONS["fr"] != FUSIONS["en"]
+    assert Engine(EN, "de").fusion == FUSION
+    assert Engine(EN, "en", fusion=Fusion(0.5, 0.5)).fusion == Fusion(0.5, 0.5)
+
+
+def test_synonyms_are_found_wherever_their_phrase_starts_in_the_query():
+    engine = Engine(FR, "fr", {"trop tard": "délai", "abîmé": "endommagé", "tard": "retard"})
+    assert engine.expand("est-il trop tard pour un colis abimé") == ["délai", "endommagé", "retard"]
+    assert engine.expand("trop petit") == []
+
+
 def test_an_elided_word_counts_like_the_word_in_titles():
     engine = Engine(FR, "fr")
     assert "l" not in engine.matching.analyze(engine.prepared("l'étiquette"))
@@ -72,7 +98,7 @@ def test_fusion_adds_the_weighted_similarities_to_the_lexical_score():
 
 def test_the_semantic_signal_finds_meaning_the_words_miss_but_never_invents_a_result():
     engine = Engine(EN, "en", embedder=default_embedder())
-    assert engine.fusion == FUSION
+    assert engine.fusion == FUSIONS["en"]
     rows = {row for row, *_ in engine.signals("when will my money come back to my card")}
     assert 0 in rows
     assert engine.search("when will my money come back to my card", 3)[0].slug == "refunds"

@@ -72,8 +72,10 @@ class Fusion:
     passage: float
 
 
-# Chosen by cross-validation on the tuning set (bench/helpcenter_fusion_cv.py; docs/helpcenter.md).
-FUSION = Fusion(article=1.5, passage=0.25)
+# Chosen by cross-validation, each language on its own queries of the tuning set and the older sets
+# (bench/helpcenter_fusion_cv.py --language; docs/helpcenter.md): WordLlama was trained on English.
+FUSIONS = {"en": Fusion(article=1.25, passage=2.5), "fr": Fusion(article=1.0, passage=0.75)}
+FUSION = Fusion(article=1.5, passage=0.25)  # another language: the choice made on both languages' queries
 LEXICAL_DEPTH = 30  # lexical hits re-ranked
 SEMANTIC_DEPTH = 10  # articles closest in meaning added to them
 PASSAGE_WORDS = 80  # an article without sections is cut into passages of about this many words
@@ -123,11 +125,6 @@ class Hit:
     snippet: str  # HTML, matched words in <b>
 
 
-def _contains(words: Sequence[str], phrase: Sequence[str]) -> bool:
-    n = len(phrase)
-    return any(tuple(words[i : i + n]) == tuple(phrase) for i in range(len(words) - n + 1))
-
-
 class Engine:
     tokenizer = "retour"
 
@@ -138,11 +135,11 @@ class Engine:
         synonyms: Mapping[str, str] | None = None,
         *,
         embedder: Embedder | None = None,
-        fusion: Fusion = FUSION,
+        fusion: Fusion | None = None,
     ) -> None:
         self.language = language
         self.embedder = embedder
-        self.fusion = fusion
+        self.fusion = fusion or FUSIONS.get(language, FUSION)
         self.analyzer = self._analyzer()
         self.folding = folding_analyzer(language)
         self.matching = matching_analyzer(language)
@@ -154,6 +151,10 @@ class Engine:
             for phrase, means in ((tuple(self.matching.analyze(elide(p))), m) for p, m in synonyms.items())
             if phrase
         ]
+        # Each synonym under its phrase's first word: a query only tries the phrases its words begin.
+        self._synonyms_by_first: dict[str, list[tuple[int, tuple[str, ...], str]]] = {}
+        for order, (phrase, means) in enumerate(self.synonyms):
+            self._synonyms_by_first.setdefault(phrase[0], []).append((order, phrase, means))
         docs = list(docs)
         self.docs = docs
         known = [
@@ -236,21 +237,40 @@ class Engine:
     def expand(self, text: str) -> list[str]:
         """What the synonyms found in ``text`` mean."""
         words = self.matching.analyze(text)
-        return [means for phrase, means in self.synonyms if _contains(words, phrase)]
+        found = {
+            order: means
+            for i, word in enumerate(words)
+            for order, phrase, means in self._synonyms_by_first.get(word, ())
+            if tuple(words[i : i + len(phrase)]) == phrase
+        }
+        return [found[order] for order in sorted(found)]
 
     def forms(self, word: str) -> tuple[str, ...]:
-        """The stems of a folded word and, in French, of its other number: the French Snowball stemmer
-        keeps the s of "photos" or "numéros", so "photo" would never meet "photos"."""
+        """The stems of a folded word and, in French, of its other number and gender: the French Snowball
+        stemmer keeps the s of "photos" or "numéros", so "photo" would never meet "photos", and once the
+        accents are folded it stems a feminine participle apart from its masculine ("gravée" → "grave",
+        "gravé" → "grav"; "remboursée" → "rembourse", "remboursé" → "rembours")."""
         found = self._forms.get(word)
         if found is None:
-            variants = [word]
-            if self.language == "fr" and len(word) > 3:
-                variants.append(word[:-1] if word[-1] in "sx" else word + "s")
-            found = tuple(dict.fromkeys(stem for v in variants for stem in self.analyzer.analyze(v)))
+            found = tuple(
+                dict.fromkeys(stem for v in self._variants(word) for stem in self.analyzer.analyze(v))
+            )
             if len(self._forms) >= FORMS_CACHE:
                 self._forms.clear()
             self._forms[word] = found
         return found
+
+    def _variants(self, word: str) -> list[str]:
+        """A word and, in French, its other number and gender (folded: "gravee", "graves", "grave")."""
+        if self.language != "fr" or len(word) <= 3:
+            return [word]
+        single = word[:-1] if word[-1] in "sx" else word
+        variants = [word, single if single != word else word + "s"]
+        if single.endswith("ee"):  # a feminine participle: "gravee" is "grave" (gravé) too
+            variants += [single[:-1], single[:-1] + "s"]
+        elif single.endswith("e") and len(single) > 4:  # "grave" (gravé) is "gravee" (gravée) too
+            variants += [single + "e", single + "es"]
+        return variants
 
     def weighted_terms(self, text: str, fixed: str | None = None) -> list[Term]:
         """The query's words, each as the stems of its forms, with how much it counts: as typed 1,
@@ -381,12 +401,18 @@ class Engine:
         article = np.einsum("ij,j->i", self.article_vectors, vector)
         depth = min(SEMANTIC_DEPTH, len(article))
         closest = np.argpartition(-article, depth - 1)[:depth]
-        out = []
-        for row in dict.fromkeys([*lexical, *(int(r) for r in closest)]):
-            passages = self.passage_vectors[self.starts[row] : self.starts[row + 1]]
-            passage = float(np.einsum("ij,j->i", passages, vector).max())
-            out.append((row, lexical.get(row, 0.0), float(article[row]), passage))
-        return out
+        rows = list(dict.fromkeys([*lexical, *(int(r) for r in closest)]))
+        # The candidates' passages in one product (not one per article), then each article's best.
+        starts, ends = self.starts[rows], self.starts[np.asarray(rows) + 1]
+        taken = np.concatenate([np.arange(a, b) for a, b in zip(starts, ends, strict=True)])
+        similarity = np.einsum("ij,j->i", self.passage_vectors[taken], vector)
+        nearest: list[float] = np.maximum.reduceat(
+            similarity, np.cumsum(ends - starts) - (ends - starts)
+        ).tolist()
+        return [
+            (row, lexical.get(row, 0.0), float(article[row]), passage)
+            for row, passage in zip(rows, nearest, strict=True)
+        ]
 
     def fuse(
         self, signals: Iterable[tuple[int, float, float, float]], fusion: Fusion | None = None

@@ -16,7 +16,7 @@ from retour.helpcenter.domain.analysis import analyzer, folding_analyzer
 from retour.helpcenter.domain.semantic import elide
 from retour.helpcenter.models import Reading, ReturnStart, SearchLog, Translation, Vote
 from retour.policies.forms import REASON_LABELS
-from retour.returns.models import ReturnLine
+from retour.returns.models import Return, ReturnLine
 
 
 @dataclass(frozen=True)
@@ -81,12 +81,20 @@ def _int(value: object) -> int:
     return int(value) if isinstance(value, int) else 0
 
 
-def _read_before_return(since: date, titles: dict[str, str], limit: int) -> tuple[list[ReadRow], int, int]:
+def _read_before_return(
+    since: date, titles: dict[str, str], limit: int, store: Store | None = None
+) -> tuple[list[ReadRow], int, int]:
+    """Per article, its readers and those of them who then started a return (the article did not spare
+    them the return: for "how do I return" that is the answer, for "where is my refund" a miss); with
+    ``store``, the readings in that store's help center and the returns of that store."""
     starts = ReturnStart.objects.filter(started_at__date__gte=since)
+    readings = Reading.objects.filter(last_read_at__date__gte=since)
+    if store is not None:
+        starts = starts.filter(return_number__in=Return.objects.filter(store=store).values("number"))
+        readings = readings.filter(store=store)
     later_start = starts.filter(visitor=OuterRef("visitor"), started_at__gte=OuterRef("first_read_at"))
     rows = (
-        Reading.objects.filter(last_read_at__date__gte=since)
-        .values("article__slug")
+        readings.values("article__slug")
         .annotate(
             readers=Count("id"),
             then_returned=Count("id", filter=Q(Exists(later_start))),
@@ -94,9 +102,8 @@ def _read_before_return(since: date, titles: dict[str, str], limit: int) -> tupl
         .filter(then_returned__gt=0)
         .order_by("-then_returned", "-readers", "article__slug")[:limit]
     )
-    read_first = Reading.objects.filter(
-        visitor=OuterRef("visitor"), first_read_at__lte=OuterRef("started_at")
-    )
+    read = Reading.objects.all() if store is None else Reading.objects.filter(store=store)
+    read_first = read.filter(visitor=OuterRef("visitor"), first_read_at__lte=OuterRef("started_at"))
     after_reading = starts.filter(Exists(read_first)).count()
     found = [
         ReadRow(r["article__slug"], titles.get(r["article__slug"], ""), r["readers"], r["then_returned"])
@@ -107,7 +114,8 @@ def _read_before_return(since: date, titles: dict[str, str], limit: int) -> tupl
 
 def report(days: int = 30, limit: int = 20, language: str = "en", store: Store | None = None) -> Report:
     """The last ``days`` days; article titles in ``language`` (the other one when missing). With
-    ``store``, the searches made in that store's help center only."""
+    ``store``, that store's help center only: its searches, the votes cast and the articles read in it,
+    and its returns."""
     since = timezone.localdate() - timedelta(days=days - 1)
     logs = SearchLog.objects.filter(created_at__date__gte=since)
     if store is not None:
@@ -135,14 +143,15 @@ def report(days: int = 30, limit: int = 20, language: str = "en", store: Store |
     for slug, lang, title in Translation.objects.values_list("article__slug", "language", "title"):
         if lang == language or slug not in titles:
             titles[slug] = title
+    cast = Vote.objects.all() if store is None else Vote.objects.filter(store=store)
     votes = (
-        Vote.objects.values("article__slug")
+        cast.values("article__slug")
         .annotate(yes=Count("id", filter=Q(helpful=True)), no=Count("id", filter=Q(helpful=False)))
         .order_by("-no", "article__slug")
     )
     comments: dict[str, list[str]] = {}
     for slug, text in (
-        Vote.objects.exclude(comment="").values_list("article__slug", "comment").order_by("-created_at")
+        cast.exclude(comment="").values_list("article__slug", "comment").order_by("-created_at")
     ):
         comments.setdefault(slug, []).append(text)
     articles = [
@@ -155,7 +164,7 @@ def report(days: int = 30, limit: int = 20, language: str = "en", store: Store |
         )
         for v in votes
     ]
-    read, started, after_reading = _read_before_return(since, titles, limit)
+    read, started, after_reading = _read_before_return(since, titles, limit, store)
     topics = failed_topics(since, limit, store)
     return Report(since, per_day, top, no_result, no_click, articles, read, started, after_reading, topics)
 

@@ -143,17 +143,30 @@ def related(
     return [(a, named.get(a.pk, a.slug)) for a in same]
 
 
-def vote(article: Article, language: str, visitor: str, helpful: bool, comment: str = "") -> Vote:
-    """One vote per visitor and article: voting again changes the vote."""
+def vote(
+    article: Article,
+    language: str,
+    visitor: str,
+    helpful: bool,
+    comment: str = "",
+    store: Store | None = None,
+) -> Vote:
+    """One vote per visitor and article: voting again changes the vote. ``store``: the help center it was
+    cast in, for that store's analytics."""
     comment = comment.strip()[:MAX_COMMENT]
     try:
         with transaction.atomic():
             return Vote.objects.create(
-                article=article, language=language, visitor=visitor, helpful=helpful, comment=comment
+                article=article,
+                language=language,
+                visitor=visitor,
+                helpful=helpful,
+                comment=comment,
+                store=store,
             )
     except IntegrityError:
         Vote.objects.filter(article=article, visitor=visitor).update(
-            helpful=helpful, comment=comment, language=language
+            helpful=helpful, comment=comment, language=language, store=store
         )
         return Vote.objects.get(article=article, visitor=visitor)
 
