@@ -56,7 +56,7 @@ OUTLOOK_CARDS = ("owed", "forecast_4_weeks")
 def own_figures(filters: Filters) -> dict[str, Any]:
     overall = total(filters)
     as_of = min(filters.end - timedelta(days=1), today(filters.store))
-    outlook = outlooks.as_of(filters.store, as_of)
+    outlook = outlooks.as_of(filters.store, as_of, brief=True)
     cost = net_cost_per_return(filters)
     return {
         "return_rate": ratio(overall.returned_orders, overall.orders),

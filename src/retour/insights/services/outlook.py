@@ -16,6 +16,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from retour.catalog.models import Store
@@ -60,27 +61,30 @@ def _save(
     return row
 
 
-def of_day(store: Store, as_of: date) -> StoredOutlook:
+def _stored(brief: bool) -> QuerySet[StoredOutlook]:
+    """Stored outlooks; ``brief``: without the forecast's data (the dashboard reads only the totals)."""
+    return StoredOutlook.objects.defer("data") if brief else StoredOutlook.objects.all()
+
+
+def of_day(store: Store, as_of: date, *, brief: bool = False) -> StoredOutlook:
     """The outlook stored for ``as_of``, computed and stored when there is none."""
-    found = StoredOutlook.objects.filter(store=store, as_of=as_of).first()
+    found = _stored(brief).filter(store=store, as_of=as_of).first()
     return found if found is not None else compute(store, as_of)
 
 
-def current(store: Store) -> StoredOutlook:
+def current(store: Store, *, brief: bool = False) -> StoredOutlook:
     """The latest outlook stored up to the store's today (perhaps yesterday's, until the worker computes
     today's: pages show when it was computed); computed now only when the store has none yet."""
-    found = (
-        StoredOutlook.objects.filter(store=store, as_of__lte=cashflow.today_of(store))
-        .order_by("-as_of")
-        .first()
-    )
+    found = _stored(brief).filter(store=store, as_of__lte=cashflow.today_of(store)).order_by("-as_of").first()
     return found if found is not None else compute(store, cashflow.today_of(store))
 
 
-def as_of(store: Store, day: date) -> StoredOutlook:
+def as_of(store: Store, day: date, *, brief: bool = False) -> StoredOutlook:
     """What a page shows as of ``day``: the current outlook for the store's today (or later), else that
     day's."""
-    return current(store) if day >= cashflow.today_of(store) else of_day(store, day)
+    if day >= cashflow.today_of(store):
+        return current(store, brief=brief)
+    return of_day(store, day, brief=brief)
 
 
 def stale(row: StoredOutlook | None, facts: str, now: datetime) -> bool:
