@@ -9,9 +9,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from io import StringIO
 
 import pytest
 from django.contrib.auth.models import Permission, User
+from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.db import IntegrityError, transaction
 from django.test import Client
 from django.urls import reverse
@@ -257,3 +260,22 @@ def test_an_english_shopper_is_told_the_fee_of_a_declined_quote(make_order, work
     assert "Diagnosis fee: €25.00" in email.text
     with pytest.raises(RepairRefused):
         steps.accept_quote(repair)
+
+
+def test_the_cli_records_the_answer_and_pays_again_once_per_key(make_order, workshop, fake_stripe):
+    fake_stripe.fail_next = True
+    repair = quoted(card_order(make_order))
+    answered = StringIO()
+    call_command("repairs", "accept", repair.number, stdout=answered)
+    call_command("repairs", "accept", repair.number, stdout=StringIO())  # replayed: nothing more
+    assert "quote_accepted" in answered.getvalue()
+    assert "unpaid 89.90 EUR" in answered.getvalue()
+    for _ in range(2):
+        paid = StringIO()
+        call_command("repairs", "pay", repair.number, "--key", "cli-1", stdout=paid)
+    assert "\t89.90 EUR" in paid.getvalue()
+    assert "unpaid" not in paid.getvalue()
+    assert fake_stripe.charges_made == 1
+    assert Charge.objects.filter(repair=repair).count() == 2
+    with pytest.raises(CommandError, match="Nothing is owed"):
+        call_command("repairs", "pay", repair.number, "--key", "cli-2", stdout=StringIO())

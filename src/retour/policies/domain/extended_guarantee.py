@@ -1,7 +1,7 @@
 """The legal floor for an item whose legal guarantee was extended by a repair (docs/repairs.md).
 
 A repair under the legal guarantee extends it (Code de la consommation L217-13: six months; Directive (EU)
-2024/1799 art. 16, adding art. 10(2a) to Directive (EU) 2019/771: twelve months once when the consumer
+2024/1799 art. 16, amending art. 10 of Directive (EU) 2019/771: twelve months once when the consumer
 chose repair). A fault found after the guarantee's original end and on or before ``guarantee_until`` is
 still the seller's: the floor decides it as on the original period's last day, which the guarantee
 covered, and the decision keeps the request's own day count and return-by date.

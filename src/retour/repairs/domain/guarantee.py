@@ -2,9 +2,9 @@
 
 France: any good repaired under the legal guarantee of conformity gets a six-month extension of that
 guarantee (Code de la consommation L217-13, first paragraph). The EU: Directive (EU) 2024/1799 art. 16
-adds to Directive (EU) 2019/771 art. 10 a paragraph 2a: where the consumer chose repair as the remedy,
-the seller's period of liability is extended once by 12 months (member states may give more); it applies
-from 31 July 2026 (art. 19 of Directive 2024/1799). The longer of the two applies, once per item.
+amends Directive (EU) 2019/771 art. 10: where the consumer chose repair as the remedy, the seller's period
+of liability is extended once by 12 months (member states may give more); member states apply it from
+31 July 2026 (Directive 2024/1799's transposition article). The longer of the two applies, once per item.
 
 Pure: the services give the guarantee's original end, the day the repaired item was delivered back, the
 country, and whether the item was already extended.
@@ -19,7 +19,7 @@ from datetime import date
 REPAIR_DIRECTIVE_FROM = date(2026, 7, 31)
 DIRECTIVE_MONTHS = 12
 NATIONAL_MONTHS = {"FR": 6}
-BASIS_DIRECTIVE = "Directive (EU) 2024/1799 art. 16 (Directive (EU) 2019/771 art. 10(2a))"
+BASIS_DIRECTIVE = "Directive (EU) 2024/1799 art. 16 (amending Directive (EU) 2019/771 art. 10)"
 BASIS_NATIONAL = {"FR": "Code de la consommation L217-13"}
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from babel.dates import format_date
-
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone, translation

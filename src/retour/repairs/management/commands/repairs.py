@@ -1,4 +1,6 @@
-"""``retour repairs list|show|update|quote|accept|decline|warn``: repairs from a terminal, as staff."""
+"""``retour repairs list|show|update|quote|accept|decline|pay|warn``: repairs from a terminal, as staff.
+An answer to a quote charges it once (``accept``: the quote; ``decline``: the diagnosis fee, if any), the
+same as the portal and the API; ``pay`` asks again, once per key, for what a failed charge left unpaid."""
 
 from __future__ import annotations
 
@@ -15,7 +17,7 @@ from retour.core.management.base import BaseCommand
 from retour.repairs import queries
 from retour.repairs.domain.states import SHOPPER, STAFF
 from retour.repairs.models import Repair
-from retour.repairs.services import deadlines, steps
+from retour.repairs.services import deadlines, paying, steps
 
 
 class Command(BaseCommand):
@@ -51,6 +53,19 @@ class Command(BaseCommand):
         ):
             answer = sub.add_parser(name, help=str(text), called_from_command_line=cli)
             answer.add_argument("number")
+            answer.add_argument(
+                "--method", default="original", choices=["original", "store_credit", "manual"]
+            )
+        pay = sub.add_parser(
+            "pay",
+            help=str(gettext_lazy("Charge again what a failed charge left unpaid.")),
+            called_from_command_line=cli,
+        )
+        pay.add_argument("number")
+        pay.add_argument(
+            "--key", required=True, help=str(gettext_lazy("The idempotency key of this payment."))
+        )
+        pay.add_argument("--method", default="original", choices=["original", "store_credit", "manual"])
         sub.add_parser(
             "warn",
             help=str(gettext_lazy("Warn staff of repairs near their deadline (the periodic job's work).")),
@@ -74,7 +89,9 @@ class Command(BaseCommand):
         expected = f"{j.next_state} {j.expected_on.isoformat()}" if j.expected_on else "-"
         late = " late" if j.late else ""
         due = f"{repair.due_on.isoformat()}{late}"
-        return f"{repair.number}\t{repair.state}\t{due}\t{expected}\t{repair.ret.number}"
+        paid = f"\t{j.charged.rounded()}" if j.charged is not None else ""
+        unpaid = f"\t{_('unpaid')} {j.unpaid.rounded()}" if j.unpaid is not None else ""
+        return f"{repair.number}\t{repair.state}\t{due}\t{expected}\t{repair.ret.number}{paid}{unpaid}"
 
     def _list(self, options: dict[str, Any]) -> None:
         found = Repair.objects.select_related("store", "ret").order_by("-requested_at", "-id")
@@ -110,10 +127,17 @@ class Command(BaseCommand):
         )
 
     def _accept(self, options: dict[str, Any]) -> None:
-        self.stdout.write(self._line(steps.accept_quote(self._find(options["number"]), role=SHOPPER)))
+        repair = self._find(options["number"])
+        self.stdout.write(self._line(steps.accept_quote(repair, role=SHOPPER, method=options["method"])))
 
     def _decline(self, options: dict[str, Any]) -> None:
-        self.stdout.write(self._line(steps.decline_quote(self._find(options["number"]), role=SHOPPER)))
+        repair = self._find(options["number"])
+        self.stdout.write(self._line(steps.decline_quote(repair, role=SHOPPER, method=options["method"])))
+
+    def _pay(self, options: dict[str, Any]) -> None:
+        repair = self._find(options["number"])
+        paying.pay_again(repair, idempotency_key=options["key"], method=options["method"])
+        self.stdout.write(self._line(self._find(options["number"])))
 
     def _warn(self, options: dict[str, Any]) -> None:
         self.stdout.write(_("%(count)d repairs warned about.") % {"count": deadlines.warn_staff()})
