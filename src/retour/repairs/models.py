@@ -13,6 +13,7 @@ from django.utils.translation import pgettext_lazy
 
 from retour.catalog.models import Seller, Store
 from retour.core.money import Money
+from retour.notifications.models import EmailRecord
 from retour.orders.models import Order, OrderLine
 from retour.repairs.domain.states import State as S
 from retour.returns.models import Return, ReturnLine
@@ -190,13 +191,8 @@ class RepairEvent(models.Model):
         return f"{self.repair} {self.kind}"
 
 
-class RepairNotification(models.Model):
+class RepairNotification(EmailRecord):
     """The shopper's email for a step of their repair: one per event, so sending twice sends once."""
-
-    class Status(models.TextChoices):
-        QUEUED = "queued", _("queued")
-        SENT = "sent", _("sent")
-        FAILED = "failed", _("failed")
 
     repair = models.ForeignKey(
         Repair, on_delete=models.PROTECT, related_name="notifications", verbose_name=_("repair")
@@ -204,13 +200,6 @@ class RepairNotification(models.Model):
     event = models.OneToOneField(
         RepairEvent, on_delete=models.PROTECT, related_name="notification", verbose_name=_("event")
     )
-    to = models.EmailField(_("to"))
-    language = models.CharField(_("language"), max_length=8)
-    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.QUEUED)
-    attempts = models.PositiveIntegerField(_("attempts"), default=0)
-    error = models.TextField(_("last error"), blank=True)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("repair notification")

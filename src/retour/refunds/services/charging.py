@@ -203,7 +203,11 @@ def on_repair_charge_settled(callback: Callable[[Charge], None]) -> None:
 
 
 def _lock(charge: Charge) -> Charge:
-    # Only the charge's row: its exchange is a nullable join, which PostgreSQL does not lock.
+    if charge.exchange_id is not None:
+        # An exchange's rows first (the exchange, its orders, the return), in the order charge_exchange
+        # takes them, then the charge's own: the same order everywhere, no deadlock.
+        Exchange.objects.select_for_update().select_related("order", "ret__order").get(pk=charge.exchange_id)
+    # The charge's row alone here: its exchange is now a nullable join, which PostgreSQL does not lock.
     return (
         Charge.objects.select_for_update(of=("self",))
         .select_related("order", "exchange__ret", "exchange__line")
