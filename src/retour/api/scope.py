@@ -4,6 +4,9 @@ staff member limited to some stores reaches those stores only, in every operatio
 
 from __future__ import annotations
 
+from typing import TypeVar
+
+from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
@@ -13,6 +16,8 @@ from retour.catalog.models import Seller, Store
 from retour.catalog.services import StoreNotFound, find_store
 from retour.core.errors import DomainError
 from retour.sellers.services.accounts import seller_of
+
+M = TypeVar("M", bound=Model)
 
 
 class StoreRequired(DomainError):
@@ -64,6 +69,12 @@ def store_scope(request: HttpRequest, code: str | None) -> Store | None:
     if (bound is not None and store.pk != bound.pk) or (limited is not None and store.pk not in limited):
         raise _not_found(code)
     return store
+
+
+def within(query: QuerySet[M], scope: Store | None, through: str = "store") -> QuerySet[M]:
+    """``query`` limited to ``scope`` (``store_scope``'s answer) by the store its rows reach at
+    ``through`` (``connection__store``); the whole of it when the token reaches every store."""
+    return query if scope is None else query.filter(**{through: scope})
 
 
 def one_store(request: HttpRequest, code: str | None) -> Store:

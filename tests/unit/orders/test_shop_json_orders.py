@@ -111,3 +111,38 @@ def test_a_woocommerce_order_with_an_unknown_status_is_refused(fixtures_dir: Pat
     record = woocommerce_json.parse_order({**order, "status": "lost-in-space"}, 1)
     assert isinstance(record, list)
     assert [error.column for error in record] == ["status"]
+
+
+def shop_orders(fixtures_dir: Path) -> dict[str, tuple[Any, dict[str, Any], str, str]]:
+    """Each importer with a valid order of its own, its number's field and the one it falls back on."""
+    woo = json.loads((fixtures_dir / "woocommerce/wc-v3-docs_order-727_retrieve.json").read_text())
+    return {
+        "shopify": (shopify_json.parse_order, docs_order(fixtures_dir), "name", "order_number"),
+        "woocommerce": (woocommerce_json.parse_order, woo, "number", "id"),
+    }
+
+
+@pytest.mark.parametrize("platform", ["shopify", "woocommerce"])
+def test_a_shop_order_that_is_not_a_json_object_is_refused_whole(fixtures_dir: Path, platform: str) -> None:
+    parse = shop_orders(fixtures_dir)[platform][0]
+    for thing in (None, [1, 2], "#1001", 7):
+        assert parse(thing, 4) == [RowError(4, "", "an order must be a JSON object")]
+
+
+@pytest.mark.parametrize("platform", ["shopify", "woocommerce"])
+def test_a_shop_order_holding_what_no_order_needs_is_refused_by_name(
+    fixtures_dir: Path, platform: str
+) -> None:
+    parse, order, _key, _fallback = shop_orders(fixtures_dir)[platform]
+    record = parse({**order, "note": "x" * 20_000}, 2)
+    assert isinstance(record, list)
+    assert [(error.row, error.column) for error in record] == [(2, "note")]
+
+
+@pytest.mark.parametrize("platform", ["shopify", "woocommerce"])
+def test_a_shop_orders_number_falls_back_on_its_id_and_is_required(fixtures_dir: Path, platform: str) -> None:
+    parse, order, key, fallback = shop_orders(fixtures_dir)[platform]
+    assert accepted(parse({**order, key: None, fallback: 1001}, 1)).number == "1001"
+    record = parse({**order, key: " ", fallback: None}, 5)
+    assert isinstance(record, list)
+    assert RowError(5, key, "the order number is empty") in record

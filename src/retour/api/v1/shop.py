@@ -10,9 +10,8 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from ninja.responses import Status
 
-from retour.api.errors import PermissionDenied
-from retour.api.scope import one_store, seller_scope, store_scope
-from retour.api.v1.returns import require
+from retour.api.scope import one_store, store_scope, within
+from retour.api.v1.returns import require_staff
 from retour.shopsync.errors import ShopNotFound
 from retour.shopsync.models import Connection, OutgoingSync, ReceivedWebhook
 from retour.shopsync.services import connections, pulling, pushing, receiving
@@ -76,9 +75,7 @@ class ImportOut(Schema):
 
 
 def _staff(request: HttpRequest, permission: str) -> None:
-    if seller_scope(request) is not None:
-        raise PermissionDenied(_("You may not manage shop connections."))
-    require(request, permission, _("You may not manage shop connections."))
+    require_staff(request, permission, _("You may not manage shop connections."))
 
 
 def _connection_out(c: Connection) -> ConnectionOut:
@@ -176,10 +173,7 @@ def list_received(
     request: HttpRequest, store: str | None = None, outcome: str | None = None
 ) -> list[ReceivedOut]:
     _staff(request, "shopsync.view_receivedwebhook")
-    scope = store_scope(request, store)
-    query = ReceivedWebhook.objects.all()
-    if scope is not None:
-        query = query.filter(connection__store=scope)
+    query = within(ReceivedWebhook.objects.all(), store_scope(request, store), "connection__store")
     if outcome:
         query = query.filter(outcome=outcome)
     return [
@@ -218,21 +212,15 @@ def _sync_out(s: OutgoingSync) -> SyncOut:
 @router.get("/syncs", response=list[SyncOut], summary="List what was sent back to the shops")
 def list_syncs(request: HttpRequest, store: str | None = None) -> list[SyncOut]:
     _staff(request, "shopsync.view_outgoingsync")
-    scope = store_scope(request, store)
-    query = OutgoingSync.objects.all()
-    if scope is not None:
-        query = query.filter(connection__store=scope)
+    query = within(OutgoingSync.objects.all(), store_scope(request, store), "connection__store")
     return [_sync_out(s) for s in query[:500]]
 
 
 @router.post("/syncs/{sync_id}/retry", response=SyncOut, summary="Send a sync to the shop again")
 def retry_sync(request: HttpRequest, sync_id: int, store: str | None = None) -> SyncOut:
     _staff(request, "shopsync.change_outgoingsync")
-    scope = store_scope(request, store)
     query = OutgoingSync.objects.filter(pk=sync_id)
-    if scope is not None:
-        query = query.filter(connection__store=scope)
-    sync = query.first()
+    sync = within(query, store_scope(request, store), "connection__store").first()
     if sync is None:
         raise ShopNotFound(_("There is no sync %(id)s.") % {"id": sync_id})
     return _sync_out(pushing.retry(sync))

@@ -10,9 +10,8 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from ninja.responses import Status
 
-from retour.api.errors import PermissionDenied
-from retour.api.scope import one_store, seller_scope, store_scope
-from retour.api.v1.returns import require
+from retour.api.scope import one_store, store_scope, within
+from retour.api.v1.returns import require_staff
 from retour.webhooks import services
 from retour.webhooks.models import Delivery, Endpoint
 
@@ -55,9 +54,7 @@ class DeliveryOut(Schema):
 
 
 def _staff(request: HttpRequest, permission: str) -> None:
-    if seller_scope(request) is not None:
-        raise PermissionDenied(_("You may not manage webhooks."))
-    require(request, permission, _("You may not manage webhooks."))
+    require_staff(request, permission, _("You may not manage webhooks."))
 
 
 def _endpoint_out(endpoint: Endpoint) -> EndpointOut:
@@ -91,10 +88,7 @@ def _delivery_out(delivery: Delivery) -> DeliveryOut:
 @router.get("/endpoints", response=list[EndpointOut], summary="List webhook endpoints")
 def list_endpoints(request: HttpRequest, store: str | None = None) -> list[EndpointOut]:
     _staff(request, "webhooks.view_endpoint")
-    scope = store_scope(request, store)
-    query = Endpoint.objects.select_related("store")
-    if scope is not None:
-        query = query.filter(store=scope)
+    query = within(Endpoint.objects.select_related("store"), store_scope(request, store))
     return [_endpoint_out(e) for e in query]
 
 
@@ -128,10 +122,7 @@ def list_deliveries(
     request: HttpRequest, store: str | None = None, endpoint: int | None = None, status: str | None = None
 ) -> list[DeliveryOut]:
     _staff(request, "webhooks.view_delivery")
-    scope = store_scope(request, store)
-    query = Delivery.objects.all()
-    if scope is not None:
-        query = query.filter(endpoint__store=scope)
+    query = within(Delivery.objects.all(), store_scope(request, store), "endpoint__store")
     if endpoint is not None:
         query = query.filter(endpoint_id=endpoint)
     if status:

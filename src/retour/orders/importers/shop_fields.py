@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 from django.utils.translation import gettext as _
 
 from retour.orders.importers import parsing
+from retour.orders.importers.json_orders import oversized
 from retour.orders.importers.records import RowError
 
 T = TypeVar("T")
@@ -47,6 +48,13 @@ class ShopFields:
 
     def fail(self, path: str, message: str) -> None:
         self.errors.append(RowError(self.row, path, message))
+
+    def order_number(self, order: Mapping[str, Any], key: str, fallback: str) -> str:
+        """``order[key]``, else ``order[fallback]`` (the shop's id when it shows no number)."""
+        number = text(order.get(key)) or text(order.get(fallback))
+        if not number:
+            self.fail(key, _("the order number is empty"))
+        return number
 
     def parse(self, path: str, raw: object, parser: Callable[..., T], *args: Any, default: T) -> T:
         try:
@@ -100,3 +108,14 @@ class ShopFields:
 
     def country(self, path: str, raw: object) -> str:
         return self.parse(path, raw, parsing.country, default="")
+
+
+def open_order(order: object, row: int) -> tuple[Mapping[str, Any], ShopFields] | list[RowError]:
+    """The start of reading one shop order: its JSON object and the ``ShopFields`` that reads it, or the
+    order refused whole (not an object, or holding what no order needs: ``json_orders.oversized``)."""
+    if not isinstance(order, Mapping):
+        return [RowError(row, "", _("an order must be a JSON object"))]
+    named = oversized(order, row)
+    if named:
+        return named
+    return order, ShopFields(row)

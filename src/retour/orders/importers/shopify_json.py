@@ -20,7 +20,7 @@ from typing import Any, TextIO
 
 from django.utils.translation import gettext as _
 
-from retour.orders.importers.json_orders import loads, oversized, read_items
+from retour.orders.importers.json_orders import loads, read_items
 from retour.orders.importers.records import (
     ImportedCustomer,
     ImportedLine,
@@ -30,7 +30,7 @@ from retour.orders.importers.records import (
     RowError,
     complete,
 )
-from retour.orders.importers.shop_fields import ZERO, ShopFields, child, children, text
+from retour.orders.importers.shop_fields import ZERO, ShopFields, child, children, open_order, text
 from retour.orders.importers.shopify_csv import CAPTURED_STATUSES, FINANCIAL_STATUSES, FULFILLMENT_STATUSES
 
 SOURCE = "shopify"
@@ -55,16 +55,12 @@ def refunded(order: Mapping[str, Any], fields: ShopFields, currency: str | None)
     return total
 
 
-def parse_order(order: object, row: int = 0) -> ImportedOrder | list[RowError]:
-    if not isinstance(order, Mapping):
-        return [RowError(row, "", _("an order must be a JSON object"))]
-    named = oversized(order, row)
-    if named:
-        return named
-    fields = ShopFields(row)
-    number = text(order.get("name")) or text(order.get("order_number"))
-    if not number:
-        fields.fail("name", _("the order number is empty"))
+def parse_order(item: object, row: int = 0) -> ImportedOrder | list[RowError]:
+    opened = open_order(item, row)
+    if isinstance(opened, list):
+        return opened
+    order, fields = opened
+    number = fields.order_number(order, "name", "order_number")
     currency = fields.currency("currency", order.get("currency"))
     ordered_at = fields.required_moment("created_at", order.get("created_at"))
     status = FINANCIAL_STATUSES.get(text(order.get("financial_status")) or "pending")

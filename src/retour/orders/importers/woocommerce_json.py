@@ -16,7 +16,7 @@ from typing import Any, TextIO
 from django.utils.translation import gettext as _
 
 from retour.core.money import minor_units
-from retour.orders.importers.json_orders import oversized, read_items
+from retour.orders.importers.json_orders import read_items
 from retour.orders.importers.records import (
     ImportedCustomer,
     ImportedLine,
@@ -26,7 +26,7 @@ from retour.orders.importers.records import (
     RowError,
     complete,
 )
-from retour.orders.importers.shop_fields import ZERO, ShopFields, child, children, text
+from retour.orders.importers.shop_fields import ZERO, ShopFields, child, children, open_order, text
 
 SOURCE = "woocommerce"
 # WooCommerce's order statuses: (financial status, fulfilment status).
@@ -42,16 +42,12 @@ STATUSES = {
 }
 
 
-def parse_order(order: object, row: int = 0) -> ImportedOrder | list[RowError]:
-    if not isinstance(order, Mapping):
-        return [RowError(row, "", _("an order must be a JSON object"))]
-    named = oversized(order, row)
-    if named:
-        return named
-    fields = ShopFields(row)
-    number = text(order.get("number")) or text(order.get("id"))
-    if not number:
-        fields.fail("number", _("the order number is empty"))
+def parse_order(item: object, row: int = 0) -> ImportedOrder | list[RowError]:
+    opened = open_order(item, row)
+    if isinstance(opened, list):
+        return opened
+    order, fields = opened
+    number = fields.order_number(order, "number", "id")
     currency = fields.currency("currency", order.get("currency"))
     ordered_at = fields.required_moment("date_created_gmt", order.get("date_created_gmt"), utc_if_naive=True)
     raw_status = text(order.get("status"))
