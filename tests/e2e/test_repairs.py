@@ -2,13 +2,19 @@
 for a faulty item under the legal guarantee and follows it on the status page while the repair partner
 records each step on the repairer's pages, to "delivered back" with the guarantee extended; an item found
 unrepairable, refunded at the shopper's choice; a repair past the French 30 days, where the portal offers
-a refund, which the shopper takes; an unrepairable item replaced from stock in a linked order."""
+a refund, which the shopper takes; an unrepairable item replaced from stock in a linked order; a paid repair
+out of guarantee whose quote the shopper accepts (a double click: charged once on the card, through
+Stripe's fake) or declines (the diagnosis fee charged once)."""
 
 from __future__ import annotations
 
+import json
 import re
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from pathlib import Path
+from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
@@ -17,12 +23,15 @@ from playwright.sync_api import Page, expect
 
 from e2e.harness import assert_accessible
 from e2e.portal_data import SHOPPERS, find_order, item, load_policy, make_order, say
+from fakes.stripe_server import FakeStripe
 from retour.catalog.models import StockMovement, Store, Variant
 from retour.orders.models import Order
-from retour.repairs.domain.states import SHOPPER
+from retour.refunds.models import Charge
+from retour.repairs.domain.states import REPAIRER, SHOPPER
 from retour.repairs.models import Repair, Repairer, RepairRule
 from retour.repairs.services import steps
 from retour.returns.models import ReturnLine
+from retour.returns.services.creating import LineRequest, create_return
 
 PASSWORD = "correct horse battery staple"
 BOTH = pytest.mark.parametrize("language", ["en", "fr"])
@@ -296,3 +305,98 @@ def test_an_unrepairable_item_is_replaced_from_stock_in_a_linked_order(
     assert variant.stock == 3
     movement = StockMovement.objects.get(variant=variant)
     assert (movement.quantity, movement.return_line_id) == (-1, repair.line_id)
+
+
+PAID = {
+    "en": {
+        "accept": "Accept the quote",
+        "decline": "Decline the quote",
+        "accepted": "quote accepted",
+        "declined": "quote declined",
+        "quote": "Quote: €89.90.",
+        "paid quote": "Paid: €89.90.",
+        "paid fee": "Paid: €25.00.",
+        "quote line": "repair quote accepted: €89.90 · collected",
+        "fee line": "diagnosis fee of a declined quote: €25.00 · collected",
+    },
+    "fr": {
+        "accept": "Accepter le devis",
+        "decline": "Refuser le devis",
+        "accepted": "devis accepté",
+        "declined": "devis refusé",
+        "quote": "Devis\u00a0: 89,90\u00a0€.",
+        "paid quote": "Payé\u00a0: 89,90\u00a0€.",
+        "paid fee": "Payé\u00a0: 25,00\u00a0€.",
+        "quote line": "devis de réparation accepté\u00a0: 89,90\u00a0€ · encaissé",
+        "fee line": "frais de diagnostic d’un devis refusé\u00a0: 25,00\u00a0€ · encaissé",
+    },
+}
+
+
+@pytest.fixture
+def stripe(fixtures_dir: Path, settings: Any) -> Iterator[FakeStripe]:
+    """Stripe's fake, which the live server's card charges reach (the card of ``card_order``)."""
+    fixture = json.loads((fixtures_dir / "stripe" / "refund.stripe-mock-fixtures3.json").read_text())
+    server = FakeStripe(fixture).start()
+    settings.STRIPE_API_KEY = "sk_test_fake"
+    settings.STRIPE_API_BASE = server.url
+    yield server
+    server.stop()
+
+
+def quoted_out_of_guarantee(order: Order, partner: User) -> Repair:
+    """A repair the legal guarantee does not cover, paid by card through Stripe, quoted by the partner."""
+    order.payments.update(gateway="stripe", reference="ch_1PgafuB7WZ01zgkW")
+    line = order.lines.order_by("position").first()
+    assert line is not None
+    ret = create_return(order, [LineRequest(line.pk, 1, "defective", "used", "repair", reason_text="Zip")])
+    repair = Repair.objects.get(ret=ret)
+    Repair.objects.filter(pk=repair.pk).update(under_guarantee=False)
+    steps.update(repair, "sent", role=SHOPPER)
+    steps.update(repair, "received", role=REPAIRER)
+    steps.update(repair, "diagnosed", role=REPAIRER, note="Curseur cassé par une chute")
+    return steps.update(repair, "quoted", role=REPAIRER, amount="89.90", fee="25")
+
+
+@BOTH
+def test_an_accepted_quote_is_charged_once_and_shown_paid(
+    transactional_db: None, page: Page, language: str, old_order: Order, partner: User, stripe: FakeStripe
+) -> None:
+    words = PAID[language]
+    repair = quoted_out_of_guarantee(old_order, partner)
+    find_order(page, language, old_order)
+    page.goto(f"/repairs/{repair.number}/")
+    expect(page.locator(".payment .quote")).to_have_text(words["quote"])
+    assert_accessible(page)
+    page.get_by_role("button", name=words["accept"]).dblclick()  # a double click
+
+    expect(page.locator(".status")).to_contain_text(words["accepted"])
+    expect(page.locator(".payment .charged")).to_have_text(words["paid quote"])
+    expect(page.locator(".payment .charge")).to_have_text(words["quote line"])
+    assert_accessible(page)
+    assert stripe.charges_made == 1
+    assert list(Charge.objects.filter(repair=repair).values_list("reason", "status")) == [
+        ("repair_quote", "succeeded")
+    ]
+
+
+@pytest.mark.parametrize("language", ["fr"])
+def test_a_declined_quote_charges_the_diagnosis_fee_once(
+    transactional_db: None, page: Page, language: str, old_order: Order, partner: User, stripe: FakeStripe
+) -> None:
+    words = PAID[language]
+    repair = quoted_out_of_guarantee(old_order, partner)
+    find_order(page, language, old_order)
+    page.goto(f"/repairs/{repair.number}/")
+    page.get_by_role("button", name=words["decline"]).click()
+
+    expect(page.locator(".status")).to_contain_text(words["declined"])
+    expect(page.locator(".payment .charged")).to_have_text(words["paid fee"])
+    expect(page.locator(".payment .charge")).to_have_text(words["fee line"])
+    assert_accessible(page)
+    page.reload()
+    expect(page.get_by_role("button", name=words["accept"])).to_have_count(0)
+    assert stripe.charges_made == 1
+    assert list(Charge.objects.filter(repair=repair).values_list("reason", "amount")) == [
+        ("diagnosis_fee", Decimal("25.00"))
+    ]
