@@ -181,6 +181,13 @@ def print_report(results: list[dict[str, Any]], args: argparse.Namespace) -> Non
                 f"  rollup rebuilt from scratch in {result['rebuild_s']:.1f} s "
                 f"({size['orders'] / max(result['rebuild_s'], 1e-9):,.0f} orders/s)"
             )
+        outlooks = result.get("outlooks")
+        if outlooks:
+            print(
+                f"  refund outlook computed by the worker (before the pages are timed, which read it): "
+                f"{outlooks['count']} days, {outlooks['mean_s']:.1f} s each on average, at most "
+                f"{outlooks['max_s']:.1f} s ({outlooks['open_returns']:,} returns owed a refund)"
+            )
     print()
     print("command: " + shlex.join([".venv/bin/python", "bench/analytics.py", *sys.argv[1:]]))
 
@@ -216,6 +223,7 @@ def child(args: argparse.Namespace) -> dict[str, Any]:
             cursor.execute("select sqlite_version()")
             server_name = f"SQLite {cursor.fetchone()[0]}"
     rebuilt = rollup_rebuild(store)
+    outlooks = worker_outlooks(store)
     pages = time_pages(store, args.repeat, {name.strip() for name in args.skip.split(",") if name.strip()})
     baseline = time_baseline(store, args.repeat)
     imported = time_import(store, rng, args.import_orders, orders)
@@ -229,6 +237,7 @@ def child(args: argparse.Namespace) -> dict[str, Any]:
         "import": imported,
         "rollup": imported.pop("rollup"),
         "rebuild_s": rebuilt,
+        "outlooks": outlooks,
     }
 
 
@@ -807,6 +816,31 @@ def rollup_updater() -> Callable[[Any], Any] | None:
         return None
     function = getattr(rollup, "follow", None)
     return function if callable(function) else None
+
+
+def worker_outlooks(store: Any) -> dict[str, Any] | None:
+    """The refund outlooks the pages read, computed as the worker does (``services.outlook``): as of
+    each period's last day and as of the day before it (the dashboard's trend). Without it, a page's
+    first view of a day computes it (tens of seconds at 100,000 orders)."""
+    try:
+        from retour.insights.services import outlook
+    except ImportError:
+        return None
+    days = sorted(
+        {day for start, end in periods() for day in (end - timedelta(days=1), start - timedelta(days=1))}
+    )
+    seconds = []
+    owed = 0
+    for day in days:
+        row = outlook.compute(store, day)
+        seconds.append(row.seconds)
+        owed = max(owed, len(row.data["owed_now"]["returns"]))
+    return {
+        "count": len(days),
+        "mean_s": statistics.mean(seconds),
+        "max_s": max(seconds),
+        "open_returns": owed,
+    }
 
 
 def rollup_rebuild(store: Any) -> float | None:
