@@ -211,12 +211,9 @@ def test_no_returns_cost_nothing_and_divide_by_nothing():
     )
 
 
-def _from_rollup(
-    orders: list[Order], returns: list[ReturnRecord], level: int = rollup.ALL
-) -> dict[str, object]:
-    """The cost report made from the rollup's cells alone, as the cost page reads them: the ``cost``
-    cells per key, per category, seller and reason; the returns of each category and seller from the
-    ``total`` cells."""
+def _from_rollup(orders: list[Order], returns: list[ReturnRecord]) -> dict[str, object]:
+    """The cost report made from the rollup's cells alone, as the cost page reads them: per slice its
+    ``total``, ``cost`` (per return size) and ``disposition`` cells; per reason the ``cost_reason`` cells."""
     cells = rollup.build(orders, returns, PARIS, {}, {})
 
     def summed(dimension: str, level: int, by: str) -> dict[str, dict[str, rollup.Cell]]:
@@ -227,26 +224,33 @@ def _from_rollup(
                 group.setdefault(key.key, rollup.Cell()).add(cell)
         return found
 
-    def returns_by(level: int, by: str) -> dict[str, int]:
-        return {
-            name: sum(cell.returns for cell in keys.values())
-            for name, keys in summed(rollup.TOTAL, level, by).items()
-        }
+    def slices(level: int, by: str) -> dict[str, cost.CostCounts]:
+        shared, lost = summed(rollup.COST, level, by), summed(rollup.DISPOSITION, level, by)
+        found = {}
+        for group, keys in summed(rollup.TOTAL, level, by).items():
+            whole = rollup.total(keys.values())
+            if whole.returns:
+                found[group] = cost.slice_costs(
+                    RATES,
+                    returns=whole.returns,
+                    units=whole.returned_units,
+                    value=whole.returned_value,
+                    received_units=whole.received_units,
+                    shared={int(n): c for n, c in shared.get(group, {}).items()},
+                    dispositions={d: c.returned_value for d, c in lost.get(group, {}).items()},
+                )
+        return found
 
-    whole = summed(rollup.COST, rollup.ALL, "level").get(rollup.ALL, {})  # type: ignore[call-overload]
+    dispositions = summed(rollup.DISPOSITION, rollup.ALL, "category").get("", {})
     costs = cost.Costs(
-        total=cost.slice_costs(whole, returns_by(rollup.ALL, "level").get(rollup.ALL, 0), RATES),  # type: ignore[call-overload]
-        by_disposition=cost.disposition_costs(whole, RATES),
+        total=slices(rollup.ALL, "category")[""],
+        by_category=slices(rollup.CATEGORY, "category"),
+        by_seller=slices(rollup.SELLER, "seller"),
+        by_reason=cost.reason_costs(summed(rollup.COST_REASON, rollup.ALL, "category").get("", {}), RATES),
+        by_disposition=cost.disposition_costs(
+            {key: (c.returned_units, c.returned_value) for key, c in dispositions.items()}, RATES
+        ),
     )
-    for table, level_of, by in (
-        (costs.by_category, rollup.CATEGORY, "category"),
-        (costs.by_seller, rollup.SELLER, "seller"),
-    ):
-        returns = returns_by(level_of, by)
-        for name, keys in summed(rollup.COST, level_of, by).items():
-            table[name] = cost.slice_costs(keys, returns[name], RATES)
-    for reason, keys in cost.reasons_of(whole).items():
-        costs.by_reason[reason] = cost.slice_costs(keys, cost.returns_of(keys), RATES)
     return cost.report(costs, "EUR")
 
 

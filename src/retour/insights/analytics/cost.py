@@ -6,8 +6,9 @@ handling (received units x the store's cost per unit), tracking and insurance pe
 payment fees not given back on money refunded to a payment, the value lost by disposition (refurbished,
 liquidated, destroyed, at the store's recovery rates), less the fees shoppers paid. A category, seller or
 reason carries its lines' own handling and loss and their share, by units, of their return's other costs.
-The rollup's ``cost`` cells hold each line's share exactly (``domain.rollup``); the store's rates
-(``services.cost_settings``) are applied when the page is read, so a change of rate shows at once.
+The rollup's ``cost`` and ``cost_reason`` cells hold each line's share exactly (``domain.rollup``); the
+store's rates (``services.cost_settings``) are applied when the page is read, so a change of rate shows
+at once.
 """
 
 from __future__ import annotations
@@ -30,7 +31,6 @@ from retour.insights.analytics.base import (
     money,
     ratio,
     register,
-    total,
 )
 from retour.insights.charts import Axis, Chart
 from retour.insights.domain import cost, rollup
@@ -63,43 +63,72 @@ SLICE_COLUMNS = (
 )
 
 
-def _cost_cells(filters: Filters, *by: str) -> dict[tuple[Any, ...], rollup.Cell]:
-    return breakdown(filters, rollup.COST, (*by, "key"))
+# What each read sums (the other measures are left out: a breakdown's query sums only these).
+TOTALS = ("returns", "returned_units", "returned_value", "received_units")
+SHARED = (
+    "returned_units",
+    "labels",
+    "fees_charged",
+    "refunds_paid",
+    "refunded_returns",
+    "labelled_returns",
+    "labelled_value",
+)
+LINES = ("returned_units", "returned_value")
+BY_REASON = (*SHARED, "returns", "returned_value", "received_units")
+WHOLE = ("level",)  # grouped by the scope's level: one group, the whole period
+
+
+def _slices(filters: Filters, by: tuple[str, ...], rates: cost.CostSettings) -> dict[Any, cost.CostCounts]:
+    """The costs of each group ``by`` (``WHOLE``, category or seller) with a return, from its ``total``,
+    ``cost`` and ``disposition`` cells."""
+    shared: dict[Any, dict[int, rollup.Cell]] = {}
+    for (*group, key), cell in breakdown(filters, rollup.COST, (*by, "key"), measures=SHARED).items():
+        shared.setdefault(tuple(group), {})[int(key)] = cell
+    lost: dict[Any, dict[str, Decimal]] = {}
+    for (*group, key), cell in breakdown(filters, rollup.DISPOSITION, (*by, "key"), measures=LINES).items():
+        lost.setdefault(tuple(group), {})[key] = cell.returned_value
+    return {
+        group: cost.slice_costs(
+            rates,
+            returns=cell.returns,
+            units=cell.returned_units,
+            value=cell.returned_value,
+            received_units=cell.received_units,
+            shared=shared.get(group, {}),
+            dispositions=lost.get(group, {}),
+        )
+        for group, cell in breakdown(filters, rollup.TOTAL, by, measures=TOTALS).items()
+        if cell.returns or by == WHOLE
+    }
+
+
+def _total(filters: Filters, rates: cost.CostSettings) -> cost.CostCounts:
+    return next(iter(_slices(filters, WHOLE, rates).values()), cost.CostCounts())
 
 
 def costs(filters: Filters) -> cost.Costs:
     """The exact costs of the filters' period: in total, by category, seller, reason and disposition."""
     rates = cost_settings(filters.store)
-    whole = {key: cell for (key,), cell in _cost_cells(filters).items()}
+    dispositions = breakdown(filters, rollup.DISPOSITION, ("key",), measures=LINES)
     found = cost.Costs(
-        total=cost.slice_costs(whole, total(filters).returns, rates),
-        by_disposition=cost.disposition_costs(whole, rates),
+        total=_total(filters, rates),
+        by_disposition=cost.disposition_costs(
+            {key: (cell.returned_units, cell.returned_value) for (key,), cell in dispositions.items()}, rates
+        ),
     )
     for name, table in (("category", found.by_category), ("seller", found.by_seller)):
-        returns = {key[0]: cell.returns for key, cell in breakdown(filters, rollup.TOTAL, (name,)).items()}
-        grouped: dict[str, dict[str, rollup.Cell]] = {}
-        for (group, key), cell in _cost_cells(filters, name).items():
-            grouped.setdefault(group, {})[key] = cell
-        for group, cells in grouped.items():
-            table[group] = cost.slice_costs(cells, returns.get(group, 0), rates)
-    for reason, cells in cost.reasons_of(whole).items():
-        found.by_reason[reason] = cost.slice_costs(cells, cost.returns_of(cells), rates)
+        table.update({group: counts for (group,), counts in _slices(filters, (name,), rates).items()})
+    reasons = breakdown(filters, rollup.COST_REASON, ("key",), measures=BY_REASON)
+    found.by_reason.update(cost.reason_costs({key: cell for (key,), cell in reasons.items()}, rates))
     return found
 
 
 def net_cost_per_return(filters: Filters) -> Decimal:
     """The net cost of a return of the filters' period (the dashboard's card), rounded to the currency's
     minor unit: the cost page's own figure."""
-    return cost.net_per_return(
-        cost.Costs(
-            total=cost.slice_costs(
-                {key: cell for (key,), cell in _cost_cells(filters).items()},
-                total(filters).returns,
-                cost_settings(filters.store),
-            )
-        ),
-        filters.currency,
-    )
+    counts = _total(filters, cost_settings(filters.store))
+    return cost.net_per_return(cost.Costs(total=counts), filters.currency)
 
 
 def _slice_table(key: str, title: Any, name: str, label: Any, slices: dict[str, Any]) -> Table:

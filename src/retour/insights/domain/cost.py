@@ -369,55 +369,59 @@ def net_per_return(costs: Costs, currency: str) -> Decimal:
     return _round(costs.total.per_return, minor_units(currency))
 
 
-# -- from the rollup's ``cost`` cells -------------------------------------------------------------------
+# -- from the rollup's cells --------------------------------------------------------------------------
 
 
-def slice_costs(cells: Mapping[str, Cell], returns: int, settings: CostSettings) -> CostCounts:
-    """A slice's costs (the whole period, a category, a seller, a reason) from its rollup ``cost`` cells
-    summed per key (``rollup.cost_key``), and its number of returns: exactly what ``compute`` gives for
-    the same lines, each cost being linear in what the cells sum (a line's share of its return's cost is
-    the return's cost times its units, over the return's units: the key's ``n``)."""
-    counts = CostCounts(returns=returns)
+def slice_costs(
+    settings: CostSettings,
+    *,
+    returns: int,
+    units: int,
+    value: Decimal,
+    received_units: int,
+    shared: Mapping[int, Cell],
+    dispositions: Mapping[str, Decimal],
+) -> CostCounts:
+    """A slice's costs (the whole period, a category, a seller, a reason) from what the rollup sums for
+    it: its returns, returned units and value, received units, the returned value of each disposition,
+    and its ``cost`` cells per return size ``n`` (the returns' money times the slice's units). Exactly
+    what ``compute`` gives for the same lines, each cost being linear in what the cells sum (a line's
+    share of its return's cost is the return's cost times its units, over the return's units ``n``)."""
+    counts = CostCounts(returns=returns, units=units)
     parts = counts.sums
-    handling = _scaled(settings.handling_per_unit)
+    parts["value"].add(_scaled(value))
+    parts["handling"].add(received_units * _scaled(settings.handling_per_unit))
     fee_share, fee_fixed = _scaled(settings.payment_fee_share), _scaled(settings.payment_fee_per_refund)
     tracking = _scaled(settings.tracking_per_label)
     per_label, value_share = _scaled(settings.insurance_per_label), _scaled(settings.insurance_share_of_value)
-    for key, cell in cells.items():
-        units, disposition, _reason = split_cost_key(key)
-        counts.units += cell.returned_units
-        value = _scaled(cell.returned_value)
-        parts["value"].add(value)
-        parts["labels"].add(_scaled(cell.labels), units)
-        parts["fees_charged"].add(_scaled(cell.fees_charged), units)
-        parts["handling"].add(cell.received_units * handling)
-        parts["tracking"].add(cell.labelled_returns * tracking, units)
+    for size, cell in shared.items():
+        parts["labels"].add(_scaled(cell.labels), size)
+        parts["fees_charged"].add(_scaled(cell.fees_charged), size)
+        parts["tracking"].add(cell.labelled_returns * tracking, size)
         parts["insurance"].add(
             cell.labelled_returns * per_label * SCALE + _scaled(cell.labelled_value) * value_share,
-            units * SCALE,
+            size * SCALE,
         )
         parts["payment_fees"].add(
-            _scaled(cell.refunds_paid) * fee_share + cell.refunded_returns * fee_fixed * SCALE, units * SCALE
+            _scaled(cell.refunds_paid) * fee_share + cell.refunded_returns * fee_fixed * SCALE, size * SCALE
         )
-        recovery = settings.recovery_of(disposition)
-        if recovery != 1:
-            parts["disposition_loss"].add(
-                value * (recovery.denominator - recovery.numerator), recovery.denominator
-            )
+    losses = disposition_costs({key: (0, amount) for key, amount in dispositions.items()}, settings)
+    for lost in losses.values():
+        parts["disposition_loss"].merge(lost.lost)
     return counts
 
 
-def disposition_costs(cells: Mapping[str, Cell], settings: CostSettings) -> dict[str, DispositionCounts]:
-    """The returned value of the lines given a lossy disposition, and what was lost of it, from the
-    ``cost`` cells summed per key."""
+def disposition_costs(
+    dispositions: Mapping[str, tuple[int, Decimal]], settings: CostSettings
+) -> dict[str, DispositionCounts]:
+    """The units and returned value of the lines given each lossy disposition, and what was lost of it."""
     found: dict[str, DispositionCounts] = {}
-    for key, cell in cells.items():
-        _units, disposition, _reason = split_cost_key(key)
+    for disposition, (units, amount) in dispositions.items():
         if disposition not in LOSSY_DISPOSITIONS:
             continue
         counts = found.setdefault(disposition, DispositionCounts())
-        value = _scaled(cell.returned_value)
-        counts.units += cell.returned_units
+        value = _scaled(amount)
+        counts.units += units
         counts.value.add(value)
         recovery = settings.recovery_of(disposition)
         if recovery != 1:
@@ -425,14 +429,29 @@ def disposition_costs(cells: Mapping[str, Cell], settings: CostSettings) -> dict
     return found
 
 
-def reasons_of(cells: Mapping[str, Cell]) -> dict[str, dict[str, Cell]]:
-    """The ``cost`` cells (key -> cell) grouped by their reason, and that reason's number of returns."""
-    found: dict[str, dict[str, Cell]] = {}
+def reason_costs(cells: Mapping[str, Cell], settings: CostSettings) -> dict[str, CostCounts]:
+    """Each reason's costs from the rollup's ``cost_reason`` cells summed per key
+    (``rollup.cost_key(n, disposition, reason)``)."""
+    grouped: dict[str, dict[str, Cell]] = {}
     for key, cell in cells.items():
-        found.setdefault(split_cost_key(key)[2], {})[key] = cell
+        grouped.setdefault(split_cost_key(key)[2], {})[key] = cell
+    found: dict[str, CostCounts] = {}
+    for reason, keys in grouped.items():
+        whole = Cell()
+        shared: dict[int, Cell] = {}
+        dispositions: dict[str, Decimal] = {}
+        for key, cell in keys.items():
+            size, disposition, _reason = split_cost_key(key)
+            whole.add(cell)
+            shared.setdefault(size, Cell()).add(cell)
+            dispositions[disposition] = dispositions.get(disposition, Decimal(0)) + cell.returned_value
+        found[reason] = slice_costs(
+            settings,
+            returns=whole.returns,
+            units=whole.returned_units,
+            value=whole.returned_value,
+            received_units=whole.received_units,
+            shared=shared,
+            dispositions=dispositions,
+        )
     return found
-
-
-def returns_of(cells: Mapping[str, Cell]) -> int:
-    """A reason's returns: its ``cost`` cells count a return once per reason (see ``rollup``)."""
-    return sum(cell.returns for cell in cells.values())

@@ -26,12 +26,13 @@ For the cost of returns, beside their money: ``labelled_returns`` (returns sent 
 ``labelled_value`` (their returned value) and ``refunded_returns`` (returns that paid money back).
 
 The ``cost`` dimension lets the cost of returns share a return's costs among its lines by units, exactly:
-its key is ``cost_key(n, disposition, reason)``, ``n`` the units of the whole return, and its cells hold
-the scope's returned lines of that reason and disposition (``returned_units``, ``returned_value``,
-``received_units``) and the return's money *times those lines' units* (``labels``, ``fees_charged``,
-``refunds_paid``, ``labelled_value``; ``labelled_returns`` and ``refunded_returns`` count units): divided
-by ``n``, the lines' share. ``returns`` there counts a return once per reason and scope (in the cell of
-its first line of that reason), so a reason's returns are the sum of its keys.
+its key is ``n``, the units of the whole return, and its cells hold the scope's returned units and the
+return's money *times those units* (``labels``, ``fees_charged``, ``refunds_paid``, ``labelled_value``;
+``labelled_returns`` and ``refunded_returns`` count units): divided by ``n``, the lines' share. The
+lines' own value, handling and loss are the ``total`` and ``disposition`` cells'. ``cost_reason`` is
+the same per reason: its key is ``cost_key(n, disposition, reason)``, its cells hold the lines' returned
+units, value and received units too, and ``returns`` counts a return once per reason and scope (in the
+cell of its first line of that reason), so a reason's returns are the sum of its keys.
 
 Everything here is exact (``Decimal`` sums); rounding happens once, when a page shows a figure.
 """
@@ -59,9 +60,10 @@ REASON = "reason"
 OUTCOME = "outcome"
 DISPOSITION = "disposition"
 COST = "cost"
+COST_REASON = "cost_reason"
 # Dimensions of the order as a whole: every figure, returns and their money included.
 ORDER_DIMENSIONS = (TOTAL, SEGMENT, COUNTRY, CHANNEL, PAYMENT)
-DIMENSIONS = (*ORDER_DIMENSIONS, PRODUCT, REASON, OUTCOME, DISPOSITION, COST)
+DIMENSIONS = (*ORDER_DIMENSIONS, PRODUCT, REASON, OUTCOME, DISPOSITION, COST, COST_REASON)
 
 # Scopes of lines a cell counts.
 LINE, CATEGORY, SELLER, ALL = 0, 1, 2, 3
@@ -294,8 +296,8 @@ def _cost_cells(
     day: date,
     cell: Callable[[date, str, str, Scope], Cell],
 ) -> None:
-    """A non-void return's ``cost`` cells: each line, in each scope it counts in, with the return's money
-    weighted by the line's units (see the module's text)."""
+    """A non-void return's ``cost`` and ``cost_reason`` cells: each line, in each scope it counts in, with
+    the return's money weighted by the line's units (see the module's text)."""
     units = sum(line.quantity for line in record.lines)
     if not units:
         return
@@ -307,19 +309,20 @@ def _cost_cells(
         received = quantity if record.received and returned_line.resolution != metrics.KEEP else 0
         key = cost_key(units, returned_line.disposition, returned_line.reason)
         for scope in scopes(line.category, line.seller):
-            target = cell(day, COST, key, scope)
+            by_reason = cell(day, COST_REASON, key, scope)
             if (returned_line.reason, scope) not in counted:
                 counted.add((returned_line.reason, scope))
-                target.returns += 1
-            target.returned_units += quantity
-            target.returned_value += returned_line.amount
-            target.received_units += received
-            target.labels += record.label_cost * quantity
-            target.fees_charged += record.fees_charged * quantity
-            target.refunds_paid += record.refunded * quantity
-            target.refunded_returns += quantity if refunded else 0
-            target.labelled_returns += quantity if record.labelled else 0
-            target.labelled_value += labelled_value * quantity
+                by_reason.returns += 1
+            by_reason.returned_value += returned_line.amount
+            by_reason.received_units += received
+            for target in (by_reason, cell(day, COST, str(units), scope)):
+                target.returned_units += quantity
+                target.labels += record.label_cost * quantity
+                target.fees_charged += record.fees_charged * quantity
+                target.refunds_paid += record.refunded * quantity
+                target.refunded_returns += quantity if refunded else 0
+                target.labelled_returns += quantity if record.labelled else 0
+                target.labelled_value += labelled_value * quantity
 
 
 def total(cells: Iterable[Cell]) -> Cell:
