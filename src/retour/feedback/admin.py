@@ -1,5 +1,6 @@
 """Surveys, their answers, opt-outs and product alerts in the back office: read-only (they change only
-through the shopper's answer, the opt-out link and the periodic job)."""
+through the shopper's answer, the opt-out link and the periodic job). The language of each staff
+member's alerts is set here."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from django.contrib import admin
 
 from retour.backoffice.access import StoreScoped
 from retour.core.admin import ReadOnly
-from retour.feedback.models import ProductAlert, Survey, SurveyAnswer, SurveyOptOut
+from retour.feedback.models import ProductAlert, StaffLanguage, Survey, SurveyAnswer, SurveyOptOut
 
 
 class AnswerInline(ReadOnly, admin.StackedInline[SurveyAnswer, Survey]):
@@ -53,3 +54,11 @@ class ProductAlertAdmin(ReadOnly, StoreScoped[ProductAlert], admin.ModelAdmin[Pr
         "closed_at",
     )
     list_filter = ("store",)
+
+
+@admin.register(StaffLanguage)
+class StaffLanguageAdmin(admin.ModelAdmin[StaffLanguage]):
+    list_display = ("user", "language")
+    list_filter = ("language",)
+    search_fields = ("user__username", "user__email")
+    autocomplete_fields = ("user",)

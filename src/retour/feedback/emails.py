@@ -7,14 +7,14 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from retour.core.site import site_url
 from retour.feedback.models import Survey
 from retour.notifications.emails import Email
-from retour.sellers.config import site_url
 
 
 def links(survey: Survey) -> tuple[str, str]:
     """The survey's page and its opt-out page, as absolute addresses (the worker has no request)."""
-    site = site_url().rstrip("/")
+    site = site_url()
     return (
         site + reverse("feedback:survey", args=[survey.token]),
         site + reverse("feedback:opt_out", args=[survey.token]),

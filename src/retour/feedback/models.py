@@ -1,10 +1,12 @@
 """The shopper's survey after a return closes, its one answer, the addresses that asked for no more
-surveys, and the alerts staff were sent about products whose return rate jumped."""
+surveys, and the alerts staff were sent about products whose return rate jumped (in each staff member's
+language)."""
 
 from __future__ import annotations
 
 import secrets
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -133,3 +135,23 @@ class ProductAlert(models.Model):
 
     def __str__(self) -> str:
         return f"{self.product_id} {self.recent_rate}"
+
+
+class StaffLanguage(models.Model):
+    """The language a staff member's alert emails (product jumps) are written in; without one, the
+    store's language."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("staff member"),
+    )
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES)
+
+    class Meta:
+        verbose_name = _("language of a staff member's alerts")
+        verbose_name_plural = _("languages of staff members' alerts")
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.language})"

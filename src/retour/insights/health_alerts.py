@@ -2,7 +2,8 @@
 
 Each day, each product's units of the orders placed in the last ``RECENT_DAYS`` days and those that came
 back are tested against its own ``BEFORE_DAYS`` days before (``domain.health.jumped``). A jump opens a
-``feedback.ProductAlert`` and emails the staff who see the analytics, once: while the alert is open the
+``feedback.ProductAlert`` and emails the staff who see the analytics and work for the product's store,
+each in their language (``feedback.StaffLanguage``, else the store's), once: while the alert is open the
 product is not announced again; when the rate is back to normal the alert closes, and a later jump
 opens a new one. An email that could not be sent (SMTP down) is sent on the next run.
 """
@@ -10,9 +11,11 @@ opens a new one. An email that could not be sent (SMTP down) is sent on the next
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
 from babel.numbers import format_percent
 from django.contrib.auth import get_user_model
@@ -23,11 +26,11 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from retour.catalog.models import Store
-from retour.feedback.models import ProductAlert
+from retour.core.site import site_url
+from retour.feedback.models import ProductAlert, StaffLanguage
 from retour.insights import product_health
 from retour.insights.domain import health
 from retour.notifications.emails import LOCALES, Email, send
-from retour.sellers.config import site_url
 
 SEE = "insights.view_insightssettings"
 PERCENT = {"fr": "#,##0.0\u00a0%", "en": "#,##0.0%"}
@@ -97,23 +100,37 @@ def follow(store: Store, now: datetime | None = None) -> Outcome:
     return Outcome(opened, closed, emailed)
 
 
-def recipients() -> list[str]:
-    """The staff who see the analytics and have an address."""
+# Whether a staff member may see a store: the back office knows (``backoffice.access.may_reach``) and
+# registers it at start-up, since the back office builds on insights and not the other way round.
+_may_reach: list[Callable[[Any, int], bool]] = []
+
+
+def on_store_access(check: Callable[[Any, int], bool]) -> None:
+    """``check(user, store_id)``: whether ``user`` works for the store; registering again replaces it."""
+    _may_reach[:] = [check]
+
+
+def recipients(store: Store) -> list[tuple[str, str]]:
+    """(address, language) of the staff who see the analytics and work for ``store``, each in the language
+    chosen for their alerts, else the store's."""
     users = (
         get_user_model().objects.with_perm(SEE, include_superusers=True).filter(is_active=True, is_staff=True)
     )
-    return sorted({user.email for user in users if user.email})
+    languages = dict(StaffLanguage.objects.values_list("user_id", "language"))
+    found: dict[str, str] = {}
+    for user in users.order_by("pk"):
+        if not user.email or not all(check(user, store.pk) for check in _may_reach):
+            continue
+        found.setdefault(user.email, languages.get(user.pk) or store.default_language)
+    return sorted(found.items())
 
 
-def _email(alert: ProductAlert) -> bool:
-    """Email the alert once; False (tried again next run) when nobody can be told or SMTP fails."""
-    to = recipients()
-    if not to:
-        return False
+def _message(alert: ProductAlert, language: str) -> tuple[str, str, str]:
+    """The alert's subject, text and HTML in ``language``."""
     store: Store = alert.store
-    with translation.override(store.default_language):
-        link = site_url().rstrip("/") + reverse("backoffice:analytics-page", args=["product-health"])
-        locale = LOCALES.get(store.default_language, "en_GB")
+    with translation.override(language):
+        link = site_url() + reverse("backoffice:analytics-page", args=["product-health"])
+        locale = LOCALES.get(language, "en_GB")
         context = {
             "alert": alert,
             "product": alert.product,
@@ -125,18 +142,28 @@ def _email(alert: ProductAlert) -> bool:
         subject = _("Returns of %(product)s jumped") % {"product": alert.product.title}
         text = render_to_string("insights/emails/product_alert.txt", context)
         html = render_to_string("insights/emails/product_alert.html", context)
-    sent = 0
-    for address in to:
+    return subject, text, html
+
+
+def _email(alert: ProductAlert) -> bool:
+    """Email the alert once; False (tried again next run) when nobody can be told or SMTP fails."""
+    to = recipients(alert.store)
+    if not to:
+        return False
+    messages = {language: _message(alert, language) for language in sorted({lang for _a, lang in to})}
+    sent = []
+    for address, language in to:
+        subject, text, html = messages[language]
         try:
-            send(Email(address, subject, text, html, store.default_language))
+            send(Email(address, subject, text, html, language))
         except (OSError, ValueError) as error:  # smtplib errors are OSErrors
             log.warning("product alert %s not sent to %s: %s", alert.pk, address, error)
             continue
-        sent += 1
+        sent.append(address)
     if not sent:
         return False
     ProductAlert.objects.filter(pk=alert.pk, emailed_at__isnull=True).update(
-        emailed_at=timezone.now(), emailed_to=", ".join(to)
+        emailed_at=timezone.now(), emailed_to=", ".join(sent)
     )
     return True
 

@@ -7,12 +7,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from django.contrib.auth.models import User
+from django.contrib.auth.models import Permission, User
 
 from integration.insights.analytics_store import run
 from integration.insights.health_store import build
+from retour.backoffice.models import StaffStore
 from retour.catalog.models import Store
-from retour.feedback.models import ProductAlert
+from retour.feedback.models import ProductAlert, StaffLanguage
 from retour.insights import health_alerts
 
 pytestmark = pytest.mark.django_db
@@ -79,3 +80,39 @@ def test_the_command_runs_the_same_check(shop, smtp):
     assert len(alert_mails(smtp)) == 1
     assert "0 opened, 0 closed, 0 emailed" in run("alert_product_jumps", "--as-of", "2026-03-30")
     assert ProductAlert.objects.get().product.title == "Dress"
+
+
+def analyst(name: str, *stores: Store, language: str = "") -> User:
+    user = User.objects.create_user(name, f"{name}@example.com", "pw", is_staff=True)
+    user.user_permissions.add(Permission.objects.get(codename="view_insightssettings"))
+    for store in stores:
+        StaffStore.objects.create(user=user, store=store)
+    if language:
+        StaffLanguage.objects.create(user=user, language=language)
+    return user
+
+
+def test_the_alert_goes_to_the_analysts_of_the_products_store_only_each_in_their_language(
+    shop, other_store, smtp
+):
+    analyst("ours", shop, language="en")  # works for the store, reads English
+    analyst("both", shop, other_store)  # works for both, no language chosen: the store's (French)
+    analyst("theirs", other_store, language="en")  # another store's analyst: not told
+    analyst("everyone")  # limited to no store: sees every store
+    health_alerts.follow(shop, END_OF_MARCH)
+    mails = {m["To"]: m for m in alert_mails(smtp)}
+    assert sorted(mails) == [
+        "boss@example.com",
+        "both@example.com",
+        "everyone@example.com",
+        "ours@example.com",
+    ]
+    english = mails["ours@example.com"].get_body(("plain",)).get_content()
+    assert "20 of 60 units came back" in english, english
+    assert "33.3%" in english
+    assert str(mails["ours@example.com"]["Subject"]) == "Returns of Dress jumped"
+    french = mails["both@example.com"].get_body(("plain",)).get_content()
+    assert "20 unités sur 60 sont revenues" in french
+    alert = ProductAlert.objects.get()
+    assert "theirs@example.com" not in alert.emailed_to
+    assert "ours@example.com" in alert.emailed_to

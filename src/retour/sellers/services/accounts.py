@@ -22,6 +22,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from retour.catalog.models import Seller, Store
+from retour.core.site import site_url
 from retour.sellers import config
 from retour.sellers.errors import InvitationInvalid, InvitationRefused, SellerNotFound
 from retour.sellers.models import Invitation, SellerMember
@@ -114,7 +115,7 @@ def invite(seller: Seller, email: str, *, language: str = "en", actor: Any = Non
             invited_by=actor if getattr(actor, "is_authenticated", False) else None,
             expires_at=timezone.now() + config.invitation_lifetime(),
         )
-        link = (site or config.site_url()).rstrip("/") + reverse("sellers:accept", args=[token])
+        link = (site or site_url()).rstrip("/") + reverse("sellers:accept", args=[token])
         transaction.on_commit(lambda: _send_invitation(invitation, link))
     return Invited(invitation, link)
 

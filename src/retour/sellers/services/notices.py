@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from retour.claims.domain import states
 from retour.claims.models import Claim
-from retour.sellers import config
+from retour.core.site import site_url
 from retour.sellers.models import SellerMember, SellerNotice
 
 REMIND_BEFORE = timedelta(hours=24)
@@ -60,7 +60,7 @@ def render(notice: SellerNotice) -> EmailMultiAlternatives:
     claim = notice.claim
     language = notice.language if notice.language in ("en", "fr") else "en"
     with translation.override(language), timezone.override(claim.store.zone):
-        link = config.site_url().rstrip("/") + reverse("sellers:claim", args=[claim.number])
+        link = site_url() + reverse("sellers:claim", args=[claim.number])
         context = {
             "claim": claim,
             "kind": notice.kind,
