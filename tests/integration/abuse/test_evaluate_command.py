@@ -28,3 +28,22 @@ def test_the_text_reads_as_a_sentence_and_a_seed_is_required():
     assert run("evaluate-abuse", "--seed", "2", "--shoppers", "500").startswith("Precision ")
     with pytest.raises(CommandError):
         call_command("insights", "evaluate-abuse")
+
+
+def test_no_two_apps_define_one_command_name_and_insights_is_the_abuse_group():
+    """`retour insights` is one command (a group of actions): a second `insights` command in another app
+    would be hidden by the first silently, as would any other name defined twice."""
+    import os
+    from collections import defaultdict
+
+    from django.apps import apps
+    from django.core.management import find_commands, get_commands
+
+    places: dict[str, list[str]] = defaultdict(list)
+    for app in apps.get_app_configs():
+        if app.name.startswith("retour."):
+            for name in find_commands(os.path.join(app.path, "management")):
+                places[name].append(app.name)
+    assert {name: where for name, where in places.items() if len(where) > 1} == {}
+    assert get_commands()["insights"] == "retour.abuse"
+    assert get_commands()["report"] == "retour.insights"
