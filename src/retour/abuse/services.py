@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from retour.abuse.domain import signals
@@ -16,7 +16,10 @@ from retour.catalog.models import Store
 from retour.core.errors import DomainError
 from retour.returns.domain import states
 from retour.returns.models import Return, ReturnEvent
+from retour.returns.services.timeline import record_event
 
+# The timeline's event of a return held for review by its score.
+HELD_EVENT = "held_for_review"
 # Events after which what is known about a return changed (the parcel, the inspection).
 REASSESS_ON = frozenset({"in_transit", "received", "line_received", "inspected", "line_inspected"})
 OBSERVED = (
@@ -56,13 +59,40 @@ def assess(ret: Return) -> Assessment:
 
 
 def hold_for_review(ret: Return) -> str | None:
-    """Returns' review check: the new return's assessment; why a person must look at it, or None."""
+    """Returns' review check: the new return's assessment; why a person must look at it, or None. A return
+    held is told so on its timeline (``HELD_EVENT``): its score and each signal's points and reason, in
+    both languages, so that staff read why in theirs and the API gives the return's."""
     row = assess(ret)
     if not row.review:
         return None
-    return _("The abuse signals scored this return %(score)d out of 100: a person reviews it.") % {
-        "score": row.score
+    why = {}
+    for language in ("en", "fr"):
+        with translation.override(language):
+            why[language] = held_reason(row.score, [s[f"reason_{language}"] for s in row.signals])
+    record_event(
+        ret,
+        HELD_EVENT,
+        actor_label="system",
+        reason=why["fr" if ret.language.startswith("fr") else "en"],
+        data={
+            "score": row.score,
+            "review_at": signals.REVIEW_AT,
+            "signals": [{"code": s["code"], "points": s["points"]} for s in row.signals],
+            "reason_en": why["en"],
+            "reason_fr": why["fr"],
+        },
+    )
+    return why["fr" if (translation.get_language() or "en").startswith("fr") else "en"]
+
+
+def held_reason(score: int, reasons: list[str]) -> str:
+    """Why a return waits for a person, in the active language: the score, then each signal's reason."""
+    text = _("The abuse signals scored this return %(score)d out of 100: a person reviews it.") % {
+        "score": score
     }
+    if reasons:
+        text += " " + _("Signals: %(reasons)s") % {"reasons": " ".join(reasons)}
+    return text
 
 
 def event_written(event: ReturnEvent) -> None:

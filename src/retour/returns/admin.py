@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import URLPattern, path, reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -54,6 +55,7 @@ EVENT_LABELS = {
     "exchange_charge_failed": gettext_lazy("exchange charge failed"),
     "exchange_charged": gettext_lazy("exchange charged"),
     NOTE_EVENT: gettext_lazy("internal note written"),
+    "held_for_review": gettext_lazy("held for review"),
 }
 
 
@@ -99,10 +101,17 @@ class ReturnLineInline(ReadOnlyInline, admin.TabularInline[ReturnLine, Return]):
 
 class ReturnEventInline(ReadOnlyInline, admin.TabularInline[ReturnEvent, Return]):
     model = ReturnEvent
-    fields = ["when", "event", "before", "after", "actor", "actor_label", "reason", "line"]
+    fields = ["when", "event", "before", "after", "actor", "actor_label", "why", "line"]
     readonly_fields = fields  # type: ignore[assignment]
     ordering = ["at", "id"]
     verbose_name_plural = gettext_lazy("timeline")
+
+    @admin.display(description=gettext_lazy("why"))
+    def why(self, event: ReturnEvent) -> str:
+        """The reason in the staff member's language when the event kept both (``reason_en``,
+        ``reason_fr`` in its data: a return held for review), else as it was written."""
+        language = "fr" if (translation.get_language() or "en").startswith("fr") else "en"
+        return str(event.data.get(f"reason_{language}") or event.reason)
 
     when = time_column("at", gettext_lazy("at"), _zone)
     event = label_column("kind", gettext_lazy("event"), EVENT_LABELS)

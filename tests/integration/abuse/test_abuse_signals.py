@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.contrib.auth.models import User
 from django.test import Client
+from django.urls import reverse
 
 from factories import delivered_line
 from retour.abuse import services
@@ -168,3 +169,39 @@ def test_the_return_and_the_review_queue_in_the_api_carry_the_score_and_reasons(
     )
     queue = client.get("/api/v1/returns", {"state": "requested"}).json()["items"]
     assert [(item["number"], item["abuse_score"]) for item in queue] == [(returns[-1].number, 55)]
+
+
+def test_why_a_return_is_held_is_written_on_its_timeline_in_both_languages(
+    make_order: Callable[..., Order],
+    one_shopper_three_accounts: list[Return],
+    client_for: Callable[[User], Client],
+    agent: User,
+    admin_client: Client,
+):
+    returns = [
+        _ask(make_order, f"#T{index}", "jodoe@gmail.com", NOW - timedelta(days=30 - 5 * index))
+        for index in range(6)
+    ]
+    held = returns[-1]
+    (event,) = held.events.filter(kind="held_for_review")
+    assert event.data["score"] == 55
+    assert {s["code"] for s in event.data["signals"]} == {"linked_accounts", "serial_returning"}
+    assert event.data["reason_en"].startswith("The abuse signals scored this return 55 out of 100")
+    assert "5 returns in the last 365 days" in event.data["reason_en"]
+    assert event.data["reason_fr"].startswith("Les signaux d’abus donnent à ce retour 55")
+    assert "5 retours sur les 365 derniers jours" in event.data["reason_fr"]
+    assert event.reason == event.data["reason_fr"]  # the return's language
+    # Returns the policy approved without a score worth a look have no such event.
+    assert not returns[0].events.filter(kind="held_for_review").exists()
+
+    timeline = client_for(agent).get(f"/api/v1/returns/{held.number}").json()["timeline"]
+    assert [e["kind"] for e in timeline] == ["requested", "held_for_review"]
+    assert timeline[1]["reason"] == event.data["reason_fr"]
+
+    page = reverse("admin:returns_return_change", args=[held.pk])
+    english = admin_client.get(page, headers={"Accept-Language": "en"}).content.decode()
+    assert "Held for review" in english
+    assert "scored this return 55 out of 100" in english
+    french = admin_client.get(page, headers={"Accept-Language": "fr"}).content.decode()
+    assert "Retenu pour examen" in french
+    assert "5 retours sur les 365 derniers jours" in french
