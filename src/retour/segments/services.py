@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -24,6 +24,7 @@ from retour.segments.domain.history import Figures, OrderRecord, ReturnRecord, f
 from retour.segments.models import CustomerProfile, SegmentRules
 
 Records = tuple[list[OrderRecord], list[ReturnRecord]]
+RECOMPUTE_BATCH = 500  # customers whose profiles one task (or one step of a store's) computes
 
 
 class RulesRefused(DomainError):
@@ -167,40 +168,67 @@ def history_of_decisions(decision_ids: Iterable[int]) -> dict[int, CustomerHisto
 
 def recompute(customer: Customer, *, today: date | None = None) -> CustomerProfile:
     """The customer's profile as of the day after ``today`` (today's own orders and returns counted)."""
-    today = today or timezone.localtime(timezone.now(), customer.store.zone).date()
-    day = date.fromordinal(today.toordinal() + 1)
-    found = figures_as_of(customer, day)
-    segment = segment_rules.segment_of(rules_for(customer.store_id), found)
-    profile, _created = CustomerProfile.objects.update_or_create(
-        customer=customer,
-        defaults={
-            "store_id": customer.store_id,
-            "as_of": day,
-            "orders_total": found.orders_total,
-            "orders_365d": found.orders_365d,
-            "returns_365d": found.returns_365d,
-            "return_rate_units": found.return_rate_units,
-            "return_rate_value": found.return_rate_value,
-            "net_spend_365d": found.net_spend_365d,
-            "recency_days": found.recency_days,
-            "rfm": found.rfm_code,
-            "segment": segment,
-        },
-    )
-    return profile
+    return recompute_many([customer], today=today)[customer.pk]
+
+
+def recompute_many(customers: Iterable[Customer], *, today: date | None = None) -> dict[int, CustomerProfile]:
+    """Each customer's profile (as ``recompute``), their records read in one go: customer -> profile."""
+    customers = list(customers)
+    records = _records(customer.pk for customer in customers)
+    store_rules: dict[int, list[segment_rules.SegmentRule]] = {}
+    profiles = {}
+    for customer in customers:
+        local = today or timezone.localtime(timezone.now(), customer.store.zone).date()
+        day = date.fromordinal(local.toordinal() + 1)
+        found = figures(*records[customer.pk], day)
+        rules = store_rules.setdefault(customer.store_id, rules_for(customer.store_id))
+        profiles[customer.pk], _created = CustomerProfile.objects.update_or_create(
+            customer=customer,
+            defaults={
+                "store_id": customer.store_id,
+                "as_of": day,
+                "orders_total": found.orders_total,
+                "orders_365d": found.orders_365d,
+                "returns_365d": found.returns_365d,
+                "return_rate_units": found.return_rate_units,
+                "return_rate_value": found.return_rate_value,
+                "net_spend_365d": found.net_spend_365d,
+                "recency_days": found.recency_days,
+                "rfm": found.rfm_code,
+                "segment": segment_rules.segment_of(rules, found),
+            },
+        )
+    return profiles
 
 
 def recompute_store(store: Store, *, today: date | None = None) -> int:
     """Every customer's profile of the store; how many."""
     count = 0
+    batch: list[Customer] = []
     for customer in Customer.objects.filter(store=store).select_related("store").iterator(chunk_size=500):
-        recompute(customer, today=today)
-        count += 1
-    return count
+        batch.append(customer)
+        if len(batch) == RECOMPUTE_BATCH:
+            count += len(recompute_many(batch, today=today))
+            batch = []
+    return count + len(recompute_many(batch, today=today))
+
+
+def orders_imported(store_id: int, customer_ids: Sequence[int]) -> None:
+    """Orders' hook: an import created or changed these customers' orders; the worker computes their
+    profiles again once it commits, ``RECOMPUTE_BATCH`` customers a task."""
+    from retour.segments.tasks import recompute_profiles  # the task module imports these services
+
+    def queue(chunk: list[int]) -> Callable[[], object]:
+        return lambda: recompute_profiles.enqueue(chunk)
+
+    ids = sorted(set(customer_ids))
+    for start in range(0, len(ids), RECOMPUTE_BATCH):
+        transaction.on_commit(queue(ids[start : start + RECOMPUTE_BATCH]))
 
 
 def profile_changed(event: ReturnEvent) -> None:
-    """A return was asked for: its customer's profile is computed again by the worker, after commit."""
+    """A return was asked for: its customer's profile is computed again by the worker, after commit. (The
+    figures count requests whatever became of them: a return's later events change none of them.)"""
     customer_id = event.ret.customer_id
     if event.kind != "requested" or customer_id is None:
         return

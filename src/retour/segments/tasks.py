@@ -5,7 +5,7 @@ from __future__ import annotations
 from django_tasks import task
 
 from retour.orders.models import Customer
-from retour.segments.services import recompute
+from retour.segments.services import recompute, recompute_many
 
 
 @task()
@@ -15,3 +15,10 @@ def recompute_profile(customer_id: int) -> str:
     if customer is None:
         return "no such customer"
     return recompute(customer).segment or "-"
+
+
+@task()
+def recompute_profiles(customer_ids: list[int]) -> str:
+    """The profiles of the customers an import touched; idempotent. How many were computed."""
+    customers = Customer.objects.filter(pk__in=customer_ids).select_related("store").order_by("pk")
+    return str(len(recompute_many(customers)))

@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 
 from retour.catalog.models import Category, Product, Seller, Store, Variant
 from retour.core.bulk import insert_rows, refresh_statistics, reserve_ids, update_rows
+from retour.orders import hooks
 from retour.orders.importers import limits
 from retour.orders.importers.records import (
     ImportedLine,
@@ -108,6 +109,8 @@ def import_orders(
                 writer.write(batch, report)
             if report.errors:
                 raise ImportRejected(report)
+            # Downstream apps (segments) learn whose orders changed; they act once this commits.
+            hooks.orders_imported(store.pk, sorted(writer.touched))
     except ImportRejected as rejected:
         report = rejected.report
         report.errors.sort(key=lambda error: error.row)  # stable: a row's errors keep their order
@@ -182,6 +185,7 @@ class _Writer:
         self.own_seller_id = store.own_seller().pk
         self.batches = 0
         self.customers: dict[str, int] = {}
+        self.touched: set[int] = set()  # the customers whose orders were created or changed
         self.sellers: dict[str, int] = {}
         self.categories: dict[str, int] = {}
         self.products: dict[tuple[str, str], tuple[int, int]] = {}  # key -> (product id, variant id)
@@ -219,6 +223,11 @@ class _Writer:
                 report.unchanged += 1
         todo = [record for record, _digest in fresh] + [record for _pk, record, _digest in changed]
         self._resolve_customers(todo)
+        self.touched.update(
+            self.customers[r.customer.email]
+            for r in todo
+            if r.customer and r.customer.email in self.customers
+        )
         self._resolve_products(todo)
         if fresh:
             self._create(fresh)
