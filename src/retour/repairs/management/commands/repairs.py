@@ -90,7 +90,7 @@ class Command(BaseCommand):
         late = " late" if j.late else ""
         due = f"{repair.due_on.isoformat()}{late}"
         paid = f"\t{j.charged.rounded()}" if j.charged is not None else ""
-        unpaid = f"\t{_('unpaid')} {j.unpaid.rounded()}" if j.unpaid is not None else ""
+        unpaid = "\t" + _("unpaid") + f" {j.unpaid.rounded()}" if j.unpaid is not None else ""
         return f"{repair.number}\t{repair.state}\t{due}\t{expected}\t{repair.ret.number}{paid}{unpaid}"
 
     def _list(self, options: dict[str, Any]) -> None:
