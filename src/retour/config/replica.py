@@ -7,8 +7,11 @@ read goes to the primary (``default``), as does any read inside a transaction on
 is an analytics one when it only reads (GET or HEAD) and its path is one of
 ``ANALYTICS_PATHS`` (the back office's analytics and exports pages, the API's analytics and exports);
 a command is one when it says ``reads_analytics = True`` (insights' ``report`` and ``export``).
-The session and the signed-in user are read from the primary first (a replica a few seconds behind must
-not sign out someone who just signed in). Here, in config, because it knows the URLs of several apps.
+Who is asking is always read from the primary (``FRESH``): the session, the user, their permissions and
+groups, the API token, the stores a member is limited to (and the stores themselves) and the seller an
+account acts for. A replica a few seconds behind must not sign out someone who just signed in, nor accept
+a token just revoked or a permission just taken away. Here, in config, because it knows the URLs and
+models of several apps.
 """
 
 from __future__ import annotations
@@ -32,6 +35,21 @@ ANALYTICS_PATHS = (
 )
 
 
+# app_label.model_name of what authentication and authorisation read: the primary answers, always.
+FRESH = frozenset(
+    {
+        "sessions.session",
+        "auth.user",
+        "auth.group",
+        "auth.permission",
+        "api.apitoken",
+        "backoffice.staffstore",
+        "catalog.store",
+        "sellers.sellermember",
+    }
+)
+
+
 def is_analytics(path: str) -> bool:
     return path.startswith(ANALYTICS_PATHS)
 
@@ -41,6 +59,8 @@ class ReplicaRouter:
 
     def db_for_read(self, model: type[Model], **hints: Any) -> str:
         if not reading_analytics() or REPLICA not in settings.DATABASES:
+            return PRIMARY
+        if model._meta.label_lower in FRESH:
             return PRIMARY
         # Inside a transaction on the primary, a read must see its own writes: the primary answers.
         return PRIMARY if connections[PRIMARY].in_atomic_block else REPLICA
@@ -62,8 +82,5 @@ class AnalyticsReadsMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.method not in ("GET", "HEAD") or not is_analytics(request.path_info):
             return self.get_response(request)
-        user = getattr(request, "user", None)
-        if user is not None:
-            _ = user.is_authenticated  # the lazy session and user, loaded now from the primary
         with analytics_reads():
             return self.get_response(request)

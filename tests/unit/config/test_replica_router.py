@@ -5,7 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from retour.config.replica import PRIMARY, REPLICA, ReplicaRouter, is_analytics
+from django.apps import apps
+from django.contrib.auth.models import Permission, User
+from django.contrib.sessions.models import Session
+
+from retour.api.models import ApiToken
+from retour.config.replica import FRESH, PRIMARY, REPLICA, ReplicaRouter, is_analytics
 from retour.core.replica import analytics_reads, reading_analytics
 from retour.refunds.models import Refund
 from retour.returns.models import Return
@@ -27,6 +32,17 @@ def test_analytics_reads_go_to_the_replica_when_there_is_one(settings: Any) -> N
         assert ROUTER.db_for_write(Return) == PRIMARY  # never a write to the replica
     assert not reading_analytics()  # the flag ends with its block
     assert ROUTER.db_for_read(Return) == PRIMARY
+
+
+def test_who_is_asking_is_read_from_the_primary_even_in_analytics(settings: Any) -> None:
+    """A replica behind must not keep a revoked token or a removed permission, nor miss a new one."""
+    with_replica(settings)
+    with analytics_reads():
+        for model in (ApiToken, User, Permission, Session):
+            assert ROUTER.db_for_read(model) == PRIMARY, model
+        assert ROUTER.db_for_read(Return) == REPLICA
+    for label in FRESH:  # each names a model that exists (a renamed one would silently read the replica)
+        assert apps.get_model(label)
 
 
 def test_without_a_replica_everything_reads_the_primary(settings: Any) -> None:
