@@ -16,15 +16,15 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.db.models import Count as CountOf
-from django.db.models import QuerySet, Sum
+from django.db.models import Exists, OuterRef, Q, QuerySet, Sum
 from django.utils.translation import get_language
 
 from retour.catalog.models import Product, Store, Variant
 from retour.helpcenter.models import Reading, ReturnStart, SearchLog, Translation
-from retour.insights.domain import health, metrics, words
+from retour.insights.domain import health, metrics, rollup, words
 from retour.insights.domain.health import Count
-from retour.insights.models import PastReturnLine
-from retour.orders.models import OrderLine
+from retour.insights.models import PastReturnLine, RollupCell
+from retour.orders.models import OrderLine, Shipment
 from retour.returns.models import Return, ReturnLine
 
 VOID_STATES = (Return.State.REJECTED, Return.State.CANCELLED, Return.State.EXPIRED)
@@ -48,19 +48,26 @@ class Scope:
     category: str | None = None
 
     def lines(self) -> QuerySet[OrderLine]:
-        found = OrderLine.objects.filter(
-            order__store=self.store,
-            order__ordered_at__gte=self.since,
-            order__ordered_at__lt=self.until,
-            order__cancelled_at__isnull=True,
-            product__isnull=False,
+        return OrderLine.objects.filter(self.where())
+
+    def where(self, path: str = "") -> Q:
+        """The scope's order lines as a condition on the line at ``path`` (``order_line__`` from a return
+        line): returns are then found by joining from them, not through a subquery of every line."""
+        found = Q(
+            **{
+                f"{path}order__store": self.store,
+                f"{path}order__ordered_at__gte": self.since,
+                f"{path}order__ordered_at__lt": self.until,
+                f"{path}order__cancelled_at__isnull": True,
+                f"{path}product__isnull": False,
+            }
         )
         if self.category is not None:
-            found = found.filter(category=self.category)
+            found &= Q(**{f"{path}category": self.category})
         if self.seller == "":
-            found = found.filter(seller__kind="store")
+            found &= Q(**{f"{path}seller__kind": "store"})
         elif self.seller is not None:
-            found = found.filter(seller__code=self.seller)
+            found &= Q(**{f"{path}seller__code": self.seller})
         return found
 
     def shifted(self, delta: timedelta) -> Scope:
@@ -73,6 +80,12 @@ class VariantRow:
     title: str
     units: int = 0
     returned: int = 0
+    # Against its product's category without the product (``health.variant_list``).
+    verdict: health.Verdict = field(default_factory=lambda: UNJUDGED)
+
+    @property
+    def count(self) -> Count:
+        return Count(self.returned, self.units)
 
 
 @dataclass
@@ -114,18 +127,19 @@ def scope_of(
     return Scope(store, period.since, period.until, seller, category)
 
 
-def _returned(scope: Scope, by: tuple[str, ...]) -> dict[tuple[Any, ...], int]:
-    """Units returned of the scope's lines, summed by the order line's fields ``by``."""
-    lines = scope.lines()
+def _returned(scope: Scope, by: tuple[str, ...], where: Q | None = None) -> dict[tuple[Any, ...], int]:
+    """Units returned of the scope's lines (and ``where``, on the return's line), summed by the order
+    line's fields ``by``."""
+    condition = scope.where("order_line__") & (where or Q())
     totals: Counter[tuple[Any, ...]] = Counter()
     made = (
-        ReturnLine.objects.filter(order_line__in=lines)
+        ReturnLine.objects.filter(condition)
         .exclude(ret__state__in=VOID_STATES)
         .values(*(f"order_line__{name}" for name in by))
         .annotate(n=Sum("quantity"))
     )
     past = (
-        PastReturnLine.objects.filter(order_line__in=lines)
+        PastReturnLine.objects.filter(condition)
         .exclude(past_return__status__in=sorted(metrics.VOID))
         .values(*(f"order_line__{name}" for name in by))
         .annotate(n=Sum("quantity"))
@@ -133,6 +147,12 @@ def _returned(scope: Scope, by: tuple[str, ...]) -> dict[tuple[Any, ...], int]:
     for row in [*made, *past]:
         totals[tuple(row[f"order_line__{name}"] for name in by)] += int(row["n"] or 0)
     return dict(totals)
+
+
+def _delivered(path: str = "") -> Q:
+    """The order of the line at ``path`` is in the metrics' cohort: shipped, every shipment delivered."""
+    shipments = Shipment.objects.filter(order_id=OuterRef(f"{path}order_id"))
+    return Q(Exists(shipments)) & ~Q(Exists(shipments.filter(delivered_at__isnull=True)))
 
 
 def _sold(scope: Scope, by: tuple[str, ...]) -> dict[tuple[Any, ...], int]:
@@ -146,29 +166,69 @@ def counts(scope: Scope) -> dict[int, Count]:
     return {key[0]: Count(returned.get(key, 0), sold.get(key, 0)) for key in set(sold) | set(returned)}
 
 
+def _from_rollup(scope: Scope) -> dict[tuple[int, str], Count]:
+    """Units sold and returned per (product, category) in the scope, summed from the analytics rollup's
+    daily product cells (``insights.domain.rollup``: the metrics' cohort of orders placed, delivered and
+    not cancelled; returns not void, made in Retour or imported). Lines without a catalogue product
+    (``sku:…`` keys) are left out, as everywhere on this page."""
+    zone = scope.store.zone
+    cells = RollupCell.objects.filter(
+        store=scope.store,
+        dimension=rollup.PRODUCT,
+        day__gte=scope.since.astimezone(zone).date(),
+        day__lt=scope.until.astimezone(zone).date(),
+    )
+    if scope.seller is None:
+        cells = cells.filter(level=rollup.CATEGORY, seller="")
+    else:
+        cells = cells.filter(level=rollup.LINE, seller=scope.seller)
+    if scope.category is not None:
+        cells = cells.filter(category=scope.category)
+    rows = cells.values("key", "category").annotate(units=Sum("units"), back=Sum("returned_units"))
+    found: dict[tuple[int, str], Count] = {}
+    for row in rows.order_by():
+        if not row["key"].isdigit():
+            continue
+        key = (int(row["key"]), row["category"])
+        earlier = found.get(key, NOTHING)
+        found[key] = Count(earlier.returned + int(row["back"] or 0), earlier.units + int(row["units"] or 0))
+    return found
+
+
+def _variants(scope: Scope, product_ids: list[int]) -> dict[tuple[int, int | None], VariantRow]:
+    """The variants of these products: units sold and returned of each, from the orders' lines (the rollup
+    keeps products, not variants), in the rollup's cohort: orders delivered and not cancelled."""
+    if not product_ids:
+        return {}
+    by = ("product_id", "variant_id")
+    lines = scope.lines().filter(_delivered(), product_id__in=product_ids)
+    sold = {
+        (row["product_id"], row["variant_id"]): int(row["n"] or 0)
+        for row in lines.values(*by).annotate(n=Sum("quantity"))
+    }
+    returned = _returned(scope, by, Q(order_line__product_id__in=product_ids) & _delivered("order_line__"))
+    variants: dict[tuple[int, int | None], VariantRow] = {}
+    for key in sorted(set(sold) | set(returned), key=lambda k: (k[0], k[1] or 0)):
+        variants[key] = VariantRow(key[1], "", sold.get(key, 0), returned.get(key, 0))
+    return variants
+
+
 def measure(scope: Scope, *, previous: Scope | None = None, details: int = DETAILS) -> Health:
     """Every product of the scope with its units, returns, category baseline and verdict; the products
     worth a look (flagged first, then the most returned, ``details`` of them) with their variants,
-    reasons, words and help-center visits."""
-    by = ("product_id", "variant_id", "category")
-    sold, returned = _sold(scope, by), _returned(scope, by)
+    reasons, words and help-center visits. Products' figures come from the analytics rollup, kept up to
+    date by the worker (``follow-rollups``); only the products worth a look are read from their lines."""
     products: dict[int, ProductRow] = {}
     category_units: Counter[str] = Counter()
     category_returned: Counter[str] = Counter()
     product_categories: dict[int, Counter[str]] = defaultdict(Counter)
-    variants: dict[tuple[int, int | None], VariantRow] = {}
-    for key in set(sold) | set(returned):
-        product_id, variant_id, category = key
-        units, back = sold.get(key, 0), returned.get(key, 0)
+    for (product_id, category), count in _from_rollup(scope).items():
         row = products.setdefault(product_id, ProductRow(product_id, "", ""))
-        row.units += units
-        row.returned += back
-        category_units[category] += units
-        category_returned[category] += back
-        product_categories[product_id][category] += units
-        variant = variants.setdefault((product_id, variant_id), VariantRow(variant_id, ""))
-        variant.units += units
-        variant.returned += back
+        row.units += count.units
+        row.returned += count.returned
+        category_units[category] += count.units
+        category_returned[category] += count.returned
+        product_categories[product_id][category] += count.units
     for product_id, row in products.items():
         row.category = (
             product_categories[product_id].most_common(1)[0][0] if product_categories[product_id] else ""
@@ -182,17 +242,28 @@ def measure(scope: Scope, *, previous: Scope | None = None, details: int = DETAI
         ordered, health.health_list([(row.count, row.baseline) for row in ordered]), strict=True
     ):
         row.verdict = verdict
-    _titles(products, variants)
     if previous is not None:
-        before = counts(previous)
+        before: Counter[int] = Counter()
+        before_back: Counter[int] = Counter()
+        for (product_id, _category), count in _from_rollup(previous).items():
+            before[product_id] += count.units
+            before_back[product_id] += count.returned
         for row in products.values():
-            row.previous = before.get(row.product_id, NOTHING)
+            row.previous = Count(before_back[row.product_id], before[row.product_id])
+    _titles(products, {})
     rows = sorted(products.values(), key=lambda row: (not row.verdict.flagged, -row.returned, row.title))
+    worth = rows[:details]
+    variants = _variants(scope, [row.product_id for row in worth])
+    _titles({}, variants)
     for (product_id, _variant_id), variant in variants.items():
         products[product_id].variants.append(variant)
-    for row in rows:
+    for row in worth:
         row.variants.sort(key=lambda variant: (-variant.returned, variant.title))
-    _details(scope, rows[:details])
+    judged = health.variant_list([(row.baseline, [v.count for v in row.variants]) for row in worth])
+    for row, verdicts in zip(worth, judged, strict=True):
+        for variant, verdict in zip(row.variants, verdicts, strict=True):
+            variant.verdict = verdict
+    _details(scope, worth)
     return Health(rows, sum(category_units.values()), sum(category_returned.values()))
 
 
@@ -211,14 +282,12 @@ def _details(scope: Scope, rows: list[ProductRow]) -> None:
     if not rows:
         return
     by_id = {row.product_id: row for row in rows}
-    lines = scope.lines().filter(product_id__in=list(by_id))
-    made = ReturnLine.objects.filter(order_line__in=lines).exclude(ret__state__in=VOID_STATES)
+    condition = scope.where("order_line__") & Q(order_line__product_id__in=list(by_id))
+    made = ReturnLine.objects.filter(condition).exclude(ret__state__in=VOID_STATES)
     reasons: dict[int, Counter[str]] = defaultdict(Counter)
     for found in made.values("order_line__product_id", "reason").annotate(n=CountOf("id")):
         reasons[found["order_line__product_id"]][found["reason"]] += found["n"]
-    past = PastReturnLine.objects.filter(order_line__in=lines).exclude(
-        past_return__status__in=sorted(metrics.VOID)
-    )
+    past = PastReturnLine.objects.filter(condition).exclude(past_return__status__in=sorted(metrics.VOID))
     for found in past.values("order_line__product_id", "reason").annotate(n=CountOf("id")):
         reasons[found["order_line__product_id"]][found["reason"]] += found["n"]
     texts: dict[int, list[str]] = defaultdict(list)

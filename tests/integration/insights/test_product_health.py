@@ -16,11 +16,13 @@ from django.test import Client
 from integration.feedback.closing import refunded
 from integration.insights.analytics_store import run
 from integration.insights.health_store import MARCH, build
-from retour.catalog.models import Store
+from retour.catalog.models import Product, Store, Variant
 from retour.feedback import services
 from retour.helpcenter.models import Article, Category, Reading, ReturnStart, SearchLog, Translation
 from retour.insights import product_health
 from retour.insights.domain import health
+from retour.insights.services import rollup
+from retour.orders.models import OrderLine
 from retour.returns.models import ReturnLine
 
 pytestmark = pytest.mark.django_db
@@ -94,6 +96,7 @@ def test_comment_words_and_help_center_visits_before_the_return_are_linked_to_th
     services.answer(rets[0].survey, 2, False, "Les manches sont trop courtes", channel="email")
     line = ReturnLine.objects.get(ret=rets[0]).order_line
     order = line.order
+    rollup.rebuild(order.store)
     placed = order.ordered_at.astimezone(order.store.zone).date()
     scope = product_health.scope_of(order.store, placed, placed + timedelta(days=1))
     found = {row.product_id: row for row in product_health.measure(scope).products}
@@ -103,3 +106,44 @@ def test_comment_words_and_help_center_visits_before_the_return_are_linked_to_th
     assert ("manches", 2) in pull.words  # a return comment and a survey comment
     assert pull.searches == [("guide taille", 2)]
     assert pull.articles == [("Guide des tailles", 2)]
+
+
+def test_each_variant_is_counted_against_the_products_category_and_a_variant_alone_can_be_flagged(
+    store: Store, tmp_path: Path
+):
+    """The health list handles variants: the dress's small size alone comes back far more than apparel
+    (its medium does not), and a product whose variants are each a product of their own is judged each
+    against the category without it."""
+    build(store, tmp_path)
+    found = measured(store)
+    (dress,) = found.flagged
+    small, medium = dress.variants
+    assert (small.title, small.units, small.returned) == ("S", 40, 14)
+    assert (medium.title, medium.units, medium.returned) == ("M", 20, 6)
+    assert sum(v.units for v in dress.variants) == dress.units
+    assert sum(v.returned for v in dress.variants) == dress.returned
+    # Each variant against apparel without the dress (39 of 405, 9.6 %): the small size (35 %) returns
+    # far more; the medium one sold too little to judge.
+    assert small.verdict.flagged
+    assert small.verdict.ratio is not None
+    assert small.verdict.ratio > 3
+    assert medium.verdict.code == health.TOO_FEW
+    printed = json.loads(run("report", "product-health", "--from", MARCH[0], "--to", MARCH[1], "--json"))
+    shown = {row["variant"]: row for row in printed["tables"]["variants"] if row["product"] == "Dress"}
+    assert (shown["S"]["return_rate"], shown["S"]["category_rate"]) == ("0.3500", "0.0963")
+    assert shown["S"]["verdict"] == "returns far more than its category"
+    assert shown["M"]["verdict"] == "too few sales to judge"
+    # Split the medium size off as a product of its own: each is then a row of the list, judged against
+    # apparel without it.
+    medium_variant = Variant.objects.get(store=store, sku="DRESS-M")
+    own = Product.objects.get(pk=medium_variant.product_id)
+    own.pk, own.title = None, "Dress M"
+    own.save()
+    Variant.objects.filter(pk=medium_variant.pk).update(product=own)
+    OrderLine.objects.filter(variant=medium_variant).update(product=own)
+    rollup.rebuild(store)
+    split = {row.title: row for row in measured(store).products}
+    assert (split["Dress"].units, split["Dress"].returned) == (40, 14)
+    assert (split["Dress M"].units, split["Dress M"].returned) == (20, 6)
+    assert (split["Dress M"].baseline.units, split["Dress M"].baseline.returned) == (445, 53)
+    assert split["Dress"].verdict.flagged

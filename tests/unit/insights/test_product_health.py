@@ -114,3 +114,27 @@ def test_top_words_count_each_comment_once_and_fold_plurals() -> None:
         ("taille", 2),
     ]
     assert words.top_words(comments, limit=2, min_count=3) == []
+
+
+def test_each_variant_is_compared_with_its_products_category_without_the_product() -> None:
+    apparel_without_the_dress = Count(39, 405)  # 9.6 %
+    small, medium, large = Count(14, 40), Count(6, 20), Count(5, 60)
+    jeans_baseline = Count(100, 1_000)
+    [dress, jeans] = health.variant_list(
+        [(apparel_without_the_dress, [small, medium, large]), (jeans_baseline, [Count(11, 100)])]
+    )
+    assert dress[0].code == health.FLAGGED  # 35 % against 9.6 %: the small size returns far more
+    assert dress[0].ratio == pytest.approx((14 / 40) / (39 / 405))
+    assert dress[1].code == health.TOO_FEW  # 20 units: too few to judge
+    assert dress[2].code == health.NOT_FAR  # 8.3 %: not above its category
+    assert jeans[0].code == health.NOT_FAR  # 11 % against 10 %
+
+
+def test_the_variants_tests_are_adjusted_together() -> None:
+    """Each variant alone would pass p < 0.05; among many variants tested at once, chance may explain it."""
+    baseline = Count(100, 1_000)
+    borderline = Count(11, 50)  # 22 %, 2.2 times: p about 0.009 alone
+    alone = health.variant_list([(baseline, [borderline])])[0][0]
+    together = health.variant_list([(baseline, [borderline] + [Count(5, 50)] * 30)])[0][0]
+    assert alone.p_value == together.p_value
+    assert (alone.code, together.code) == (health.FLAGGED, health.NOT_SIGNIFICANT)

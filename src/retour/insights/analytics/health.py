@@ -146,6 +146,9 @@ def _details(rows: list[product_health.ProductRow]) -> list[Table]:
             "units": variant.units,
             "returned_units": variant.returned,
             "return_rate": ratio(variant.returned, variant.units),
+            "category_rate": ratio(row.baseline.returned, row.baseline.units),
+            "times": _times(variant.verdict.ratio),
+            "verdict": str(VERDICTS[variant.verdict.code]),
         }
         for row in rows
         for variant in row.variants
@@ -176,8 +179,14 @@ def _details(rows: list[product_health.ProductRow]) -> list[Table]:
                 Column("units", _("Units sold"), Kind.COUNT),
                 Column("returned_units", _("Returned units"), Kind.COUNT),
                 Column("return_rate", _("Unit return rate"), Kind.RATIO),
+                Column("category_rate", _("Its category's rate"), Kind.RATIO),
+                Column("times", _("Times its category's")),
+                Column("verdict", _("Verdict")),
             ),
             variants,
+            note=_(
+                "Each variant against its product's category without the product, tested as products are."
+            ),
         ),
         Table(
             "reasons",

@@ -165,6 +165,16 @@ def health_list(pairs: Sequence[tuple[Count, Count]]) -> list[Verdict]:
     return result
 
 
+def variant_list(products: Sequence[tuple[Count, Sequence[Count]]]) -> list[list[Verdict]]:
+    """Each variant of each product judged against its product's category without the product (the
+    product's baseline), as products are: a size that comes back far more than the category shows even
+    when its product as a whole does not. The variants' tests are adjusted together, as one list.
+    ``products``: (the product's baseline, its variants' counts); the verdicts in the same shape."""
+    pairs = [(variant, baseline) for baseline, variants in products for variant in variants]
+    flat = iter(health_list(pairs))
+    return [[next(flat) for _variant in variants] for _baseline, variants in products]
+
+
 def jumped(recent: Count, before: Count) -> Verdict:
     """Whether a product's return rate of late jumped above its own earlier rate (the staff alert)."""
     verdict = compare(recent, before)
