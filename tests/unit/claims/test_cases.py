@@ -8,9 +8,10 @@ from typing import Any
 
 import pytest
 
-from retour.claims.domain.cases import REQUIRED, CaseError, case_id, parse_case
+from retour.claims.domain.cases import REQUIRED, parse_case
 from retour.claims.domain.claim import ClaimType, FulfilledBy, ItemKind
 from retour.claims.domain.terms import Terms
+from retour.core.cases import CaseError, case_id
 
 pytestmark = pytest.mark.unit
 

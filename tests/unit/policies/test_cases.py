@@ -8,7 +8,8 @@ from typing import Any
 
 import pytest
 
-from retour.policies.domain.cases import CaseError, case_id, parse_case
+from retour.core.cases import CaseError, case_id
+from retour.policies.domain.cases import parse_case
 
 pytestmark = pytest.mark.unit
 

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from ninja.responses import Status
 
-from retour.api.scope import one_store, store_scope
+from retour.api.scope import one_store, store_scope, within
 from retour.api.v1.returns import require
 from retour.core.errors import DomainError
 from retour.core.money import Money
@@ -52,9 +52,7 @@ def _balance(money: Money) -> BalanceOut:
 
 
 def _customer(request: HttpRequest, customer_id: int, store: str | None) -> Customer:
-    scope = store_scope(request, store)
-    query = Customer.objects.filter(pk=customer_id)
-    found = (query.filter(store=scope) if scope is not None else query).first()
+    found = within(Customer.objects.filter(pk=customer_id), store_scope(request, store)).first()
     if found is None:
         raise CustomerNotFound(_("There is no customer %(id)s.") % {"id": customer_id})
     return found

@@ -20,7 +20,7 @@ from ninja import Field, Header, Query, Router, Schema
 from ninja.responses import Status
 from pydantic import AwareDatetime
 
-from retour.api.scope import one_store, seller_scope, store_scope
+from retour.api.scope import one_store, seller_scope, store_scope, within
 from retour.api.v1.returns import OrderNotFound, asked_language, require
 from retour.claims.domain import states
 from retour.claims.errors import ClaimInvalid, ClaimNotFound
@@ -340,10 +340,9 @@ def list_claims(request: HttpRequest, filters: Query[ClaimFilters]) -> ClaimPage
     decision come by deadline (``respond_by``, the most urgent first); other lists newest first. Pages of
     ``limit`` (1 to 200) from ``offset``."""
     require(request, "claims.view_claim", _("You may not see claims."))
-    scope = store_scope(request, filters.store)
-    found = Claim.objects.select_related("store", "order", "seller")
-    if scope is not None:
-        found = found.filter(store=scope)
+    found = within(
+        Claim.objects.select_related("store", "order", "seller"), store_scope(request, filters.store)
+    )
     seller = seller_scope(request)
     if seller is not None:
         found = found.filter(seller=seller)

@@ -13,9 +13,8 @@ from django.views.decorators.csrf import csrf_exempt
 from ninja import Router, Schema
 from ninja.responses import Status
 
-from retour.api.errors import PermissionDenied
-from retour.api.scope import one_store, seller_scope, store_scope
-from retour.api.v1.returns import find_return, require
+from retour.api.scope import one_store, store_scope, within
+from retour.api.v1.returns import find_return, require, require_staff
 from retour.logistics import addresses, services, tracking
 from retour.logistics.errors import AddressNotFound
 from retour.logistics.models import ReturnAddress, Shipment
@@ -148,18 +147,13 @@ def address_out(address: ReturnAddress) -> AddressOut:
 
 
 def _staff(request: HttpRequest, permission: str) -> None:
-    if seller_scope(request) is not None:
-        raise PermissionDenied(_("You may not manage return addresses."))
-    require(request, permission, _("You may not manage return addresses."))
+    require_staff(request, permission, _("You may not manage return addresses."))
 
 
 @addresses_router.get("", response=list[AddressOut], summary="List the return addresses")
 def list_addresses(request: HttpRequest, store: str | None = None) -> list[AddressOut]:
     _staff(request, "logistics.view_returnaddress")
-    scope = store_scope(request, store)
-    query = ReturnAddress.objects.select_related("store", "seller")
-    if scope is not None:
-        query = query.filter(store=scope)
+    query = within(ReturnAddress.objects.select_related("store", "seller"), store_scope(request, store))
     return [address_out(a) for a in query]
 
 
@@ -176,9 +170,7 @@ def add_address(request: HttpRequest, body: AddressIn, store: str | None = None)
 def deactivate_address(request: HttpRequest, address_id: int, store: str | None = None) -> Status[None]:
     """Kept for the labels that went there; no new return is routed to it."""
     _staff(request, "logistics.change_returnaddress")
-    scope = store_scope(request, store)
-    query = ReturnAddress.objects.filter(pk=address_id)
-    found = (query.filter(store=scope) if scope is not None else query).first()
+    found = within(ReturnAddress.objects.filter(pk=address_id), store_scope(request, store)).first()
     if found is None:
         raise AddressNotFound(_("There is no return address %(id)s.") % {"id": address_id})
     found.active = False

@@ -26,6 +26,7 @@ from retour.api.scope import one_store, seller_scope, store_scope
 from retour.core.errors import DomainError
 from retour.core.money import Money
 from retour.orders.models import Order
+from retour.policies.domain.vocabulary import Condition, Reason
 from retour.returns import queries
 from retour.returns.errors import ReturnInvalid, ReturnNotFound
 from retour.returns.models import Exchange, Return, ReturnLine
@@ -56,18 +57,6 @@ def require_staff(request: HttpRequest, permission: str, message: str) -> None:
         raise PermissionDenied(message)
 
 
-Reason = Literal[
-    "changed_mind",
-    "no_longer_needed",
-    "size_fit",
-    "better_price",
-    "arrived_late",
-    "defective",
-    "damaged_in_transit",
-    "wrong_item",
-    "not_as_described",
-]
-Condition = Literal["unopened", "opened", "used", "damaged", "missing_parts"]
 Resolution = Literal["refund", "store_credit", "exchange", "replacement", "repair", "keep"]
 Language = Literal["", "en", "fr"]
 

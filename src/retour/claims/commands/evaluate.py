@@ -18,10 +18,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from retour.claims.config import configured_terms
-from retour.claims.domain.cases import CaseError, case_id, parse_case
+from retour.claims.domain.cases import parse_case
 from retour.claims.domain.rules import assess
 from retour.claims.domain.terms import Terms
 from retour.core import contract
+from retour.core.cases import CaseError, case_id
 
 STDIN = contract.STDIN
 

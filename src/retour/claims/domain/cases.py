@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 
 from retour.claims.domain.claim import Claim, ClaimType, FulfilledBy, ItemKind
 from retour.claims.domain.terms import Terms
+from retour.core.cases import CaseError, case_id
 
 WORDS = ("claim_type", "fulfilled_by", "item_kind")
 FLAGS = (
@@ -44,24 +45,6 @@ MAX_AMOUNT = Decimal(10) ** 15
 MAX_DECIMALS = 30
 
 Word = TypeVar("Word", bound=StrEnum)
-
-
-class CaseError(ValueError):
-    """The case is malformed; ``message`` says every way in which, separated by "; "."""
-
-    def __init__(self, message: str, problems: tuple[str, ...] = ()) -> None:
-        super().__init__(message)
-        self.message = message
-        self.problems = problems or (message,)
-
-
-def case_id(case: Any) -> Any:
-    """The case's ``id`` as given, or ``None`` when there is none to echo back."""
-    if isinstance(case, Mapping):
-        value = case.get("id")
-        if isinstance(value, str | int) and not isinstance(value, bool):
-            return value
-    return None
 
 
 def parse_case(case: Any, terms: Terms) -> Claim:

@@ -17,11 +17,12 @@ from django.utils.translation import gettext as _
 from retour.catalog.models import Seller
 from retour.claims.config import configured_terms
 from retour.claims.domain.assessment import Assessment
-from retour.claims.domain.cases import OPTIONAL_INSTANTS, CaseError, parse_case
+from retour.claims.domain.cases import OPTIONAL_INSTANTS, parse_case
 from retour.claims.domain.claim import Claim as Case
 from retour.claims.domain.rules import assess
 from retour.claims.domain.terms import Terms
 from retour.claims.errors import ClaimInvalid
+from retour.core.cases import CaseError
 from retour.core.money import Money, split
 from retour.orders.models import Order, OrderLine
 

@@ -20,10 +20,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from retour.core import contract
+from retour.core.cases import CaseError, case_id
 from retour.policies import services
 from retour.policies.commands.load import invalid
 from retour.policies.domain import legal
-from retour.policies.domain.cases import CaseError, case_id, parse_case
+from retour.policies.domain.cases import parse_case
 from retour.policies.domain.compiler import CompiledPolicy
 
 STDIN = contract.STDIN

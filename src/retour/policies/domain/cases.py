@@ -13,6 +13,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from retour.core.cases import CaseError, case_id
 from retour.core.money import is_currency
 from retour.policies.domain.facts import Facts
 from retour.policies.domain.vocabulary import CONDITIONS, REASONS
@@ -34,24 +35,6 @@ FLAGS = ("is_gift", "member", "final_sale", "personalised")
 _COUNTRY = re.compile(r"^[A-Za-z]{2}$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
-
-
-class CaseError(ValueError):
-    """The case is malformed; ``message`` says every way in which, separated by "; "."""
-
-    def __init__(self, message: str, problems: tuple[str, ...] = ()) -> None:
-        super().__init__(message)
-        self.message = message
-        self.problems = problems or (message,)
-
-
-def case_id(case: Any) -> Any:
-    """The case's ``id`` as given, or ``None`` when there is none to echo back."""
-    if isinstance(case, Mapping):
-        value = case.get("id")
-        if isinstance(value, str | int) and not isinstance(value, bool):
-            return value
-    return None
 
 
 def parse_case(case: Any, currencies: Collection[str] | None = None) -> Facts:

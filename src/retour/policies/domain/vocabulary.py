@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
-CONDITIONS = frozenset({"unopened", "opened", "used", "damaged", "missing_parts"})
-REASONS = frozenset(
-    {
-        "changed_mind",
-        "no_longer_needed",
-        "size_fit",
-        "better_price",
-        "arrived_late",
-        "defective",
-        "damaged_in_transit",
-        "wrong_item",
-        "not_as_described",
-    }
-)
+from typing import Literal, get_args
+
+# The words as types (the API's schemas take them, in this order, as their enums) and as sets.
+Condition = Literal["unopened", "opened", "used", "damaged", "missing_parts"]
+Reason = Literal[
+    "changed_mind",
+    "no_longer_needed",
+    "size_fit",
+    "better_price",
+    "arrived_late",
+    "defective",
+    "damaged_in_transit",
+    "wrong_item",
+    "not_as_described",
+]
+CONDITIONS: frozenset[str] = frozenset(get_args(Condition))
+REASONS: frozenset[str] = frozenset(get_args(Reason))
 SELLER_FAULT_REASONS = frozenset({"defective", "damaged_in_transit", "wrong_item", "not_as_described"})
 RESOLUTIONS = ("refund", "store_credit", "exchange", "replacement", "repair")
 LEGAL_BASES = frozenset({"eu_withdrawal", "uk_cancellation", "legal_guarantee"})
