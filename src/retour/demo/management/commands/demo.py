@@ -126,6 +126,7 @@ class Command(BaseCommand):
             if options["lifecycle"]:
                 self._add_lifecycle(now)
                 self._add_marketplace(now)
+                self._plant_abuse(options["seed"], now)
             if options["history"]:
                 self._add_history(options["seed"], now)
             self._report_shoppers()
@@ -250,6 +251,28 @@ class Command(BaseCommand):
         self.stdout.write(
             _("Past returns: %(created)d brought in, %(updated)d updated, %(unchanged)d unchanged.")
             % {"created": report.created, "updated": report.updated, "unchanged": report.unchanged}
+        )
+
+    def _plant_abuse(self, seed: int, now: datetime) -> None:
+        """Abusive shoppers of the evaluation's patterns, as real accounts of the store (abuse.demo)."""
+        from retour.abuse.demo import plant_abuse
+
+        store = Store.objects.get(code=DEMO_STORE["code"])
+        planted = plant_abuse(store, seed=seed, now=now)
+        if planted.existing:
+            self.stdout.write(_("Planted abuse: already there."))
+            return
+        self.stdout.write(
+            _(
+                "Planted abuse: %(shoppers)d shoppers (%(patterns)s), %(returns)d returns, %(held)d of them "
+                "waiting in the review queue."
+            )
+            % {
+                "shoppers": sum(planted.shoppers.values()),
+                "patterns": ", ".join(f"{name} {count}" for name, count in sorted(planted.shoppers.items())),
+                "returns": planted.returns,
+                "held": planted.held,
+            }
         )
 
     def _add_marketplace(self, now: datetime) -> None:
