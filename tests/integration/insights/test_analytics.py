@@ -32,11 +32,22 @@ from integration.insights.analytics_store import (
 from retour.api.models import ApiToken
 from retour.backoffice.models import StaffStore
 from retour.catalog.models import Store
+from retour.insights.analytics import rates as rates_page
 from retour.insights.analytics import render
-from retour.insights.analytics.base import parse_filters
+from retour.insights.analytics.base import Filters, breakdown, grouped, parse_filters, total
 from retour.insights.analytics.pages import PAGES
 from retour.insights.cashflow import refund_outlook
-from retour.insights.domain.rollup import MEASURES
+from retour.insights.domain.rollup import (
+    DISPOSITION,
+    MEASURES,
+    ORDER_DIMENSIONS,
+    OUTCOME,
+    PRODUCT,
+    REASON,
+    TOTAL,
+    Cell,
+)
+from retour.insights.domain.rollup import total as rollup_total
 from retour.insights.models import RollupCell, RollupState
 from retour.insights.services import rollup
 from retour.insights.tasks import follow_rollups
@@ -141,6 +152,21 @@ def test_return_rates_of_the_hand_made_store(hand_store: Store):
         ("SH-M", "apparel", 1, "0.67"),
     ]
     assert (products[2]["unit_return_rate"], products[2]["category_unit_return_rate"]) == ("0.3333", "0.5000")
+
+
+@pytest.mark.parametrize(("top", "candidates"), [(1, 1), (1, 2), (2, 2), (2, 3), (3, 3), (2, 5)])
+def test_the_top_products_are_ranked_exactly_from_the_few_the_database_hands_back(
+    hand_store: Store, monkeypatch: pytest.MonkeyPatch, top: int, candidates: int
+):
+    """The database ranks the products by the float score and hands back the best ``CANDIDATES``; when
+    the cut falls among ties (MUG and CAP both score 2.00) every product is read, so the exact ranking
+    (score, then returned units) is the same however few are handed back."""
+    ranked = [(p["product"], p["priority_score"]) for p in report("return-rates")["tables"]["top_products"]]
+    assert ranked == [("MUG", "2.00"), ("CAP", "2.00"), ("SH-M", "0.67")]
+    monkeypatch.setattr(rates_page, "TOP_PRODUCTS", top)
+    monkeypatch.setattr(rates_page, "CANDIDATES", candidates)
+    products = report("return-rates")["tables"]["top_products"]
+    assert [(p["product"], p["priority_score"]) for p in products] == ranked[:top]
 
 
 def test_filters_narrow_every_figure_to_the_lines_they_name(hand_store: Store):
@@ -378,6 +404,78 @@ def test_following_the_changes_gives_what_a_rebuild_gives(store: Store, tmp_path
     followed = _cells(store)
     rollup.rebuild(store)
     assert followed == _cells(store)
+
+
+def test_following_keeps_the_monthly_cells_what_a_rebuild_gives(store: Store, tmp_path: Path):
+    """Each way of writing the monthly cells: summed in memory for a whole month (rebuild), summed again
+    from the stored days when some days of a month are written again (a change), added to (new orders)."""
+    import_orders(store, tmp_path)
+    import_returns(store, tmp_path)
+    rollup.rebuild(store)
+    assert {cell[1] for cell in _cells(store)} >= {"total/m", "product/m", "reason/m", "total"}
+    # A return is resolved (its order's day in February written again), new orders are added in
+    # February (on days nothing else changed) and March.
+    RollupState.objects.filter(store=store).update(checked_until=timezone.now() - timedelta(minutes=30))
+    changed = [dict(item) for item in RETURNS]
+    changed[4] = {**changed[4], "status": "refunded", "refunded": "10.00"}
+    import_returns(store, tmp_path, changed)
+    run(
+        "import_orders",
+        str(
+            write_lines(
+                tmp_path / "new.jsonl",
+                [
+                    order("B-8", "2026-03-02T11:00:00+01:00", [line("MUG", 2, "10.00", "home", "potter")]),
+                    order("B-9", "2026-02-20T11:00:00+01:00", [line("TEE", 1, "25.00", "apparel", "")]),
+                ],
+            )
+        ),
+        "--format",
+        "json",
+    )
+    rollup.follow(store)
+    followed = _cells(store)
+    rollup.rebuild(store)
+    assert followed == _cells(store)
+    # Every monthly cell is the sum of its month's daily cells.
+    months: dict[tuple[Any, ...], list[Any]] = {}
+    for day, dimension, *rest in _cells(store):
+        if not dimension.endswith("/m"):
+            sums = months.setdefault((day.replace(day=1), f"{dimension}/m", *rest[:4]), [0] * len(MEASURES))
+            for position, value in enumerate(rest[4:]):
+                sums[position] += value
+    assert months == {
+        (day, dimension, *rest[:4]): list(rest[4:])
+        for day, dimension, *rest in _cells(store)
+        if dimension.endswith("/m")
+    }
+
+
+@pytest.mark.parametrize(
+    ("start", "end"),
+    [
+        (date(2026, 1, 15), date(2026, 3, 3)),  # days, a whole month, days
+        (date(2026, 2, 1), date(2026, 4, 1)),  # whole months only
+        (date(2026, 2, 3), date(2026, 2, 11)),  # days of one month only
+        (date(2026, 2, 5), date(2026, 3, 15)),  # across a month's end, no whole month
+        (date(2026, 2, 1), date(2026, 3, 2)),  # a whole month and a day
+    ],
+)
+def test_a_periods_whole_months_read_from_the_monthly_cells_give_what_its_days_give(
+    hand_store: Store, start: date, end: date
+):
+    for seller, category in ((None, None), ("potter", None), (None, "apparel"), ("potter", "home")):
+        filters = Filters(hand_store, start, end, seller, category)
+        for dimension in (*ORDER_DIMENSIONS, PRODUCT, REASON, OUTCOME, DISPOSITION):
+            for by in (("key",), ("category", "key"), ("seller", "key")):
+                by_days: dict[tuple[Any, ...], Cell] = {}
+                for (_day, *group), cell in breakdown(filters, dimension, ("day", *by)).items():
+                    by_days.setdefault(tuple(group), Cell()).add(cell)
+                assert breakdown(filters, dimension, by) == by_days, (dimension, by, seller, category)
+            per_day = grouped(filters, dimension, "day")
+            assert total(filters, dimension) == rollup_total(per_day.values())
+    # The periods have figures to compare: the hand-made store's orders of February and 2 March.
+    assert total(Filters(hand_store, date(2026, 1, 15), date(2026, 3, 3)), TOTAL).orders == 4
 
 
 def _numbers(rows: list[tuple[int, Any, Any]]) -> list[str]:

@@ -19,7 +19,7 @@ from enum import StrEnum
 from fractions import Fraction
 from typing import Any
 
-from django.db.models import QuerySet, Sum
+from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
@@ -269,18 +269,43 @@ def page(name: str) -> Page:
 # -- reading the rollup -------------------------------------------------------------------------------
 
 
-def cells(filters: Filters, dimension: str, *, scope: rollup.Scope | None = None) -> QuerySet[RollupCell]:
-    """The rollup's cells of ``dimension`` in the filters' period and scope."""
+def cells(
+    filters: Filters, dimension: str, *, scope: rollup.Scope | None = None, by_day: bool = False
+) -> QuerySet[RollupCell]:
+    """The rollup's cells of ``dimension`` in the filters' period and scope: the period's whole months
+    from the monthly cells, unless ``by_day`` (every cell then a day's)."""
     scope = scope or filters.scope
     return RollupCell.objects.filter(
-        store=filters.store,
-        dimension=dimension,
-        level=scope.level,
-        category=scope.category,
-        seller=scope.seller,
-        day__gte=filters.start,
-        day__lt=filters.end,
+        in_period(
+            filters,
+            dimension,
+            {"level": scope.level, "category": scope.category, "seller": scope.seller},
+            by_day=by_day,
+        )
     )
+
+
+def in_period(filters: Filters, dimension: str, scope: dict[str, Any], *, by_day: bool = False) -> Q:
+    """The store's cells of ``dimension`` and ``scope`` (field -> value) in the filters' period: its
+    whole months from the monthly cells (``rollup.monthly``), the days before and after them from the
+    daily ones; with ``by_day``, every day from the daily ones. Each part names every field, so that each
+    is one range of the period index."""
+    named = {"store": filters.store, **scope}
+    if by_day:
+        return Q(**named, dimension=dimension, day__gte=filters.start, day__lt=filters.end)
+    parts = [
+        Q(**named, dimension=name, day__gte=first, day__lt=last)
+        for name, (first, last) in zip(
+            (dimension, rollup.monthly(dimension), dimension),
+            rollup.split(filters.start, filters.end),
+            strict=True,
+        )
+        if first < last
+    ]
+    found = parts[0]
+    for part in parts[1:]:
+        found |= part
+    return found
 
 
 _AMOUNTS = {
@@ -298,7 +323,8 @@ def _sums(measures: tuple[str, ...] = rollup.MEASURES) -> dict[str, Any]:
     return {name: AmountSum(name) if name in _AMOUNTS else Sum(name) for name in measures}
 
 
-def _cell(row: Mapping[str, Any]) -> rollup.Cell:
+def cell_of(row: Mapping[str, Any]) -> rollup.Cell:
+    """The cell of a row of sums (a measure not summed: 0)."""
     values: dict[str, Any] = {
         name: (row.get(name) or (Decimal(0) if name in _AMOUNTS else 0)) for name in rollup.MEASURES
     }
@@ -307,15 +333,17 @@ def _cell(row: Mapping[str, Any]) -> rollup.Cell:
 
 def total(filters: Filters, dimension: str = rollup.TOTAL) -> rollup.Cell:
     """The sum of the filters' cells (for ``total``: the figures of the whole period)."""
-    return _cell(cells(filters, dimension).aggregate(**_sums()))
+    return cell_of(cells(filters, dimension).aggregate(**_sums()))
 
 
 def grouped(
     filters: Filters, dimension: str, by: str = "key", *, scope: rollup.Scope | None = None
 ) -> dict[Any, rollup.Cell]:
     """The filters' cells summed per ``by`` (``key``, ``day``, ``category`` or ``seller``)."""
-    rows = cells(filters, dimension, scope=scope).values(by).annotate(**_sums()).order_by(by)
-    return {row[by]: _cell(row) for row in rows}
+    rows = (
+        cells(filters, dimension, scope=scope, by_day=by == "day").values(by).annotate(**_sums()).order_by(by)
+    )
+    return {row[by]: cell_of(row) for row in rows}
 
 
 def breakdown(
@@ -332,28 +360,37 @@ def breakdown(
     other filter: the rates of each category of one seller's lines, say. Only ``measures`` are summed
     (the others are 0 in the cells given back); with ``returned_only``, only the groups with a returned
     unit come back (a breakdown by product has many groups, most of them without a return)."""
+    rows = breakdown_rows(filters, dimension, by, measures=measures, returned_only=returned_only)
+    return {tuple(row[name] for name in by): cell_of(row) for row in rows.order_by(*by)}
+
+
+def breakdown_rows(
+    filters: Filters,
+    dimension: str,
+    by: tuple[str, ...],
+    *,
+    measures: tuple[str, ...] = rollup.MEASURES,
+    returned_only: bool = False,
+) -> QuerySet[RollupCell, dict[str, Any]]:
+    """``breakdown``'s query, not run: a row (dict) per group, ``by`` and the sums of ``measures``, in
+    no order (to be ordered, cut or annotated further: the top products, say)."""
     per_category = filters.category is not None or "category" in by
     per_seller = filters.seller is not None or "seller" in by
     scope = rollup.scope_of(
         (filters.category or "") if per_category else None, (filters.seller or "") if per_seller else None
     )
-    query = RollupCell.objects.filter(
-        store=filters.store,
-        dimension=dimension,
-        level=scope.level,
-        day__gte=filters.start,
-        day__lt=filters.end,
-    )
+    named: dict[str, Any] = {"level": scope.level}
     if filters.category is not None or not per_category:
-        query = query.filter(category=scope.category)
+        named["category"] = scope.category
     if filters.seller is not None or not per_seller:
-        query = query.filter(seller=scope.seller)
+        named["seller"] = scope.seller
+    query = RollupCell.objects.filter(in_period(filters, dimension, named, by_day="day" in by))
     grouped_rows = query.values(*by)
     if returned_only:
         # HAVING on its own name, given before the sums that take the columns' names.
         grouped_rows = grouped_rows.annotate(returned_any=Sum("returned_units")).filter(returned_any__gt=0)
-    rows = grouped_rows.annotate(**_sums(measures)).order_by(*by)
-    return {tuple(row[name] for name in by): _cell(row) for row in rows}
+    rows: QuerySet[RollupCell, dict[str, Any]] = grouped_rows.annotate(**_sums(measures)).order_by()
+    return rows
 
 
 def by_category(filters: Filters, dimension: str = rollup.TOTAL) -> dict[str, rollup.Cell]:

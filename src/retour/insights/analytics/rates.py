@@ -14,6 +14,9 @@ from datetime import date, timedelta
 from fractions import Fraction
 from typing import Any
 
+from django.db.models import Case, F, FloatField, Value, When
+from django.db.models.functions import Cast
+from django.db.models.lookups import GreaterThan
 from django.utils.translation import gettext_lazy as _
 
 from retour.catalog.models import Product
@@ -27,8 +30,10 @@ from retour.insights.analytics.base import (
     Report,
     Table,
     breakdown,
+    breakdown_rows,
     by_category,
     by_seller,
+    cell_of,
     grouped,
     money,
     rate_rows,
@@ -41,6 +46,8 @@ from retour.policies.domain.vocabulary import SELLER_FAULT_REASONS
 
 NAME = "return-rates"
 TOP_PRODUCTS = 20
+# Products read to rank the top ones (by a float score, before the exact one).
+CANDIDATES = 5 * TOP_PRODUCTS
 
 
 def week_of(day: date) -> date:
@@ -169,7 +176,7 @@ def rate_figures(cell: rollup.Cell, currency: str) -> list[Figure]:
 
 def products_table(filters: Filters, categories: dict[str, rollup.Cell]) -> Table:
     """The products to look at first: highest priority score, within the filters."""
-    top = _top_products(_product_cells(filters), categories)
+    top = _top_products(_product_cells(filters, categories), categories)
     names = product_names([key for _score, _units, key, _category, _cell in top])
     table_rows = []
     for score, _units, key, category, cell in top:
@@ -219,15 +226,7 @@ def _top_products(
         category_cell = categories.get(category)
         if not cell.returned_units or not key or category_cell is None or not category_cell.returned_units:
             continue
-        rough.append(
-            (
-                cell.returned_units**2 * category_cell.units / (cell.units * category_cell.returned_units)
-                if cell.units
-                else 0.0,
-                (key, category),
-                cell,
-            )
-        )
+        rough.append((rough_score(cell, category_cell), (key, category), cell))
     rough.sort(key=lambda item: -item[0])
     if len(rough) > TOP_PRODUCTS:
         floor = rough[TOP_PRODUCTS - 1][0] * (1 - 1e-9)
@@ -249,18 +248,52 @@ def _score(value: Fraction) -> str:
     return str(metrics._round(value, 2))
 
 
-def _product_cells(filters: Filters) -> dict[tuple[str, str], rollup.Cell]:
-    """Per (product, category) within the filters."""
-    return {
-        (key, category): cell
-        for (key, category), cell in breakdown(
+def _product_cells(
+    filters: Filters, categories: dict[str, rollup.Cell]
+) -> dict[tuple[str, str], rollup.Cell]:
+    """Per (product, category) within the filters, the products that may be among the top ones: the
+    database sums a store's many products and ranks them by the rough score, handing back the best
+    ``CANDIDATES`` (all of them when the last is within a hair of the ``TOP_PRODUCTS``-th: ties)."""
+    factors = {
+        name: cell.units / cell.returned_units for name, cell in categories.items() if cell.returned_units
+    }
+    if not factors:
+        return {}
+    rows = (
+        breakdown_rows(
             filters,
             rollup.PRODUCT,
             ("key", "category"),
             measures=("units", "returned_units", "returned_value"),
             returned_only=True,
-        ).items()
-    }
+        )
+        .filter(category__in=list(factors))
+        .exclude(key="")
+    )
+    # The sums of the rows (their annotations, named as the columns they sum).
+    returned = Cast(F("returned_units"), FloatField())
+    factor = Case(*(When(category=name, then=Value(value)) for name, value in factors.items()))
+    ranked = rows.annotate(
+        rough=Case(
+            When(GreaterThan(F("units"), 0), then=returned * returned / F("units") * factor),
+            default=Value(0.0),
+            output_field=FloatField(),
+        )
+    ).order_by("-rough", "key", "category")
+    found = {(row["key"], row["category"]): cell_of(row) for row in ranked[:CANDIDATES]}
+    if len(found) == CANDIDATES:
+        scores = sorted(rough_score(cell, categories[category]) for (_key, category), cell in found.items())
+        if scores[0] >= scores[-TOP_PRODUCTS] * (1 - 2e-9):  # the cut may fall among ties: read them all
+            found = {(row["key"], row["category"]): cell_of(row) for row in rows}
+    return found
+
+
+def rough_score(cell: rollup.Cell, category: rollup.Cell) -> float:
+    """A product's priority score as a float (to rank many products fast; the top ones are then scored
+    exactly)."""
+    if not cell.units:
+        return 0.0
+    return cell.returned_units**2 * category.units / (cell.units * category.returned_units)
 
 
 def product_names(keys: Iterable[str]) -> dict[str, str]:

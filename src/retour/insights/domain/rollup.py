@@ -41,7 +41,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, fields
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
@@ -171,6 +171,54 @@ class OrderFacts:
 
 
 Cells = dict[CellKey, Cell]
+
+# Beside the daily cells, each dimension's cells summed per calendar month: the monthly dimension
+# (``product/m``), its cells dated the month's first day. A page reads a period's whole months from them
+# and only its ragged ends from the days: a year of a product is 12 cells, not 365.
+MONTHLY = "/m"
+
+
+def monthly(dimension: str) -> str:
+    """The dimension of ``dimension``'s cells summed per month."""
+    return dimension + MONTHLY
+
+
+def month_of(day: date) -> date:
+    return day.replace(day=1)
+
+
+def next_month(day: date) -> date:
+    """The first day of the month after ``day``'s."""
+    return (day.replace(day=28) + timedelta(days=4)).replace(day=1)
+
+
+def months(cells: Mapping[CellKey, Cell]) -> Cells:
+    """The monthly cells of these daily cells (every figure a sum: a month's is the sum of its days')."""
+    summed: dict[tuple[object, ...], Cell] = {}
+    for (day, dimension, key, level, category, seller), cell in cells.items():
+        name = (day.replace(day=1), dimension + MONTHLY, key, level, category, seller)
+        found = summed.get(name)
+        if found is None:
+            found = summed[name] = Cell()
+        found.add(cell)
+    return {CellKey._make(name): figures for name, figures in summed.items()}
+
+
+class Split(NamedTuple):
+    """A period ``[start, end)`` in three ``[first, last)`` parts: the days before its first whole
+    month, its whole months, the days after them (any may be empty: ``first == last``)."""
+
+    head: tuple[date, date]
+    months: tuple[date, date]
+    tail: tuple[date, date]
+
+
+def split(start: date, end: date) -> Split:
+    first = start if start.day == 1 else next_month(start)
+    last = month_of(end)
+    if first >= last:  # no whole month inside: every day read from the daily cells
+        return Split((start, end), (end, end), (end, end))
+    return Split((start, first), (first, last), (last, end))
 
 
 def build(

@@ -13,6 +13,11 @@ to the cells they count in (every figure of a cell is a sum over its orders), in
 records them as taken in (``RolledUpOrder``, with the ``updated_at`` they had when read). An order is
 thus added once; one changed after it was read has its day written again. Writing again every day an
 import touches would cost the days' other orders too: at a million orders, far more than the import.
+
+Beside the days, the monthly cells (``rollup.months``): days are written a calendar month at most at a
+time (a month of orders in memory), and the month's cells with them, in the same transaction: summed in
+memory when the whole month was computed (a rebuild), else summed again from the month's stored days.
+New orders' cells are added to their months' cells as to their days'.
 """
 
 from __future__ import annotations
@@ -26,10 +31,11 @@ from typing import Any
 from uuid import uuid4
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Exists, Max, Min, OuterRef, Q
+from django.db.models import DecimalField, Exists, Max, Min, OuterRef, Q, Sum
 from django.utils import timezone
 
 from retour.catalog.models import Store
+from retour.core.aggregates import AmountSum
 from retour.core.bulk import insert_rows
 from retour.insights import queries
 from retour.insights.domain import metrics, rollup
@@ -42,8 +48,6 @@ from retour.returns.models import Return
 # Changes committed a little before the last look, by a transaction that was still open then, are
 # caught by looking back this far each time (refreshing a day twice changes nothing).
 LOOK_BACK = timedelta(minutes=10)
-# Days computed at once by a rebuild: a month of orders in memory at a time.
-REBUILD_DAYS = 31
 BATCH = 2000
 ORDERS_AT_ONCE = 1000
 # The cell's columns, in the order they are written (core.bulk: no model instance per row, which was
@@ -142,24 +146,26 @@ def _runs(days: Iterable[date]) -> Iterator[tuple[date, date]]:
 
 
 def refresh_days(store: Store, days: Iterable[date]) -> int:
-    """Write again every cell of these order days of ``store``; the number of cells written."""
+    """Write again every cell of these order days of ``store``, and of their months; the number of cells
+    written."""
     written = 0
     for start, end in _runs(days):
-        for part_start in _range(start, end, REBUILD_DAYS):
-            part_end = min(part_start + timedelta(days=REBUILD_DAYS), end)
+        for part_start, part_end in _month_parts(start, end):
             written += _refresh(store, part_start, part_end)
     return written
 
 
-def _range(start: date, end: date, step: int) -> Iterator[date]:
-    day = start
-    while day < end:
-        yield day
-        day += timedelta(days=step)
+def _month_parts(start: date, end: date) -> Iterator[tuple[date, date]]:
+    """``[start, end)`` cut at the first of each month: parts of at most a month, each within one."""
+    while start < end:
+        part_end = min(rollup.next_month(start), end)
+        yield start, part_end
+        start = part_end
 
 
 @transaction.atomic
 def _refresh(store: Store, start: date, end: date) -> int:
+    """Write again the cells of the days ``[start, end)``, all in one month, and that month's cells."""
     period = metrics.Period(start, end, store.zone)
     placed = Order.objects.filter(store=store, ordered_at__gte=period.since, ordered_at__lt=period.until)
     # Read before the facts: an order changed in between is seen older than it is, so written again.
@@ -167,11 +173,52 @@ def _refresh(store: Store, start: date, end: date) -> int:
     cells = compute(store, start, end)
     RollupCell.objects.filter(store=store, day__gte=start, day__lt=end).delete()
     RolledUpOrder.objects.filter(order__in=placed).delete()
+    _insert(store, cells)
+    _taken_in(store, seen)
+    month = rollup.month_of(start)
+    if start == month and end == rollup.next_month(month):
+        return len(cells) + _write_month(store, month, rollup.months(cells))
+    return len(cells) + _write_month(store, month, _month_from_days(store, month))
+
+
+def _insert(store: Store, cells: rollup.Cells) -> None:
     rows = _rows(store, list(cells.items()))
     for part in range(0, len(rows), BATCH):
         insert_rows(RollupCell, COLUMNS, rows[part : part + BATCH])
-    _taken_in(store, seen)
+
+
+def _write_month(store: Store, month: date, cells: rollup.Cells) -> int:
+    """The monthly cells of ``month`` replaced by ``cells``; their number."""
+    RollupCell.objects.filter(store=store, day=month, dimension__in=MONTHLY_DIMENSIONS).delete()
+    _insert(store, cells)
     return len(cells)
+
+
+MONTHLY_DIMENSIONS = [rollup.monthly(dimension) for dimension in rollup.DIMENSIONS]
+_AMOUNTS = {field.name for field in RollupCell._meta.concrete_fields if isinstance(field, DecimalField)}
+
+
+def _month_from_days(store: Store, month: date) -> rollup.Cells:
+    """The monthly cells of ``month`` summed from its daily cells as they are stored (a day of it was
+    written again): the sums computed by the database, exact (``AmountSum``)."""
+    names = ("dimension", "key", "level", "category", "seller")
+    rows = (
+        RollupCell.objects.filter(
+            store=store,
+            day__gte=month,
+            day__lt=rollup.next_month(month),
+            dimension__in=rollup.DIMENSIONS,
+        )
+        .values(*names)
+        .annotate(**{name: AmountSum(name) if name in _AMOUNTS else Sum(name) for name in rollup.MEASURES})
+        .order_by()
+    )
+    return {
+        rollup.CellKey(month, rollup.monthly(row["dimension"]), *(row[name] for name in names[1:])): (
+            rollup.Cell(**{name: row[name] for name in rollup.MEASURES})
+        )
+        for row in rows
+    }
 
 
 def _rows(store: Store, cells: list[tuple[rollup.CellKey, rollup.Cell]]) -> list[tuple[object, ...]]:
@@ -197,6 +244,7 @@ def add_orders(store: Store, new: list[tuple[int, datetime, datetime]]) -> int:
             with transaction.atomic():
                 _taken_in(store, [(pk, at) for pk, at, _ordered in part])
                 cells = compute(store, min(days), max(days) + timedelta(days=1), [pk for pk, *_ in part])
+                cells.update(rollup.months(cells))  # and to their months' cells
                 _add(store, list(cells.items()))
         except IntegrityError:
             logger.info("rollup: orders of %s already taken in by another worker", store.code)
