@@ -21,7 +21,12 @@ Retour with their timeline: approval, reminders, sending, receipt, inspection, o
    analytics rollup exists (``insights.services.rollup.follow``), how fast it takes in the same orders,
    so that one can tell whether it keeps up (and how long its rebuild from scratch takes); the framework's
    registered pages (``insights.analytics.pages``, read from the rollup) are timed beside the others;
-5. prints the machine, the figures and the command line that reproduces them.
+5. prints the machine, the figures (with the load average while the pages were timed: the machine may
+   be shared) and the command line that reproduces them.
+
+With ``--keep`` a database that already holds the bench store is used as it is (not written again, its
+rollup not rebuilt when it has one; new migrations are applied, and a rollup they dropped is rebuilt):
+a 1,000,000-order store takes a quarter of an hour to write on 2 CPUs, its rollup as long again.
 
 Each database runs in its own child process (Django reads its settings once). Exit 0 when the figures
 were measured (missed targets are reported, not failures), 1 when a step failed.
@@ -83,8 +88,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--skip", default="", help="pages not timed, comma-separated (e.g. metrics: the raw-row one)"
     )
+    parser.add_argument(
+        "--keep",
+        action="store_true",
+        help="use the bench store already in the database (written before with the same --scale, --seed)",
+    )
+    parser.add_argument(
+        "--days", default="30,90,365", help="periods timed: days up to the store's last day, comma-separated"
+    )
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    PERIOD_DAYS[:] = [int(days) for days in args.days.split(",") if days.strip()]
     if args.child:
         result = child(args)
         print("RESULT " + json.dumps(result))
@@ -146,9 +160,16 @@ def print_report(results: list[dict[str, Any]], args: argparse.Namespace) -> Non
             f"== {result['database']} {result['server']}: {size['orders']:,} orders, "
             f"{size['lines']:,} lines, {size['returns']:,} returns ({size['past_returns']:,} past, "
             f"{size['retour_returns']:,} in Retour), "
-            f"{size['events']:,} events; written in {result['load_s']:.1f} s "
-            f"({size['orders'] / max(result['load_s'], 1e-9):,.0f} orders/s with their lines and returns)"
+            f"{size['events']:,} events; "
+            + (
+                f"written in {result['load_s']:.1f} s "
+                f"({size['orders'] / max(result['load_s'], 1e-9):,.0f} orders/s with their lines and returns)"
+                if result["load_s"] is not None
+                else "kept from an earlier run (--keep)"
+            )
         )
+        if result.get("load"):
+            print("  load average (1, 5, 15 min) while the pages were timed: " + result["load"])
         baseline = result["baseline"]
         print(
             f"  baseline (one SQL aggregate over the raw rows): p50 {baseline['p50']:.1f} ms, "
@@ -197,7 +218,8 @@ def print_report(results: list[dict[str, Any]], args: argparse.Namespace) -> Non
 
 def child(args: argparse.Namespace) -> dict[str, Any]:
     database = args.child
-    fresh_database(database)
+    if not args.keep:
+        fresh_database(database)
     sys.path.insert(0, str(ROOT / "src"))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "retour.config.settings")
     import django
@@ -210,8 +232,9 @@ def child(args: argparse.Namespace) -> dict[str, Any]:
     rng = random.Random(args.seed)
     orders = max(int(ORDERS[database] * args.scale), 100)
     started = time.perf_counter()
-    store, size = build_store(rng, orders)
-    load_s = time.perf_counter() - started
+    kept = kept_store() if args.keep else None
+    store, size = kept if kept is not None else build_store(rng, orders)
+    load_s = None if kept is not None else time.perf_counter() - started
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("VACUUM ANALYZE")
@@ -224,7 +247,9 @@ def child(args: argparse.Namespace) -> dict[str, Any]:
             server_name = f"SQLite {cursor.fetchone()[0]}"
     rebuilt = rollup_rebuild(store)
     outlooks = worker_outlooks(store)
+    loads = [os.getloadavg()]
     pages = time_pages(store, args.repeat, {name.strip() for name in args.skip.split(",") if name.strip()})
+    loads.append(os.getloadavg())
     baseline = time_baseline(store, args.repeat)
     imported = time_import(store, rng, args.import_orders, orders)
     return {
@@ -232,6 +257,7 @@ def child(args: argparse.Namespace) -> dict[str, Any]:
         "server": server_name,
         "size": size,
         "load_s": load_s,
+        "load": " to ".join(", ".join(f"{value:.1f}" for value in load) for load in loads),
         "pages": pages,
         "baseline": baseline,
         "import": imported,
@@ -409,6 +435,31 @@ def build_store(rng: random.Random, orders: int) -> tuple[Any, dict[str, int]]:
     }
     size["returns"] = size["past_returns"] + size["retour_returns"]
     return store, size
+
+
+def kept_store() -> tuple[Any, dict[str, int]] | None:
+    """The bench store an earlier run wrote (``--keep``) and its size, or None when there is none."""
+    from retour.catalog.models import Store
+    from retour.insights.models import PastReturn
+    from retour.orders.models import Order, OrderLine
+    from retour.returns.models import Return, ReturnEvent
+
+    store = Store.objects.filter(code="bench").first()
+    if store is None:
+        return None
+    KEPT.append(store.pk)
+    size = {
+        "orders": Order.objects.filter(store=store).count(),
+        "lines": OrderLine.objects.filter(order__store=store).count(),
+        "past_returns": PastReturn.objects.filter(store=store).count(),
+        "retour_returns": Return.objects.filter(store=store).count(),
+        "events": ReturnEvent.objects.filter(ret__store=store).count(),
+    }
+    size["returns"] = size["past_returns"] + size["retour_returns"]
+    return store, size
+
+
+KEPT: list[int] = []  # the store kept from an earlier run: its rollup is not rebuilt when it has one
 
 
 def make_decision(store: Any, version: int, model: Any) -> int:
@@ -661,9 +712,12 @@ def add_retour_return(
 # -- timings --------------------------------------------------------------------------------------------
 
 
+PERIOD_DAYS = [30, 90, 365]  # the periods timed: these days up to the store's last day (--days)
+
+
 def periods() -> list[tuple[date, date]]:
     end = END.date() + timedelta(days=1)
-    return [(end - timedelta(days=days), end) for days in (30, 90, 365)]
+    return [(end - timedelta(days=days), end) for days in PERIOD_DAYS]
 
 
 def page_functions() -> dict[str, tuple[Callable[..., Any], bool]]:
@@ -846,8 +900,11 @@ def worker_outlooks(store: Any) -> dict[str, Any] | None:
 def rollup_rebuild(store: Any) -> float | None:
     """Seconds to build the store's rollup from scratch (``retour report rebuild``), if there is one."""
     try:
+        from retour.insights.models import RollupState
         from retour.insights.services import rollup
     except ImportError:
+        return None
+    if store.pk in KEPT and RollupState.objects.filter(store=store).exists():
         return None
     started = time.perf_counter()
     rollup.rebuild(store)
