@@ -28,7 +28,7 @@ from retour.catalog.models import StockMovement, Store, Variant
 from retour.orders.models import Order
 from retour.refunds.models import Charge
 from retour.repairs.domain.states import REPAIRER, SHOPPER
-from retour.repairs.models import Repair, Repairer, RepairRule
+from retour.repairs.models import Repair, Repairer, RepairRule, RepairSettings
 from retour.repairs.services import steps
 from retour.returns.models import ReturnLine
 from retour.returns.services.creating import LineRequest, create_return
@@ -355,7 +355,10 @@ def quoted_out_of_guarantee(order: Order, partner: User) -> Repair:
     steps.update(repair, "sent", role=SHOPPER)
     steps.update(repair, "received", role=REPAIRER)
     steps.update(repair, "diagnosed", role=REPAIRER, note="Curseur cassé par une chute")
-    return steps.update(repair, "quoted", role=REPAIRER, amount="89.90", fee="25")
+    RepairSettings.objects.update_or_create(
+        store_id=repair.store_id, defaults={"diagnosis_fee": Decimal("25")}
+    )
+    return steps.update(repair, "quoted", role=REPAIRER, amount="89.90")
 
 
 @BOTH

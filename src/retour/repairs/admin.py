@@ -1,18 +1,20 @@
 """Repairs in the back office: the queue by deadline (the law's, or the store's target), late ones first
 in view, each repair's timeline read-only (steps go through the services: the API, the CLI, the
-repairer's pages); repairers and their routing rules are edited here."""
+repairer's pages); repairers, their routing rules and each store's repair settings (the diagnosis fee a
+declined quote charges) are edited here."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.contrib import admin
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy
 
 from retour.backoffice.access import StoreScoped
 from retour.core.admin import ReadOnly
-from retour.repairs.models import Repair, Repairer, RepairEvent, RepairRule
+from retour.repairs.models import Repair, Repairer, RepairEvent, RepairRule, RepairSettings
+from retour.repairs.services import paying
 
 
 class EventInline(ReadOnly, admin.TabularInline[RepairEvent, Repair]):
@@ -24,7 +26,17 @@ class EventInline(ReadOnly, admin.TabularInline[RepairEvent, Repair]):
 
 @admin.register(Repair)
 class RepairAdmin(ReadOnly, StoreScoped[Repair], admin.ModelAdmin[Repair]):
-    list_display = ("number", "state", "due_on", "legal_deadline", "late", "warned_at", "repairer", "ret")
+    list_display = (
+        "number",
+        "state",
+        "due_on",
+        "legal_deadline",
+        "late",
+        "warned_at",
+        "repairer",
+        "ret",
+        "quote_refund_owed",
+    )
     list_filter = ("state", "due_legal", "under_guarantee", "store")
     search_fields = ("number", "ret__number", "ret__order__number")
     ordering = ("due_on", "id")
@@ -49,6 +61,7 @@ class RepairAdmin(ReadOnly, StoreScoped[Repair], admin.ModelAdmin[Repair]):
         "tracking_to_repairer",
         "tracking_back",
         "replacement_order",
+        "quote_refund_owed",
     )
     inlines = [EventInline]
 
@@ -58,6 +71,12 @@ class RepairAdmin(ReadOnly, StoreScoped[Repair], admin.ModelAdmin[Repair]):
     @admin.display(description=gettext_lazy("deadline fixed by law"), boolean=True)
     def legal_deadline(self, repair: Repair) -> bool:
         return repair.due_legal
+
+    @admin.display(description=gettext_lazy("quote to refund"))
+    def quote_refund_owed(self, repair: Repair) -> str:
+        """An accepted quote collected, then the item not repaired: staff refund it to the shopper."""
+        owed = paying.quote_refund_owed(repair)
+        return "" if owed is None else owed.rounded().format((translation.get_language() or "en")[:2])
 
     @admin.display(description=gettext_lazy("late"), boolean=True)
     def late(self, repair: Repair) -> bool:
@@ -77,3 +96,12 @@ class RepairerAdmin(StoreScoped[Repairer], admin.ModelAdmin[Repairer]):
     list_filter = ("kind", "store")
     filter_horizontal = ("users",)
     inlines = [RuleInline]
+
+
+@admin.register(RepairSettings)
+class RepairSettingsAdmin(StoreScoped[RepairSettings], admin.ModelAdmin[RepairSettings]):
+    """Each store's repair policy; a quote records the fee as it is when quoted (changing it later
+    changes no quote made before)."""
+
+    list_display = ("store", "diagnosis_fee")
+    fields = ("store", "diagnosis_fee")

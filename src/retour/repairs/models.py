@@ -7,6 +7,7 @@ import secrets
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -78,6 +79,33 @@ class RepairRule(models.Model):
 
     def __str__(self) -> str:
         return f"{self.category or '*'} / {self.brand or '*'} / {self.seller_code or '*'} → {self.repairer}"
+
+
+class RepairSettings(models.Model):
+    """A store's policy for repairs out of the legal guarantee: the diagnosis fee a declined quote charges
+    (each quote records the setting as it is when quoted; a quote may state a lower fee, never a higher)."""
+
+    store = models.OneToOneField(
+        Store, on_delete=models.CASCADE, related_name="repair_settings", verbose_name=_("store")
+    )
+    diagnosis_fee = models.DecimalField(
+        _("diagnosis fee"),
+        max_digits=12,
+        decimal_places=4,
+        default=Decimal(0),
+        validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(1000000))],
+        help_text=_(
+            "What a shopper pays when declining a repair's quote, in the order's currency (never more than "
+            "the quote; nothing under the legal guarantee). 0: no fee."
+        ),
+    )
+
+    class Meta:
+        verbose_name = _("repair settings")
+        verbose_name_plural = _("repair settings")
+
+    def __str__(self) -> str:
+        return str(self.store)
 
 
 class Repair(models.Model):

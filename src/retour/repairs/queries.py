@@ -65,6 +65,7 @@ class Journey:
     charges: list[ChargeLine]  # what the shopper's answer to a quote charged, each with its status
     charged: Money | None  # collected so far (None: nothing was ever charged)
     unpaid: Money | None  # what a failed charge left to pay again (None: nothing)
+    quote_refund_owed: Money | None  # an accepted quote collected, the item not repaired: owed back
 
 
 def label(state: str) -> str:
@@ -121,6 +122,7 @@ def _payment(repair: Repair) -> dict[str, Any]:
         "charges": made,
         "charged": collected if made else None,
         "unpaid": rest if rest.amount > 0 and made and made[-1].status == "failed" else None,
+        "quote_refund_owed": paying.quote_refund_owed(repair) if made else None,
     }
 
 

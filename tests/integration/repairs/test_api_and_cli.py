@@ -5,6 +5,7 @@ bound to another store does not find the repair."""
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 from io import StringIO
 
 import pytest
@@ -14,7 +15,7 @@ from django.core.management.base import CommandError
 from django.test import Client
 
 from retour.api.models import ApiToken
-from retour.repairs.models import Repair, RepairEvent
+from retour.repairs.models import Repair, RepairEvent, RepairSettings
 from retour.returns.models import ReturnLine
 
 from .conftest import ask_repair
@@ -27,7 +28,8 @@ def repairs_client(db: None) -> Client:
     user = User.objects.create_user("ops", "ops@example.com", is_staff=True)
     user.user_permissions.add(
         *Permission.objects.filter(
-            content_type__app_label="repairs", codename__in=["view_repair", "change_repair"]
+            content_type__app_label="repairs",
+            codename__in=["view_repair", "change_repair", "view_repairsettings", "change_repairsettings"],
         )
     )
     _token, raw = ApiToken.issue(user, "repairs")
@@ -49,6 +51,22 @@ def test_the_api_takes_a_paid_repair_through_its_quote(old_order, workshop, repa
     bad = repairs_client.post(f"{base}/quote", {"amount": "abc"}, content_type="application/json")
     assert bad.status_code == 400
     assert bad["Content-Type"].startswith("application/problem+json")
+    # the store's diagnosis fee, set through the API: a bad value is refused and changes nothing
+    refused = repairs_client.put(
+        "/api/v1/repairs/settings", {"diagnosis_fee": "-3"}, content_type="application/json"
+    )
+    assert refused.status_code == 422, refused.content
+    assert repairs_client.get("/api/v1/repairs/settings").json() == {"diagnosis_fee": "0"}
+    changed = repairs_client.put(
+        "/api/v1/repairs/settings", {"diagnosis_fee": "30"}, content_type="application/json"
+    )
+    assert changed.json() == {"diagnosis_fee": "30"}, changed.content
+    above = repairs_client.post(
+        f"{base}/quote", {"amount": "89.90", "diagnosis_fee": "40"}, content_type="application/json"
+    )
+    assert above.status_code == 400
+    assert "30.00 EUR" in above.json()["title"]
+    assert Repair.objects.get(pk=repair.pk).state == "diagnosed"
     quoted = repairs_client.post(
         f"{base}/quote", {"amount": "89.90", "diagnosis_fee": "25"}, content_type="application/json"
     ).json()
@@ -97,3 +115,18 @@ def test_the_cli_lists_shows_and_moves_a_repair(old_order, workshop):
     with pytest.raises(CommandError):
         call_command("repairs", "show", "FNOSUCH00", stdout=StringIO())
     assert ReturnLine.objects.get(pk=repair.line_id).resolution == "repair"
+
+
+def test_the_cli_shows_and_sets_the_stores_diagnosis_fee_all_or_nothing(old_order):
+    shown = StringIO()
+    call_command("repairs", "settings", stdout=shown)
+    assert shown.getvalue() == "diagnosis_fee\t0\n"
+    with pytest.raises(CommandError, match="diagnosis_fee"):
+        call_command("repairs", "settings", "--set", "diagnosis_fee=abc", stdout=StringIO())
+    with pytest.raises(CommandError, match="not a repair setting"):
+        call_command("repairs", "settings", "--set", "fee=3", stdout=StringIO())
+    assert not RepairSettings.objects.exists()
+    changed = StringIO()
+    call_command("repairs", "settings", "--set", "diagnosis_fee=19,5", stdout=changed)
+    assert changed.getvalue() == "diagnosis_fee\t19.5\n"
+    assert RepairSettings.objects.get(store=old_order.store).diagnosis_fee == Decimal("19.5")

@@ -18,20 +18,22 @@ from django.core.management.base import CommandError
 from django.db import IntegrityError, transaction
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from concurrency import at_once_possible, run_at_once
 from integration.portal.steps import french, text
 from integration.refunds.helpers import account, balanced
 from retour.api.models import ApiToken
+from retour.core.money import Money
 from retour.orders.models import Order
 from retour.refunds.models import Charge
 from retour.refunds.services import charging
 from retour.refunds.services.store_credit import NotEnoughStoreCredit
 from retour.repairs.domain.states import REPAIRER, STAFF
 from retour.repairs.emails import render
-from retour.repairs.errors import RepairRefused
+from retour.repairs.errors import RepairInvalid, RepairRefused
 from retour.repairs.models import Repair, RepairEvent, RepairNotification
-from retour.repairs.services import paying, steps
+from retour.repairs.services import paying, policy, steps
 
 from .conftest import ask_repair
 from .test_portal import shopper_of
@@ -51,13 +53,15 @@ def card_order(make_order: Callable[..., Order], number: str = "#2101", **extra:
 
 
 def quoted(order: Order, amount: str = "89.90", fee: str = "25") -> Repair:
-    """A repair the guarantee does not cover, diagnosed and quoted."""
+    """A repair the guarantee does not cover, diagnosed and quoted; ``fee`` is the store's diagnosis fee
+    (its repair settings), which the quote records."""
+    policy.update_settings(order.store, {"diagnosis_fee": fee})
     repair = Repair.objects.get(ret=ask_repair(order))
     Repair.objects.filter(pk=repair.pk).update(under_guarantee=False)  # out of guarantee: paid
     steps.update(repair, "sent", role=STAFF, tracking="6A1")
     steps.update(repair, "received", role=REPAIRER)
     steps.update(repair, "diagnosed", role=REPAIRER, note="Écran fendu")
-    steps.update(repair, "quoted", role=REPAIRER, amount=amount, fee=fee)
+    steps.update(repair, "quoted", role=REPAIRER, amount=amount)
     return Repair.objects.get(pk=repair.pk)
 
 
@@ -279,3 +283,65 @@ def test_the_cli_records_the_answer_and_pays_again_once_per_key(make_order, work
     assert Charge.objects.filter(repair=repair).count() == 2
     with pytest.raises(CommandError, match="Nothing is owed"):
         call_command("repairs", "pay", repair.number, "--key", "cli-2", stdout=StringIO())
+
+
+def test_a_declined_quote_charges_the_stores_fee_as_it_was_when_quoted_once(make_order, workshop, agent):
+    order = make_order("#2110", delivered=datetime.now(UTC) - timedelta(days=120))  # paid by hand
+    repair = quoted(order, fee="25")  # the store's fee when quoted, recorded on the repair
+    assert repair.diagnosis_fee == Decimal("25")
+    policy.update_settings(order.store, {"diagnosis_fee": "40"})  # changed since: this quote keeps 25
+
+    steps.decline_quote(repair)
+    steps.decline_quote(Repair.objects.get(pk=repair.pk))  # replayed
+
+    charge = Charge.objects.get(repair=repair)
+    assert (charge.reason, charge.amount) == ("diagnosis_fee", Decimal("25.00"))
+    charging.confirm_collected(charge, actor=agent)
+    charging.confirm_collected(charge, actor=agent)
+    assert Order.objects.get(pk=order.pk).payments.filter(amount=Decimal("25.00")).count() == 1
+    assert paying.owed(repair).amount == 0
+    assert balanced()
+
+
+def test_a_quote_above_the_stores_fee_is_refused_and_changes_nothing(make_order, workshop):
+    order = make_order("#2111", delivered=datetime.now(UTC) - timedelta(days=120), language="fr")
+    policy.update_settings(order.store, {"diagnosis_fee": "20"})
+    repair = Repair.objects.get(ret=ask_repair(order))
+    Repair.objects.filter(pk=repair.pk).update(under_guarantee=False)
+    steps.update(repair, "sent", role=STAFF, tracking="6A1")
+    steps.update(repair, "received", role=REPAIRER)
+    steps.update(repair, "diagnosed", role=REPAIRER, note="Écran fendu")
+    with pytest.raises(RepairInvalid, match=r"20\.00 EUR"):
+        steps.update(repair, "quoted", role=REPAIRER, amount="89.90", fee="20.01")
+    with translation.override("fr"), pytest.raises(RepairInvalid, match="ne peuvent dépasser"):
+        steps.update(repair, "quoted", role=REPAIRER, amount="89.90", fee="35")
+    assert Repair.objects.get(pk=repair.pk).state == "diagnosed"
+    done = steps.update(repair, "quoted", role=REPAIRER, amount="89.90", fee="12")  # lower: kept
+    assert done.diagnosis_fee == Decimal("12")
+
+
+def test_a_charged_quote_of_an_unrepairable_item_is_shown_as_owed_back(
+    make_order, workshop, fake_stripe, staff_api
+):
+    repair = quoted(card_order(make_order, "#2112"))
+    steps.accept_quote(repair)
+    assert paying.quote_refund_owed(Repair.objects.get(pk=repair.pk)) is None  # being repaired
+
+    steps.update(repair, "unrepairable", role=REPAIRER, note="Carte mère grillée")
+    current = Repair.objects.get(pk=repair.pk)
+    assert paying.quote_refund_owed(current) == Money(Decimal("89.90"), "EUR")
+    shown = staff_api.get(f"/api/v1/repairs/{repair.number}").json()
+    assert (shown["charged"], shown["quote_refund_owed"]) == ("89.90", "89.90")
+    line = StringIO()
+    call_command("repairs", "show", repair.number, stdout=line)
+    assert "quote to refund 89.90 EUR" in line.getvalue()
+    steps.update(current, "refund_chosen", role=STAFF)  # the shopper's remedy: still owed
+    assert paying.quote_refund_owed(Repair.objects.get(pk=repair.pk)) == Money(Decimal("89.90"), "EUR")
+    assert fake_stripe.charges_made == 1
+
+
+def test_a_declined_quotes_fee_is_never_owed_back(make_order, workshop, agent):
+    repair = quoted(make_order("#2113", delivered=datetime.now(UTC) - timedelta(days=120)), fee="25")
+    steps.decline_quote(repair)
+    charging.confirm_collected(Charge.objects.get(repair=repair), actor=agent)
+    assert paying.quote_refund_owed(Repair.objects.get(pk=repair.pk)) is None

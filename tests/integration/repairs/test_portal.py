@@ -5,6 +5,7 @@ open is refused; another shopper's session sees nothing."""
 from __future__ import annotations
 
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from django.test import Client
@@ -13,7 +14,7 @@ from django.utils import timezone
 
 from integration.portal.steps import french, look_up, text
 from retour.repairs.domain.states import REPAIRER, STAFF
-from retour.repairs.models import Repair
+from retour.repairs.models import Repair, RepairSettings
 from retour.repairs.services import steps
 
 from .conftest import ask_repair
@@ -105,7 +106,8 @@ def test_the_shopper_accepts_a_quote_online(old_order, workshop):
     steps.update(repair, "sent", role=STAFF)
     steps.update(repair, "received", role=REPAIRER)
     steps.update(repair, "diagnosed", role=REPAIRER, note="Écran fendu")
-    steps.update(repair, "quoted", role=REPAIRER, amount="89.90", fee="25")
+    RepairSettings.objects.create(store_id=repair.store_id, diagnosis_fee=Decimal("25"))  # the store's fee
+    steps.update(repair, "quoted", role=REPAIRER, amount="89.90")
     client = shopper_of(old_order, french())
 
     page = text(client.get(reverse("portal:repair", args=[repair.number])))

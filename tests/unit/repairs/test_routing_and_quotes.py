@@ -65,3 +65,22 @@ def test_a_declined_quote_costs_the_diagnosis_fee_never_more_than_the_quote():
     assert quotes.due_on_decline(quote, Decimal("0"), under_guarantee=False) == Money.zero("EUR")
     assert quotes.due_on_decline(quote, Decimal("15.00"), under_guarantee=True) == Money.zero("EUR")
     assert quotes.due_on_acceptance(quote, under_guarantee=False) == quote
+
+
+def test_a_quote_records_the_stores_diagnosis_fee_or_a_lower_one_never_a_higher():
+    store_fee = Decimal("25.00")
+
+    assert quotes.fee_for_quote(None, store_fee) == store_fee  # stated none: the store's
+    assert quotes.fee_for_quote(Decimal("10.00"), store_fee) == Decimal("10.00")
+    assert quotes.fee_for_quote(Decimal("0"), store_fee) == Decimal("0")  # waived
+    assert quotes.fee_for_quote(Decimal("25.00"), store_fee) == store_fee
+    with pytest.raises(quotes.QuoteRefused) as refused:
+        quotes.fee_for_quote(Decimal("25.01"), store_fee)
+    assert refused.value.code == "fee_above_policy"
+    with pytest.raises(quotes.QuoteRefused) as refused:
+        quotes.fee_for_quote(Decimal("5"), Decimal("0"))  # a store without a fee: none may be stated
+    assert refused.value.code == "fee_above_policy"
+    with pytest.raises(quotes.QuoteRefused) as refused:
+        quotes.fee_for_quote(Decimal("-1"), store_fee)
+    assert refused.value.code == "fee_not_an_amount"
+    assert quotes.fee_for_quote(None, Decimal("-3")) == Decimal(0)  # a negative policy charges nothing

@@ -13,16 +13,16 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Header, Router, Schema
+from ninja import Field, Header, Query, Router, Schema
 from ninja.responses import Status
 
-from retour.api.scope import seller_scope, store_scope
+from retour.api.scope import one_store, seller_scope, store_scope
 from retour.api.v1.returns import require, require_staff
 from retour.repairs import queries
 from retour.repairs.domain.states import REPAIRER, SHOPPER, STAFF
 from retour.repairs.errors import RepairNotFound
 from retour.repairs.models import Repair
-from retour.repairs.services import paying, steps
+from retour.repairs.services import paying, policy, steps
 
 router = Router(tags=["repairs"])
 
@@ -69,6 +69,9 @@ class RepairOut(Schema):
     charges: list[ChargeOut]
     charged: str | None
     unpaid: str | None
+    # An accepted quote collected, then the item not repaired: what is owed back to the shopper (staff
+    # refund it; refunds' services pay an order back, not one charge's payment).
+    quote_refund_owed: str | None
     steps: list[StepOut]
 
 
@@ -80,7 +83,12 @@ class StatusIn(Schema):
 
 class QuoteIn(Schema):
     amount: str
-    diagnosis_fee: str = "0"
+    # None: the store's diagnosis fee (its repair settings); a lower one may be stated, never a higher.
+    diagnosis_fee: str | None = None
+
+
+class RepairSettingsIn(Schema):
+    diagnosis_fee: str | None = Field(None, max_length=32)
 
 
 def out(repair: Repair) -> RepairOut:
@@ -121,6 +129,9 @@ def out(repair: Repair) -> RepairOut:
         ],
         charged=str(j.charged.rounded().amount) if j.charged is not None else None,
         unpaid=str(j.unpaid.rounded().amount) if j.unpaid is not None else None,
+        quote_refund_owed=(
+            str(j.quote_refund_owed.rounded().amount) if j.quote_refund_owed is not None else None
+        ),
         steps=[StepOut(at=s.at, kind=s.kind, label=s.label, why=s.why) for s in j.steps],
     )
 
@@ -151,6 +162,26 @@ def list_repairs(request: HttpRequest, store: str | None = None, state: str | No
     if state:
         found = found.filter(state=state[:24])
     return [out(r) for r in found[:500]]
+
+
+@router.get("/settings", response=dict[str, str], summary="The store's repair settings")
+def repair_settings(request: HttpRequest, store: str | None = Query(None, max_length=64)) -> dict[str, str]:  # type: ignore[type-arg]
+    """The store's repair policy: ``diagnosis_fee``, what a declined quote charges (a quote records it)."""
+    require_staff(request, "repairs.view_repairsettings", _("You may not see the repair settings."))
+    return policy.as_dict(policy.settings_of(one_store(request, store)))
+
+
+@router.put("/settings", response=dict[str, str], summary="Change the store's repair settings")
+def change_repair_settings(
+    request: HttpRequest,
+    values: RepairSettingsIn,
+    store: str | None = Query(None, max_length=64),  # type: ignore[type-arg]
+) -> dict[str, str]:
+    """Decimal strings of zero or more. All or nothing: a bad value is refused (422, ``errors``) and
+    nothing changes. Quotes made before keep the fee they recorded."""
+    require_staff(request, "repairs.change_repairsettings", _("You may not change the repair settings."))
+    row = policy.update_settings(one_store(request, store), values.model_dump(exclude_none=True))
+    return policy.as_dict(row)
 
 
 @router.get("/{number}", response=RepairOut, summary="Show a repair")

@@ -3,7 +3,8 @@
 Under the legal guarantee nothing: the remedy is free of charge (Directive (EU) 2019/771 art. 14(1)(a);
 Code de la consommation L217-11). Out of it, the repairer's quote, which the shopper accepts or declines
 online; declined, the item is sent back and the store's diagnosis fee (its policy's, possibly none) is
-due, never more than the quote itself.
+due, never more than the quote itself. The fee a quote records is the store's setting at quote time, or a
+lower one the quote states, never a higher one (``fee_for_quote``).
 """
 
 from __future__ import annotations
@@ -25,6 +26,19 @@ def check_quote(amount: Money, *, under_guarantee: bool) -> None:
         raise QuoteRefused("free_under_guarantee")
     if amount.amount <= 0:
         raise QuoteRefused("quote_not_positive")
+
+
+def fee_for_quote(stated: Decimal | None, store_fee: Decimal) -> Decimal:
+    """The diagnosis fee a quote records: the store's (``store_fee``, its setting at quote time) when the
+    quote states none, or a lower one it states; a fee above the store's is refused."""
+    policy = max(store_fee, Decimal(0))
+    if stated is None:
+        return policy
+    if stated < 0:
+        raise QuoteRefused("fee_not_an_amount")
+    if stated > policy:
+        raise QuoteRefused("fee_above_policy")
+    return stated
 
 
 def due_on_acceptance(quote: Money, *, under_guarantee: bool) -> Money:

@@ -76,6 +76,34 @@ def outstanding(repair: Repair) -> Money:
     return found.amount - _charged(repair, SUCCEEDED, PENDING)
 
 
+# Where a repair ends without being repaired (found unrepairable, a remedy chosen instead, cancelled).
+NOT_REPAIRED = frozenset(
+    {
+        State.UNREPAIRABLE,
+        State.REPLACEMENT_CHOSEN,
+        State.REFUND_CHOSEN,
+        State.PRICE_REDUCTION_CHOSEN,
+        State.CANCELLED,
+    }
+)
+
+
+def quote_refund_owed(repair: Repair) -> Money | None:
+    """An accepted quote collected, then the item never repaired (found unrepairable, or left for a
+    remedy): what was collected for the quote is owed back to the shopper. Refunds' services refund an
+    order's payments in their own order (a return's refund, a claim's payout), not one charge's payment,
+    so it is not paid back automatically: it is shown to staff (back office, API, CLI) to refund.
+    None when nothing is owed."""
+    if repair.state not in NOT_REPAIRED:
+        return None
+    given = answer(repair)
+    if given is None or given.kind != State.QUOTE_ACCEPTED:
+        return None
+    rows = Charge.objects.filter(repair=repair, reason=Charge.Reason.REPAIR_QUOTE, status=SUCCEEDED)
+    collected = Decimal(rows.aggregate(t=AmountSum("amount"))["t"] or 0)
+    return Money(collected, repair.currency) if collected > 0 else None
+
+
 def charges(repair: Repair) -> list[Charge]:
     return list(Charge.objects.filter(repair=repair).order_by("id"))
 

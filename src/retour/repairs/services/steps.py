@@ -14,7 +14,7 @@ from retour.repairs.domain import quotes
 from retour.repairs.domain.states import SHOPPER, STAFF, State
 from retour.repairs.errors import RepairInvalid
 from retour.repairs.models import Repair
-from retour.repairs.services import extension, paying, replacing
+from retour.repairs.services import extension, paying, policy, replacing
 from retour.repairs.services.timeline import Actor, locked, move
 from retour.returns.models import ReturnLine
 from retour.returns.services.timeline import record_event as record_return_event
@@ -76,20 +76,21 @@ def diagnose(repair: Repair, *, role: str, actor: Actor = None, note: str = "", 
 
 
 def quote(
-    repair: Repair, *, role: str, actor: Actor = None, amount: Any = None, fee: Any = "0", **_other: Any
+    repair: Repair, *, role: str, actor: Actor = None, amount: Any = None, fee: Any = None, **_other: Any
 ) -> Repair:
+    """Quote a repair out of guarantee. The diagnosis fee a decline would charge is the store's setting now
+    (``RepairSettings``), recorded on the repair; ``fee`` may state a lower one, never a higher."""
     price = _amount(amount, _("The quote"))
-    diagnosis_fee = _amount(fee or "0", _("The diagnosis fee"))
+    stated = None if fee is None or str(fee).strip() == "" else _amount(fee, _("The diagnosis fee"))
     with transaction.atomic():
         current = locked(repair)  # whether the guarantee covers it, as the row says now
+        store_fee = Decimal(policy.settings_of(current.store_id).diagnosis_fee)
         try:
             quotes.check_quote(Money(price, current.currency), under_guarantee=current.under_guarantee)
+            diagnosis_fee = quotes.fee_for_quote(stated, store_fee)
         except quotes.QuoteRefused as refused:
             raise RepairInvalid(
-                _("A repair under the legal guarantee is free: it is never quoted.")
-                if refused.code == "free_under_guarantee"
-                else _("A quote is more than nothing."),
-                reason=refused.code,
+                _quote_refusal(refused.code, store_fee, current.currency), reason=refused.code
             ) from None
         return move(
             current,
@@ -99,6 +100,18 @@ def quote(
             changes={"quote_amount": price, "diagnosis_fee": diagnosis_fee},
             data={"amount": str(price), "fee": str(diagnosis_fee), "currency": current.currency},
         )
+
+
+def _quote_refusal(code: str, store_fee: Decimal, currency: str) -> str:
+    if code == "free_under_guarantee":
+        return _("A repair under the legal guarantee is free: it is never quoted.")
+    if code == "fee_above_policy":
+        return _("The diagnosis fee may not be more than the store's (%(fee)s).") % {
+            "fee": str(Money(store_fee, currency).rounded())
+        }
+    if code == "fee_not_an_amount":
+        return _("%(name)s is not an amount.") % {"name": _("The diagnosis fee")}
+    return _("A quote is more than nothing.")
 
 
 def accept_quote(

@@ -1,4 +1,5 @@
-"""``retour repairs list|show|update|quote|accept|decline|pay|warn``: repairs from a terminal, as staff.
+"""``retour repairs list|show|update|quote|accept|decline|pay|warn|settings``: repairs from a terminal, as
+staff (``settings``: the store's repair policy, its diagnosis fee, shown or changed with ``--set``).
 An answer to a quote charges it once (``accept``: the quote; ``decline``: the diagnosis fee, if any), the
 same as the portal and the API; ``pay`` asks again, once per key, for what a failed charge left unpaid."""
 
@@ -17,7 +18,7 @@ from retour.core.management.base import BaseCommand
 from retour.repairs import queries
 from retour.repairs.domain.states import SHOPPER, STAFF
 from retour.repairs.models import Repair
-from retour.repairs.services import deadlines, paying, steps
+from retour.repairs.services import deadlines, paying, policy, steps
 
 
 class Command(BaseCommand):
@@ -46,7 +47,11 @@ class Command(BaseCommand):
         )
         quote.add_argument("number")
         quote.add_argument("--amount", required=True)
-        quote.add_argument("--fee", default="0")
+        quote.add_argument(
+            "--fee",
+            default=None,
+            help=str(gettext_lazy("A lower diagnosis fee than the store's (by default, the store's).")),
+        )
         for name, text in (
             ("accept", gettext_lazy("Record that the shopper accepts the quote.")),
             ("decline", gettext_lazy("Record that the shopper declines the quote.")),
@@ -66,6 +71,19 @@ class Command(BaseCommand):
             "--key", required=True, help=str(gettext_lazy("The idempotency key of this payment."))
         )
         pay.add_argument("--method", default="original", choices=["original", "store_credit", "manual"])
+        settings = sub.add_parser(
+            "settings",
+            help=str(gettext_lazy("Show or change the store's repair settings (the diagnosis fee).")),
+            called_from_command_line=cli,
+        )
+        settings.add_argument("--store", default=None)
+        settings.add_argument(
+            "--set",
+            action="append",
+            default=[],
+            metavar="NAME=VALUE",
+            help=str(gettext_lazy("A setting to change, e.g. diagnosis_fee=25 (all or nothing).")),
+        )
         sub.add_parser(
             "warn",
             help=str(gettext_lazy("Warn staff of repairs near their deadline (the periodic job's work).")),
@@ -91,7 +109,12 @@ class Command(BaseCommand):
         due = f"{repair.due_on.isoformat()}{late}"
         paid = f"\t{j.charged.rounded()}" if j.charged is not None else ""
         unpaid = "\t" + _("unpaid") + f" {j.unpaid.rounded()}" if j.unpaid is not None else ""
-        return f"{repair.number}\t{repair.state}\t{due}\t{expected}\t{repair.ret.number}{paid}{unpaid}"
+        owed = (
+            "\t" + _("quote to refund") + f" {j.quote_refund_owed.rounded()}"
+            if j.quote_refund_owed is not None
+            else ""
+        )
+        return f"{repair.number}\t{repair.state}\t{due}\t{expected}\t{repair.ret.number}{paid}{unpaid}{owed}"
 
     def _list(self, options: dict[str, Any]) -> None:
         found = Repair.objects.select_related("store", "ret").order_by("-requested_at", "-id")
@@ -138,6 +161,21 @@ class Command(BaseCommand):
         repair = self._find(options["number"])
         paying.pay_again(repair, idempotency_key=options["key"], method=options["method"])
         self.stdout.write(self._line(self._find(options["number"])))
+
+    def _settings(self, options: dict[str, Any]) -> None:
+        store = find_store(options["store"])
+        if options["set"]:
+            values: dict[str, str] = {}
+            for pair in options["set"]:
+                name, equals, value = pair.partition("=")
+                if not equals:
+                    raise CommandError(_("Write each setting as NAME=VALUE: “%(pair)s”.") % {"pair": pair})
+                values[name.strip()] = value
+            row = policy.update_settings(store, values)
+        else:
+            row = policy.settings_of(store)
+        for name, value in policy.as_dict(row).items():
+            self.stdout.write(f"{name}\t{value}")
 
     def _warn(self, options: dict[str, Any]) -> None:
         self.stdout.write(_("%(count)d repairs warned about.") % {"count": deadlines.warn_staff()})
