@@ -339,6 +339,17 @@ def test_a_charged_quote_of_an_unrepairable_item_is_shown_as_owed_back(
     assert paying.quote_refund_owed(Repair.objects.get(pk=repair.pk)) == Money(Decimal("89.90"), "EUR")
     assert fake_stripe.charges_made == 1
 
+    # staff refund it by hand and record it, once: then nothing is owed back
+    with pytest.raises(CommandError, match="reference"):
+        call_command("repairs", "quote-refunded", repair.number, "--reference", " ", stdout=StringIO())
+    done = StringIO()
+    call_command("repairs", "quote-refunded", repair.number, "--reference", "re_3Pq", stdout=done)
+    assert "quote to refund" not in done.getvalue()
+    with pytest.raises(CommandError, match="Nothing is owed back"):
+        call_command("repairs", "quote-refunded", repair.number, "--reference", "re_3Pq", stdout=StringIO())
+    assert RepairEvent.objects.filter(repair=repair, kind="quote_refunded").count() == 1
+    assert staff_api.get(f"/api/v1/repairs/{repair.number}").json()["quote_refund_owed"] is None
+
 
 def test_a_declined_quotes_fee_is_never_owed_back(make_order, workshop, agent):
     repair = quoted(make_order("#2113", delivered=datetime.now(UTC) - timedelta(days=120)), fee="25")

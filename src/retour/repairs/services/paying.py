@@ -32,6 +32,7 @@ ANSWERS = {
     State.QUOTE_DECLINED: (Charge.Reason.DIAGNOSIS_FEE, "fee"),
 }
 PENDING, SUCCEEDED, FAILED = "pending", "succeeded", "failed"
+REFUNDED = "quote_refunded"  # the event of staff refunding by hand a quote collected for nothing
 KEY_MAX = 255
 
 
@@ -92,8 +93,8 @@ def quote_refund_owed(repair: Repair) -> Money | None:
     """An accepted quote collected, then the item never repaired (found unrepairable, or left for a
     remedy): what was collected for the quote is owed back to the shopper. Refunds' services refund an
     order's payments in their own order (a return's refund, a claim's payout), not one charge's payment,
-    so it is not paid back automatically: it is shown to staff (back office, API, CLI) to refund.
-    None when nothing is owed."""
+    so it is not paid back automatically: it is shown to staff (back office, API, CLI) to refund, until
+    they record it refunded (``record_quote_refunded``). None when nothing is owed."""
     if repair.state not in NOT_REPAIRED:
         return None
     given = answer(repair)
@@ -101,7 +102,36 @@ def quote_refund_owed(repair: Repair) -> Money | None:
         return None
     rows = Charge.objects.filter(repair=repair, reason=Charge.Reason.REPAIR_QUOTE, status=SUCCEEDED)
     collected = Decimal(rows.aggregate(t=AmountSum("amount"))["t"] or 0)
-    return Money(collected, repair.currency) if collected > 0 else None
+    refunded = sum(
+        (
+            Decimal(str(e.data.get("amount") or 0))
+            for e in RepairEvent.objects.filter(repair=repair, kind=REFUNDED)
+        ),
+        Decimal(0),
+    )
+    rest = collected - refunded
+    return Money(rest, repair.currency) if rest > 0 else None
+
+
+def record_quote_refunded(repair: Repair, *, reference: str, actor: Actor = None) -> RepairEvent:
+    """Staff say they refunded by hand what a quote collected for an item not repaired (the provider's
+    reference): written once, under the repair's lock, for all that is owed; then nothing is owed back and
+    a second call is refused."""
+    reference = (reference or "").strip()
+    if not reference or len(reference) > KEY_MAX:
+        raise RepairInvalid(_("Give the reference of the refund (1 to 255 characters)."))
+    with transaction.atomic():
+        current = locked(repair)
+        owed_back = quote_refund_owed(current)
+        if owed_back is None:
+            raise RepairRefused(_("Nothing is owed back on this repair's quote."), reason="nothing_owed_back")
+        return record_event(
+            current,
+            REFUNDED,
+            actor=actor,
+            actor_label="staff",
+            data={"amount": str(owed_back.amount), "currency": owed_back.currency, "reference": reference},
+        )
 
 
 def charges(repair: Repair) -> list[Charge]:

@@ -1,5 +1,6 @@
-"""``retour repairs list|show|update|quote|accept|decline|pay|warn|settings``: repairs from a terminal, as
-staff (``settings``: the store's repair policy, its diagnosis fee, shown or changed with ``--set``).
+"""``retour repairs list|show|update|quote|accept|decline|pay|quote-refunded|warn|settings``: repairs
+from a terminal, as staff (``settings``: the store's repair policy, its diagnosis fee, shown or changed
+with ``--set``; ``quote-refunded``: a quote owed back, refunded by hand).
 An answer to a quote charges it once (``accept``: the quote; ``decline``: the diagnosis fee, if any), the
 same as the portal and the API; ``pay`` asks again, once per key, for what a failed charge left unpaid."""
 
@@ -71,6 +72,15 @@ class Command(BaseCommand):
             "--key", required=True, help=str(gettext_lazy("The idempotency key of this payment."))
         )
         pay.add_argument("--method", default="original", choices=["original", "store_credit", "manual"])
+        refunded = sub.add_parser(
+            "quote-refunded",
+            help=str(gettext_lazy("Record that the quote owed back was refunded by hand.")),
+            called_from_command_line=cli,
+        )
+        refunded.add_argument("number")
+        refunded.add_argument(
+            "--reference", required=True, help=str(gettext_lazy("The reference of the refund."))
+        )
         settings = sub.add_parser(
             "settings",
             help=str(gettext_lazy("Show or change the store's repair settings (the diagnosis fee).")),
@@ -92,7 +102,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
-            getattr(self, "_" + options["action"])(options)
+            getattr(self, "_" + options["action"].replace("-", "_"))(options)
         except (DomainError, StoreNotFound) as error:
             raise CommandError(getattr(error, "message", str(error))) from error
 
@@ -160,6 +170,11 @@ class Command(BaseCommand):
     def _pay(self, options: dict[str, Any]) -> None:
         repair = self._find(options["number"])
         paying.pay_again(repair, idempotency_key=options["key"], method=options["method"])
+        self.stdout.write(self._line(self._find(options["number"])))
+
+    def _quote_refunded(self, options: dict[str, Any]) -> None:
+        repair = self._find(options["number"])
+        paying.record_quote_refunded(repair, reference=options["reference"])
         self.stdout.write(self._line(self._find(options["number"])))
 
     def _settings(self, options: dict[str, Any]) -> None:
