@@ -20,6 +20,7 @@ from django.db.models.lookups import GreaterThan
 from django.utils.translation import gettext_lazy as _
 
 from retour.catalog.models import Product
+from retour.core.work_mem import work_mem
 from retour.insights.analytics.base import (
     RATE_COLUMNS,
     Column,
@@ -48,6 +49,9 @@ NAME = "return-rates"
 TOP_PRODUCTS = 20
 # Products read to rank the top ones (by a float score, before the exact one).
 CANDIDATES = 5 * TOP_PRODUCTS
+# PostgreSQL's work_mem while they are ranked: the 1,000,000-order bench store's 365 days hash 191,577
+# cells into 16,000 products in 11 MB (the default 4 MB sorts them on disk instead, twice as slow).
+GROUPING_MEMORY_MB = 64
 
 
 def week_of(day: date) -> date:
@@ -280,11 +284,15 @@ def _product_cells(
             output_field=FloatField(),
         )
     ).order_by("-rough", "key", "category")
-    found = {(row["key"], row["category"]): cell_of(row) for row in ranked[:CANDIDATES]}
-    if len(found) == CANDIDATES:
-        scores = sorted(rough_score(cell, categories[category]) for (_key, category), cell in found.items())
-        if scores[0] >= scores[-TOP_PRODUCTS] * (1 - 2e-9):  # the cut may fall among ties: read them all
-            found = {(row["key"], row["category"]): cell_of(row) for row in rows}
+    # A long period groups a few hundred thousand cells: in memory, not spilled to disk (PostgreSQL).
+    with work_mem(GROUPING_MEMORY_MB, using=rows.db):
+        found = {(row["key"], row["category"]): cell_of(row) for row in ranked[:CANDIDATES]}
+        if len(found) == CANDIDATES:
+            scores = sorted(
+                rough_score(cell, categories[category]) for (_key, category), cell in found.items()
+            )
+            if scores[0] >= scores[-TOP_PRODUCTS] * (1 - 2e-9):  # the cut may fall among ties: read all
+                found = {(row["key"], row["category"]): cell_of(row) for row in rows}
     return found
 
 
