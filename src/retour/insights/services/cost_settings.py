@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from types import MappingProxyType
 
-from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from retour.catalog.models import Store
 from retour.core.errors import DomainError
+from retour.core.settings_rows import update_numbers
 from retour.insights.domain.cost import CostSettings
 from retour.insights.models import InsightsSettings
 
@@ -62,35 +61,14 @@ def cost_settings(store: Store, *, handling_cost: Decimal | None = None) -> Cost
 
 def update_cost_settings(store: Store, values: Mapping[str, object]) -> InsightsSettings:
     """Change some of the store's rates: all of them or none, every bad value named in the error."""
-    errors: dict[str, str] = {}
-    unknown = sorted(set(values) - set(FIELDS))
-    for name in unknown:
-        errors[name] = _("“%(name)s” is not a cost setting.") % {"name": name}
-    with transaction.atomic():
-        row = settings_of(store)
-        if row.pk is not None:
-            row = InsightsSettings.objects.select_for_update().get(pk=row.pk)
-        for name, raw in values.items():
-            if name in unknown:
-                continue
-            try:
-                value = Decimal(str(raw).strip())
-            except InvalidOperation:
-                value = Decimal("NaN")
-            if not value.is_finite():
-                errors[name] = _("“%(value)s” is not a number.") % {"value": raw}
-                continue
-            setattr(row, name, value)
-        try:
-            row.full_clean(exclude=["store"])
-        except ValidationError as error:
-            for name, messages in error.message_dict.items():
-                errors.setdefault(name, " ".join(messages))
-        if errors:
-            raise CostSettingsInvalid(
-                _("The cost settings were not changed: %(errors)s")
-                % {"errors": "; ".join(f"{name}: {message}" for name, message in sorted(errors.items()))},
-                errors=[{"field": name, "message": message} for name, message in sorted(errors.items())],
-            )
-        row.save()
-    return row
+    return update_numbers(
+        settings_of(store),
+        values,
+        FIELDS,
+        not_a_setting=lambda name: _("“%(name)s” is not a cost setting.") % {"name": name},
+        refused=lambda errors: CostSettingsInvalid(
+            _("The cost settings were not changed: %(errors)s")
+            % {"errors": "; ".join(f"{name}: {message}" for name, message in errors.items())},
+            errors=[{"field": name, "message": message} for name, message in errors.items()],
+        ),
+    )

@@ -4,14 +4,13 @@ nothing, as insights' cost settings are."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
-from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from retour.catalog.models import Store
 from retour.core.errors import DomainError
+from retour.core.settings_rows import update_numbers
 from retour.repairs.models import RepairSettings
 
 # The settings a person may change, by the name the API, the command and the back office use.
@@ -37,35 +36,14 @@ def as_dict(row: RepairSettings) -> dict[str, str]:
 
 def update_settings(store: Store, values: Mapping[str, object]) -> RepairSettings:
     """Change some of the store's repair settings: all of them or none, every bad value named."""
-    errors: dict[str, str] = {}
-    unknown = sorted(set(values) - set(FIELDS))
-    for name in unknown:
-        errors[name] = _("“%(name)s” is not a repair setting.") % {"name": name}
-    with transaction.atomic():
-        row = settings_of(store)
-        if row.pk is not None:
-            row = RepairSettings.objects.select_for_update().get(pk=row.pk)
-        for name, raw in values.items():
-            if name in unknown:
-                continue
-            try:
-                value = Decimal(str(raw).strip().replace(",", "."))
-            except InvalidOperation:
-                value = Decimal("NaN")
-            if not value.is_finite():
-                errors[name] = _("“%(value)s” is not a number.") % {"value": raw}
-                continue
-            setattr(row, name, value)
-        try:
-            row.full_clean(exclude=["store"])
-        except ValidationError as error:
-            for name, messages in error.message_dict.items():
-                errors.setdefault(name, " ".join(messages))
-        if errors:
-            raise RepairSettingsInvalid(
-                _("The repair settings were not changed: %(errors)s")
-                % {"errors": "; ".join(f"{name}: {message}" for name, message in sorted(errors.items()))},
-                errors=[{"field": name, "message": message} for name, message in sorted(errors.items())],
-            )
-        row.save()
-    return row
+    return update_numbers(
+        settings_of(store),
+        values,
+        FIELDS,
+        not_a_setting=lambda name: _("“%(name)s” is not a repair setting.") % {"name": name},
+        refused=lambda errors: RepairSettingsInvalid(
+            _("The repair settings were not changed: %(errors)s")
+            % {"errors": "; ".join(f"{name}: {message}" for name, message in errors.items())},
+            errors=[{"field": name, "message": message} for name, message in errors.items()],
+        ),
+    )
