@@ -7,12 +7,12 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from retour.catalog import stock as catalog_stock
 from retour.catalog.models import StockMovement, Variant
-from retour.orders.models import Order, OrderLine
+from retour.orders.models import Order
+from retour.orders.services.linked import linked_order
 from retour.repairs.errors import RepairInvalid, RepairOutOfStock
 from retour.repairs.models import Repair
 from retour.repairs.services.timeline import Actor, record_event
@@ -75,32 +75,15 @@ def _linked_order(repair: Repair, line: ReturnLine, stock: Variant) -> Order:
         store_id=original.store_id, number__startswith=f"{original.number}-F"
     ).count()
     price = Decimal(stock.price) * line.quantity
-    order = Order.objects.create(
-        store_id=original.store_id,
+    return linked_order(
+        original,
         number=f"{original.number}-F{count + 1}",
-        customer=original.customer,
-        email=original.email,
-        language=original.language,
-        currency=original.currency,
-        ordered_at=timezone.now(),
+        source="repair_replacement",
+        stock=stock,
+        quantity=line.quantity,
+        seller=line.order_line.seller,
         financial_status=Order.FinancialStatus.PAID,  # a remedy: the shopper owes nothing
         subtotal=price,
         total=Decimal(0),
-        shipping_country=original.shipping_country,
-        shipping_postal_code=original.shipping_postal_code,
-        billing_country=original.billing_country,
-        source="repair_replacement",
-    )
-    OrderLine.objects.create(
-        order=order,
-        position=1,
-        product_id=stock.product_id,
-        variant=stock,
-        seller=line.order_line.seller,
-        sku=stock.sku,
-        title=str(stock),
-        quantity=line.quantity,
-        unit_price=stock.price,
         line_discount=price,
     )
-    return order

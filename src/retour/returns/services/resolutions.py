@@ -23,7 +23,8 @@ from retour.catalog import stock as catalog_stock
 from retour.catalog.models import StockMovement, Variant
 from retour.core.errors import DomainError
 from retour.core.money import Money
-from retour.orders.models import Order, OrderLine
+from retour.orders.models import Order
+from retour.orders.services.linked import linked_order
 from retour.returns import hooks
 from retour.returns.domain import states
 from retour.returns.domain.refund_calculation import exchange_difference, units_share
@@ -160,37 +161,20 @@ def _exchange_order(
 ) -> Order:
     order = current.order
     count = Exchange.objects.filter(ret__order=order).count() + 1
-    new = Order.objects.create(
-        store_id=current.store_id,
+    return linked_order(
+        order,
         number=f"{order.number}-X{count}",
-        customer=order.customer,
-        email=order.email,
-        language=order.language,
-        currency=order.currency,
-        ordered_at=timezone.now(),
+        source="exchange",
+        stock=stock,
+        quantity=line.quantity,
+        seller=line.order_line.seller,
         financial_status=Order.FinancialStatus.PENDING
         if difference.amount > 0
         else Order.FinancialStatus.PAID,
         subtotal=price.amount,
         total=max(difference.amount, Decimal(0)),
-        shipping_country=order.shipping_country,
-        shipping_postal_code=order.shipping_postal_code,
-        billing_country=order.billing_country,
-        source="exchange",
-    )
-    OrderLine.objects.create(
-        order=new,
-        position=1,
-        product_id=stock.product_id,
-        variant=stock,
-        seller=line.order_line.seller,
-        sku=stock.sku,
-        title=str(stock),
-        quantity=line.quantity,
-        unit_price=stock.price,
         line_discount=Decimal(0) if kind == "exchange" else price.amount,
     )
-    return new
 
 
 def _inspected(current: Return, message: str) -> None:
