@@ -21,9 +21,10 @@ from django.utils.translation import get_language
 
 from retour.catalog.models import Product, Store, Variant
 from retour.helpcenter.models import Reading, ReturnStart, SearchLog, Translation
+from retour.insights.analytics.base import Filters, breakdown_rows
 from retour.insights.domain import health, metrics, rollup, words
 from retour.insights.domain.health import Count
-from retour.insights.models import PastReturnLine, RollupCell
+from retour.insights.models import PastReturnLine
 from retour.orders.models import OrderLine, Shipment
 from retour.returns.models import Return, ReturnLine
 
@@ -168,30 +169,26 @@ def counts(scope: Scope) -> dict[int, Count]:
 
 def _from_rollup(scope: Scope) -> dict[tuple[int, str], Count]:
     """Units sold and returned per (product, category) in the scope, summed from the analytics rollup's
-    daily product cells (``insights.domain.rollup``: the metrics' cohort of orders placed, delivered and
-    not cancelled; returns not void, made in Retour or imported). Lines without a catalogue product
-    (``sku:…`` keys) are left out, as everywhere on this page."""
+    product cells as every analytics page reads them (``analytics.base.breakdown_rows``: whole months
+    from the monthly cells; the metrics' cohort of orders placed, delivered and not cancelled; returns
+    not void, made in Retour or imported). Lines without a catalogue product (``sku:…`` keys) are left
+    out, as everywhere on this page."""
     zone = scope.store.zone
-    cells = RollupCell.objects.filter(
-        store=scope.store,
-        dimension=rollup.PRODUCT,
-        day__gte=scope.since.astimezone(zone).date(),
-        day__lt=scope.until.astimezone(zone).date(),
+    filters = Filters(
+        scope.store,
+        scope.since.astimezone(zone).date(),
+        scope.until.astimezone(zone).date(),
+        scope.seller,
+        scope.category,
     )
-    if scope.seller is None:
-        cells = cells.filter(level=rollup.CATEGORY, seller="")
-    else:
-        cells = cells.filter(level=rollup.LINE, seller=scope.seller)
-    if scope.category is not None:
-        cells = cells.filter(category=scope.category)
-    rows = cells.values("key", "category").annotate(units=Sum("units"), back=Sum("returned_units"))
+    rows = breakdown_rows(filters, rollup.PRODUCT, ("key", "category"), measures=("units", "returned_units"))
     found: dict[tuple[int, str], Count] = {}
-    for row in rows.order_by():
-        if not row["key"].isdigit():
+    for row in rows:
+        if not row["key"].isdigit() or not (row["units"] or row["returned_units"]):
             continue
-        key = (int(row["key"]), row["category"])
-        earlier = found.get(key, NOTHING)
-        found[key] = Count(earlier.returned + int(row["back"] or 0), earlier.units + int(row["units"] or 0))
+        found[int(row["key"]), row["category"]] = Count(
+            int(row["returned_units"] or 0), int(row["units"] or 0)
+        )
     return found
 
 

@@ -459,6 +459,10 @@ def test_following_keeps_the_monthly_cells_what_a_rebuild_gives(store: Store, tm
         (date(2026, 2, 3), date(2026, 2, 11)),  # days of one month only
         (date(2026, 2, 5), date(2026, 3, 15)),  # across a month's end, no whole month
         (date(2026, 2, 1), date(2026, 3, 2)),  # a whole month and a day
+        # Months less their days outside the period: February less the 1st and 2nd (an order of the 2nd
+        # and its keys, the VIP segment alone, taken away again), March less the 31st.
+        (date(2026, 2, 3), date(2026, 3, 31)),
+        (date(2026, 2, 5), date(2026, 3, 3)),  # February less its first 4 days (B-1, B-2), 2 March
     ],
 )
 def test_a_periods_whole_months_read_from_the_monthly_cells_give_what_its_days_give(

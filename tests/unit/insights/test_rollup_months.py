@@ -3,76 +3,110 @@ month's cells the sums of its days'."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
 
 from retour.insights.domain import rollup
-from retour.insights.domain.rollup import ALL, CATEGORY, Cell, CellKey, Split, months, next_month, split
+from retour.insights.domain.rollup import ALL, CATEGORY, Cell, CellKey, Piece, months, next_month, pieces
+
+
+def day(month: int, number: int, year: int = 2026) -> date:
+    return date(year, month, number)
+
+
+def month(first: date, last: date, sign: int = 1) -> Piece:
+    return Piece(True, first, last, sign)
+
+
+def days(first: date, last: date, sign: int = 1) -> Piece:
+    return Piece(False, first, last, sign)
 
 
 @pytest.mark.parametrize(
-    ("start", "end", "expected"),
+    ("start", "end", "horizon", "expected"),
     [
-        # Ragged at both ends: the days of September and of December around three whole months.
+        # Whole months only (a year up to the first of a month): twelve monthly cells, one range.
+        (day(12, 1, 2025), day(12, 1), None, [month(day(12, 1, 2025), day(12, 1))]),
+        # Ragged at both ends: September nearly whole (its month less the 1st), December's first two days.
         (
-            date(2026, 9, 2),
-            date(2026, 12, 3),
-            Split(
-                (date(2026, 9, 2), date(2026, 10, 1)),
-                (date(2026, 10, 1), date(2026, 12, 1)),
-                (date(2026, 12, 1), date(2026, 12, 3)),
-            ),
+            day(9, 2),
+            day(12, 3),
+            None,
+            [month(day(9, 1), day(12, 1)), days(day(12, 1), day(12, 3)), days(day(9, 1), day(9, 2), -1)],
         ),
-        # Whole months only (a year up to the first of a month).
+        # A few days of a month: those days.
+        (day(2, 3), day(2, 11), None, [days(day(2, 3), day(2, 11))]),
+        # Most of January, most of February: each month less its days outside.
         (
-            date(2025, 12, 1),
-            date(2026, 12, 1),
-            Split(
-                (date(2025, 12, 1), date(2025, 12, 1)),
-                (date(2025, 12, 1), date(2026, 12, 1)),
-                (date(2026, 12, 1), date(2026, 12, 1)),
-            ),
+            day(1, 5),
+            day(2, 27),
+            None,
+            [month(day(1, 1), day(3, 1)), days(day(1, 1), day(1, 5), -1), days(day(2, 27), day(3, 1), -1)],
         ),
-        # Within one month, or across a month's end without a whole month: days only.
-        (
-            date(2026, 2, 3),
-            date(2026, 2, 11),
-            Split(
-                (date(2026, 2, 3), date(2026, 2, 11)),
-                (date(2026, 2, 11), date(2026, 2, 11)),
-                (date(2026, 2, 11), date(2026, 2, 11)),
-            ),
-        ),
-        (
-            date(2026, 1, 20),
-            date(2026, 2, 27),
-            Split(
-                (date(2026, 1, 20), date(2026, 2, 27)),
-                (date(2026, 2, 27), date(2026, 2, 27)),
-                (date(2026, 2, 27), date(2026, 2, 27)),
-            ),
-        ),
+        # Half and half: the days present are read (a tie reads the days).
+        (day(4, 16), day(5, 1), None, [days(day(4, 16), day(5, 1))]),
         # From a month's first to the middle of the next: one whole month, then days.
+        (day(2, 1), day(3, 15), None, [month(day(2, 1), day(3, 1)), days(day(3, 1), day(3, 15))]),
+        # Up to today (the 7th): the current month hold no cells after it, so it is read whole, less
+        # the days to come, which cost nothing.
         (
-            date(2026, 2, 1),
-            date(2026, 3, 15),
-            Split(
-                (date(2026, 2, 1), date(2026, 2, 1)),
-                (date(2026, 2, 1), date(2026, 3, 1)),
-                (date(2026, 3, 1), date(2026, 3, 15)),
-            ),
+            day(9, 8),
+            day(12, 8),
+            day(12, 8),
+            [
+                month(day(9, 1), day(1, 1, 2027)),
+                days(day(9, 1), day(9, 8), -1),
+                days(day(12, 8), day(1, 1, 2027), -1),
+            ],
+        ),
+        # Without the horizon, the current month's 7 days are read as days (24 would be taken away).
+        (
+            day(9, 8),
+            day(12, 8),
+            None,
+            [month(day(9, 1), day(12, 1)), days(day(12, 1), day(12, 8)), days(day(9, 1), day(9, 8), -1)],
         ),
     ],
 )
-def test_a_period_is_its_ragged_ends_and_its_whole_months(start: date, end: date, expected: Split):
-    parts = split(start, end)
-    assert parts == expected
-    # The three parts follow each other and cover the period exactly.
-    assert parts.head[0] == start
-    assert parts.tail[1] == end
-    assert sum(((last - first).days for first, last in parts), 0) == (end - start).days
+def test_a_period_is_read_in_as_few_cells_as_the_calendar_allows(
+    start: date, end: date, horizon: date | None, expected: list[Piece]
+):
+    found = pieces(start, end, horizon=horizon)
+    assert found == expected
+    # Every day of the period counts once, every other day nets to zero.
+    counted: dict[date, int] = {}
+    for piece in found:
+        current = piece.first
+        while current < piece.last:
+            following = next_month(current) if piece.monthly else current + timedelta(days=1)
+            while current < following:
+                counted[current] = counted.get(current, 0) + piece.sign
+                current += timedelta(days=1)
+    assert {moment for moment, count in counted.items() if count} == {
+        start + timedelta(days=offset) for offset in range((end - start).days)
+    }
+    assert set(counted.values()) <= {0, 1}
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_any_period_nets_to_its_days(seed: int):
+    import random
+
+    rng = random.Random(seed)
+    start = date(2025, 1, 1) + timedelta(days=rng.randrange(700))
+    end = start + timedelta(days=rng.randrange(1, 400))
+    horizon = start + timedelta(days=rng.randrange(1, 800)) if seed % 2 else None
+    counted: dict[date, int] = {}
+    for piece in pieces(start, end, horizon=horizon):
+        current = piece.first
+        while current < piece.last:
+            counted[current] = counted.get(current, 0) + piece.sign
+            current += timedelta(days=1)
+    inside = {start + timedelta(days=offset) for offset in range((end - start).days)}
+    assert {moment for moment, count in counted.items() if count} == inside
+    assert set(counted.values()) <= {0, 1}
 
 
 def test_the_next_month_of_any_day():

@@ -17,9 +17,21 @@ from datetime import date, timedelta
 from decimal import Decimal
 from enum import StrEnum
 from fractions import Fraction
-from typing import Any
+from typing import Any, NamedTuple
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import (
+    Case,
+    DecimalField,
+    ExpressionWrapper,
+    F,
+    Field,
+    IntegerField,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
@@ -28,6 +40,7 @@ from django.utils.translation import gettext_lazy
 from retour.catalog.models import Seller, Store
 from retour.core.aggregates import AmountSum
 from retour.core.errors import DomainError
+from retour.core.fields import AMOUNT_DIGITS, AMOUNT_PLACES
 from retour.core.money import minor_units
 from retour.insights.charts import Chart
 from retour.insights.domain import metrics, rollup
@@ -269,39 +282,47 @@ def page(name: str) -> Page:
 # -- reading the rollup -------------------------------------------------------------------------------
 
 
+class Read(NamedTuple):
+    """The rollup's cells a page sums, and those of them taken away (``None``: none)."""
+
+    cells: QuerySet[RollupCell]
+    away: Q | None
+
+
 def cells(
     filters: Filters, dimension: str, *, scope: rollup.Scope | None = None, by_day: bool = False
-) -> QuerySet[RollupCell]:
-    """The rollup's cells of ``dimension`` in the filters' period and scope: the period's whole months
-    from the monthly cells, unless ``by_day`` (every cell then a day's)."""
+) -> Read:
+    """The rollup's cells of ``dimension`` in the filters' period and scope (``in_period``)."""
     scope = scope or filters.scope
-    return RollupCell.objects.filter(
-        in_period(
-            filters,
-            dimension,
-            {"level": scope.level, "category": scope.category, "seller": scope.seller},
-            by_day=by_day,
-        )
-    )
+    named = {"level": scope.level, "category": scope.category, "seller": scope.seller}
+    found, away = in_period(filters, dimension, named, by_day=by_day)
+    return Read(RollupCell.objects.filter(found), away)
 
 
-def in_period(filters: Filters, dimension: str, scope: dict[str, Any], *, by_day: bool = False) -> Q:
-    """The store's cells of ``dimension`` and ``scope`` (field -> value) in the filters' period: its
-    whole months from the monthly cells (``rollup.monthly``), the days before and after them from the
-    daily ones; with ``by_day``, every day from the daily ones. Each part names every field, so that each
-    is one range of the period index."""
+def in_period(
+    filters: Filters, dimension: str, scope: dict[str, Any], *, by_day: bool = False
+) -> tuple[Q, Q | None]:
+    """The store's cells of ``dimension`` and ``scope`` (field -> value) whose signed sum is the filters'
+    period (``rollup.pieces``: whole months from the monthly cells, a month covered in part from its days
+    or as the month less its other days), and those of them taken away; with ``by_day``, every day from
+    the daily ones, none taken away. Each piece names every field, so that each is one range of the
+    period index."""
     named = {"store": filters.store, **scope}
     if by_day:
-        return Q(**named, dimension=dimension, day__gte=filters.start, day__lt=filters.end)
-    parts = [
-        Q(**named, dimension=name, day__gte=first, day__lt=last)
-        for name, (first, last) in zip(
-            (dimension, rollup.monthly(dimension), dimension),
-            rollup.split(filters.start, filters.end),
-            strict=True,
+        return Q(**named, dimension=dimension, day__gte=filters.start, day__lt=filters.end), None
+    # Days from the day after tomorrow (in any time zone) hold no cells yet: a choice of what to read only.
+    horizon = timezone.now().date() + timedelta(days=2)
+    added: list[Q] = []
+    away: list[Q] = []
+    for piece in rollup.pieces(filters.start, filters.end, horizon=horizon):
+        name = rollup.monthly(dimension) if piece.monthly else dimension
+        (added if piece.sign > 0 else away).append(
+            Q(**named, dimension=name, day__gte=piece.first, day__lt=piece.last)
         )
-        if first < last
-    ]
+    return _any(added + away), _any(away) if away else None
+
+
+def _any(parts: list[Q]) -> Q:
     found = parts[0]
     for part in parts[1:]:
         found |= part
@@ -319,8 +340,21 @@ _AMOUNTS = {
 }
 
 
-def _sums(measures: tuple[str, ...] = rollup.MEASURES) -> dict[str, Any]:
-    return {name: AmountSum(name) if name in _AMOUNTS else Sum(name) for name in measures}
+def _sums(measures: tuple[str, ...] = rollup.MEASURES, away: Q | None = None) -> dict[str, Any]:
+    """Each measure summed over the cells read, those taken away subtracted."""
+
+    def term(name: str) -> Any:
+        if away is None:
+            return name
+        kind: Field[Any, Any] = (
+            DecimalField(max_digits=AMOUNT_DIGITS, decimal_places=AMOUNT_PLACES)
+            if name in _AMOUNTS
+            else IntegerField()
+        )
+        sign = Case(When(away, then=Value(-1)), default=Value(1), output_field=IntegerField())
+        return ExpressionWrapper(F(name) * sign, output_field=kind)
+
+    return {name: AmountSum(term(name)) if name in _AMOUNTS else Sum(term(name)) for name in measures}
 
 
 def cell_of(row: Mapping[str, Any]) -> rollup.Cell:
@@ -331,19 +365,28 @@ def cell_of(row: Mapping[str, Any]) -> rollup.Cell:
     return rollup.Cell(**values)
 
 
+def _counted(groups: Iterable[tuple[Any, rollup.Cell]]) -> dict[Any, rollup.Cell]:
+    """The groups with a figure: a month's cell less its days outside the period leaves zeros for a
+    key only seen on those days, a key the period does not have."""
+    return {key: cell for key, cell in groups if cell != EMPTY}
+
+
+EMPTY = rollup.Cell()
+
+
 def total(filters: Filters, dimension: str = rollup.TOTAL) -> rollup.Cell:
     """The sum of the filters' cells (for ``total``: the figures of the whole period)."""
-    return cell_of(cells(filters, dimension).aggregate(**_sums()))
+    read = cells(filters, dimension)
+    return cell_of(read.cells.aggregate(**_sums(away=read.away)))
 
 
 def grouped(
     filters: Filters, dimension: str, by: str = "key", *, scope: rollup.Scope | None = None
 ) -> dict[Any, rollup.Cell]:
     """The filters' cells summed per ``by`` (``key``, ``day``, ``category`` or ``seller``)."""
-    rows = (
-        cells(filters, dimension, scope=scope, by_day=by == "day").values(by).annotate(**_sums()).order_by(by)
-    )
-    return {row[by]: cell_of(row) for row in rows}
+    read = cells(filters, dimension, scope=scope, by_day=by == "day")
+    rows = read.cells.values(by).annotate(**_sums(away=read.away)).order_by(by)
+    return _counted((row[by], cell_of(row)) for row in rows)
 
 
 def breakdown(
@@ -361,7 +404,7 @@ def breakdown(
     (the others are 0 in the cells given back); with ``returned_only``, only the groups with a returned
     unit come back (a breakdown by product has many groups, most of them without a return)."""
     rows = breakdown_rows(filters, dimension, by, measures=measures, returned_only=returned_only)
-    return {tuple(row[name] for name in by): cell_of(row) for row in rows.order_by(*by)}
+    return _counted((tuple(row[name] for name in by), cell_of(row)) for row in rows.order_by(*by))
 
 
 def breakdown_rows(
@@ -373,7 +416,8 @@ def breakdown_rows(
     returned_only: bool = False,
 ) -> QuerySet[RollupCell, dict[str, Any]]:
     """``breakdown``'s query, not run: a row (dict) per group, ``by`` and the sums of ``measures``, in
-    no order (to be ordered, cut or annotated further: the top products, say)."""
+    no order (to be ordered, cut or annotated further: the top products, say). A group may sum to zeros
+    (see ``_counted``)."""
     per_category = filters.category is not None or "category" in by
     per_seller = filters.seller is not None or "seller" in by
     scope = rollup.scope_of(
@@ -384,12 +428,13 @@ def breakdown_rows(
         named["category"] = scope.category
     if filters.seller is not None or not per_seller:
         named["seller"] = scope.seller
-    query = RollupCell.objects.filter(in_period(filters, dimension, named, by_day="day" in by))
-    grouped_rows = query.values(*by)
+    found, away = in_period(filters, dimension, named, by_day="day" in by)
+    grouped_rows = RollupCell.objects.filter(found).values(*by)
     if returned_only:
         # HAVING on its own name, given before the sums that take the columns' names.
-        grouped_rows = grouped_rows.annotate(returned_any=Sum("returned_units")).filter(returned_any__gt=0)
-    rows: QuerySet[RollupCell, dict[str, Any]] = grouped_rows.annotate(**_sums(measures)).order_by()
+        grouped_rows = grouped_rows.annotate(returned_any=_sums(("returned_units",), away)["returned_units"])
+        grouped_rows = grouped_rows.filter(returned_any__gt=0)
+    rows: QuerySet[RollupCell, dict[str, Any]] = grouped_rows.annotate(**_sums(measures, away)).order_by()
     return rows
 
 

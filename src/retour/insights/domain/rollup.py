@@ -204,21 +204,61 @@ def months(cells: Mapping[CellKey, Cell]) -> Cells:
     return {CellKey._make(name): figures for name, figures in summed.items()}
 
 
-class Split(NamedTuple):
-    """A period ``[start, end)`` in three ``[first, last)`` parts: the days before its first whole
-    month, its whole months, the days after them (any may be empty: ``first == last``)."""
+class Piece(NamedTuple):
+    """Cells read for a period: the days ``[first, last)`` from the daily cells, or from the monthly
+    cells (``monthly``) the months whose first days are in ``[first, last)``; added (``sign`` 1) or
+    taken away (-1)."""
 
-    head: tuple[date, date]
-    months: tuple[date, date]
-    tail: tuple[date, date]
+    monthly: bool
+    first: date
+    last: date
+    sign: int
 
 
-def split(start: date, end: date) -> Split:
-    first = start if start.day == 1 else next_month(start)
-    last = month_of(end)
-    if first >= last:  # no whole month inside: every day read from the daily cells
-        return Split((start, end), (end, end), (end, end))
-    return Split((start, first), (first, last), (last, end))
+def pieces(start: date, end: date, *, horizon: date | None = None) -> list[Piece]:
+    """The cells whose signed sum is the period ``[start, end)``, read in as few cells as the calendar
+    allows: its whole months from the monthly cells; a month it covers in part either from its days in
+    the period, or, when that reads fewer days, as the month's cell less its days outside the period.
+    Days from ``horizon`` on hold no cells yet (the store's tomorrow): they cost nothing to take away, so
+    the current month is read whole, less its days to come. Every figure is a sum, so the signed sum is
+    exact."""
+    found: list[Piece] = []
+    outside: list[tuple[date, date]] = []
+
+    def add(piece: Piece) -> None:
+        if piece.first >= piece.last:
+            return
+        last = found[-1] if found else None
+        if last is not None and (last.monthly, last.last, last.sign) == (
+            piece.monthly,
+            piece.first,
+            piece.sign,
+        ):
+            found[-1] = last._replace(last=piece.last)
+        else:
+            found.append(piece)
+
+    def held(first: date, last: date) -> int:
+        """Days of ``[first, last)`` that may hold cells."""
+        if horizon is not None:
+            last = min(last, horizon)
+        return max((last - first).days, 0)
+
+    month = month_of(start)
+    while month < end:
+        following = next_month(month)
+        inside = (max(start, month), min(end, following))
+        if inside == (month, following) or held(month, inside[0]) + held(inside[1], following) < held(
+            *inside
+        ):
+            add(Piece(True, month, following, 1))
+            outside.extend(((month, inside[0]), (inside[1], following)))
+        else:
+            add(Piece(False, inside[0], inside[1], 1))
+        month = following
+    for first, last in outside:
+        add(Piece(False, first, last, -1))
+    return found
 
 
 def build(
