@@ -437,18 +437,22 @@ def test_following_keeps_the_monthly_cells_what_a_rebuild_gives(store: Store, tm
     followed = _cells(store)
     rollup.rebuild(store)
     assert followed == _cells(store)
-    # Every monthly cell is the sum of its month's daily cells.
-    months: dict[tuple[Any, ...], list[Any]] = {}
-    for day, dimension, *rest in _cells(store):
-        if not dimension.endswith("/m"):
-            sums = months.setdefault((day.replace(day=1), f"{dimension}/m", *rest[:4]), [0] * len(MEASURES))
-            for position, value in enumerate(rest[4:]):
-                sums[position] += value
-    assert months == {
-        (day, dimension, *rest[:4]): list(rest[4:])
-        for day, dimension, *rest in _cells(store)
-        if dimension.endswith("/m")
-    }
+    # Every monthly cell is the sum of its month's daily cells, every yearly one of its year's.
+    for suffix, first in (
+        ("/m", lambda day: day.replace(day=1)),
+        ("/y", lambda day: day.replace(month=1, day=1)),
+    ):
+        summed: dict[tuple[Any, ...], list[Any]] = {}
+        for day, dimension, *rest in _cells(store):
+            if not dimension.endswith(("/m", "/y")):
+                sums = summed.setdefault((first(day), f"{dimension}{suffix}", *rest[:4]), [0] * len(MEASURES))
+                for position, value in enumerate(rest[4:]):
+                    sums[position] += value
+        assert summed == {
+            (day, dimension, *rest[:4]): list(rest[4:])
+            for day, dimension, *rest in _cells(store)
+            if dimension.endswith(suffix)
+        }
 
 
 @pytest.mark.parametrize(
@@ -463,6 +467,11 @@ def test_following_keeps_the_monthly_cells_what_a_rebuild_gives(store: Store, tm
         # and its keys, the VIP segment alone, taken away again), March less the 31st.
         (date(2026, 2, 3), date(2026, 3, 31)),
         (date(2026, 2, 5), date(2026, 3, 3)),  # February less its first 4 days (B-1, B-2), 2 March
+        # Years: 2026 less its December, less its months and days outside the period.
+        (date(2025, 12, 1), date(2026, 12, 1)),
+        (date(2025, 12, 20), date(2026, 11, 20)),
+        (date(2026, 2, 3), date(2026, 12, 31)),  # 2026 less January, February's 1st and 2nd, 31 December
+        (date(2024, 1, 1), date(2027, 1, 1)),  # whole years
     ],
 )
 def test_a_periods_whole_months_read_from_the_monthly_cells_give_what_its_days_give(

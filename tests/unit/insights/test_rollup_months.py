@@ -9,26 +9,68 @@ from decimal import Decimal
 import pytest
 
 from retour.insights.domain import rollup
-from retour.insights.domain.rollup import ALL, CATEGORY, Cell, CellKey, Piece, months, next_month, pieces
+from retour.insights.domain.rollup import (
+    ALL,
+    CATEGORY,
+    DAY,
+    MONTH,
+    YEAR,
+    Cell,
+    CellKey,
+    Piece,
+    months,
+    next_month,
+    next_year,
+    pieces,
+    years,
+)
 
 
 def day(month: int, number: int, year: int = 2026) -> date:
     return date(year, month, number)
 
 
+def year(first: date, last: date, sign: int = 1) -> Piece:
+    return Piece(YEAR, first, last, sign)
+
+
 def month(first: date, last: date, sign: int = 1) -> Piece:
-    return Piece(True, first, last, sign)
+    return Piece(MONTH, first, last, sign)
 
 
 def days(first: date, last: date, sign: int = 1) -> Piece:
-    return Piece(False, first, last, sign)
+    return Piece(DAY, first, last, sign)
 
 
 @pytest.mark.parametrize(
     ("start", "end", "horizon", "expected"),
     [
-        # Whole months only (a year up to the first of a month): twelve monthly cells, one range.
-        (day(12, 1, 2025), day(12, 1), None, [month(day(12, 1, 2025), day(12, 1))]),
+        # A year up to the first of a month: December 2025, then 2026 less its December (not 11 months).
+        (
+            day(12, 1, 2025),
+            day(12, 1),
+            None,
+            [
+                month(day(12, 1, 2025), day(1, 1)),
+                year(day(1, 1), day(1, 1, 2027)),
+                month(day(12, 1), day(1, 1, 2027), -1),
+            ],
+        ),
+        # The last 365 days up to today (the 7th): December 2025 less its first week, then 2026 whole
+        # less its days to come, which hold no cells.
+        (
+            day(12, 8, 2025),
+            day(12, 8),
+            day(12, 8),
+            [
+                month(day(12, 1, 2025), day(1, 1)),
+                year(day(1, 1), day(1, 1, 2027)),
+                days(day(12, 1, 2025), day(12, 8, 2025), -1),
+                days(day(12, 8), day(1, 1, 2027), -1),
+            ],
+        ),
+        # Whole years.
+        (day(1, 1, 2024), day(1, 1), None, [year(day(1, 1, 2024), day(1, 1))]),
         # Ragged at both ends: September nearly whole (its month less the 1st), December's first two days.
         (
             day(9, 2),
@@ -80,7 +122,11 @@ def test_a_period_is_read_in_as_few_cells_as_the_calendar_allows(
     for piece in found:
         current = piece.first
         while current < piece.last:
-            following = next_month(current) if piece.monthly else current + timedelta(days=1)
+            following = {
+                DAY: current + timedelta(days=1),
+                MONTH: next_month(current),
+                YEAR: next_year(current),
+            }[piece.span]
             while current < following:
                 counted[current] = counted.get(current, 0) + piece.sign
                 current += timedelta(days=1)
@@ -90,13 +136,13 @@ def test_a_period_is_read_in_as_few_cells_as_the_calendar_allows(
     assert set(counted.values()) <= {0, 1}
 
 
-@pytest.mark.parametrize("seed", range(20))
+@pytest.mark.parametrize("seed", range(200))
 def test_any_period_nets_to_its_days(seed: int):
     import random
 
     rng = random.Random(seed)
     start = date(2025, 1, 1) + timedelta(days=rng.randrange(700))
-    end = start + timedelta(days=rng.randrange(1, 400))
+    end = start + timedelta(days=rng.randrange(1, 900))
     horizon = start + timedelta(days=rng.randrange(1, 800)) if seed % 2 else None
     counted: dict[date, int] = {}
     for piece in pieces(start, end, horizon=horizon):
@@ -132,4 +178,22 @@ def test_a_months_cells_are_the_sums_of_its_days_cells():
         ),
         CellKey(date(2026, 3, 1), "product/m", "7", CATEGORY, "home", ""): Cell(orders=1, units=1),
         CellKey(date(2026, 2, 1), "total/m", "", ALL, "", ""): Cell(orders=1, returns=1),
+    }
+
+
+def test_a_years_cells_are_the_sums_of_its_days_cells():
+    days = {
+        CellKey(date(2025, 12, 31), rollup.PRODUCT, "7", CATEGORY, "home", ""): Cell(orders=1, units=2),
+        CellKey(date(2026, 1, 1), rollup.PRODUCT, "7", CATEGORY, "home", ""): Cell(
+            orders=1, units=1, value=Decimal("5.0000")
+        ),
+        CellKey(date(2026, 11, 30), rollup.PRODUCT, "7", CATEGORY, "home", ""): Cell(
+            orders=2, units=3, returned_units=1, value=Decimal("30.7500")
+        ),
+    }
+    assert years(days) == {
+        CellKey(date(2025, 1, 1), "product/y", "7", CATEGORY, "home", ""): Cell(orders=1, units=2),
+        CellKey(date(2026, 1, 1), "product/y", "7", CATEGORY, "home", ""): Cell(
+            orders=3, units=4, returned_units=1, value=Decimal("35.7500")
+        ),
     }

@@ -303,10 +303,10 @@ def in_period(
     filters: Filters, dimension: str, scope: dict[str, Any], *, by_day: bool = False
 ) -> tuple[Q, Q | None]:
     """The store's cells of ``dimension`` and ``scope`` (field -> value) whose signed sum is the filters'
-    period (``rollup.pieces``: whole months from the monthly cells, a month covered in part from its days
-    or as the month less its other days), and those of them taken away; with ``by_day``, every day from
-    the daily ones, none taken away. Each piece names every field, so that each is one range of the
-    period index."""
+    period (``rollup.pieces``: whole years and months from the yearly and monthly cells, one covered in
+    part from its months and days or as the whole less its other months and days), and those of them
+    taken away; with ``by_day``, every day from the daily ones, none taken away. Each piece names every
+    field, so that each is one range of the period index."""
     named = {"store": filters.store, **scope}
     if by_day:
         return Q(**named, dimension=dimension, day__gte=filters.start, day__lt=filters.end), None
@@ -315,7 +315,11 @@ def in_period(
     added: list[Q] = []
     away: list[Q] = []
     for piece in rollup.pieces(filters.start, filters.end, horizon=horizon):
-        name = rollup.monthly(dimension) if piece.monthly else dimension
+        name = {
+            rollup.DAY: dimension,
+            rollup.MONTH: rollup.monthly(dimension),
+            rollup.YEAR: rollup.yearly(dimension),
+        }[piece.span]
         (added if piece.sign > 0 else away).append(
             Q(**named, dimension=name, day__gte=piece.first, day__lt=piece.last)
         )

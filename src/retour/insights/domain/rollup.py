@@ -172,15 +172,21 @@ class OrderFacts:
 
 Cells = dict[CellKey, Cell]
 
-# Beside the daily cells, each dimension's cells summed per calendar month: the monthly dimension
-# (``product/m``), its cells dated the month's first day. A page reads a period's whole months from them
-# and only its ragged ends from the days: a year of a product is 12 cells, not 365.
+# Beside the daily cells, each dimension's cells summed per calendar month (``product/m``, dated the
+# month's first day) and per calendar year (``product/y``, dated the 1st of January). A page reads a
+# period in as few cells as the calendar allows (``pieces``): a year of a product is one cell, not 365.
 MONTHLY = "/m"
+YEARLY = "/y"
 
 
 def monthly(dimension: str) -> str:
     """The dimension of ``dimension``'s cells summed per month."""
     return dimension + MONTHLY
+
+
+def yearly(dimension: str) -> str:
+    """The dimension of ``dimension``'s cells summed per year."""
+    return dimension + YEARLY
 
 
 def month_of(day: date) -> date:
@@ -192,11 +198,19 @@ def next_month(day: date) -> date:
     return (day.replace(day=28) + timedelta(days=4)).replace(day=1)
 
 
-def months(cells: Mapping[CellKey, Cell]) -> Cells:
-    """The monthly cells of these daily cells (every figure a sum: a month's is the sum of its days')."""
+def year_of(day: date) -> date:
+    return day.replace(month=1, day=1)
+
+
+def next_year(day: date) -> date:
+    """The 1st of January after ``day``."""
+    return date(day.year + 1, 1, 1)
+
+
+def _summed(cells: Mapping[CellKey, Cell], first: Callable[[date], date], suffix: str) -> Cells:
     summed: dict[tuple[object, ...], Cell] = {}
     for (day, dimension, key, level, category, seller), cell in cells.items():
-        name = (day.replace(day=1), dimension + MONTHLY, key, level, category, seller)
+        name = (first(day), dimension + suffix, key, level, category, seller)
         found = summed.get(name)
         if found is None:
             found = summed[name] = Cell()
@@ -204,61 +218,105 @@ def months(cells: Mapping[CellKey, Cell]) -> Cells:
     return {CellKey._make(name): figures for name, figures in summed.items()}
 
 
-class Piece(NamedTuple):
-    """Cells read for a period: the days ``[first, last)`` from the daily cells, or from the monthly
-    cells (``monthly``) the months whose first days are in ``[first, last)``; added (``sign`` 1) or
-    taken away (-1)."""
+def months(cells: Mapping[CellKey, Cell]) -> Cells:
+    """The monthly cells of these daily cells (every figure a sum: a month's is the sum of its days')."""
+    return _summed(cells, month_of, MONTHLY)
 
-    monthly: bool
+
+def years(cells: Mapping[CellKey, Cell]) -> Cells:
+    """The yearly cells of these daily cells."""
+    return _summed(cells, year_of, YEARLY)
+
+
+DAY, MONTH, YEAR = "day", "month", "year"
+# What reading a cell costs, in days' cells: a month of a product is one cell, but a month holds more
+# keys than a day (a store's products do not all sell every day) and a year more than a month.
+SPAN_COST = {DAY: 1, MONTH: 6, YEAR: 10}
+
+
+class Piece(NamedTuple):
+    """Cells read for a period: of ``span`` (``DAY``, ``MONTH``, ``YEAR``), those dated in ``[first,
+    last)``, added (``sign`` 1) or taken away (-1)."""
+
+    span: str
     first: date
     last: date
     sign: int
 
 
 def pieces(start: date, end: date, *, horizon: date | None = None) -> list[Piece]:
-    """The cells whose signed sum is the period ``[start, end)``, read in as few cells as the calendar
-    allows: its whole months from the monthly cells; a month it covers in part either from its days in
-    the period, or, when that reads fewer days, as the month's cell less its days outside the period.
-    Days from ``horizon`` on hold no cells yet (the store's tomorrow): they cost nothing to take away, so
-    the current month is read whole, less its days to come. Every figure is a sum, so the signed sum is
-    exact."""
+    """The cells whose signed sum is the period ``[start, end)``, as few as the calendar allows: each
+    year the period covers from its yearly cells; a year covered in part either from its months and days
+    in the period, or as the year less its months and days outside the period, whichever reads less (the
+    same, a level down, for each month). Days from ``horizon`` on hold no cells yet (the store's
+    tomorrow): they cost nothing to take away, so the current year or month is read whole, less its days
+    to come. Every figure is a sum, so the signed sum is exact."""
     found: list[Piece] = []
-    outside: list[tuple[date, date]] = []
+    year = year_of(start)
+    while year < end:
+        following = next_year(year)
+        inside = (max(start, year), min(end, following))
+        whole = [Piece(YEAR, year, following, 1)]
+        whole += _negated(_in_months(year, inside[0], horizon) + _in_months(inside[1], following, horizon))
+        parts = _in_months(*inside, horizon)
+        found += whole if _cost(whole, horizon) < _cost(parts, horizon) else parts
+        year = following
+    return _merged(found)
 
-    def add(piece: Piece) -> None:
-        if piece.first >= piece.last:
-            return
-        last = found[-1] if found else None
-        if last is not None and (last.monthly, last.last, last.sign) == (
-            piece.monthly,
-            piece.first,
-            piece.sign,
-        ):
-            found[-1] = last._replace(last=piece.last)
-        else:
-            found.append(piece)
 
-    def held(first: date, last: date) -> int:
-        """Days of ``[first, last)`` that may hold cells."""
-        if horizon is not None:
-            last = min(last, horizon)
-        return max((last - first).days, 0)
-
+def _in_months(start: date, end: date, horizon: date | None) -> list[Piece]:
+    """``[start, end)`` from whole months and days, each month covered in part from its days, or as the
+    month less its other days when that reads less."""
+    found: list[Piece] = []
     month = month_of(start)
-    while month < end:
+    while month < end and start < end:
         following = next_month(month)
         inside = (max(start, month), min(end, following))
-        if inside == (month, following) or held(month, inside[0]) + held(inside[1], following) < held(
-            *inside
-        ):
-            add(Piece(True, month, following, 1))
-            outside.extend(((month, inside[0]), (inside[1], following)))
-        else:
-            add(Piece(False, inside[0], inside[1], 1))
+        whole = [Piece(MONTH, month, following, 1), Piece(DAY, month, inside[0], -1)]
+        whole.append(Piece(DAY, inside[1], following, -1))
+        parts = [Piece(DAY, *inside, 1)]
+        found += (
+            whole if inside == (month, following) or _cost(whole, horizon) < _cost(parts, horizon) else parts
+        )
         month = following
-    for first, last in outside:
-        add(Piece(False, first, last, -1))
-    return found
+    return [piece for piece in found if piece.first < piece.last]
+
+
+def _negated(found: list[Piece]) -> list[Piece]:
+    return [piece._replace(sign=-piece.sign) for piece in found]
+
+
+def _cost(found: list[Piece], horizon: date | None) -> int:
+    """The days' cells' worth these pieces read: nothing from ``horizon`` on."""
+    total = 0
+    for piece in found:
+        last = piece.last if horizon is None else min(piece.last, horizon)
+        if piece.first >= last:
+            continue
+        if piece.span == DAY:
+            total += (last - piece.first).days
+        elif piece.span == MONTH:
+            total += SPAN_COST[MONTH] * (
+                (last.year - piece.first.year) * 12 + last.month - piece.first.month + (last.day > 1)
+            )
+        else:
+            total += SPAN_COST[YEAR] * (last.year - piece.first.year + (last > year_of(last)))
+    return total
+
+
+def _merged(found: list[Piece]) -> list[Piece]:
+    """Added pieces first, then those taken away, in the order of their days; pieces of one span and
+    sign that follow each other are one."""
+    merged: list[Piece] = []
+    for piece in sorted(found, key=lambda piece: (-piece.sign, piece.first, piece.span)):
+        if piece.first >= piece.last:
+            continue
+        last = merged[-1] if merged else None
+        if last is not None and (last.span, last.last, last.sign) == (piece.span, piece.first, piece.sign):
+            merged[-1] = last._replace(last=piece.last)
+        else:
+            merged.append(piece)
+    return merged
 
 
 def build(

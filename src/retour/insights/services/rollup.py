@@ -14,10 +14,11 @@ records them as taken in (``RolledUpOrder``, with the ``updated_at`` they had wh
 thus added once; one changed after it was read has its day written again. Writing again every day an
 import touches would cost the days' other orders too: at a million orders, far more than the import.
 
-Beside the days, the monthly cells (``rollup.months``): days are written a calendar month at most at a
-time (a month of orders in memory), and the month's cells with them, in the same transaction: summed in
-memory when the whole month was computed (a rebuild), else summed again from the month's stored days.
-New orders' cells are added to their months' cells as to their days'.
+Beside the days, the monthly and yearly cells (``rollup.months``, ``rollup.years``): days are written a
+calendar month at most at a time (a month of orders in memory), and the month's cells with them: summed in
+memory when the whole month was computed (a rebuild), else summed again from the month's stored days;
+then each year touched is summed again from its stored months, all in one transaction. New orders'
+cells are added to their months' and years' cells as to their days'.
 """
 
 from __future__ import annotations
@@ -145,13 +146,18 @@ def _runs(days: Iterable[date]) -> Iterator[tuple[date, date]]:
         yield start, previous + timedelta(days=1)
 
 
+@transaction.atomic
 def refresh_days(store: Store, days: Iterable[date]) -> int:
-    """Write again every cell of these order days of ``store``, and of their months; the number of cells
-    written."""
+    """Write again every cell of these order days of ``store``, and of their months and years; the
+    number of cells written."""
     written = 0
+    years: set[date] = set()
     for start, end in _runs(days):
         for part_start, part_end in _month_parts(start, end):
             written += _refresh(store, part_start, part_end)
+            years.add(rollup.year_of(part_start))
+    for year in sorted(years):
+        written += _write_year(store, year)
     return written
 
 
@@ -171,7 +177,9 @@ def _refresh(store: Store, start: date, end: date) -> int:
     # Read before the facts: an order changed in between is seen older than it is, so written again.
     seen = list(placed.values_list("pk", "updated_at"))
     cells = compute(store, start, end)
-    RollupCell.objects.filter(store=store, day__gte=start, day__lt=end).delete()
+    RollupCell.objects.filter(
+        store=store, day__gte=start, day__lt=end, dimension__in=rollup.DIMENSIONS
+    ).delete()
     RolledUpOrder.objects.filter(order__in=placed).delete()
     _insert(store, cells)
     _taken_in(store, seen)
@@ -194,31 +202,50 @@ def _write_month(store: Store, month: date, cells: rollup.Cells) -> int:
     return len(cells)
 
 
+def _write_year(store: Store, year: date) -> int:
+    """The yearly cells of ``year`` summed again from its monthly cells as they are stored; their
+    number."""
+    RollupCell.objects.filter(store=store, day=year, dimension__in=YEARLY_DIMENSIONS).delete()
+    cells = _summed_again(store, (year, rollup.next_year(year)), MONTHLY_DIMENSIONS, year, rollup.YEARLY)
+    _insert(store, cells)
+    return len(cells)
+
+
 MONTHLY_DIMENSIONS = [rollup.monthly(dimension) for dimension in rollup.DIMENSIONS]
+YEARLY_DIMENSIONS = [rollup.yearly(dimension) for dimension in rollup.DIMENSIONS]
 _AMOUNTS = {field.name for field in RollupCell._meta.concrete_fields if isinstance(field, DecimalField)}
 
 
 def _month_from_days(store: Store, month: date) -> rollup.Cells:
     """The monthly cells of ``month`` summed from its daily cells as they are stored (a day of it was
-    written again): the sums computed by the database, exact (``AmountSum``)."""
+    written again)."""
+    return _summed_again(store, (month, rollup.next_month(month)), rollup.DIMENSIONS, month, rollup.MONTHLY)
+
+
+def _summed_again(
+    store: Store, days: tuple[date, date], dimensions: list[str] | tuple[str, ...], dated: date, suffix: str
+) -> rollup.Cells:
+    """The cells of ``dimensions`` dated in ``[days)`` summed per dimension and key, as the cells of the
+    coarser ``suffix`` (monthly, yearly) dated ``dated``: the sums computed by the database, exact
+    (``AmountSum``)."""
     names = ("dimension", "key", "level", "category", "seller")
     rows = (
-        RollupCell.objects.filter(
-            store=store,
-            day__gte=month,
-            day__lt=rollup.next_month(month),
-            dimension__in=rollup.DIMENSIONS,
-        )
+        RollupCell.objects.filter(store=store, day__gte=days[0], day__lt=days[1], dimension__in=dimensions)
         .values(*names)
         .annotate(**{name: AmountSum(name) if name in _AMOUNTS else Sum(name) for name in rollup.MEASURES})
         .order_by()
     )
     return {
-        rollup.CellKey(month, rollup.monthly(row["dimension"]), *(row[name] for name in names[1:])): (
-            rollup.Cell(**{name: row[name] for name in rollup.MEASURES})
-        )
+        rollup.CellKey(
+            dated, _base(row["dimension"]) + suffix, *(row[name] for name in names[1:])
+        ): rollup.Cell(**{name: row[name] for name in rollup.MEASURES})
         for row in rows
     }
+
+
+def _base(dimension: str) -> str:
+    """The daily dimension of a daily, monthly or yearly one."""
+    return dimension.removesuffix(rollup.MONTHLY).removesuffix(rollup.YEARLY)
 
 
 def _rows(store: Store, cells: list[tuple[rollup.CellKey, rollup.Cell]]) -> list[tuple[object, ...]]:
@@ -243,8 +270,9 @@ def add_orders(store: Store, new: list[tuple[int, datetime, datetime]]) -> int:
         try:
             with transaction.atomic():
                 _taken_in(store, [(pk, at) for pk, at, _ordered in part])
-                cells = compute(store, min(days), max(days) + timedelta(days=1), [pk for pk, *_ in part])
-                cells.update(rollup.months(cells))  # and to their months' cells
+                daily = compute(store, min(days), max(days) + timedelta(days=1), [pk for pk, *_ in part])
+                # and to their months' and years' cells
+                cells = {**daily, **rollup.months(daily), **rollup.years(daily)}
                 _add(store, list(cells.items()))
         except IntegrityError:
             logger.info("rollup: orders of %s already taken in by another worker", store.code)
