@@ -320,10 +320,13 @@ def in_period(
             rollup.MONTH: rollup.monthly(dimension),
             rollup.YEAR: rollup.yearly(dimension),
         }[piece.span]
-        (added if piece.sign > 0 else away).append(
-            Q(**named, dimension=name, day__gte=piece.first, day__lt=piece.last)
-        )
-    return _any(added + away), _any(away) if away else None
+        if piece.sign > 0:
+            added.append(Q(**named, dimension=name, day__gte=piece.first, day__lt=piece.last))
+        else:
+            added.append(Q(**named, dimension=name, day__gte=piece.first, day__lt=piece.last))
+            # Among the cells read, these alone are of this dimension and these days.
+            away.append(Q(dimension=name, day__gte=piece.first, day__lt=piece.last))
+    return _any(added), _any(away) if away else None
 
 
 def _any(parts: list[Q]) -> Q:
@@ -344,19 +347,27 @@ _AMOUNTS = {
 }
 
 
-def _sums(measures: tuple[str, ...] = rollup.MEASURES, away: Q | None = None) -> dict[str, Any]:
-    """Each measure summed over the cells read, those taken away subtracted."""
+def _signed(cells: QuerySet[Any, Any], away: Q | None) -> QuerySet[Any, Any]:
+    """The cells with their ``sign`` (-1 for those taken away, else 1), when some are taken away."""
+    if away is None:
+        return cells
+    sign = Case(When(away, then=Value(-1)), default=Value(1), output_field=IntegerField())
+    signed: QuerySet[Any, Any] = cells.annotate(sign=sign)
+    return signed
+
+
+def _sums(measures: tuple[str, ...] = rollup.MEASURES, *, signed: bool = False) -> dict[str, Any]:
+    """Each measure summed over the cells read (``signed``: each times its ``sign``, see ``_signed``)."""
 
     def term(name: str) -> Any:
-        if away is None:
+        if not signed:
             return name
         kind: Field[Any, Any] = (
             DecimalField(max_digits=AMOUNT_DIGITS, decimal_places=AMOUNT_PLACES)
             if name in _AMOUNTS
             else IntegerField()
         )
-        sign = Case(When(away, then=Value(-1)), default=Value(1), output_field=IntegerField())
-        return ExpressionWrapper(F(name) * sign, output_field=kind)
+        return ExpressionWrapper(F(name) * F("sign"), output_field=kind)
 
     return {name: AmountSum(term(name)) if name in _AMOUNTS else Sum(term(name)) for name in measures}
 
@@ -381,7 +392,7 @@ EMPTY = rollup.Cell()
 def total(filters: Filters, dimension: str = rollup.TOTAL) -> rollup.Cell:
     """The sum of the filters' cells (for ``total``: the figures of the whole period)."""
     read = cells(filters, dimension)
-    return cell_of(read.cells.aggregate(**_sums(away=read.away)))
+    return cell_of(_signed(read.cells, read.away).aggregate(**_sums(signed=read.away is not None)))
 
 
 def grouped(
@@ -389,7 +400,8 @@ def grouped(
 ) -> dict[Any, rollup.Cell]:
     """The filters' cells summed per ``by`` (``key``, ``day``, ``category`` or ``seller``)."""
     read = cells(filters, dimension, scope=scope, by_day=by == "day")
-    rows = read.cells.values(by).annotate(**_sums(away=read.away)).order_by(by)
+    signed = read.away is not None
+    rows = _signed(read.cells, read.away).values(by).annotate(**_sums(signed=signed)).order_by(by)
     return _counted((row[by], cell_of(row)) for row in rows)
 
 
@@ -433,12 +445,17 @@ def breakdown_rows(
     if filters.seller is not None or not per_seller:
         named["seller"] = scope.seller
     found, away = in_period(filters, dimension, named, by_day="day" in by)
-    grouped_rows = RollupCell.objects.filter(found).values(*by)
+    signed = away is not None
+    grouped_rows = _signed(RollupCell.objects.filter(found), away).values(*by)
     if returned_only:
         # HAVING on its own name, given before the sums that take the columns' names.
-        grouped_rows = grouped_rows.annotate(returned_any=_sums(("returned_units",), away)["returned_units"])
+        grouped_rows = grouped_rows.annotate(
+            returned_any=_sums(("returned_units",), signed=signed)["returned_units"]
+        )
         grouped_rows = grouped_rows.filter(returned_any__gt=0)
-    rows: QuerySet[RollupCell, dict[str, Any]] = grouped_rows.annotate(**_sums(measures, away)).order_by()
+    rows: QuerySet[RollupCell, dict[str, Any]] = grouped_rows.annotate(
+        **_sums(measures, signed=signed)
+    ).order_by()
     return rows
 
 

@@ -190,7 +190,11 @@ def _refresh(store: Store, start: date, end: date) -> int:
 
 
 def _insert(store: Store, cells: rollup.Cells) -> None:
-    rows = _rows(store, list(cells.items()))
+    """Insert the cells in the order of the period index (dimension, scope level, day, category,
+    seller): a page reads a dimension's cells of some days, and the rows it reads then lie in a few
+    pages of the table, not one page a row (a month of a million-order store's product cells would
+    otherwise be spread over the month's every page)."""
+    rows = sorted(_rows(store, list(cells.items())), key=_in_index_order)
     for part in range(0, len(rows), BATCH):
         insert_rows(RollupCell, COLUMNS, rows[part : part + BATCH])
 
@@ -246,6 +250,11 @@ def _summed_again(
 def _base(dimension: str) -> str:
     """The daily dimension of a daily, monthly or yearly one."""
     return dimension.removesuffix(rollup.MONTHLY).removesuffix(rollup.YEARLY)
+
+
+def _in_index_order(row: tuple[Any, ...]) -> tuple[Any, ...]:
+    _store, day, dimension, key, level, category, seller, *_measures = row
+    return dimension, level, day, category, seller, key
 
 
 def _rows(store: Store, cells: list[tuple[rollup.CellKey, rollup.Cell]]) -> list[tuple[object, ...]]:
