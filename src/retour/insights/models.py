@@ -165,8 +165,10 @@ def handling_cost_per_unit(store: Store) -> Decimal:
     return Decimal(settings.handling_cost_per_unit) if settings is not None else Decimal(0)
 
 
-def _count(name: Any) -> models.PositiveIntegerField[int, int]:
-    return models.PositiveIntegerField(name, default=0)
+def _count(name: Any) -> models.IntegerField[int, int]:
+    # Not "positive": a month's and a year's cells are added to with what changed in some of their
+    # days, which may be less (``services.rollup``); every stored figure still is 0 or more.
+    return models.IntegerField(name, default=0)
 
 
 class RollupCell(models.Model):
@@ -233,7 +235,7 @@ class ChasingCell(models.Model):
     level = models.PositiveSmallIntegerField(_("scope"))
     category = models.CharField(_("category"), max_length=64, blank=True)
     seller = models.CharField(_("seller"), max_length=64, blank=True)
-    count = _count(_("returns"))
+    count = models.PositiveIntegerField(_("returns"), default=0)
     value = amount_field(_("value"))
     seconds = models.BigIntegerField(_("seconds"), default=0)
 

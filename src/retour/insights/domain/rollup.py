@@ -149,6 +149,19 @@ class Cell:
 
 
 MEASURES = tuple(f.name for f in fields(Cell))
+EMPTY = Cell()
+
+
+def changes(new: Mapping[CellKey, Cell], old: Mapping[CellKey, Cell]) -> Cells:
+    """What to add to the cells ``old`` to make them ``new``, cell by cell (a cell gone: its figures
+    taken away); cells that did not change are left out."""
+    found: Cells = {}
+    for key in new.keys() | old.keys():
+        after, before = new.get(key, EMPTY), old.get(key, EMPTY)
+        change = Cell(**{name: getattr(after, name) - getattr(before, name) for name in MEASURES})
+        if change != EMPTY:
+            found[key] = change
+    return found
 
 
 @dataclass(frozen=True, slots=True)

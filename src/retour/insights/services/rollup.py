@@ -32,7 +32,7 @@ from typing import Any
 from uuid import uuid4
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import DecimalField, Exists, Max, Min, OuterRef, Q, Sum
+from django.db.models import DecimalField, Exists, Max, Min, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
 
 from retour.catalog.models import Store
@@ -154,8 +154,10 @@ def refresh_days(store: Store, days: Iterable[date]) -> int:
     years: set[date] = set()
     for start, end in _runs(days):
         for part_start, part_end in _month_parts(start, end):
-            written += _refresh(store, part_start, part_end)
-            years.add(rollup.year_of(part_start))
+            cells, whole = _refresh(store, part_start, part_end)
+            written += cells
+            if whole:
+                years.add(rollup.year_of(part_start))
     for year in sorted(years):
         written += _write_year(store, year)
     return written
@@ -169,24 +171,54 @@ def _month_parts(start: date, end: date) -> Iterator[tuple[date, date]]:
         start = part_end
 
 
-@transaction.atomic
-def _refresh(store: Store, start: date, end: date) -> int:
-    """Write again the cells of the days ``[start, end)``, all in one month, and that month's cells."""
+def _refresh(store: Store, start: date, end: date) -> tuple[int, bool]:
+    """Write again the cells of the days ``[start, end)``, all in one month, and what they change in
+    that month's and year's cells: the number of cells written, and whether the month was written whole
+    (its cells then summed in memory, its year's to be summed again from its months). Some days of a
+    month add what changed in them to their month's and year's cells (at a million orders, summing a
+    month or a year again would cost seconds for a return that moved)."""
     period = metrics.Period(start, end, store.zone)
     placed = Order.objects.filter(store=store, ordered_at__gte=period.since, ordered_at__lt=period.until)
     # Read before the facts: an order changed in between is seen older than it is, so written again.
     seen = list(placed.values_list("pk", "updated_at"))
     cells = compute(store, start, end)
-    RollupCell.objects.filter(
+    month = rollup.month_of(start)
+    whole = start == month and end == rollup.next_month(month)
+    days = RollupCell.objects.filter(
         store=store, day__gte=start, day__lt=end, dimension__in=rollup.DIMENSIONS
-    ).delete()
+    )
+    before = {} if whole else _stored(days)
+    days.delete()
     RolledUpOrder.objects.filter(order__in=placed).delete()
     _insert(store, cells)
     _taken_in(store, seen)
-    month = rollup.month_of(start)
-    if start == month and end == rollup.next_month(month):
-        return len(cells) + _write_month(store, month, rollup.months(cells))
-    return len(cells) + _write_month(store, month, _month_from_days(store, month))
+    if whole:
+        return len(cells) + _write_month(store, month, rollup.months(cells)), True
+    changed = rollup.changes(cells, before)
+    coarser = {**rollup.months(changed), **rollup.years(changed)}
+    _add(store, list(coarser.items()))
+    _drop_empty(store, coarser)
+    return len(cells) + len(coarser), False
+
+
+def _stored(cells: QuerySet[RollupCell]) -> rollup.Cells:
+    """These cells as they are stored."""
+    names = ("day", "dimension", "key", "level", "category", "seller")
+    return {
+        rollup.CellKey(*row[: len(names)]): rollup.Cell(*row[len(names) :])
+        for row in cells.values_list(*names, *rollup.MEASURES)
+    }
+
+
+def _drop_empty(store: Store, cells: rollup.Cells) -> None:
+    """Of these cells, those left with nothing (what they counted changed day or key) are deleted, as a
+    rebuild would not write them."""
+    if not cells:
+        return
+    nothing = dict.fromkeys(rollup.MEASURES, 0)
+    days = {key.day for key in cells}
+    dimensions = {key.dimension for key in cells}
+    RollupCell.objects.filter(store=store, day__in=days, dimension__in=dimensions, **nothing).delete()
 
 
 def _insert(store: Store, cells: rollup.Cells) -> None:
@@ -218,12 +250,6 @@ def _write_year(store: Store, year: date) -> int:
 MONTHLY_DIMENSIONS = [rollup.monthly(dimension) for dimension in rollup.DIMENSIONS]
 YEARLY_DIMENSIONS = [rollup.yearly(dimension) for dimension in rollup.DIMENSIONS]
 _AMOUNTS = {field.name for field in RollupCell._meta.concrete_fields if isinstance(field, DecimalField)}
-
-
-def _month_from_days(store: Store, month: date) -> rollup.Cells:
-    """The monthly cells of ``month`` summed from its daily cells as they are stored (a day of it was
-    written again)."""
-    return _summed_again(store, (month, rollup.next_month(month)), rollup.DIMENSIONS, month, rollup.MONTHLY)
 
 
 def _summed_again(
@@ -360,7 +386,9 @@ def rebuild(store: Store, *, now: datetime | None = None) -> int:
         RollupCell.objects.filter(store=store).delete()
         RolledUpOrder.objects.filter(store=store).delete()
         if bounds is not None:
-            written = refresh_days(store, _all_days(*bounds))
+            # Whole months: each month's cells summed in memory, each year's once from its months.
+            first, last = bounds
+            written = refresh_days(store, _all_days(rollup.month_of(first), rollup.next_month(last)))
         written += chasing_rollup.rebuild(store)
         RollupState.objects.update_or_create(
             store=store, defaults={"checked_until": now, "rebuilt_at": now, "version": uuid4().hex}
