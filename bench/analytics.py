@@ -96,9 +96,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--days", default="30,90,365", help="periods timed: days up to the store's last day, comma-separated"
     )
+    parser.add_argument(
+        "--end",
+        default="",
+        help="the periods' last day (YYYY-MM-DD; default the store's last day, 2026-11-30): a day inside a "
+        "month times the periods whose ends fall inside months",
+    )
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     PERIOD_DAYS[:] = [int(days) for days in args.days.split(",") if days.strip()]
+    PERIOD_END[:] = [date.fromisoformat(args.end)] if args.end else []
     if args.child:
         result = child(args)
         print("RESULT " + json.dumps(result))
@@ -715,8 +722,11 @@ def add_retour_return(
 PERIOD_DAYS = [30, 90, 365]  # the periods timed: these days up to the store's last day (--days)
 
 
+PERIOD_END: list[date] = []  # the last day of the periods timed, when not the store's (--end)
+
+
 def periods() -> list[tuple[date, date]]:
-    end = END.date() + timedelta(days=1)
+    end = (PERIOD_END[0] if PERIOD_END else END.date()) + timedelta(days=1)
     return [(end - timedelta(days=days), end) for days in PERIOD_DAYS]
 
 
