@@ -197,3 +197,33 @@ def test_a_years_cells_are_the_sums_of_its_days_cells():
             orders=3, units=4, returned_units=1, value=Decimal("35.7500")
         ),
     }
+
+
+def test_what_changed_in_some_days_is_added_to_their_month_and_year():
+    """A return moved (2 February: one more unit back), an order's country changed (FR -> BE on 3
+    February): added to the month's and year's cells, what changed is exactly what makes them right."""
+    feb2 = CellKey(date(2026, 2, 2), rollup.PRODUCT, "7", CATEGORY, "home", "")
+    fr = CellKey(date(2026, 2, 3), rollup.COUNTRY, "FR", ALL, "", "")
+    be = CellKey(date(2026, 2, 3), rollup.COUNTRY, "BE", ALL, "", "")
+    same = CellKey(date(2026, 2, 4), rollup.TOTAL, "", ALL, "", "")
+    before = {
+        feb2: Cell(units=2, returned_units=0, value=Decimal("20.0000")),
+        fr: Cell(orders=1, units=1),
+        same: Cell(orders=3),
+    }
+    after = {
+        feb2: Cell(units=2, returned_units=1, value=Decimal("20.0000"), returned_value=Decimal("10.0000")),
+        be: Cell(orders=1, units=1),
+        same: Cell(orders=3),
+    }
+    changed = rollup.changes(after, before)
+    assert changed == {
+        feb2: Cell(returned_units=1, returned_value=Decimal("10.0000")),
+        fr: Cell(orders=-1, units=-1),
+        be: Cell(orders=1, units=1),
+    }
+    # Added to the stored month, the month of the new days (cells with nothing left out).
+    stored = months(before)
+    for key, cell in months(changed).items():
+        stored.setdefault(key, Cell()).add(cell)
+    assert {key: cell for key, cell in stored.items() if cell != Cell()} == months(after)
