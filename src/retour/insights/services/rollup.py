@@ -8,7 +8,7 @@ rollup too (``chasing_rollup``: returns by the day they were asked for). A day i
 whole, in one transaction, from the same computation, so following the changes and rebuilding give the
 same cells.
 
-New orders (an import) are added instead, a thousand at a time: their cells are computed alone and added
+New orders (an import) are added instead, 5,000 at a time: their cells are computed alone and added
 to the cells they count in (every figure of a cell is a sum over its orders), in the transaction that
 records them as taken in (``RolledUpOrder``, with the ``updated_at`` they had when read). An order is
 thus added once; one changed after it was read has its day written again. Writing again every day an
@@ -28,6 +28,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from operator import attrgetter
 from typing import Any
 from uuid import uuid4
 
@@ -50,7 +51,7 @@ from retour.returns.models import Return
 # caught by looking back this far each time (refreshing a day twice changes nothing).
 LOOK_BACK = timedelta(minutes=10)
 BATCH = 2000
-ORDERS_AT_ONCE = 1000
+ORDERS_AT_ONCE = 5000
 # The cell's columns, in the order they are written (core.bulk: no model instance per row, which was
 # most of a rebuild's time), and those that name a cell.
 COLUMNS = ("store_id", "day", "dimension", "key", "level", "category", "seller", *rollup.MEASURES)
@@ -60,7 +61,7 @@ logger = logging.getLogger(__name__)
 
 def compute(store: Store, start: date, end: date, only: list[int] | None = None) -> rollup.Cells:
     """The cells of the orders ``store`` placed in ``[start, end)`` (its calendar days); with ``only``,
-    of those orders alone (at most a thousand)."""
+    of those orders alone (at most ``ORDERS_AT_ONCE``)."""
     period = metrics.Period(start, end, store.zone)
     orders = list(queries.load_orders(store, period, only=only))
     ids = [int(order.id) for order in orders if metrics.in_cohort(order, period)]
@@ -283,8 +284,16 @@ def _in_index_order(row: tuple[Any, ...]) -> tuple[Any, ...]:
     return dimension, level, day, category, seller, key
 
 
+def _in_unique_order(row: tuple[Any, ...]) -> tuple[Any, ...]:
+    _store, day, dimension, key, level, category, seller, *_measures = row
+    return dimension, level, category, seller, key, day
+
+
+_MEASURES_OF = attrgetter(*rollup.MEASURES)
+
+
 def _rows(store: Store, cells: list[tuple[rollup.CellKey, rollup.Cell]]) -> list[tuple[object, ...]]:
-    return [(store.pk, *key, *(getattr(cell, name) for name in rollup.MEASURES)) for key, cell in cells]
+    return [(store.pk, *key, *_MEASURES_OF(cell)) for key, cell in cells]
 
 
 def _taken_in(store: Store, seen: list[tuple[int, datetime]]) -> None:
@@ -295,8 +304,8 @@ def _taken_in(store: Store, seen: list[tuple[int, datetime]]) -> None:
 
 def add_orders(store: Store, new: list[tuple[int, datetime, datetime]]) -> int:
     """Add the cells of these orders, never taken in (``(id, updated_at, ordered_at)``), to the rollup,
-    a thousand at a time; the number of cells they touched. A batch another worker took in first is left
-    to it (the order can be taken in once only)."""
+    ``ORDERS_AT_ONCE`` at a time; the number of cells they touched. A batch another worker took in
+    first is left to it (the order can be taken in once only)."""
     touched = 0
     zone = store.zone
     for start in range(0, len(new), ORDERS_AT_ONCE):
@@ -327,22 +336,24 @@ def _add(store: Store, cells: list[tuple[rollup.CellKey, rollup.Cell]]) -> None:
     sums = ", ".join(
         f"{quote(name)} = {table}.{quote(name)} + excluded.{quote(name)}" for name in rollup.MEASURES
     )
-    ops = connection.ops
-    rows: list[Any] = [
-        tuple(
-            ops.adapt_datefield_value(value)
-            if isinstance(value, date)
-            else ops.adapt_decimalfield_value(value)
-            if isinstance(value, Decimal)
-            else value
-            for value in values
-        )
-        for values in _rows(store, cells)
-    ]
+    # In the order of the unique index: each index page is visited once, not once a row.
+    rows: list[Any] = sorted(_rows(store, cells), key=_in_unique_order)
     insert = f"INSERT INTO {table} ({', '.join(columns)})"
     upsert = f"ON CONFLICT ({unique}) DO UPDATE SET {sums}"
     with connection.cursor() as cursor:
         if connection.vendor != "postgresql":
+            ops = connection.ops
+            rows = [
+                tuple(
+                    ops.adapt_datefield_value(value)
+                    if isinstance(value, date)
+                    else ops.adapt_decimalfield_value(value)
+                    if isinstance(value, Decimal)
+                    else value
+                    for value in values
+                )
+                for values in rows
+            ]
             # SQLite runs in the process: a statement a row costs nothing more.
             for part in range(0, len(rows), BATCH):
                 cursor.executemany(
