@@ -33,8 +33,12 @@ VOID_STATES = (Return.State.REJECTED, Return.State.CANCELLED, Return.State.EXPIR
 # LOOKBACK days before it was started.
 LOOKBACK = timedelta(days=30)
 NOTHING = Count(0, 0)
+# Above this many products, their titles are read for the whole store (see ``_titles``).
+MANY_PRODUCTS = 1000
 UNJUDGED = health.Verdict(health.TOO_FEW, None, None)
 DETAILS = 10  # products whose reasons, words and help-center visits are read (flagged first)
+# Products given their figures of the period before (beside the flagged ones), in the order shown.
+COMPARED = 50
 
 
 @dataclass(frozen=True)
@@ -89,7 +93,7 @@ class VariantRow:
         return Count(self.returned, self.units)
 
 
-@dataclass
+@dataclass(slots=True)
 class ProductRow:
     product_id: int
     title: str
@@ -167,12 +171,12 @@ def counts(scope: Scope) -> dict[int, Count]:
     return {key[0]: Count(returned.get(key, 0), sold.get(key, 0)) for key in set(sold) | set(returned)}
 
 
-def _from_rollup(scope: Scope) -> dict[tuple[int, str], Count]:
+def _from_rollup(scope: Scope, only: list[int] | None = None) -> dict[tuple[int, str], Count]:
     """Units sold and returned per (product, category) in the scope, summed from the analytics rollup's
     product cells as every analytics page reads them (``analytics.base.breakdown_rows``: whole months
     from the monthly cells; the metrics' cohort of orders placed, delivered and not cancelled; returns
     not void, made in Retour or imported). Lines without a catalogue product (``sku:…`` keys) are left
-    out, as everywhere on this page."""
+    out, as everywhere on this page. With ``only``, these products alone."""
     zone = scope.store.zone
     filters = Filters(
         scope.store,
@@ -182,13 +186,13 @@ def _from_rollup(scope: Scope) -> dict[tuple[int, str], Count]:
         scope.category,
     )
     rows = breakdown_rows(filters, rollup.PRODUCT, ("key", "category"), measures=("units", "returned_units"))
+    if only is not None:
+        rows = rows.filter(key__in=[str(product_id) for product_id in only])
     found: dict[tuple[int, str], Count] = {}
-    for row in rows:
-        if not row["key"].isdigit() or not (row["units"] or row["returned_units"]):
+    for key, category, units, returned in rows.values_list("key", "category", "units", "returned_units"):
+        if not key.isdigit() or not (units or returned):
             continue
-        found[int(row["key"]), row["category"]] = Count(
-            int(row["returned_units"] or 0), int(row["units"] or 0)
-        )
+        found[int(key), category] = Count(int(returned or 0), int(units or 0))
     return found
 
 
@@ -210,7 +214,9 @@ def _variants(scope: Scope, product_ids: list[int]) -> dict[tuple[int, int | Non
     return variants
 
 
-def measure(scope: Scope, *, previous: Scope | None = None, details: int = DETAILS) -> Health:
+def measure(
+    scope: Scope, *, previous: Scope | None = None, details: int = DETAILS, compared: int = COMPARED
+) -> Health:
     """Every product of the scope with its units, returns, category baseline and verdict; the products
     worth a look (flagged first, then the most returned, ``details`` of them) with their variants,
     reasons, words and help-center visits. Products' figures come from the analytics rollup, kept up to
@@ -218,18 +224,20 @@ def measure(scope: Scope, *, previous: Scope | None = None, details: int = DETAI
     products: dict[int, ProductRow] = {}
     category_units: Counter[str] = Counter()
     category_returned: Counter[str] = Counter()
-    product_categories: dict[int, Counter[str]] = defaultdict(Counter)
+    # Each product's category: the one it sold most units in (the first seen of equals).
+    most: dict[int, int] = {}
     for (product_id, category), count in _from_rollup(scope).items():
-        row = products.setdefault(product_id, ProductRow(product_id, "", ""))
+        row = products.get(product_id)
+        if row is None:
+            row = products[product_id] = ProductRow(product_id, "", category)
+            most[product_id] = count.units
+        elif count.units > most[product_id]:
+            row.category, most[product_id] = category, count.units
         row.units += count.units
         row.returned += count.returned
         category_units[category] += count.units
         category_returned[category] += count.returned
-        product_categories[product_id][category] += count.units
-    for product_id, row in products.items():
-        row.category = (
-            product_categories[product_id].most_common(1)[0][0] if product_categories[product_id] else ""
-        )
+    for row in products.values():
         # The category without the product itself: a best seller must not hide in its own baseline.
         row.baseline = Count(
             category_returned[row.category] - row.returned, category_units[row.category] - row.units
@@ -239,16 +247,20 @@ def measure(scope: Scope, *, previous: Scope | None = None, details: int = DETAI
         ordered, health.health_list([(row.count, row.baseline) for row in ordered]), strict=True
     ):
         row.verdict = verdict
+    _titles(products, {}, scope.store)
+    rows = sorted(products.values(), key=lambda row: (not row.verdict.flagged, -row.returned, row.title))
     if previous is not None:
+        # The period before, for the products shown: the flagged ones and the first ``compared``.
+        shown = [row for position, row in enumerate(rows) if row.verdict.flagged or position < compared]
         before: Counter[int] = Counter()
         before_back: Counter[int] = Counter()
-        for (product_id, _category), count in _from_rollup(previous).items():
+        for (product_id, _category), count in _from_rollup(
+            previous, [row.product_id for row in shown]
+        ).items():
             before[product_id] += count.units
             before_back[product_id] += count.returned
-        for row in products.values():
+        for row in shown:
             row.previous = Count(before_back[row.product_id], before[row.product_id])
-    _titles(products, {})
-    rows = sorted(products.values(), key=lambda row: (not row.verdict.flagged, -row.returned, row.title))
     worth = rows[:details]
     variants = _variants(scope, [row.product_id for row in worth])
     _titles({}, variants)
@@ -264,9 +276,17 @@ def measure(scope: Scope, *, previous: Scope | None = None, details: int = DETAI
     return Health(rows, sum(category_units.values()), sum(category_returned.values()))
 
 
-def _titles(products: dict[int, ProductRow], variants: dict[tuple[int, int | None], VariantRow]) -> None:
-    for pk, title in Product.objects.filter(pk__in=list(products)).values_list("pk", "title"):
-        products[pk].title = title
+def _titles(
+    products: dict[int, ProductRow],
+    variants: dict[tuple[int, int | None], VariantRow],
+    store: Store | None = None,
+) -> None:
+    # Many products: the store's titles, read in one pass, rather than a list of thousands of ids.
+    many = store is not None and len(products) > MANY_PRODUCTS
+    chosen = Product.objects.filter(store=store) if many else Product.objects.filter(pk__in=list(products))
+    for pk, title in chosen.values_list("pk", "title"):
+        if pk in products:
+            products[pk].title = title
     ids = [variant_id for _product, variant_id in variants if variant_id is not None]
     named = dict(Variant.objects.filter(pk__in=ids).values_list("pk", "title"))
     skus = dict(Variant.objects.filter(pk__in=ids).values_list("pk", "sku"))

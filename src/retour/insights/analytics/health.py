@@ -16,7 +16,7 @@ from retour.insights.domain import health
 from retour.policies.forms import REASON_LABELS
 
 NAME = "product-health"
-SHOWN = 50  # products in the table of every product
+SHOWN = product_health.COMPARED  # products in the table of every product
 VERDICTS = {
     health.FLAGGED: _("returns far more than its category"),
     health.NOT_FAR: _("close to its category"),

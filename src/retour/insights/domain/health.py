@@ -40,7 +40,7 @@ NOT_SIGNIFICANT = "not_significant"  # chance explains it
 FLAGGED = "flagged"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Count:
     returned: int
     units: int
