@@ -35,6 +35,7 @@ were measured (missed targets are reported, not failures), 1 when a step failed.
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
 import platform
@@ -236,6 +237,8 @@ def child(args: argparse.Namespace) -> dict[str, Any]:
     from django.db import connection
 
     call_command("migrate", verbosity=0)
+    # As a worker of ``retour serve`` does once the application is loaded (config/gunicorn.py).
+    gc.freeze()
     rng = random.Random(args.seed)
     orders = max(int(ORDERS[database] * args.scale), 100)
     started = time.perf_counter()

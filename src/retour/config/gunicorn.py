@@ -7,6 +7,7 @@ mode).
 
 from __future__ import annotations
 
+import gc
 from typing import Any
 
 from prometheus_client import multiprocess
@@ -24,3 +25,11 @@ keepalive = 30
 
 def child_exit(server: Any, worker: Any) -> None:
     multiprocess.mark_process_dead(worker.pid)  # type: ignore[no-untyped-call]
+
+
+def post_worker_init(worker: Any) -> None:
+    """The application is loaded: what was made so far (Django, the apps, their modules) lives as long as
+    the worker. Moved out of the garbage collector's way (``gc.freeze``), a page that makes many objects
+    no longer pays for walking them all at each full collection: product health over 16,000 products,
+    360 -> 235 ms (docs/benchmarks.md)."""
+    gc.freeze()

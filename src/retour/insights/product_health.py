@@ -11,6 +11,7 @@ it was rejected, cancelled or expired; returns made in Retour and imported past 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -103,11 +104,13 @@ class ProductRow:
     baseline: Count = NOTHING
     previous: Count = NOTHING
     verdict: health.Verdict = UNJUDGED
-    variants: list[VariantRow] = field(default_factory=list)
-    reasons: list[tuple[str, int]] = field(default_factory=list)  # (reason code, return lines)
-    words: list[tuple[str, int]] = field(default_factory=list)
-    searches: list[tuple[str, int]] = field(default_factory=list)  # (query, returns it came before)
-    articles: list[tuple[str, int]] = field(default_factory=list)  # (article title, returns)
+    # Read for the products worth a look only (empty tuples, not a new list each: a store may have tens
+    # of thousands of products, and every object made is one more for the garbage collector to walk).
+    variants: Sequence[VariantRow] = ()
+    reasons: Sequence[tuple[str, int]] = ()  # (reason code, return lines)
+    words: Sequence[tuple[str, int]] = ()
+    searches: Sequence[tuple[str, int]] = ()  # (query, returns it came before)
+    articles: Sequence[tuple[str, int]] = ()  # (article title, returns)
 
     @property
     def count(self) -> Count:
@@ -264,10 +267,13 @@ def measure(
     worth = rows[:details]
     variants = _variants(scope, [row.product_id for row in worth])
     _titles({}, variants)
+    of_product: dict[int, list[VariantRow]] = defaultdict(list)
     for (product_id, _variant_id), variant in variants.items():
-        products[product_id].variants.append(variant)
+        of_product[product_id].append(variant)
     for row in worth:
-        row.variants.sort(key=lambda variant: (-variant.returned, variant.title))
+        row.variants = sorted(
+            of_product[row.product_id], key=lambda variant: (-variant.returned, variant.title)
+        )
     judged = health.variant_list([(row.baseline, [v.count for v in row.variants]) for row in worth])
     for row, verdicts in zip(worth, judged, strict=True):
         for variant, verdict in zip(row.variants, verdicts, strict=True):
