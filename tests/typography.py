@@ -3,9 +3,9 @@
 French sets a space before the "high" punctuation marks and inside guillemets, and that space must not break
 (a line never starts with `:` or `»`): U+00A0 (no-break space) or U+202F (narrow no-break space). `problems`
 lists where a French text breaks the rule; `fix` applies it, and is what converted the catalogue. Colons
-inside a time (10:30), a URL (https://) or a format placeholder ({x:>3}), and question marks starting a
-query string, a mark named in brackets "(;)" and code samples in braces {EUR: "4.95"} are not French
-punctuation and are left alone.
+inside a time (10:30), a URL (https://, and anywhere in a link) or a format placeholder ({x:>3}), and
+question marks starting a query string, a mark named in brackets "(;)" and code samples in braces
+{EUR: "4.95"} are not French punctuation and are left alone.
 """
 
 from __future__ import annotations
@@ -42,6 +42,9 @@ def _is_punctuation(text: str, index: int) -> bool:
         return False  # the mark itself, named: "(;)"
     if text.count("{", 0, index) > text.count("}", 0, index):
         return False  # inside a code sample or a placeholder: {EUR: "4.95"}, {x:>3}
+    word = re.split(r"\s", text[:index])[-1]
+    if "://" in word:
+        return False  # inside a URL: a signed link's token may hold ":_" (https://…/abc:_xyz/)
     return bool(before) and before != "\n"
 
 

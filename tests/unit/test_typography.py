@@ -32,6 +32,8 @@ def test_fix_puts_a_no_break_space_where_french_wants_one(text: str, right: str)
     "text",
     [
         "https://exemple.fr/suivi?colis=1",
+        # A signed link's token: its colons are not French punctuation, whatever follows them.
+        "Votre lien\u00a0: https://exemple.fr/acces/RlciI6NDQ4Mn0:1xaRGL:_KyRP-UD7/",
         "à 10:30",
         "{x:>3}",
         'par exemple {EUR: "4.95"}',
