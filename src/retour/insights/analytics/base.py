@@ -312,7 +312,7 @@ def in_period(
         return Q(**named, dimension=dimension, day__gte=filters.start, day__lt=filters.end), None
     # Days from the day after tomorrow (in any time zone) hold no cells yet: a choice of what to read only.
     horizon = timezone.now().date() + timedelta(days=2)
-    added: list[Q] = []
+    read: list[Q] = []
     away: list[Q] = []
     for piece in rollup.pieces(filters.start, filters.end, horizon=horizon):
         name = {
@@ -320,13 +320,11 @@ def in_period(
             rollup.MONTH: rollup.monthly(dimension),
             rollup.YEAR: rollup.yearly(dimension),
         }[piece.span]
-        if piece.sign > 0:
-            added.append(Q(**named, dimension=name, day__gte=piece.first, day__lt=piece.last))
-        else:
-            added.append(Q(**named, dimension=name, day__gte=piece.first, day__lt=piece.last))
+        read.append(Q(**named, dimension=name, day__gte=piece.first, day__lt=piece.last))
+        if piece.sign < 0:
             # Among the cells read, these alone are of this dimension and these days.
             away.append(Q(dimension=name, day__gte=piece.first, day__lt=piece.last))
-    return _any(added), _any(away) if away else None
+    return _any(read), _any(away) if away else None
 
 
 def _any(parts: list[Q]) -> Q:
@@ -383,10 +381,7 @@ def cell_of(row: Mapping[str, Any]) -> rollup.Cell:
 def _counted(groups: Iterable[tuple[Any, rollup.Cell]]) -> dict[Any, rollup.Cell]:
     """The groups with a figure: a month's cell less its days outside the period leaves zeros for a
     key only seen on those days, a key the period does not have."""
-    return {key: cell for key, cell in groups if cell != EMPTY}
-
-
-EMPTY = rollup.Cell()
+    return {key: cell for key, cell in groups if cell != rollup.EMPTY}
 
 
 def total(filters: Filters, dimension: str = rollup.TOTAL) -> rollup.Cell:
