@@ -6,3 +6,6 @@ class CoreConfig(AppConfig):
     name = "retour.core"
     label = "core"
     verbose_name = _("Core")
+
+    def ready(self) -> None:
+        from retour.core import lookups  # noqa: F401 - registers ``__any``

@@ -47,13 +47,16 @@ def reserve_ids(model: type[models.Model], count: int) -> list[int]:
         return list(range(high + 1, high + 1 + count))
 
 
-def insert_rows(model: type[models.Model], fields: Sequence[str], rows: list[Row]) -> None:
-    """Insert ``rows`` (tuples in the order of ``fields``, attribute names such as ``order_id``)."""
+def insert_rows(
+    model: type[models.Model], fields: Sequence[str], rows: list[Row], *, table: str | None = None
+) -> None:
+    """Insert ``rows`` (tuples in the order of ``fields``, attribute names such as ``order_id``); with
+    ``table``, into that table (a temporary one with the model's columns) instead of the model's."""
     if not rows:
         return
     columns = [model._meta.get_field(name) for name in fields]
     quote = connection.ops.quote_name
-    table = quote(model._meta.db_table)
+    table = quote(table or model._meta.db_table)
     names = ", ".join(quote(_column(field)) for field in columns)
     rows = _prepare(columns, rows)
     with connection.cursor() as cursor:

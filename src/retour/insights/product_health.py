@@ -179,7 +179,8 @@ def _from_rollup(scope: Scope, only: list[int] | None = None) -> dict[tuple[int,
     product cells as every analytics page reads them (``analytics.base.breakdown_rows``: whole months
     from the monthly cells; the metrics' cohort of orders placed, delivered and not cancelled; returns
     not void, made in Retour or imported). Lines without a catalogue product (``sku:…`` keys) are left
-    out, as everywhere on this page. With ``only``, these products alone."""
+    out, as everywhere on this page. With ``only``, these products alone (picked out here: given to the
+    database, the products' keys made it look for each one across the whole period, not read it once)."""
     zone = scope.store.zone
     filters = Filters(
         scope.store,
@@ -189,11 +190,10 @@ def _from_rollup(scope: Scope, only: list[int] | None = None) -> dict[tuple[int,
         scope.category,
     )
     rows = breakdown_rows(filters, rollup.PRODUCT, ("key", "category"), measures=("units", "returned_units"))
-    if only is not None:
-        rows = rows.filter(key__in=[str(product_id) for product_id in only])
+    wanted = None if only is None else {str(product_id) for product_id in only}
     found: dict[tuple[int, str], Count] = {}
     for key, category, units, returned in rows.values_list("key", "category", "units", "returned_units"):
-        if not key.isdigit() or not (units or returned):
+        if not key.isdigit() or not (units or returned) or (wanted is not None and key not in wanted):
             continue
         found[int(key), category] = Count(int(returned or 0), int(units or 0))
     return found

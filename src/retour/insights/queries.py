@@ -81,10 +81,10 @@ def load_orders(
 ) -> Iterator[metrics.Order]:
     """The store's orders placed in ``period`` (not exchange orders: they replace a sale, they are none);
     with ``returned_only``, those with a return (past or made in Retour); with ``only``, those of these
-    ids (at most a thousand)."""
+    ids."""
     placed = Order.objects.filter(_orders_placed(store, period)).exclude(source="exchange")
     if only is not None:
-        placed = placed.filter(pk__in=only)
+        placed = placed.filter(pk__any=only)
     if returned_only:
         placed = placed.filter(
             Exists(PastReturn.objects.filter(order=OuterRef("pk")))
@@ -131,31 +131,36 @@ def load_orders(
         )
 
 
-def _chunks(ids: list[int], size: int = 1000) -> Iterator[list[int]]:
+def chunks(ids: list[int], size: int = 5000) -> Iterator[list[int]]:
     for start in range(0, len(ids), size):
         yield ids[start : start + size]
 
 
 def load_past_returns(order_ids: list[int]) -> Iterator[metrics.ReturnRecord]:
     """The imported past returns of these orders, with the figures they were imported with."""
-    for part in _chunks(order_ids):
+    for part in chunks(order_ids):
+        found = list(
+            PastReturn.objects.filter(order_id__any=part).values_list(
+                "pk",
+                "order_id",
+                "status",
+                "received_at",
+                "refunded",
+                "store_credit",
+                "fees_charged",
+                "label_cost",
+            )
+        )
+        if not found:
+            continue  # new orders: no join to make
         lines: dict[int, list[metrics.ReturnedLine]] = defaultdict(list)
         for past_return_id, line_id, quantity, reason, resolution, amount in (
-            PastReturnLine.objects.filter(past_return__order_id__in=part)
+            PastReturnLine.objects.filter(past_return_id__any=[row[0] for row in found])
             .order_by("past_return_id", "position")
             .values_list("past_return_id", "order_line_id", "quantity", "reason", "resolution", "amount")
         ):
             lines[past_return_id].append(metrics.ReturnedLine(line_id, quantity, reason, resolution, amount))
-        for row in PastReturn.objects.filter(order_id__in=part).values_list(
-            "pk",
-            "order_id",
-            "status",
-            "received_at",
-            "refunded",
-            "store_credit",
-            "fees_charged",
-            "label_cost",
-        ):
+        for row in found:
             pk, order_id, status, received_at, refunded, credit, fees, label = row
             yield metrics.ReturnRecord(
                 order=order_id,
@@ -181,9 +186,9 @@ def status_of(state: str, outcome: str) -> str:
 
 def load_returns(order_ids: list[int], store: Store) -> Iterator[metrics.ReturnRecord]:
     """The returns made in Retour for these orders, their money from Retour's refunds and ledger."""
-    for part in _chunks(order_ids):
+    for part in chunks(order_ids):
         returns = list(
-            Return.objects.filter(order_id__in=part).values_list(
+            Return.objects.filter(order_id__any=part).values_list(
                 "pk", "number", "order_id", "state", "outcome", "return_method", "tracking_number"
             )
         )
@@ -192,12 +197,12 @@ def load_returns(order_ids: list[int], store: Store) -> Iterator[metrics.ReturnR
         ids = [row[0] for row in returns]
         lines = _return_lines(ids, store.currency)
         received = set(
-            ReturnEvent.objects.filter(ret_id__in=ids, to_state=Return.State.RECEIVED).values_list(
+            ReturnEvent.objects.filter(ret_id__any=ids, to_state=Return.State.RECEIVED).values_list(
                 "ret_id", flat=True
             )
         )
         refunded, credit = _refunds(ids)
-        fees = _ledger(Q(request__ret_id__in=ids), ledger.FEE_INCOME, "request__ret_id", credit_side=True)
+        fees = _ledger(Q(request__ret_id__any=ids), ledger.FEE_INCOME, "request__ret_id", credit_side=True)
         numbers = {number: pk for pk, number, *_rest in returns}
         labels_by_number = _ledger(
             # a label bought, less its cost given back when voided (logistics): what it really cost
@@ -223,7 +228,7 @@ def load_returns(order_ids: list[int], store: Store) -> Iterator[metrics.ReturnR
 def _return_lines(ids: list[int], currency: str) -> dict[int, list[metrics.ReturnedLine]]:
     lines: dict[int, list[metrics.ReturnedLine]] = defaultdict(list)
     for row in (
-        ReturnLine.objects.filter(ret_id__in=ids)
+        ReturnLine.objects.filter(ret_id__any=ids)
         .order_by("ret_id", "id")
         .values_list(
             "ret_id",
@@ -263,7 +268,7 @@ def _refunds(ids: list[int]) -> tuple[dict[int, Decimal], dict[int, Decimal]]:
     refunded: dict[int, Decimal] = defaultdict(Decimal)
     credit: dict[int, Decimal] = defaultdict(Decimal)
     for ret_id, gateway, amount, bonus in Refund.objects.filter(
-        request__ret_id__in=ids, status=Refund.Status.SUCCEEDED
+        request__ret_id__any=ids, status=Refund.Status.SUCCEEDED
     ).values_list("request__ret_id", "gateway", "amount", "bonus"):
         if gateway == "store_credit":
             credit[ret_id] += amount

@@ -51,6 +51,8 @@ class RefundRequest(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["store", "idempotency_key"], name="refund_request_key_unique")
         ]
+        # The analytics rollup's follow job asks every minute which ones were made since it looked.
+        indexes = [models.Index(fields=["created_at"], name="refund_request_created")]
 
     def __str__(self) -> str:
         return f"{self.ret} {self.total}"
@@ -101,7 +103,12 @@ class Refund(models.Model):
         verbose_name = _("refund")
         verbose_name_plural = _("refunds")
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["status"], name="refund_status")]
+        indexes = [
+            models.Index(fields=["status"], name="refund_status"),
+            # The analytics rollup's follow job asks every minute which refunds moved since it looked.
+            models.Index(fields=["created_at"], name="refund_created"),
+            models.Index(fields=["completed_at"], name="refund_completed"),
+        ]
 
     def __str__(self) -> str:
         # staff read this (admin links, checkboxes): the amount rounded to its currency, the status labelled
@@ -240,6 +247,8 @@ class StoreCreditMovement(BalanceMovement):
     class Meta:
         verbose_name = _("store credit movement")
         verbose_name_plural = _("store credit movements")
+        # The analytics rollup's follow job asks every minute which were made since it looked.
+        indexes = [models.Index(fields=["created_at"], name="credit_movement_created")]
         constraints = [
             # One credit (and one bonus) per refund, however often the gateway is called.
             models.UniqueConstraint(
@@ -358,6 +367,8 @@ class LedgerTransaction(models.Model):
     class Meta:
         verbose_name = _("ledger transaction")
         verbose_name_plural = _("ledger transactions")
+        # The analytics rollup's follow job asks every minute which were posted since it looked.
+        indexes = [models.Index(fields=["store", "created_at"], name="ledger_store_created")]
         constraints = [
             models.UniqueConstraint(
                 fields=["refund", "memo"],

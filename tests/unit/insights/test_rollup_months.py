@@ -227,3 +227,15 @@ def test_what_changed_in_some_days_is_added_to_their_month_and_year():
     for key, cell in months(changed).items():
         stored.setdefault(key, Cell()).add(cell)
     assert {key: cell for key, cell in stored.items() if cell != Cell()} == months(after)
+
+
+def test_adding_a_cell_adds_every_figure():
+    """``Cell.add`` names each figure (fast); none may be forgotten when a figure is added to ``Cell``."""
+    names = rollup.MEASURES
+    first = Cell(**{name: index + 1 for index, name in enumerate(names)})
+    second = Cell(**{name: 100 * (index + 1) for index, name in enumerate(names)})
+    first.add(second)
+    assert {name: getattr(first, name) for name in names} == {
+        name: 101 * (index + 1) for index, name in enumerate(names)
+    }
+    assert second == Cell(**{name: 100 * (index + 1) for index, name in enumerate(names)})

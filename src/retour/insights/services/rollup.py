@@ -8,17 +8,18 @@ rollup too (``chasing_rollup``: returns by the day they were asked for). A day i
 whole, in one transaction, from the same computation, so following the changes and rebuilding give the
 same cells.
 
-New orders (an import) are added instead, 5,000 at a time: their cells are computed alone and added
+New orders (an import) are added instead, 10,000 at a time: their cells are computed alone and added
 to the cells they count in (every figure of a cell is a sum over its orders), in the transaction that
 records them as taken in (``RolledUpOrder``, with the ``updated_at`` they had when read). An order is
 thus added once; one changed after it was read has its day written again. Writing again every day an
 import touches would cost the days' other orders too: at a million orders, far more than the import.
 
 Beside the days, the monthly and yearly cells (``rollup.months``, ``rollup.years``): days are written a
-calendar month at most at a time (a month of orders in memory), and the month's cells with them: summed in
-memory when the whole month was computed (a rebuild), else summed again from the month's stored days;
-then each year touched is summed again from its stored months, all in one transaction. New orders'
-cells are added to their months' and years' cells as to their days'.
+calendar month at most at a time (a month of orders in memory). A whole month written (a rebuild) has
+its month's cells summed in memory and its year's summed again from the stored months; some days
+written again add what changed in them (new cells less stored) to their month's and year's cells. New
+orders' cells are added to their days', months' and years' cells in one statement, the database summing
+the months and years (``_add``).
 """
 
 from __future__ import annotations
@@ -51,11 +52,11 @@ from retour.returns.models import Return
 # caught by looking back this far each time (refreshing a day twice changes nothing).
 LOOK_BACK = timedelta(minutes=10)
 BATCH = 2000
-ORDERS_AT_ONCE = 5000
+ORDERS_AT_ONCE = 10_000
 # The cell's columns, in the order they are written (core.bulk: no model instance per row, which was
 # most of a rebuild's time), and those that name a cell.
 COLUMNS = ("store_id", "day", "dimension", "key", "level", "category", "seller", *rollup.MEASURES)
-UNIQUE = ("store_id", "dimension", "level", "category", "seller", "key", "day")
+UNIQUE = ("store_id", "dimension", "level", "day", "category", "seller", "key")
 logger = logging.getLogger(__name__)
 
 
@@ -73,19 +74,19 @@ def compute(store: Store, start: date, end: date, only: list[int] | None = None)
 def _order_facts(ids: list[int]) -> tuple[dict[metrics.Key, rollup.OrderFacts], dict[metrics.Key, str]]:
     facts: dict[metrics.Key, rollup.OrderFacts] = {}
     products: dict[metrics.Key, str] = {}
-    for part in _chunks(ids):
+    for part in queries.chunks(ids):
         payment: dict[int, str] = {}
         for order_id, method in (
-            Payment.objects.filter(order_id__in=part)
+            Payment.objects.filter(order_id__any=part)
             .order_by("order_id", "position")
             .values_list("order_id", "method")
         ):
             payment.setdefault(order_id, method)
-        for pk, segment, country, source in Order.objects.filter(pk__in=part).values_list(
+        for pk, segment, country, source in Order.objects.filter(pk__any=part).values_list(
             "pk", "customer__segment", "shipping_country", "source"
         ):
             facts[pk] = rollup.OrderFacts(segment or "", country or "", source or "", payment.get(pk, ""))
-        for pk, product_id, sku in OrderLine.objects.filter(order_id__in=part).values_list(
+        for pk, product_id, sku in OrderLine.objects.filter(order_id__any=part).values_list(
             "pk", "product_id", "sku"
         ):
             products[pk] = product_key(product_id, sku)
@@ -104,11 +105,14 @@ def _store_credit_spent(ids: list[int]) -> dict[metrics.Key, Decimal]:
     account's credit issued by these returns times the share of all the credit it received that was used
     (at most all of it)."""
     issued: dict[tuple[int, int], Decimal] = defaultdict(Decimal)  # (order, account) -> credit
-    for part in _chunks(ids):
-        for order_id, account_id, amount in StoreCreditMovement.objects.filter(
-            refund__order_id__in=part, amount__gt=0
-        ).values_list("refund__order_id", "account_id", "amount"):
-            issued[order_id, account_id] += amount
+    for part in queries.chunks(ids):
+        refunds = dict(Refund.objects.filter(order_id__any=part).values_list("pk", "order_id"))
+        if not refunds:
+            continue  # new orders: no join to make
+        for refund_id, account_id, amount in StoreCreditMovement.objects.filter(
+            refund_id__any=list(refunds), amount__gt=0
+        ).values_list("refund_id", "account_id", "amount"):
+            issued[refunds[refund_id], account_id] += amount
     if not issued:
         return {}
     accounts = {account for _order, account in issued}
@@ -126,11 +130,6 @@ def _store_credit_spent(ids: list[int]) -> dict[metrics.Key, Decimal]:
         share = min(Decimal(1), used[account_id] / received[account_id]) if received[account_id] else 0
         spent[order_id] += credit * share
     return dict(spent)
-
-
-def _chunks(ids: list[int], size: int = 1000) -> Iterator[list[int]]:
-    for start in range(0, len(ids), size):
-        yield ids[start : start + size]
 
 
 def _runs(days: Iterable[date]) -> Iterator[tuple[date, date]]:
@@ -185,9 +184,7 @@ def _refresh(store: Store, start: date, end: date) -> tuple[int, bool]:
     cells = compute(store, start, end)
     month = rollup.month_of(start)
     whole = start == month and end == rollup.next_month(month)
-    days = RollupCell.objects.filter(
-        store=store, day__gte=start, day__lt=end, dimension__in=rollup.DIMENSIONS
-    )
+    days = _of(store, rollup.DIMENSIONS).filter(day__gte=start, day__lt=end)
     before = {} if whole else _stored(days)
     days.delete()
     RolledUpOrder.objects.filter(order__in=placed).delete()
@@ -196,10 +193,9 @@ def _refresh(store: Store, start: date, end: date) -> tuple[int, bool]:
     if whole:
         return len(cells) + _write_month(store, month, rollup.months(cells)), True
     changed = rollup.changes(cells, before)
-    coarser = {**rollup.months(changed), **rollup.years(changed)}
-    _add(store, list(coarser.items()))
-    _drop_empty(store, coarser)
-    return len(cells) + len(coarser), False
+    _add(store, changed, days=False)
+    _drop_empty(store, changed)
+    return len(cells) + len(changed), False
 
 
 def _stored(cells: QuerySet[RollupCell]) -> rollup.Cells:
@@ -211,20 +207,26 @@ def _stored(cells: QuerySet[RollupCell]) -> rollup.Cells:
     }
 
 
-def _drop_empty(store: Store, cells: rollup.Cells) -> None:
-    """Of these cells, those left with nothing (what they counted changed day or key) are deleted, as a
-    rebuild would not write them."""
-    if not cells:
+def _drop_empty(store: Store, changed: rollup.Cells) -> None:
+    """The cells of the months and years of these changed days left with nothing (what they counted
+    changed day or key) are deleted, as a rebuild would not write them."""
+    if not changed:
         return
     nothing = dict.fromkeys(rollup.MEASURES, 0)
-    days = {key.day for key in cells}
-    dimensions = {key.dimension for key in cells}
-    RollupCell.objects.filter(store=store, day__in=days, dimension__in=dimensions, **nothing).delete()
+    days = {first(key.day) for key in changed for first in (rollup.month_of, rollup.year_of)}
+    dimensions = {coarser(key.dimension) for key in changed for coarser in (rollup.monthly, rollup.yearly)}
+    _of(store, dimensions).filter(day__in=days, **nothing).delete()
+
+
+def _of(store: Store, dimensions: Iterable[str]) -> QuerySet[RollupCell]:
+    """The store's cells of these dimensions, every scope: to be cut to some days, which the index then
+    finds (it names the level before the day)."""
+    return RollupCell.objects.filter(store=store, dimension__in=list(dimensions), level__in=rollup.LEVELS)
 
 
 def _insert(store: Store, cells: rollup.Cells) -> None:
-    """Insert the cells in the order of the period index (dimension, scope level, day, category,
-    seller): a page reads a dimension's cells of some days, and the rows it reads then lie in a few
+    """Insert the cells in the order of the index (dimension, scope level, day, category, seller,
+    key): a page reads a dimension's cells of some days, and the rows it reads then lie in a few
     pages of the table, not one page a row (a month of a million-order store's product cells would
     otherwise be spread over the month's every page)."""
     rows = sorted(_rows(store, list(cells.items())), key=_in_index_order)
@@ -234,7 +236,7 @@ def _insert(store: Store, cells: rollup.Cells) -> None:
 
 def _write_month(store: Store, month: date, cells: rollup.Cells) -> int:
     """The monthly cells of ``month`` replaced by ``cells``; their number."""
-    RollupCell.objects.filter(store=store, day=month, dimension__in=MONTHLY_DIMENSIONS).delete()
+    _of(store, MONTHLY_DIMENSIONS).filter(day=month).delete()
     _insert(store, cells)
     return len(cells)
 
@@ -242,7 +244,7 @@ def _write_month(store: Store, month: date, cells: rollup.Cells) -> int:
 def _write_year(store: Store, year: date) -> int:
     """The yearly cells of ``year`` summed again from its monthly cells as they are stored; their
     number."""
-    RollupCell.objects.filter(store=store, day=year, dimension__in=YEARLY_DIMENSIONS).delete()
+    _of(store, YEARLY_DIMENSIONS).filter(day=year).delete()
     cells = _summed_again(store, (year, rollup.next_year(year)), MONTHLY_DIMENSIONS, year, rollup.YEARLY)
     _insert(store, cells)
     return len(cells)
@@ -261,7 +263,8 @@ def _summed_again(
     (``AmountSum``)."""
     names = ("dimension", "key", "level", "category", "seller")
     rows = (
-        RollupCell.objects.filter(store=store, day__gte=days[0], day__lt=days[1], dimension__in=dimensions)
+        _of(store, dimensions)
+        .filter(day__gte=days[0], day__lt=days[1])
         .values(*names)
         .annotate(**{name: AmountSum(name) if name in _AMOUNTS else Sum(name) for name in rollup.MEASURES})
         .order_by()
@@ -282,11 +285,6 @@ def _base(dimension: str) -> str:
 def _in_index_order(row: tuple[Any, ...]) -> tuple[Any, ...]:
     _store, day, dimension, key, level, category, seller, *_measures = row
     return dimension, level, day, category, seller, key
-
-
-def _in_unique_order(row: tuple[Any, ...]) -> tuple[Any, ...]:
-    _store, day, dimension, key, level, category, seller, *_measures = row
-    return dimension, level, category, seller, key, day
 
 
 _MEASURES_OF = attrgetter(*rollup.MEASURES)
@@ -314,10 +312,8 @@ def add_orders(store: Store, new: list[tuple[int, datetime, datetime]]) -> int:
         try:
             with transaction.atomic():
                 _taken_in(store, [(pk, at) for pk, at, _ordered in part])
-                daily = compute(store, min(days), max(days) + timedelta(days=1), [pk for pk, *_ in part])
-                # and to their months' and years' cells
-                cells = {**daily, **rollup.months(daily), **rollup.years(daily)}
-                _add(store, list(cells.items()))
+                cells = compute(store, min(days), max(days) + timedelta(days=1), [pk for pk, *_ in part])
+                _add(store, cells)  # and to their months' and years' cells
         except IntegrityError:
             logger.info("rollup: orders of %s already taken in by another worker", store.code)
             continue
@@ -325,53 +321,59 @@ def add_orders(store: Store, new: list[tuple[int, datetime, datetime]]) -> int:
     return touched
 
 
-def _add(store: Store, cells: list[tuple[rollup.CellKey, rollup.Cell]]) -> None:
-    """Each cell's figures added to the stored cell's (created when there is none): one upsert."""
+def _add(store: Store, cells: rollup.Cells, *, days: bool = True) -> None:
+    """These daily cells' figures added to the stored cells of their months and years, and with
+    ``days`` to those of their days too (each created when there is none): the cells copied into a
+    temporary table, then one upsert, the months' and years' sums made by the database (summing them in
+    Python, then sending three times the rows, was most of taking in new orders)."""
     if not cells:
         return
     quote = connection.ops.quote_name
     table = quote(RollupCell._meta.db_table)
-    columns = [quote(_column(name)) for name in COLUMNS]
-    unique = ", ".join(quote(_column(name)) for name in UNIQUE)
-    sums = ", ".join(
-        f"{quote(name)} = {table}.{quote(name)} + excluded.{quote(name)}" for name in rollup.MEASURES
-    )
-    # In the order of the unique index: each index page is visited once, not once a row.
-    rows: list[Any] = sorted(_rows(store, cells), key=_in_unique_order)
-    insert = f"INSERT INTO {table} ({', '.join(columns)})"
-    upsert = f"ON CONFLICT ({unique}) DO UPDATE SET {sums}"
+    names = ", ".join(quote(_column(name)) for name in COLUMNS)
     with connection.cursor() as cursor:
-        if connection.vendor != "postgresql":
-            ops = connection.ops
-            rows = [
-                tuple(
-                    ops.adapt_datefield_value(value)
-                    if isinstance(value, date)
-                    else ops.adapt_decimalfield_value(value)
-                    if isinstance(value, Decimal)
-                    else value
-                    for value in values
-                )
-                for values in rows
-            ]
-            # SQLite runs in the process: a statement a row costs nothing more.
-            for part in range(0, len(rows), BATCH):
-                cursor.executemany(
-                    f"{insert} VALUES ({', '.join(['%s'] * len(columns))}) {upsert}",
-                    rows[part : part + BATCH],
-                )
-            return
-        # PostgreSQL: a statement a row waits for the server each time; the rows are copied into a
-        # temporary table, then added in one statement.
-        names = ", ".join(columns)
-        cursor.execute(
-            f"CREATE TEMPORARY TABLE rollup_added ON COMMIT DROP AS SELECT {names} FROM {table} WITH NO DATA"  # noqa: S608 - our names
+        cursor.execute(f"CREATE TEMPORARY TABLE {_ADDED} AS SELECT {names} FROM {table} WHERE 1 = 0")  # noqa: S608 - our names
+        rows = _rows(store, list(cells.items()))
+        for part in range(0, len(rows), BATCH * 10):
+            insert_rows(RollupCell, COLUMNS, rows[part : part + BATCH * 10], table=_ADDED)
+        cursor.execute(_upsert(days))
+        cursor.execute(f"DROP TABLE {_ADDED}")
+
+
+_ADDED = "rollup_added"
+# The first day of a day's month and year, in each database's words.
+_FIRST_OF = {
+    "postgresql": {
+        rollup.MONTHLY: "CAST(date_trunc('month', day) AS date)",
+        rollup.YEARLY: "CAST(date_trunc('year', day) AS date)",
+    },
+    "sqlite": {rollup.MONTHLY: "date(day, 'start of month')", rollup.YEARLY: "date(day, 'start of year')"},
+}
+
+
+def _upsert(days: bool) -> str:
+    """The statement adding the temporary table's daily cells (with ``days``) and their sums per month
+    and year to the stored cells, in the order of the index (each index page visited once)."""
+    quote = connection.ops.quote_name
+    table = quote(RollupCell._meta.db_table)
+    columns = [quote(_column(name)) for name in COLUMNS]
+    store, day, dimension, *named = columns[: len(COLUMNS) - len(rollup.MEASURES)]
+    measures = [quote(name) for name in rollup.MEASURES]
+    parts = [f"SELECT {', '.join(columns)} FROM {_ADDED}"] if days else []  # noqa: S608 - our names
+    for suffix, first in _FIRST_OF[connection.vendor].items():
+        named_as = [store, f"{first} AS {day}", f"{dimension} || '{suffix}' AS {dimension}", *named]
+        sums = [f"SUM({name}) AS {name}" for name in measures]
+        parts.append(
+            f"SELECT {', '.join(named_as + sums)} FROM {_ADDED} "  # noqa: S608 - our names
+            f"GROUP BY {', '.join([store, first, dimension, *named])}"
         )
-        with cursor.cursor.copy(f"COPY rollup_added ({names}) FROM STDIN") as copy:
-            for values in rows:
-                copy.write_row(values)
-        cursor.execute(f"{insert} SELECT {names} FROM rollup_added {upsert}")  # noqa: S608 - our names
-        cursor.execute("DROP TABLE rollup_added")
+    unique = ", ".join(quote(_column(name)) for name in UNIQUE)
+    added = ", ".join(f"{name} = {table}.{name} + excluded.{name}" for name in measures)
+    return (
+        f"INSERT INTO {table} ({', '.join(columns)}) "  # noqa: S608 - our names
+        f"SELECT * FROM ({' UNION ALL '.join(parts)}) AS added WHERE 1 = 1 "
+        f"ORDER BY {unique} ON CONFLICT ({unique}) DO UPDATE SET {added}"
+    )
 
 
 def _column(name: str) -> str:
@@ -430,22 +432,19 @@ def changed_days(store: Store, since: datetime) -> set[date]:
     ordered.update(
         Order.objects.filter(changed, store=store, updated_at__gte=since).values_list("ordered_at", flat=True)
     )
-    returns = Return.objects.filter(order__store=store)
-    ordered.update(
-        returns.filter(Q(updated_at__gte=since) | Q(events__at__gte=since)).values_list(
-            "order__ordered_at", flat=True
-        )
-    )
+    # Each question alone, so that each takes its index (one ``OR`` across a join reads every row).
+    returns = Return.objects.filter(store=store)
+    for moved in (Q(updated_at__gte=since), Q(events__at__gte=since)):
+        ordered.update(returns.filter(moved).values_list("order__ordered_at", flat=True))
     ordered.update(
         PastReturn.objects.filter(store=store, updated_at__gte=since).values_list(
             "order__ordered_at", flat=True
         )
     )
-    ordered.update(
-        Refund.objects.filter(order__store=store)
-        .filter(Q(created_at__gte=since) | Q(completed_at__gte=since))
-        .values_list("order__ordered_at", flat=True)
-    )
+    for paid in (Q(created_at__gte=since), Q(completed_at__gte=since)):
+        ordered.update(
+            Refund.objects.filter(paid, order__store=store).values_list("order__ordered_at", flat=True)
+        )
     postings = LedgerTransaction.objects.filter(store=store, created_at__gte=since)
     ordered.update(
         postings.filter(request__isnull=False).values_list("request__ret__order__ordered_at", flat=True)
