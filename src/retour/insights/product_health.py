@@ -18,6 +18,8 @@ from typing import Any
 
 from django.db.models import Count as CountOf
 from django.db.models import Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models.functions import Lower
+from django.db.models.lookups import In
 from django.utils.translation import get_language
 
 from retour.catalog.models import Product, Store, Variant
@@ -179,8 +181,7 @@ def _from_rollup(scope: Scope, only: list[int] | None = None) -> dict[tuple[int,
     product cells as every analytics page reads them (``analytics.base.breakdown_rows``: whole months
     from the monthly cells; the metrics' cohort of orders placed, delivered and not cancelled; returns
     not void, made in Retour or imported). Lines without a catalogue product (``sku:…`` keys) are left
-    out, as everywhere on this page. With ``only``, these products alone (picked out here: given to the
-    database, the products' keys made it look for each one across the whole period, not read it once)."""
+    out, as everywhere on this page. With ``only``, these products alone."""
     zone = scope.store.zone
     filters = Filters(
         scope.store,
@@ -190,10 +191,13 @@ def _from_rollup(scope: Scope, only: list[int] | None = None) -> dict[tuple[int,
         scope.category,
     )
     rows = breakdown_rows(filters, rollup.PRODUCT, ("key", "category"), measures=("units", "returned_units"))
-    wanted = None if only is None else {str(product_id) for product_id in only}
+    if only is not None:
+        # Compared as an expression, not as the column: as an index condition, PostgreSQL (15) read the
+        # whole period once for each product named; this way it reads it once and keeps these.
+        rows = rows.filter(In(Lower("key"), [str(product_id) for product_id in only]))
     found: dict[tuple[int, str], Count] = {}
     for key, category, units, returned in rows.values_list("key", "category", "units", "returned_units"):
-        if not key.isdigit() or not (units or returned) or (wanted is not None and key not in wanted):
+        if not key.isdigit() or not (units or returned):
             continue
         found[int(key), category] = Count(int(returned or 0), int(units or 0))
     return found

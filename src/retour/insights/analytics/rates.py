@@ -263,20 +263,22 @@ def _product_cells(
     }
     if not factors:
         return {}
-    rows = (
-        breakdown_rows(
-            filters,
-            rollup.PRODUCT,
-            ("key", "category"),
-            measures=("units", "returned_units", "returned_value"),
-            returned_only=True,
-        )
-        .filter(category__in=list(factors))
-        .exclude(key="")
-    )
+    # Only products with returns (so only categories with a factor): the categories are not named in
+    # the query, which made PostgreSQL read the period once per category.
+    rows = breakdown_rows(
+        filters,
+        rollup.PRODUCT,
+        ("key", "category"),
+        measures=("units", "returned_units", "returned_value"),
+        returned_only=True,
+    ).exclude(key="")
     # The sums of the rows (their annotations, named as the columns they sum).
     returned = Cast(F("returned_units"), FloatField())
-    factor = Case(*(When(category=name, then=Value(value)) for name, value in factors.items()))
+    factor = Case(
+        *(When(category=name, then=Value(value)) for name, value in factors.items()),
+        default=Value(0.0),
+        output_field=FloatField(),
+    )
     ranked = rows.annotate(
         rough=Case(
             When(GreaterThan(F("units"), 0), then=returned * returned / F("units") * factor),
