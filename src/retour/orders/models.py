@@ -131,8 +131,10 @@ class Order(models.Model):
         ]
         indexes = [
             models.Index(fields=["store", "email"], name="order_store_email"),
-            # The analytics rollup's follow job asks every minute which orders changed since it looked.
+            # The analytics rollup's follow job asks every minute which orders changed since it looked,
+            # and reads again the orders of the days they were placed.
             models.Index(fields=["store", "updated_at"], name="order_store_updated"),
+            models.Index(fields=["store", "ordered_at"], name="order_store_ordered"),
         ]
 
     def __str__(self) -> str:

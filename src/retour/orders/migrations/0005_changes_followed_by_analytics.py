@@ -15,4 +15,8 @@ class Migration(migrations.Migration):
             model_name='order',
             index=models.Index(fields=['store', 'updated_at'], name='order_store_updated'),
         ),
+        migrations.AddIndex(
+            model_name='order',
+            index=models.Index(fields=['store', 'ordered_at'], name='order_store_ordered'),
+        ),
     ]
