@@ -24,7 +24,7 @@ from django.utils.translation import get_language
 
 from retour.catalog.models import Product, Store, Variant
 from retour.helpcenter.models import Reading, ReturnStart, SearchLog, Translation
-from retour.insights.analytics.base import Filters, breakdown_rows
+from retour.insights.analytics.base import Filters, breakdown_rows, plain_rows
 from retour.insights.domain import health, metrics, rollup, words
 from retour.insights.domain.health import Count
 from retour.insights.models import PastReturnLine
@@ -196,8 +196,10 @@ def _from_rollup(scope: Scope, only: list[int] | None = None) -> dict[tuple[int,
         # whole period once for each product named; this way it reads it once and keeps these.
         rows = rows.filter(In(Lower("key"), [str(product_id) for product_id in only]))
     found: dict[tuple[int, str], Count] = {}
-    for key, category, units, returned in rows.values_list("key", "category", "units", "returned_units"):
-        if not key.isdigit() or not (units or returned):
+    for key, category, units, returned in plain_rows(
+        rows.values_list("key", "category", "units", "returned_units")
+    ):
+        if not (units or returned) or not key.isdigit():
             continue
         found[int(key), category] = Count(int(returned or 0), int(units or 0))
     return found
