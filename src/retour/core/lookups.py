@@ -4,8 +4,8 @@ A list of a thousand ids given to ``__in`` becomes a thousand placeholders, whic
 driver parses and the server plans, each time; the rollup's follow job sends such lists by the dozen
 for each batch of new orders. ``__any`` sends ``= ANY(%s)`` with the list as one array parameter
 (the same rows, the same index). Elsewhere (SQLite, in the process) it is ``__in``. The values are
-taken as the column holds them (ids, not objects): checking thousands of them one by one through the
-field cost as much as the query.
+taken as the column holds them (ids, not objects) when it holds integers: checking thousands of them
+one by one through the field cost as much as the query.
 """
 
 from __future__ import annotations
@@ -18,13 +18,19 @@ from django.db.models import lookups
 from django.db.models.fields.related_lookups import RelatedIn
 
 
+def _integers(field: Any) -> bool:
+    """Whether the column holds integers (a foreign key: the key it points to)."""
+    column = getattr(field, "target_field", field)
+    return bool(column.get_internal_type().endswith(("AutoField", "IntegerField")))
+
+
 class _AsArray:
     lookup_name = "any"
 
     def get_prep_lookup(self) -> Any:
         lookup: Any = self
-        if lookup.rhs_is_direct_value():
-            return list(lookup.rhs)
+        if lookup.rhs_is_direct_value() and _integers(lookup.lhs.output_field):
+            return [None if value is None else int(value) for value in lookup.rhs]
         return super().get_prep_lookup()  # type: ignore[misc]
 
     def as_postgresql(self, compiler: Any, connection: Any) -> tuple[str, Any]:
@@ -41,6 +47,10 @@ class _AsArray:
         ]
         if not values:
             raise EmptyResultSet
+        if _integers(field):
+            # Ids as one array literal: the driver adapting a list of thousands, element by element,
+            # cost more than the query.
+            return f"{lhs} = ANY(%s::bigint[])", (*lhs_params, "{" + ",".join(map(str, values)) + "}")
         return f"{lhs} = ANY(%s)", (*lhs_params, values)
 
 

@@ -25,6 +25,9 @@ def test_any_finds_what_in_finds_through_keys_and_joins():
         stores[1].pk,
         stores[4].pk,
     ]
+    # digits for a text column are compared as text, and ids given as text as ids
+    assert not Store.objects.filter(code__any=[1, 2]).exists()
+    assert list(Store.objects.filter(pk__any=[str(stores[0].pk)]).values_list("code", flat=True)) == ["s0"]
     # across a relation, and nothing asked: nothing found
     assert not PastReturn.objects.filter(store_id__any=wanted).exists()
     assert not Store.objects.filter(pk__any=[]).exists()
