@@ -333,9 +333,7 @@ def _add(store: Store, cells: rollup.Cells, *, days: bool = True) -> None:
     names = ", ".join(quote(_column(name)) for name in COLUMNS)
     with connection.cursor() as cursor:
         cursor.execute(f"CREATE TEMPORARY TABLE {_ADDED} AS SELECT {names} FROM {table} WHERE 1 = 0")  # noqa: S608 - our names
-        rows = _rows(store, list(cells.items()))
-        for part in range(0, len(rows), BATCH * 10):
-            insert_rows(RollupCell, COLUMNS, rows[part : part + BATCH * 10], table=_ADDED)
+        insert_rows(RollupCell, COLUMNS, _rows(store, list(cells.items())), table=_ADDED)
         cursor.execute(_upsert(days))
         cursor.execute(f"DROP TABLE {_ADDED}")
 
