@@ -444,16 +444,7 @@ def breakdown_rows(
     """``breakdown``'s query, not run: a row (dict) per group, ``by`` and the sums of ``measures``, in
     no order (to be ordered, cut or annotated further: the top products, say). A group may sum to zeros
     (see ``_counted``)."""
-    per_category = filters.category is not None or "category" in by
-    per_seller = filters.seller is not None or "seller" in by
-    scope = rollup.scope_of(
-        (filters.category or "") if per_category else None, (filters.seller or "") if per_seller else None
-    )
-    named: dict[str, Any] = {"level": scope.level}
-    if filters.category is not None or not per_category:
-        named["category"] = scope.category
-    if filters.seller is not None or not per_seller:
-        named["seller"] = scope.seller
+    named = _scope_named(filters, dimension, by)
     found, away = in_period(filters, dimension, named, by_day="day" in by)
     signed = away is not None
     grouped_rows = _signed(RollupCell.objects.filter(found), away).values(*by)
@@ -467,6 +458,31 @@ def breakdown_rows(
         **_sums(measures, signed=signed)
     ).order_by()
     return rows
+
+
+def _scope_named(filters: Filters, dimension: str, by: tuple[str, ...]) -> dict[str, Any]:
+    """The scope of the cells a breakdown by ``by`` within the filters reads, as field -> value: the
+    one scope that counts each group exactly, every category (seller) of it when grouped by category
+    (seller). A product's cells are kept in the ``LINE`` scope alone (``rollup``): a product's units
+    and values within a category, or in the whole store, are its sellers' summed."""
+    if dimension == rollup.PRODUCT:
+        named: dict[str, Any] = {"level": rollup.LINE}
+        if filters.category is not None:
+            named["category"] = filters.category
+        if filters.seller is not None:
+            named["seller"] = filters.seller
+        return named
+    per_category = filters.category is not None or "category" in by
+    per_seller = filters.seller is not None or "seller" in by
+    scope = rollup.scope_of(
+        (filters.category or "") if per_category else None, (filters.seller or "") if per_seller else None
+    )
+    named = {"level": scope.level}
+    if filters.category is not None or not per_category:
+        named["category"] = scope.category
+    if filters.seller is not None or not per_seller:
+        named["seller"] = scope.seller
+    return named
 
 
 def by_category(filters: Filters, dimension: str = rollup.TOTAL) -> dict[str, rollup.Cell]:

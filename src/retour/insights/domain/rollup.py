@@ -17,10 +17,12 @@ the scope's lines'. A return counts once in each scope its lines touch (always o
 money (refunds, store credit, label, fees).
 
 Dimensions: ``total`` (key ""), the order's ``segment``, ``country``, sales ``channel`` and ``payment``
-method; ``product`` (lines of the product, in the ``LINE`` and ``CATEGORY`` scopes only: a product is
-always ranked within its category); ``reason``, ``outcome`` and ``disposition`` (the returned units and
-value of each reason, of each resolution of resolved returns, and of each disposition of received
-lines: line figures only).
+method; ``product`` (lines of the product, in the ``LINE`` scope only: a product is always ranked
+within its category, and a page filtered on a category alone sums its sellers' cells: the units and
+values of a scope's lines are sums over sellers, which an order's ``orders`` count is not, and a
+product's cells are most of a store's, so not kept twice); ``reason``, ``outcome`` and
+``disposition`` (the returned units and value of each reason, of each resolution of resolved returns,
+and of each disposition of received lines: line figures only).
 
 For the cost of returns, beside their money: ``labelled_returns`` (returns sent with a prepaid label),
 ``labelled_value`` (their returned value) and ``refunded_returns`` (returns that paid money back).
@@ -86,12 +88,6 @@ def scope_of(category: str | None, seller: str | None) -> Scope:
     if seller is not None:
         return Scope(SELLER, "", seller)
     return Scope(ALL, "", "")
-
-
-@lru_cache(maxsize=4096)
-def product_scopes(category: str, seller: str) -> tuple[Scope, ...]:
-    """The scopes a product's cells are kept in: those that tell categories apart."""
-    return (Scope(LINE, category, seller), Scope(CATEGORY, category, ""))
 
 
 @lru_cache(maxsize=4096)
@@ -388,9 +384,8 @@ def build(
         for line in order.lines:
             lines[line.id] = (line, day, order.id)
             product = products.get(line.id, "")
-            in_product = product_scopes(line.category, line.seller)
             for scope in scopes(line.category, line.seller):
-                for name in ((scope, None), (scope, product)) if scope in in_product else ((scope, None),):
+                for name in ((scope, None), (scope, product)) if scope.level == LINE else ((scope, None),):
                     figures = sold.get(name)
                     if figures is None:
                         sold[name] = [line.quantity, line.paid_value]
@@ -442,9 +437,8 @@ def build(
             received = (
                 returned_line.quantity if record.received and returned_line.resolution != metrics.KEEP else 0
             )
-            in_product = product_scopes(line.category, line.seller)
             for scope in scopes(line.category, line.seller):
-                for dimension, key in (*keys, (PRODUCT, product)) if scope in in_product else keys:
+                for dimension, key in (*keys, (PRODUCT, product)) if scope.level == LINE else keys:
                     target = cell(day, dimension, key, scope)
                     target.returned_units += returned_line.quantity
                     target.returned_value += returned_line.amount
