@@ -34,7 +34,7 @@ from typing import Any
 from uuid import uuid4
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import DecimalField, Exists, Max, Min, OuterRef, Q, QuerySet, Sum
+from django.db.models import DecimalField, Max, Min, Q, QuerySet, Sum
 from django.utils import timezone
 
 from retour.catalog.models import Store
@@ -44,7 +44,7 @@ from retour.insights import queries
 from retour.insights.domain import metrics, rollup
 from retour.insights.models import PastReturn, RolledUpOrder, RollupCell, RollupState
 from retour.insights.services import chasing_rollup
-from retour.orders.models import Order, OrderLine, Payment
+from retour.orders.models import Customer, Order, OrderLine, Payment
 from retour.refunds.models import LedgerTransaction, Refund, StoreCreditMovement
 from retour.returns.models import Return
 
@@ -82,12 +82,20 @@ def _order_facts(ids: list[int]) -> tuple[dict[metrics.Key, rollup.OrderFacts], 
             .values_list("order_id", "method")
         ):
             payment.setdefault(order_id, method)
-        for pk, segment, country, source in Order.objects.filter(pk__any=part).values_list(
-            "pk", "customer__segment", "shipping_country", "source"
-        ):
+        # The customers' segments read apart: joined, the customers' table was read whole each time.
+        orders = list(
+            Order.objects.filter(pk__any=part)
+            .order_by()
+            .values_list("pk", "customer_id", "shipping_country", "source")
+        )
+        customers = {customer for _pk, customer, _country, _source in orders if customer is not None}
+        segments = dict(Customer.objects.filter(pk__any=list(customers)).values_list("pk", "segment"))
+        for pk, customer, country, source in orders:
+            segment = segments.get(customer, "") if customer is not None else ""
             facts[pk] = rollup.OrderFacts(segment or "", country or "", source or "", payment.get(pk, ""))
-        for pk, product_id, sku in OrderLine.objects.filter(order_id__any=part).values_list(
-            "pk", "product_id", "sku"
+        # In no order (the model's ordering joins the orders to sort by their dates).
+        for pk, product_id, sku in (
+            OrderLine.objects.filter(order_id__any=part).order_by().values_list("pk", "product_id", "sku")
         ):
             products[pk] = product_key(product_id, sku)
     return facts, products
@@ -425,11 +433,40 @@ def _all_days(start: date, end: date) -> Iterator[date]:
 def changed_days(store: Store, since: datetime) -> set[date]:
     """The order days of ``store`` whose orders, returns, refunds, ledger or store credit changed at or
     after ``since``."""
-    ordered: set[datetime] = set()
-    changed = Exists(RolledUpOrder.objects.filter(order=OuterRef("pk"), seen__lt=OuterRef("updated_at")))
-    ordered.update(
-        Order.objects.filter(changed, store=store, updated_at__gte=since).values_list("ordered_at", flat=True)
+    changed, _new = _orders_since(store, since)
+    return _days_of(store, changed | _facts_changed(store, since))
+
+
+def new_orders(store: Store, since: datetime) -> list[tuple[int, datetime, datetime]]:
+    """The store's orders saved at or after ``since`` and never taken in: ``(id, updated_at,
+    ordered_at)``, in the order of their ids."""
+    return _orders_since(store, since)[1]
+
+
+NewOrder = tuple[int, datetime, datetime]  # id, updated_at, ordered_at
+
+
+def _orders_since(store: Store, since: datetime) -> tuple[set[datetime], list[NewOrder]]:
+    """The store's orders saved at or after ``since``: when those changed since the rollup took them in
+    were placed, and those never taken in (``new_orders``). Two plain reads (the orders by their index on
+    ``updated_at``, then the rollup's record of them by id) rather than a join per question: a minute's
+    orders were read twice, each row probing the other table."""
+    rows = list(
+        Order.objects.filter(store=store, updated_at__gte=since)
+        .order_by("pk")
+        .values_list("pk", "updated_at", "ordered_at")
     )
+    seen: dict[int, datetime] = {}
+    for part in queries.chunks([pk for pk, _at, _ordered in rows]):
+        seen.update(RolledUpOrder.objects.filter(order_id__any=part).values_list("order_id", "seen"))
+    changed = {ordered for pk, at, ordered in rows if pk in seen and seen[pk] < at}
+    return changed, [row for row in rows if row[0] not in seen]
+
+
+def _facts_changed(store: Store, since: datetime) -> set[datetime]:
+    """When the orders were placed whose returns, past returns, refunds, ledger postings or store credit
+    changed at or after ``since``."""
+    ordered: set[datetime] = set()
     # Each question alone, so that each takes its index (one ``OR`` across a join reads every row).
     returns = Return.objects.filter(store=store)
     for moved in (Q(updated_at__gte=since), Q(events__at__gte=since)):
@@ -457,19 +494,12 @@ def changed_days(store: Store, since: datetime) -> set[date]:
             "refund__order__ordered_at", flat=True
         )
     )
+    return ordered
+
+
+def _days_of(store: Store, moments: Iterable[datetime | None]) -> set[date]:
     zone = store.zone
-    return {moment.astimezone(zone).date() for moment in ordered if moment is not None}
-
-
-def new_orders(store: Store, since: datetime) -> list[tuple[int, datetime, datetime]]:
-    """The store's orders saved at or after ``since`` and never taken in: ``(id, updated_at,
-    ordered_at)``, in the order of their ids."""
-    known = Exists(RolledUpOrder.objects.filter(order=OuterRef("pk")))
-    return list(
-        Order.objects.filter(~known, store=store, updated_at__gte=since)
-        .order_by("pk")
-        .values_list("pk", "updated_at", "ordered_at")
-    )
+    return {moment.astimezone(zone).date() for moment in moments if moment is not None}
 
 
 def follow(store: Store, *, now: datetime | None = None) -> int:
@@ -480,9 +510,10 @@ def follow(store: Store, *, now: datetime | None = None) -> int:
     if state is None:
         return rebuild(store, now=now)
     since = state.checked_until - LOOK_BACK
-    days = changed_days(store, since)
+    changed, new = _orders_since(store, since)
+    days = _days_of(store, changed | _facts_changed(store, since))
     zone = store.zone
-    new = [row for row in new_orders(store, since) if row[2].astimezone(zone).date() not in days]
+    new = [row for row in new if row[2].astimezone(zone).date() not in days]
     written = refresh_days(store, days) + add_orders(store, new)
     written += chasing_rollup.refresh_days(store, chasing_rollup.changed_days(store, since))
     changes: dict[str, object] = {"checked_until": now}
