@@ -109,11 +109,9 @@ def _converter(field: Any) -> Converter | None:
     ops = connection.ops
     if isinstance(field, models.DateTimeField):
         return ops.adapt_datetimefield_value
-    if isinstance(field, models.DateField):
-        return ops.adapt_datefield_value
-    if isinstance(field, models.DecimalField):
-        places, digits = field.decimal_places, field.max_digits
-        return lambda value: ops.adapt_decimalfield_value(value, digits, places)
+    # SQLite: dates and decimals are written by the driver's adapters Django registers (the ISO date,
+    # the decimal as text), which is what the fields' own preparation gives (Django 5's
+    # ``adapt_decimalfield_value`` hands the value back as it is): not converted value by value here.
     return None
 
 

@@ -3,7 +3,8 @@
 A list of a thousand ids given to ``__in`` becomes a thousand placeholders, which Django builds, the
 driver parses and the server plans, each time; the rollup's follow job sends such lists by the dozen
 for each batch of new orders. ``__any`` sends ``= ANY(%s)`` with the list as one array parameter
-(the same rows, the same index). Elsewhere (SQLite, in the process) it is ``__in``. The values are
+(the same rows, the same index). Elsewhere (SQLite, in the process) it is ``__in`` (of integers, the
+placeholders written at once). The values are
 taken as the column holds them (ids, not objects) when it holds integers: checking thousands of them
 one by one through the field cost as much as the query.
 """
@@ -52,6 +53,18 @@ class _AsArray:
             # cost more than the query.
             return f"{lhs} = ANY(%s::bigint[])", (*lhs_params, "{" + ",".join(map(str, values)) + "}")
         return f"{lhs} = ANY(%s)", (*lhs_params, values)
+
+    def as_sqlite(self, compiler: Any, connection: Any) -> tuple[str, Any]:
+        lookup: Any = self
+        if not lookup.rhs_is_direct_value() or not _integers(lookup.lhs.output_field):
+            sql: tuple[str, Any] = lookup.as_sql(compiler, connection)
+            return sql
+        # Ids, already integers (``get_prep_lookup``): not prepared again one by one by the field.
+        values = list(dict.fromkeys(value for value in lookup.rhs if value is not None))
+        if not values:
+            raise EmptyResultSet
+        lhs, lhs_params = lookup.process_lhs(compiler, connection)
+        return f"{lhs} IN ({', '.join(['%s'] * len(values))})", (*lhs_params, *values)
 
 
 @models.Field.register_lookup

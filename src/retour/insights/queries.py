@@ -18,10 +18,10 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from retour.catalog.models import Seller, Store
 from retour.insights.domain import metrics
@@ -129,6 +129,28 @@ def load_orders(
             cancelled=cancelled_at is not None,
             shipments_delivered=tuple(deliveries[pk]),
         )
+
+
+def returns_moved(store: Store, since: datetime) -> Iterator[QuerySet[Return]]:
+    """The store's returns updated at or after ``since``, then those given a timeline event since: two
+    questions, each by its own index (the events by their moment, then their returns by id; joined,
+    SQLite read every return of the store to find the events of the last minutes)."""
+    returns = Return.objects.filter(store=store).order_by()
+    yield returns.filter(updated_at__gte=since)
+    events = ReturnEvent.objects.filter(at__gte=since).order_by().values_list("ret_id", flat=True)
+    moved = list(dict.fromkeys(events))
+    for part in chunks(moved):
+        yield returns.filter(pk__any=part)
+
+
+def refunds_paid(since: datetime) -> Iterator[QuerySet[Refund]]:
+    """The refunds created or completed at or after ``since``, any store's (to be cut to a store): found
+    by the index on each moment, then by id (asked with the store, SQLite read the store's every order
+    to find the refunds of the last minutes)."""
+    for paid in (Q(created_at__gte=since), Q(completed_at__gte=since)):
+        found = list(Refund.objects.filter(paid).order_by().values_list("pk", flat=True))
+        for part in chunks(found):
+            yield Refund.objects.filter(pk__any=part).order_by()
 
 
 def chunks(ids: list[int], size: int = 2000) -> Iterator[list[int]]:

@@ -31,8 +31,8 @@ from retour.catalog.models import Seller, Store
 from retour.core.bulk import insert_rows
 from retour.insights.domain import chasing, metrics
 from retour.insights.models import ChasingCell
-from retour.insights.queries import _return_lines, chunks
-from retour.refunds.models import Refund, RefundRequest
+from retour.insights.queries import _return_lines, chunks, refunds_paid, returns_moved
+from retour.refunds.models import RefundRequest
 from retour.returns.models import Return, ReturnEvent, ReturnLine
 
 SHIPPED_STATES = (Return.State.IN_TRANSIT, Return.State.RECEIVED)
@@ -177,14 +177,13 @@ def rebuild(store: Store) -> int:
 def changed_days(store: Store, since: datetime) -> set[date]:
     """The request days of ``store``'s returns whose timeline, state or refunds changed at or after
     ``since``."""
-    returns = Return.objects.filter(store=store)
     asked: set[datetime] = set()
     # Each question alone, so that each takes its index (one ``OR`` across a join reads every row).
-    for moved in (Q(updated_at__gte=since), Q(events__at__gte=since)):
-        asked.update(returns.filter(moved).values_list("created_at", flat=True))
-    for paid in (Q(created_at__gte=since), Q(completed_at__gte=since)):
+    for moved in returns_moved(store, since):
+        asked.update(moved.values_list("created_at", flat=True))
+    for paid in refunds_paid(since):
         asked.update(
-            Refund.objects.filter(paid, order__store=store, request__isnull=False).values_list(
+            paid.filter(order__store=store, request__isnull=False).values_list(
                 "request__ret__created_at", flat=True
             )
         )

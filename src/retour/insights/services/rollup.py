@@ -34,7 +34,7 @@ from typing import Any
 from uuid import uuid4
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import DecimalField, Max, Min, Q, QuerySet, Sum
+from django.db.models import DecimalField, Max, Min, QuerySet, Sum
 from django.utils import timezone
 
 from retour.catalog.models import Store
@@ -89,7 +89,9 @@ def _order_facts(ids: list[int]) -> tuple[dict[metrics.Key, rollup.OrderFacts], 
             .values_list("pk", "customer_id", "shipping_country", "source")
         )
         customers = {customer for _pk, customer, _country, _source in orders if customer is not None}
-        segments = dict(Customer.objects.filter(pk__any=list(customers)).values_list("pk", "segment"))
+        segments = dict(
+            Customer.objects.filter(pk__any=list(customers)).order_by().values_list("pk", "segment")
+        )
         for pk, customer, country, source in orders:
             segment = segments.get(customer, "") if customer is not None else ""
             facts[pk] = rollup.OrderFacts(segment or "", country or "", source or "", payment.get(pk, ""))
@@ -451,9 +453,10 @@ def _orders_since(store: Store, since: datetime) -> tuple[set[datetime], list[Ne
     were placed, and those never taken in (``new_orders``). Two plain reads (the orders by their index on
     ``updated_at``, then the rollup's record of them by id) rather than a join per question: a minute's
     orders were read twice, each row probing the other table."""
-    rows = list(
+    # Sorted here: asked to sort by id, SQLite read the table in id order rather than take the index.
+    rows = sorted(
         Order.objects.filter(store=store, updated_at__gte=since)
-        .order_by("pk")
+        .order_by()
         .values_list("pk", "updated_at", "ordered_at")
     )
     seen: dict[int, datetime] = {}
@@ -468,24 +471,23 @@ def _facts_changed(store: Store, since: datetime) -> set[datetime]:
     changed at or after ``since``."""
     ordered: set[datetime] = set()
     # Each question alone, so that each takes its index (one ``OR`` across a join reads every row).
-    returns = Return.objects.filter(store=store)
-    for moved in (Q(updated_at__gte=since), Q(events__at__gte=since)):
-        ordered.update(returns.filter(moved).values_list("order__ordered_at", flat=True))
+    for moved in queries.returns_moved(store, since):
+        ordered.update(moved.values_list("order__ordered_at", flat=True))
     ordered.update(
         PastReturn.objects.filter(store=store, updated_at__gte=since).values_list(
             "order__ordered_at", flat=True
         )
     )
-    for paid in (Q(created_at__gte=since), Q(completed_at__gte=since)):
-        ordered.update(
-            Refund.objects.filter(paid, order__store=store).values_list("order__ordered_at", flat=True)
-        )
+    for paid in queries.refunds_paid(since):
+        ordered.update(paid.filter(order__store=store).values_list("order__ordered_at", flat=True))
     postings = LedgerTransaction.objects.filter(store=store, created_at__gte=since)
     ordered.update(
         postings.filter(request__isnull=False).values_list("request__ret__order__ordered_at", flat=True)
     )
     labelled = postings.filter(memo="return label").values_list("reference", flat=True)
-    ordered.update(returns.filter(number__in=labelled).values_list("order__ordered_at", flat=True))
+    ordered.update(
+        Return.objects.filter(store=store, number__in=labelled).values_list("order__ordered_at", flat=True)
+    )
     accounts = StoreCreditMovement.objects.filter(
         created_at__gte=since, account__customer__store=store
     ).values_list("account_id", flat=True)
