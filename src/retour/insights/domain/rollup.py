@@ -189,7 +189,8 @@ class OrderFacts:
     channel: str = ""
     payment: str = ""
 
-    def keys(self) -> tuple[tuple[str, str], ...]:
+    def cells(self) -> tuple[tuple[str, str], ...]:
+        """The (dimension, key) of each cell the order counts in, beside its lines' own."""
         return (
             (TOTAL, ""),
             (SEGMENT, self.segment),
@@ -372,12 +373,16 @@ def build(
 
     cohort: dict[metrics.Key, metrics.Order] = {}
     lines: dict[metrics.Key, tuple[metrics.Line, date, metrics.Key]] = {}
+    # Sales of orders alike (one day, one scope, the same dimensions) summed first, then added to each
+    # dimension's cell once: an order's sales then cost a lookup per scope, not one per scope and dimension.
+    sales: dict[tuple[date, OrderFacts, Scope], list[Any]] = {}
+    nothing = OrderFacts()
     for order in orders:
         if order.cancelled or not order.shipments_delivered or not all(order.shipments_delivered):
             continue
         cohort[order.id] = order
         day = order.ordered_at.astimezone(zone).date()
-        keys = facts.get(order.id, OrderFacts()).keys()
+        described = facts.get(order.id, nothing)
         # The order's lines summed per scope (and per product's scope) first: the order then counts
         # once in each cell, and each cell is found once per order, not once per line.
         sold: dict[tuple[Scope, str | None], list[Any]] = {}
@@ -393,11 +398,25 @@ def build(
                         figures[0] += line.quantity
                         figures[1] += line.paid_value
         for (scope, product_key), (units, value) in sold.items():
-            for dimension, key in keys if product_key is None else ((PRODUCT, product_key),):
-                target = cell(day, dimension, key, scope)
+            if product_key is not None:
+                target = cell(day, PRODUCT, product_key, scope)
                 target.units += units
                 target.value += value
                 target.orders += 1
+                continue
+            alike = sales.get((day, described, scope))
+            if alike is None:
+                sales[day, described, scope] = [units, value, 1]
+            else:
+                alike[0] += units
+                alike[1] += value
+                alike[2] += 1
+    for (day, described, scope), (units, value, count) in sales.items():
+        for dimension, key in described.cells():
+            target = cell(day, dimension, key, scope)
+            target.units += units
+            target.value += value
+            target.orders += count
 
     returned: dict[metrics.Key, set[tuple[str, str, Scope]]] = {}
     touched_by_order: dict[metrics.Key, set[Scope]] = {}
@@ -406,7 +425,7 @@ def build(
             continue
         order = cohort[record.order]
         day = order.ordered_at.astimezone(zone).date()
-        keys = facts.get(order.id, OrderFacts()).keys()
+        keys = facts.get(order.id, OrderFacts()).cells()
         touched = {Scope(ALL, "", "")}
         for returned_line in record.lines:
             line = lines[returned_line.order_line][0]
@@ -460,7 +479,7 @@ def build(
         if order_id not in touched_by_order or not spent:
             continue
         day = cohort[order_id].ordered_at.astimezone(zone).date()
-        keys = facts.get(order_id, OrderFacts()).keys()
+        keys = facts.get(order_id, OrderFacts()).cells()
         for scope in touched_by_order[order_id]:
             for dimension, key in keys:
                 cell(day, dimension, key, scope).store_credit_spent += spent
