@@ -463,8 +463,9 @@ def breakdown_rows(
 def _scope_named(filters: Filters, dimension: str, by: tuple[str, ...]) -> dict[str, Any]:
     """The scope of the cells a breakdown by ``by`` within the filters reads, as field -> value: the
     one scope that counts each group exactly, every category (seller) of it when grouped by category
-    (seller). A product's cells are kept in the ``LINE`` scope alone (``rollup``): a product's units
-    and values within a category, or in the whole store, are its sellers' summed."""
+    (seller). A catalogue product's cells are kept in the ``LINE`` scope alone
+    (``rollup.product_scopes``): its units and values within a category, or in the whole store, are its
+    sellers' summed (an SKU's are kept per category too, and read as the other dimensions')."""
     if dimension == rollup.PRODUCT:
         named: dict[str, Any] = {"level": rollup.LINE}
         if filters.category is not None:

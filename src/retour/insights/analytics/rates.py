@@ -257,21 +257,32 @@ def _product_cells(
 ) -> dict[tuple[str, str], rollup.Cell]:
     """Per (product, category) within the filters, the products that may be among the top ones: the
     database sums a store's many products and ranks them by the rough score, handing back the best
-    ``CANDIDATES`` (all of them when the last is within a hair of the ``TOP_PRODUCTS``-th: ties)."""
+    ``CANDIDATES`` of the catalogue's products and of SKUs each (all of them when the last is within a
+    hair of the ``TOP_PRODUCTS``-th: ties): the top ones are among them."""
     factors = {
         name: cell.units / cell.returned_units for name, cell in categories.items() if cell.returned_units
     }
     if not factors:
         return {}
+    found: dict[tuple[str, str], rollup.Cell] = {}
+    for dimension in (rollup.PRODUCT, rollup.SKU):
+        found.update(_ranked_cells(filters, dimension, factors, categories))
+    return found
+
+
+def _ranked_cells(
+    filters: Filters, dimension: str, factors: dict[str, float], categories: dict[str, rollup.Cell]
+) -> dict[tuple[str, str], rollup.Cell]:
+    """``_product_cells`` of one dimension (catalogue products, or SKUs)."""
     # Only products with returns (so only categories with a factor): the categories are not named in
     # the query, which made PostgreSQL read the period once per category.
     rows = breakdown_rows(
         filters,
-        rollup.PRODUCT,
+        dimension,
         ("key", "category"),
         measures=("units", "returned_units", "returned_value"),
         returned_only=True,
-    ).exclude(key="")
+    )
     # The sums of the rows (their annotations, named as the columns they sum).
     returned = Cast(F("returned_units"), FloatField())
     factor = Case(

@@ -17,10 +17,9 @@ the scope's lines'. A return counts once in each scope its lines touch (always o
 money (refunds, store credit, label, fees).
 
 Dimensions: ``total`` (key ""), the order's ``segment``, ``country``, sales ``channel`` and ``payment``
-method; ``product`` (lines of the product, in the ``LINE`` scope only: a product is always ranked
-within its category, and a page filtered on a category alone sums its sellers' cells: the units and
-values of a scope's lines are sums over sellers, which an order's ``orders`` count is not, and a
-product's cells are most of a store's, so not kept twice); ``reason``, ``outcome`` and
+method; ``product`` (lines of a catalogue product, key its id) and ``sku`` (lines without one, key
+``sku:`` and their SKU), in the scopes that tell categories apart (a product is always ranked within
+its category; see ``product_scopes``); ``reason``, ``outcome`` and
 ``disposition`` (the returned units and value of each reason, of each resolution of resolved returns,
 and of each disposition of received lines: line figures only).
 
@@ -59,6 +58,7 @@ COUNTRY = "country"
 CHANNEL = "channel"
 PAYMENT = "payment"
 PRODUCT = "product"
+SKU = "sku"
 REASON = "reason"
 OUTCOME = "outcome"
 DISPOSITION = "disposition"
@@ -66,7 +66,7 @@ COST = "cost"
 COST_REASON = "cost_reason"
 # Dimensions of the order as a whole: every figure, returns and their money included.
 ORDER_DIMENSIONS = (TOTAL, SEGMENT, COUNTRY, CHANNEL, PAYMENT)
-DIMENSIONS = (*ORDER_DIMENSIONS, PRODUCT, REASON, OUTCOME, DISPOSITION, COST, COST_REASON)
+DIMENSIONS = (*ORDER_DIMENSIONS, PRODUCT, SKU, REASON, OUTCOME, DISPOSITION, COST, COST_REASON)
 
 # Scopes of lines a cell counts.
 LINE, CATEGORY, SELLER, ALL = 0, 1, 2, 3
@@ -88,6 +88,27 @@ def scope_of(category: str | None, seller: str | None) -> Scope:
     if seller is not None:
         return Scope(SELLER, "", seller)
     return Scope(ALL, "", "")
+
+
+def product_dimension(product: str) -> str:
+    """The dimension of a product key's cells: ``product`` for a catalogue product (its id), ``sku``
+    for an SKU (``sku:…``)."""
+    return PRODUCT if product.isdigit() else SKU
+
+
+def product_scopes(category: str, seller: str, product: str) -> tuple[Scope, ...]:
+    """The scopes a product's cells are kept in: ``LINE`` for a catalogue product, ``LINE`` and
+    ``CATEGORY`` for an SKU, none for a line with neither ("").
+
+    A catalogue product has one seller, so its ``LINE`` cells are its category's: a page on a category,
+    or on the whole store, sums them (units and values are sums over sellers, which an order's
+    ``orders`` count is not). Product cells are most of a store's, and these are not kept twice. An SKU
+    may be sold by every seller, and summing its sellers' cells would read them all: its category's are
+    kept beside them (in a dimension of their own, so that a page reading catalogue products does not
+    read through them)."""
+    if not product:
+        return ()
+    return scopes(category, seller)[: 1 if product.isdigit() else 2]
 
 
 @lru_cache(maxsize=4096)
@@ -389,8 +410,9 @@ def build(
         for line in order.lines:
             lines[line.id] = (line, day, order.id)
             product = products.get(line.id, "")
+            in_product = product_scopes(line.category, line.seller, product)
             for scope in scopes(line.category, line.seller):
-                for name in ((scope, None), (scope, product)) if scope.level == LINE else ((scope, None),):
+                for name in ((scope, None), (scope, product)) if scope in in_product else ((scope, None),):
                     figures = sold.get(name)
                     if figures is None:
                         sold[name] = [line.quantity, line.paid_value]
@@ -399,7 +421,7 @@ def build(
                         figures[1] += line.paid_value
         for (scope, product_key), (units, value) in sold.items():
             if product_key is not None:
-                target = cell(day, PRODUCT, product_key, scope)
+                target = cell(day, product_dimension(product_key), product_key, scope)
                 target.units += units
                 target.value += value
                 target.orders += 1
@@ -456,12 +478,14 @@ def build(
             received = (
                 returned_line.quantity if record.received and returned_line.resolution != metrics.KEEP else 0
             )
+            in_product = product_scopes(line.category, line.seller, product)
+            by_product = (product_dimension(product), product)
             for scope in scopes(line.category, line.seller):
-                for dimension, key in (*keys, (PRODUCT, product)) if scope.level == LINE else keys:
+                for dimension, key in (*keys, by_product) if scope in in_product else keys:
                     target = cell(day, dimension, key, scope)
                     target.returned_units += returned_line.quantity
                     target.returned_value += returned_line.amount
-                    if dimension != PRODUCT:
+                    if dimension not in (PRODUCT, SKU):
                         target.received_units += received
                     marks.add((dimension, key, scope))
                 by_reason = cell(day, REASON, returned_line.reason, scope)
