@@ -44,7 +44,7 @@ from retour.core.aggregates import AmountSum
 from retour.core.errors import DomainError
 from retour.core.fields import AMOUNT_DIGITS, AMOUNT_PLACES
 from retour.core.money import minor_units
-from retour.insights.charts import Chart
+from retour.insights.charts import Axis, Chart
 from retour.insights.domain import metrics, rollup
 from retour.insights.models import RollupCell
 
@@ -187,6 +187,30 @@ class Table:
     chart: Chart | None = None
     chart_rows: list[dict[str, Any]] | None = None  # what the chart draws, when not ``rows`` themselves
     note: str | Promise = ""
+
+
+def bar_table(
+    key: str,
+    title: str | Promise,
+    columns: tuple[Column, ...],
+    rows: list[dict[str, Any]],
+    *,
+    value: str,
+    label: str,
+    value_format: str = "",
+    **more: Any,
+) -> Table:
+    """A table charted as a horizontal bar a row (long names down the side): its column ``value`` along
+    its column ``label``, the chart titled as the table and its axes as the columns (``more``: the
+    table's other fields, ``chart_rows``, ``note``)."""
+    titles = {column.key: column.label for column in columns}
+    chart = Chart(
+        title,
+        Axis(value, str(titles[value]), "quantitative", value_format),
+        Axis(label, str(titles[label])),
+        horizontal=True,
+    )
+    return Table(key, title, columns, rows, chart=chart, **more)
 
 
 @dataclass(frozen=True)

@@ -27,12 +27,12 @@ from retour.insights.analytics.base import (
     Page,
     Report,
     Table,
+    bar_table,
     breakdown,
     money,
     ratio,
     register,
 )
-from retour.insights.charts import Axis, Chart
 from retour.insights.domain import cost, rollup
 from retour.insights.services.cost_settings import cost_settings
 
@@ -133,17 +133,13 @@ def net_cost_per_return(filters: Filters) -> Decimal:
 
 def _slice_table(key: str, title: Any, name: str, label: Any, slices: dict[str, Any]) -> Table:
     rows = [{name: group, **figures} for group, figures in slices.items()]
-    return Table(
+    return bar_table(
         key,
         title,
         (Column(name, label), *SLICE_COLUMNS),
         rows,
-        chart=Chart(
-            title,
-            Axis("net", str(_("Net cost")), "quantitative"),
-            Axis(name, str(label)),
-            horizontal=True,
-        ),
+        value="net",
+        label=name,
         chart_rows=[{**row, name: str(row[name]) or str(_("(none)"))} for row in rows],
     )
 
@@ -167,7 +163,7 @@ def build(filters: Filters) -> Report:
         {"component": key, "name": str(label), "amount": data[key]} for key, label in COMPONENT_WORDS.items()
     ]
     report.tables.append(
-        Table(
+        bar_table(
             "components",
             _("What returns cost"),
             (
@@ -175,12 +171,8 @@ def build(filters: Filters) -> Report:
                 Column("amount", _("Amount"), Kind.MONEY),
             ),
             components,
-            chart=Chart(
-                _("What returns cost"),
-                Axis("amount", str(_("Amount")), "quantitative"),
-                Axis("name", str(_("Cost"))),
-                horizontal=True,
-            ),
+            value="amount",
+            label="name",
         )
     )
     report.tables += [
@@ -200,7 +192,7 @@ def build(filters: Filters) -> Report:
         for key, label in DISPOSITION_WORDS.items()
     ]
     report.tables.append(
-        Table(
+        bar_table(
             "by_disposition",
             _("Value lost by disposition"),
             (
@@ -211,12 +203,8 @@ def build(filters: Filters) -> Report:
                 Column("loss", _("Value lost"), Kind.MONEY),
             ),
             dispositions,
-            chart=Chart(
-                _("Value lost by disposition"),
-                Axis("loss", str(_("Value lost")), "quantitative"),
-                Axis("name", str(_("Disposition"))),
-                horizontal=True,
-            ),
+            value="loss",
+            label="name",
         )
     )
     return report

@@ -16,7 +16,18 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from retour.feedback.models import Survey, SurveyAnswer
-from retour.insights.analytics.base import Column, Figure, Filters, Kind, Page, Report, Table, ratio, register
+from retour.insights.analytics.base import (
+    Column,
+    Figure,
+    Filters,
+    Kind,
+    Page,
+    Report,
+    Table,
+    bar_table,
+    ratio,
+    register,
+)
 from retour.insights.charts import Axis, Chart
 from retour.insights.domain import metrics
 from retour.policies.forms import REASON_LABELS
@@ -139,17 +150,13 @@ def build(filters: Filters) -> Report:
                 mark="line",
             ),
         ),
-        Table(
+        bar_table(
             "by_reason",
             _("Satisfaction by reason for the return"),
             (Column("reason", _("Reason")), *COUNT_COLUMNS),
             reason_rows,
-            chart=Chart(
-                _("Satisfaction by reason for the return"),
-                Axis("satisfaction", satisfaction, "quantitative"),
-                Axis("reason", str(_("Reason"))),
-                horizontal=True,
-            ),
+            value="satisfaction",
+            label="reason",
             note=_("A return with several reasons counts under each."),
         ),
         Table(

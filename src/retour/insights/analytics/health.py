@@ -10,8 +10,18 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from retour.insights import product_health
-from retour.insights.analytics.base import Column, Figure, Filters, Kind, Page, Report, Table, ratio, register
-from retour.insights.charts import Axis, Chart
+from retour.insights.analytics.base import (
+    Column,
+    Figure,
+    Filters,
+    Kind,
+    Page,
+    Report,
+    Table,
+    bar_table,
+    ratio,
+    register,
+)
 from retour.insights.domain import health
 from retour.policies.forms import REASON_LABELS
 
@@ -94,17 +104,13 @@ def build(filters: Filters) -> Report:
     ]
     flagged = [_row(row) for row in found.flagged]
     report.tables.append(
-        Table(
+        bar_table(
             "health",
             _("Products that return far more than their category"),
             COLUMNS,
             flagged,
-            chart=Chart(
-                _("Products that return far more than their category"),
-                Axis("times", str(_("Times its category's")), "quantitative"),
-                Axis("product", str(_("Product"))),
-                horizontal=True,
-            ),
+            value="times",
+            label="product",
             note=_(
                 "A product is listed when it sold at least %(units)d units, %(returned)d of them came back, "
                 "its rate is at least %(ratio)s times its category's (without it), and a one-sided binomial "
@@ -120,17 +126,14 @@ def build(filters: Filters) -> Report:
     )
     every = [_row(row) for row in found.products[:SHOWN]]
     report.tables.append(
-        Table(
+        bar_table(
             "products",
             _("Most returned products against their category"),
             (*COLUMNS, Column("verdict", _("Verdict"))),
             every,
-            chart=Chart(
-                _("Most returned products against their category"),
-                Axis("return_rate", str(_("Unit return rate")), "quantitative", ".0%"),
-                Axis("product", str(_("Product"))),
-                horizontal=True,
-            ),
+            value="return_rate",
+            label="product",
+            value_format=".0%",
             chart_rows=[{"product": row["product"], "return_rate": row["return_rate"]} for row in every[:15]],
         )
     )

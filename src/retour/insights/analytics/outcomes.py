@@ -23,6 +23,7 @@ from retour.insights.analytics.base import (
     Page,
     Report,
     Table,
+    bar_table,
     breakdown,
     grouped,
     money,
@@ -98,7 +99,7 @@ def build(filters: Filters) -> Report:
         for key in metrics.RESOLUTIONS
     ]
     report.tables.append(
-        Table(
+        bar_table(
             "outcomes",
             _("What became of the returned value"),
             (
@@ -108,12 +109,8 @@ def build(filters: Filters) -> Report:
                 Column("share", _("Share of the value resolved"), Kind.RATIO),
             ),
             rows,
-            chart=Chart(
-                _("What became of the returned value"),
-                Axis("returned_value", str(_("Returned value")), "quantitative"),
-                Axis("name", str(_("Outcome"))),
-                horizontal=True,
-            ),
+            value="returned_value",
+            label="name",
         )
     )
     report.tables.append(_by_month(filters))

@@ -30,6 +30,7 @@ from retour.insights.analytics.base import (
     Page,
     Report,
     Table,
+    bar_table,
     breakdown,
     breakdown_rows,
     by_category,
@@ -197,7 +198,7 @@ def products_table(filters: Filters, categories: dict[str, rollup.Cell]) -> Tabl
                 "priority_score": _score(score),
             }
         )
-    return Table(
+    return bar_table(
         "top_products",
         _("Products to look at first (priority score)"),
         (
@@ -211,12 +212,8 @@ def products_table(filters: Filters, categories: dict[str, rollup.Cell]) -> Tabl
             Column("priority_score", _("Priority score"), Kind.SCORE),
         ),
         table_rows,
-        chart=Chart(
-            _("Products to look at first (priority score)"),
-            Axis("priority_score", str(_("Priority score")), "quantitative"),
-            Axis("product", str(_("Product"))),
-            horizontal=True,
-        ),
+        value="priority_score",
+        label="product",
     )
 
 
@@ -372,7 +369,7 @@ def reasons_table(filters: Filters) -> Table:
         for key, cell in sorted(reasons.items(), key=lambda item: (-item[1].returned_units, item[0]))
         if cell.returned_units
     ]
-    table = Table(
+    table = bar_table(
         "by_reason",
         _("Returns by reason"),
         (
@@ -383,12 +380,9 @@ def reasons_table(filters: Filters) -> Table:
             Column("seller_fault", _("Seller's fault"), Kind.BOOL),
         ),
         rows,
-        chart=Chart(
-            _("Returns by reason"),
-            Axis("share", str(_("Share of returned units")), "quantitative", ".0%"),
-            Axis("reason", str(_("Reason"))),
-            horizontal=True,
-        ),
+        value="share",
+        label="reason",
+        value_format=".0%",
     )
     table.note = _("Seller's fault: %(share)s of returned units.") % {"share": ratio(fault_units, all_units)}
     return table
