@@ -57,6 +57,7 @@ ORDERS_AT_ONCE = 10_000
 # most of a rebuild's time), and those that name a cell.
 COLUMNS = ("store_id", "day", "dimension", "key", "level", "category", "seller", *rollup.MEASURES)
 UNIQUE = ("store_id", "dimension", "level", "day", "category", "seller", "key")
+NewOrder = tuple[int, datetime, datetime]  # an order never taken in: id, updated_at, ordered_at
 logger = logging.getLogger(__name__)
 
 
@@ -310,7 +311,7 @@ def _taken_in(store: Store, seen: list[tuple[int, datetime]]) -> None:
         insert_rows(RolledUpOrder, ("order_id", "store_id", "seen"), rows[part : part + BATCH])
 
 
-def add_orders(store: Store, new: list[tuple[int, datetime, datetime]]) -> int:
+def add_orders(store: Store, new: list[NewOrder]) -> int:
     """Add the cells of these orders, never taken in (``(id, updated_at, ordered_at)``), to the rollup,
     ``ORDERS_AT_ONCE`` at a time; the number of cells they touched. A batch another worker took in
     first is left to it (the order can be taken in once only)."""
@@ -439,13 +440,10 @@ def changed_days(store: Store, since: datetime) -> set[date]:
     return _days_of(store, changed | _facts_changed(store, since))
 
 
-def new_orders(store: Store, since: datetime) -> list[tuple[int, datetime, datetime]]:
+def new_orders(store: Store, since: datetime) -> list[NewOrder]:
     """The store's orders saved at or after ``since`` and never taken in: ``(id, updated_at,
     ordered_at)``, in the order of their ids."""
     return _orders_since(store, since)[1]
-
-
-NewOrder = tuple[int, datetime, datetime]  # id, updated_at, ordered_at
 
 
 def _orders_since(store: Store, since: datetime) -> tuple[set[datetime], list[NewOrder]]:
