@@ -44,6 +44,7 @@ from retour.insights.domain.rollup import (
     OUTCOME,
     PRODUCT,
     REASON,
+    SKU,
     TOTAL,
     Cell,
 )
@@ -51,7 +52,7 @@ from retour.insights.domain.rollup import total as rollup_total
 from retour.insights.models import RollupCell, RollupState
 from retour.insights.services import rollup
 from retour.insights.tasks import follow_rollups
-from retour.orders.models import Order
+from retour.orders.models import Order, OrderLine
 
 pytestmark = pytest.mark.django_db
 
@@ -152,6 +153,28 @@ def test_return_rates_of_the_hand_made_store(hand_store: Store):
         ("SH-M", "apparel", 1, "0.67"),
     ]
     assert (products[2]["unit_return_rate"], products[2]["category_unit_return_rate"]) == ("0.3333", "0.5000")
+
+
+@pytest.mark.parametrize("skus", [("SH-M",), ("MUG", "CAP"), ("SH-M", "MUG", "CAP")])
+def test_lines_without_a_catalogue_product_rank_the_same_by_their_sku(
+    hand_store: Store, skus: tuple[str, ...]
+):
+    """Lines that name no catalogue product are kept under their SKU (the rollup's ``sku`` cells, per
+    category as well as per seller); ranked beside catalogue products, the top products read the same,
+    filtered or not."""
+    filters = [
+        (),
+        ("--category", "apparel"),
+        ("--seller", "potter"),
+        ("--category", "home", "--seller", "potter"),
+    ]
+    before = [report("return-rates", *named)["tables"]["top_products"] for named in filters]
+    assert before[0]
+    OrderLine.objects.filter(order__store=hand_store, sku__in=skus).update(product=None, variant=None)
+    rollup.rebuild(hand_store)
+    cells = RollupCell.objects.filter(store=hand_store, dimension=SKU)
+    assert set(cells.values_list("key", flat=True)) == {f"sku:{sku}" for sku in skus}
+    assert [report("return-rates", *named)["tables"]["top_products"] for named in filters] == before
 
 
 @pytest.mark.parametrize(("top", "candidates"), [(1, 1), (1, 2), (2, 2), (2, 3), (3, 3), (2, 5)])
