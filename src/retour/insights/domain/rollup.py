@@ -108,7 +108,7 @@ def product_scopes(category: str, seller: str, product: str) -> tuple[Scope, ...
     read through them)."""
     if not product:
         return ()
-    return scopes(category, seller)[: 1 if product.isdigit() else 2]
+    return scopes(category, seller)[: 1 if product_dimension(product) == PRODUCT else 2]
 
 
 @lru_cache(maxsize=4096)
